@@ -1,0 +1,105 @@
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { S3Client } from '@aws-sdk/client-s3';
+import { S3ControlClient } from '@aws-sdk/client-s3-control';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+
+/** How to get into one account: the caller's own credentials, or a role assumed from them. */
+export interface AccountAccess {
+  accountId: string;
+  roleArn?: string;
+  externalId?: string;
+}
+
+export interface AccountClients {
+  iam(): IAMClient;
+  s3(region: string): S3Client;
+  s3control(region: string): S3ControlClient;
+  ec2(region: string): EC2Client;
+  cloudtrail(region: string): CloudTrailClient;
+  securityhub(region: string): SecurityHubClient;
+  sts(region?: string): STSClient;
+  organizations(): OrganizationsClient;
+}
+
+export interface ClientFactoryOptions {
+  /** Region for global services and the STS calls; resolved from AWS_REGION / the profile. */
+  homeRegion: string;
+  /** Attempts per call including the first (adaptive retry mode backs off on throttling). */
+  maxAttempts?: number;
+  /** Session name shown in the member accounts' CloudTrail for assumed roles. */
+  sessionName?: string;
+  /** Injected in tests only; production leaves it undefined so the default provider chain applies. */
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+export type ClientFactory = (access: AccountAccess) => AccountClients;
+
+/**
+ * One client per (account, service, region), created on first use and reused. No endpoint and no
+ * credentials are set here: the SDK's own resolution honours AWS_REGION, AWS_PROFILE,
+ * AWS_ENDPOINT_URL(_<SERVICE>) and the default credential chain.
+ */
+export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory => {
+  const base = { retryMode: 'adaptive' as const, maxAttempts: options.maxAttempts ?? 5 };
+  const cache = new Map<string, AccountClients>();
+
+  return (access) => {
+    const key = `${access.accountId}|${access.roleArn ?? ''}|${access.externalId ?? ''}`;
+    const existing = cache.get(key);
+    if (existing) return existing;
+
+    const credentials = access.roleArn
+      ? fromTemporaryCredentials({
+          params: {
+            RoleArn: access.roleArn,
+            RoleSessionName: options.sessionName ?? 'cloudsec',
+            ...(access.externalId ? { ExternalId: access.externalId } : {}),
+          },
+          ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+          clientConfig: { region: options.homeRegion },
+        })
+      : options.credentials;
+
+    const perRegion = <C>(make: (region: string) => C) => {
+      const clients = new Map<string, C>();
+      return (region: string = options.homeRegion): C => {
+        let c = clients.get(region);
+        if (!c) clients.set(region, (c = make(region)));
+        return c;
+      };
+    };
+    const config = (region: string) => ({ ...base, region, ...(credentials ? { credentials } : {}) });
+
+    const clients: AccountClients = {
+      iam: perRegion((r) => new IAMClient(config(r))).bind(null, options.homeRegion),
+      s3: perRegion((r) => new S3Client(config(r))),
+      s3control: perRegion((r) => new S3ControlClient(config(r))),
+      ec2: perRegion((r) => new EC2Client(config(r))),
+      cloudtrail: perRegion((r) => new CloudTrailClient(config(r))),
+      securityhub: perRegion((r) => new SecurityHubClient(config(r))),
+      sts: perRegion((r) => new STSClient(config(r))),
+      organizations: perRegion((r) => new OrganizationsClient(config(r))).bind(null, options.homeRegion),
+    };
+    cache.set(key, clients);
+    return clients;
+  };
+};
+
+/**
+ * The region the SDK would use by itself (AWS_REGION, then the
+ * profile's `region`). Undefined when none is configured, so the caller can say what to set.
+ */
+export const resolveHomeRegion = async (): Promise<string | undefined> => {
+  try {
+    const region = await new STSClient({}).config.region();
+    return region || undefined;
+  } catch {
+    return undefined;
+  }
+};
