@@ -309,6 +309,8 @@ export const AccountSnapshotSchema = z.object({
   collectedAt: isoDate,
   /** Could cloudsec get into the account at all (assume-role)? When not, every check is unknown. */
   access: fact(z.literal(true)),
+  /** Things the operator should know about this scan that are not findings (e.g. region discovery refused). */
+  warnings: z.array(z.string()).default([]),
   iam: IamSliceSchema.optional(),
   s3: S3SliceSchema.optional(),
   cloudtrail: CloudTrailSliceSchema.optional(),

@@ -1,0 +1,276 @@
+/**
+ * Writes data/demo-account.json: a fictional, deliberately misconfigured two-account estate that
+ * makes every check fail at least once (and pass elsewhere), so `npm run demo` shows the whole catalog.
+ * Run with `npx ts-node --transpile-only scripts/make-demo-account.ts` after changing checks;
+ * test/data/demo-account.test.ts fails when the committed file falls behind.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { known, missing, type AccountSnapshot } from '../src/core/model';
+import {
+  ACCOUNT_ID,
+  ALL_BLOCKED,
+  NOW,
+  aBucket,
+  aCisPasswordPolicy,
+  aCloudTrailSlice,
+  aCredentialRow,
+  aDefaultSecurityGroup,
+  aRootRow,
+  aRule,
+  aSecurityGroup,
+  aSecurityHubFinding,
+  aSecurityHubRegion,
+  aSnapshot,
+  aTrail,
+  accessDenied,
+  anAccount,
+  anAuthorizationDetails,
+  anEbsSnapshot,
+  anEc2Region,
+  anEgressAllRule,
+  anIamSlice,
+  anInstance,
+  anS3Slice,
+  daysAgo,
+} from '../test/fixtures/snapshot-builders';
+
+const PROD = ACCOUNT_ID;
+const STAGING = '222222222222';
+const user = (account: string, name: string) => `arn:aws:iam::${account}:user/${name}`;
+
+const prodIam = anIamSlice({
+  credentialReport: known([
+    aRootRow({ passwordLastUsed: daysAgo(400) }),
+    aCredentialRow({ user: 'alice', arn: user(PROD, 'alice') }),
+    aCredentialRow({ user: 'bob', arn: user(PROD, 'bob'), mfaActive: false, accessKey1Active: false, accessKey1LastRotated: null, accessKey1LastUsedDate: null }),
+    aCredentialRow({ user: 'carol', arn: user(PROD, 'carol'), accessKey1LastRotated: daysAgo(200), accessKey1LastUsedDate: daysAgo(2) }),
+    aCredentialRow({
+      user: 'dave',
+      arn: user(PROD, 'dave'),
+      passwordLastUsed: daysAgo(120),
+      accessKey1LastRotated: daysAgo(80),
+      accessKey1LastUsedDate: daysAgo(75),
+    }),
+    aCredentialRow({
+      user: 'erin',
+      arn: user(PROD, 'erin'),
+      accessKey2Active: true,
+      accessKey2LastRotated: daysAgo(5),
+      accessKey2LastUsedDate: daysAgo(1),
+    }),
+    aCredentialRow({ user: 'ci-deploy', arn: user(PROD, 'ci-deploy'), passwordEnabled: false, passwordLastUsed: null, mfaActive: false }),
+  ]),
+  authorizationDetails: known(
+    anAuthorizationDetails({
+      users: [
+        ...anAuthorizationDetails().users,
+        {
+          name: 'frank',
+          arn: user(PROD, 'frank'),
+          id: 'AIDAFRANK',
+          groups: [],
+          attachedPolicies: [{ name: 'AmazonS3FullAccess', arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' }],
+          inlinePolicies: [],
+        },
+      ],
+      policies: [
+        ...anAuthorizationDetails().policies,
+        {
+          name: 'legacy-admin',
+          arn: `arn:aws:iam::${PROD}:policy/legacy-admin`,
+          attachmentCount: 2,
+          defaultDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+      ],
+    }),
+  ),
+  passwordPolicy: known(aCisPasswordPolicy({ minimumPasswordLength: 8, passwordReusePrevention: null })),
+  virtualMfaDevices: known([{ serialNumber: `arn:aws:iam::${PROD}:mfa/root-account-mfa-device`, userArn: `arn:aws:iam::${PROD}:root` }]),
+});
+
+const stagingIam = anIamSlice({
+  credentialReport: known([
+    aRootRow({
+      arn: `arn:aws:iam::${STAGING}:root`,
+      mfaActive: false,
+      passwordLastUsed: daysAgo(3),
+      accessKey1Active: true,
+      accessKey1LastRotated: daysAgo(700),
+      accessKey1LastUsedDate: daysAgo(10),
+    }),
+    aCredentialRow({ user: 'ops', arn: user(STAGING, 'ops') }),
+  ]),
+  passwordPolicy: known(null),
+  accountSummary: known({ AccountMFAEnabled: 0, AccountAccessKeysPresent: 1, Users: 1 }),
+});
+
+const publicPolicy = {
+  Version: '2012-10-17',
+  Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::legacy-public/*' }],
+};
+const tlsOnlyPolicy = (bucket: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'DenyInsecureTransport',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 's3:*',
+      Resource: [`arn:aws:s3:::${bucket}`, `arn:aws:s3:::${bucket}/*`],
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    },
+  ],
+});
+const secured = (name: string, region = 'us-east-1') =>
+  aBucket({ name, region, policy: known(tlsOnlyPolicy(name)), policyStatus: known({ isPublic: false }) });
+
+const prodS3 = anS3Slice({
+  accountPublicAccessBlock: known(null),
+  buckets: known([
+    secured('acme-prod-app-data'),
+    aBucket({
+      name: 'legacy-public',
+      publicAccessBlock: known(null),
+      policy: known(publicPolicy),
+      policyStatus: known({ isPublic: true }),
+      versioning: known({ status: 'Suspended', mfaDelete: false }),
+    }),
+    aBucket({
+      name: 'partner-share',
+      region: 'eu-west-1',
+      publicAccessBlock: known({ ...ALL_BLOCKED, ignorePublicAcls: false, blockPublicAcls: false }),
+      acl: known({
+        ownerId: 'owner-canonical-id',
+        grants: [
+          { granteeType: 'CanonicalUser', granteeId: 'owner-canonical-id', permission: 'FULL_CONTROL' },
+          { granteeType: 'Group', granteeUri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers', permission: 'READ' },
+        ],
+      }),
+    }),
+    aBucket({ name: 'analytics-scratch', region: 'eu-west-1', encryption: known(null), versioning: known({ status: 'Disabled', mfaDelete: false }) }),
+    aBucket({ name: 'acme-cloudtrail-logs', logging: known(null), policy: known(tlsOnlyPolicy('acme-cloudtrail-logs')) }),
+  ]),
+});
+
+const stagingS3 = anS3Slice({
+  buckets: known([
+    secured('acme-staging-artifacts', 'us-west-2'),
+    aBucket({ name: 'acme-staging-trail', region: 'us-west-2', policy: missing(accessDenied('s3:GetBucketPolicy')), policyStatus: missing(accessDenied('s3:GetBucketPolicyStatus')) }),
+  ]),
+});
+
+const prod: AccountSnapshot = anAccount({
+  accountId: PROD,
+  accountName: 'acme-prod',
+  regions: ['us-east-1', 'eu-west-1'],
+  iam: prodIam,
+  s3: prodS3,
+  cloudtrail: aCloudTrailSlice({
+    trails: known([aTrail({ name: 'acme-main', s3BucketName: 'acme-cloudtrail-logs', logFileValidationEnabled: false, kmsKeyId: null })]),
+  }),
+  ec2: {
+    'us-east-1': anEc2Region({
+      securityGroups: known([
+        aSecurityGroup({
+          groupId: 'sg-0bastion',
+          groupName: 'bastion',
+          rules: [aRule({ ruleId: 'sgr-0ssh4world', fromPort: 22, toPort: 22, description: 'ssh from anywhere' }), anEgressAllRule()],
+        }),
+        aSecurityGroup(),
+        aDefaultSecurityGroup({ rules: [aRule({ ruleId: 'sgr-0defself', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: null, referencedGroupId: 'sg-0default' }), anEgressAllRule('sgr-0defegress')] }),
+      ]),
+      snapshots: known([anEbsSnapshot(), anEbsSnapshot({ snapshotId: 'snap-0public', volumeId: 'vol-0db', encrypted: false, public: true })]),
+      instances: known([anInstance(), anInstance({ instanceId: 'i-0legacy', name: 'legacy-app', httpTokens: 'optional' })]),
+    }),
+    'eu-west-1': anEc2Region({
+      securityGroups: known([
+        aSecurityGroup({
+          groupId: 'sg-0windows',
+          groupName: 'windows-admin',
+          rules: [aRule({ ruleId: 'sgr-0rdp6world', fromPort: 3389, toPort: 3389, cidrIpv4: null, cidrIpv6: '::/0' }), anEgressAllRule()],
+        }),
+        aDefaultSecurityGroup({ vpcId: 'vpc-0eu' }),
+      ]),
+      instances: known([]),
+      snapshots: known([]),
+      ebsEncryptionByDefault: known(false),
+    }),
+  },
+  securityhub: {
+    'us-east-1': aSecurityHubRegion({
+      findings: known([
+        aSecurityHubFinding({ resourceId: 'arn:aws:s3:::legacy-public', updatedAt: daysAgo(1) }),
+        aSecurityHubFinding({
+          id: `arn:aws:securityhub:us-east-1:${PROD}:security-control/IAM.6/finding/1a2b`,
+          generatorId: 'security-control/IAM.6',
+          controlId: 'IAM.6',
+          title: 'Hardware MFA should be enabled for the root user',
+          description: 'This control checks whether your AWS account is enabled to use a hardware MFA device to sign in with root user credentials.',
+          severity: 'critical',
+          resourceType: 'AwsAccount',
+          resourceId: `AWS::::Account:${PROD}`,
+          updatedAt: daysAgo(2),
+        }),
+        aSecurityHubFinding({
+          id: `arn:aws:securityhub:us-east-1:${PROD}:security-control/EC2.19/finding/3c4d`,
+          generatorId: 'security-control/EC2.19',
+          controlId: 'EC2.19',
+          title: 'Security groups should not allow unrestricted access to ports with high risk',
+          description: 'This control checks whether unrestricted incoming traffic for the security groups is accessible to the specified ports that have the highest risk.',
+          severity: 'critical',
+          resourceType: 'AwsEc2SecurityGroup',
+          resourceId: `arn:aws:ec2:us-east-1:${PROD}:security-group/sg-0bastion`,
+          updatedAt: daysAgo(3),
+        }),
+      ]),
+    }),
+    'eu-west-1': aSecurityHubRegion({ enabled: known(false) }),
+  },
+});
+
+const staging: AccountSnapshot = anAccount({
+  accountId: STAGING,
+  accountName: 'acme-staging',
+  regions: ['us-east-1', 'us-west-2'],
+  iam: stagingIam,
+  s3: stagingS3,
+  cloudtrail: aCloudTrailSlice({
+    trails: known([
+      aTrail({
+        name: 'staging-trail',
+        arn: `arn:aws:cloudtrail:us-west-2:${STAGING}:trail/staging-trail`,
+        homeRegion: 'us-west-2',
+        s3BucketName: 'acme-staging-trail',
+        status: known({ isLogging: false, latestDeliveryError: null }),
+        eventSelectors: known({ managementEvents: true, readWriteType: 'WriteOnly' }),
+      }),
+    ]),
+  }),
+  ec2: {
+    'us-east-1': anEc2Region(),
+    'us-west-2': anEc2Region({
+      securityGroups: known([
+        aSecurityGroup({
+          groupId: 'sg-0debug',
+          groupName: 'debug-wide-open',
+          rules: [aRule({ ruleId: 'sgr-0allopen', ipProtocol: '-1', fromPort: -1, toPort: -1 }), anEgressAllRule()],
+        }),
+        aDefaultSecurityGroup({ vpcId: 'vpc-0west' }),
+      ]),
+      instances: known([anInstance({ instanceId: 'i-0batch', name: 'batch-worker', httpTokens: 'optional' })]),
+    }),
+  },
+  securityhub: {
+    'us-east-1': aSecurityHubRegion(),
+    'us-west-2': {
+      enabled: missing(accessDenied('securityhub:GetFindings')),
+      findings: missing(accessDenied('securityhub:GetFindings')),
+    },
+  },
+});
+
+const snapshot = aSnapshot([prod, staging], { demo: true, generatedAt: NOW.toISOString() });
+const out = path.join(__dirname, '..', 'data', 'demo-account.json');
+fs.writeFileSync(out, JSON.stringify(snapshot, null, 2) + '\n');
+process.stdout.write(`wrote ${out}\n`);

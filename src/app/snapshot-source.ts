@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import { SnapshotSchema, type Service, type Snapshot } from '../core/model';
+import { CloudsecError } from '../errors';
+import { formatIssues } from '../config';
+
+export interface SnapshotRequest {
+  services: readonly Service[];
+  /** Only these accounts (ids); all in scope when absent. */
+  accountIds?: readonly string[];
+  /** Only these regions for regional services; configured regions when absent. */
+  regions?: readonly string[];
+  /** Progress for long multi-account scans (Slack updates its message with it). */
+  onProgress?: (p: { done: number; total: number; accountId: string }) => void;
+}
+
+/**
+ * Where a snapshot comes from: live AWS, a file written by `cloudsec collect`, or the bundled demo
+ * estate. `live` sources are judged at the current time; recorded ones at the time they were taken,
+ * so a key's age in a recorded snapshot does not change as the file gets older.
+ */
+export interface SnapshotSource {
+  kind: 'live' | 'recorded';
+  load(request: SnapshotRequest): Promise<Snapshot>;
+}
+
+export const readSnapshotFile = (path: string): Snapshot => {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new CloudsecError('usage', `Cannot read snapshot ${path}: ${(err as Error).message}`);
+  }
+  const parsed = SnapshotSchema.safeParse(raw);
+  if (!parsed.success) {
+    const shown = parsed.error.issues.slice(0, 10);
+    const more = parsed.error.issues.length - shown.length;
+    throw new CloudsecError(
+      'usage',
+      `${path} is not a cloudsec snapshot:\n${formatIssues(shown, path)}${more > 0 ? `\n  … and ${more} more problems` : ''}`,
+    );
+  }
+  return parsed.data;
+};
+
+export const recordedSnapshotSource = (path: string): SnapshotSource => ({
+  kind: 'recorded',
+  load: async (request) => {
+    const snapshot = readSnapshotFile(path);
+    const absent = request.services.filter((s) => !snapshot.services.includes(s));
+    if (absent.length > 0) {
+      throw new CloudsecError(
+        'usage',
+        `${path} was collected for ${snapshot.services.join(', ')} only; it has no ${absent.join(', ')} data. Collect again with those services.`,
+      );
+    }
+    return snapshot;
+  },
+});

@@ -1,0 +1,99 @@
+import pLimit from 'p-limit';
+import type { Config } from '../config';
+import type { AccountSnapshot, Snapshot } from '../core/model';
+import { CloudsecError } from '../errors';
+import type { SnapshotRequest, SnapshotSource } from '../app/snapshot-source';
+import { makeClientFactory, resolveHomeRegion, type ClientFactory } from './clients';
+import { resolveAccounts, type AccountTarget } from './accounts';
+import { resolveRegions } from './regions';
+import { collectAccount, needsRegions } from './collect-account';
+import { describeCollectError } from '../core/checks/define';
+
+export interface LiveSourceDeps {
+  config: Config;
+  /** Tests inject a factory with a fixed home region; production resolves it from the AWS environment. */
+  clientFactory?: ClientFactory;
+  homeRegion?: string;
+  clock?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Snapshots straight from AWS: resolve accounts, then collect them with bounded concurrency. */
+export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => ({
+  kind: 'live',
+  load: async (request: SnapshotRequest): Promise<Snapshot> => {
+    const clock = deps.clock ?? (() => new Date());
+    const homeRegion = deps.homeRegion ?? (await resolveHomeRegion());
+    if (!homeRegion) {
+      throw new CloudsecError(
+        'credentials',
+        'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
+      );
+    }
+    const factory = deps.clientFactory ?? makeClientFactory({ homeRegion });
+    const callerClients = factory({ accountId: 'caller' });
+    const resolved = await resolveAccounts(callerClients, {
+      ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
+      ...(deps.config.organization ? { organization: deps.config.organization } : {}),
+    });
+    if (!resolved.ok) {
+      const code = resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind;
+      throw new CloudsecError(code, resolved.error.message);
+    }
+    const targets = selectTargets(resolved.accounts, request.accountIds);
+
+    const limit = pLimit(deps.config.concurrency.accounts);
+    let done = 0;
+    const accounts = await Promise.all(
+      targets.map((target) =>
+        limit(async (): Promise<AccountSnapshot> => {
+          const clients = target.roleArn ? factory(target) : callerClients;
+          const warnings: string[] = [];
+          let regions: string[] = [homeRegion];
+          if (needsRegions(request.services)) {
+            const configured = request.regions ?? (deps.config.regions === 'all' ? undefined : deps.config.regions);
+            const found = await resolveRegions(clients, configured, homeRegion);
+            if (found.ok) regions = found.value;
+            else warnings.push(`Scanned ${homeRegion} only: ${describeCollectError(found.error)}`);
+          }
+          const snapshot = await collectAccount(clients, target, {
+            services: request.services,
+            homeRegion,
+            regions,
+            regionConcurrency: deps.config.concurrency.regions,
+            callConcurrency: deps.config.concurrency.calls,
+            securityHub: {
+              severities: deps.config.securityhub.severities,
+              maxFindings: deps.config.securityhub.maxFindingsPerRegion,
+            },
+            sleep: deps.sleep ?? realSleep,
+            clock,
+          });
+          request.onProgress?.({ done: ++done, total: targets.length, accountId: target.accountId });
+          return { ...snapshot, warnings: [...snapshot.warnings, ...warnings] };
+        }),
+      ),
+    );
+    return {
+      schemaVersion: 1,
+      generatedAt: clock().toISOString(),
+      demo: false,
+      services: [...request.services],
+      accounts,
+    };
+  },
+});
+
+const selectTargets = (targets: AccountTarget[], wanted: readonly string[] | undefined): AccountTarget[] => {
+  if (!wanted) return targets;
+  const unknown = wanted.filter((id) => !targets.some((t) => t.accountId === id));
+  if (unknown.length > 0) {
+    throw new CloudsecError(
+      'usage',
+      `Account ${unknown.join(', ')} is not in scope. Accounts in scope: ${targets.map((t) => t.accountId).join(', ')}.`,
+    );
+  }
+  return targets.filter((t) => wanted.includes(t.accountId));
+};

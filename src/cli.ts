@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import { Argument, Command, CommanderError, Option } from 'commander';
+import { CHECKS } from './core/checks';
+import { SEVERITIES, SERVICES, severityRank, type Severity } from './core/model';
+import { buildCheckReport } from './core/render/report';
+import { catalogJson, renderCatalogText, renderCheckText } from './core/render/text';
+import { runCheck, SERVICE_SELECTORS, servicesFor, type ServiceSelector } from './app/run-check';
+import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
+import { loadConfig, readEnv, type Config } from './config';
+import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
+import { demoSnapshotPath } from './paths';
+import { makeLiveSnapshotSource } from './aws/live-source';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: NodeJS.ProcessEnv;
+  clock: () => Date;
+  /** Builds the AWS-backed source; tests keep the default and intercept HTTP with nock. */
+  liveSource: (config: Config) => SnapshotSource;
+}
+
+const defaultIo = (): CliIo => ({
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  env: process.env,
+  clock: () => new Date(),
+  liveSource: (config) => makeLiveSnapshotSource({ config }),
+});
+
+const collectRepeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')];
+
+interface SourceOptions {
+  demo?: boolean;
+  snapshot?: string;
+  config?: string;
+}
+
+const chooseSource = (opts: SourceOptions, io: CliIo): SnapshotSource => {
+  const env = readEnv(io.env);
+  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
+  if (demo && opts.snapshot) throw new CloudsecError('usage', 'Use either --demo or --snapshot, not both.');
+  if (demo) return recordedSnapshotSource(demoSnapshotPath());
+  if (opts.snapshot) return recordedSnapshotSource(opts.snapshot);
+  return io.liveSource(loadConfig(opts.config ?? env.CLOUDSEC_CONFIG).config);
+};
+
+const validateAccountIds = (ids: string[] | undefined) => {
+  for (const id of ids ?? []) {
+    if (!/^\d{12}$/.test(id)) throw new CloudsecError('usage', `--account ${id}: expected a 12-digit AWS account id.`);
+  }
+};
+
+const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
+  const program = new Command('cloudsec')
+    .description('AWS security posture checks (the CLI of the cloudsec Slack assistant)')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run `cloudsec --help` for usage)');
+
+  program
+    .command('checks')
+    .description('list the check catalog')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((opts: { format: 'text' | 'json' }) => {
+      io.stdout(opts.format === 'json' ? JSON.stringify(catalogJson(CHECKS), null, 2) + '\n' : renderCatalogText(CHECKS));
+    });
+
+  const withSourceOptions = (cmd: Command) =>
+    cmd
+      .option('--account <id>', 'only this AWS account (repeatable)', collectRepeatable)
+      .option('--region <region>', 'only this region for regional services (repeatable)', collectRepeatable)
+      .option('--snapshot <file>', 'evaluate a snapshot written by `cloudsec collect` instead of calling AWS')
+      .option('--demo', 'use the bundled demo estate (fictional, no AWS needed)')
+      .option('--config <file>', 'configuration file (default ./cloudsec.yml, or CLOUDSEC_CONFIG)');
+
+  withSourceOptions(
+    program
+      .command('check')
+      .description('run the checks of a service (or all) and report findings')
+      .addArgument(new Argument('<service>', 'what to check').choices(SERVICE_SELECTORS as string[])),
+  )
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([...SEVERITIES]))
+    .action(async (service: ServiceSelector, opts: SourceOptions & { account?: string[]; region?: string[]; format: string; failOn?: Severity }) => {
+      validateAccountIds(opts.account);
+      const outcome = await runCheck(
+        { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock },
+        { service, ...(opts.account ? { accountIds: opts.account } : {}), ...(opts.region ? { regions: opts.region } : {}) },
+      );
+      const report = buildCheckReport(outcome.snapshot, outcome.findings, outcome.summary, outcome.evaluatedAt, outcome.services);
+      io.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderCheckText(report));
+      const failOn = opts.failOn;
+      const breached =
+        failOn !== undefined &&
+        outcome.findings.some((f) => f.status === 'fail' && severityRank(f.severity) <= severityRank(failOn));
+      setExit(breached ? 1 : 0);
+    });
+
+  withSourceOptions(
+    program
+      .command('collect')
+      .description('collect a snapshot from AWS (or the demo) and write it to a file for offline checks')
+      .requiredOption('--out <file>', 'where to write the snapshot JSON'),
+  )
+    .addOption(new Option('--service <service>', 'only this service (repeatable; default all)').argParser(collectRepeatable))
+    .action(async (opts: SourceOptions & { out: string; service?: string[]; account?: string[]; region?: string[] }) => {
+      validateAccountIds(opts.account);
+      const unknownService = (opts.service ?? []).find((s) => !(SERVICES as readonly string[]).includes(s));
+      if (unknownService) throw new CloudsecError('usage', `--service ${unknownService}: expected one of ${SERVICES.join(', ')}.`);
+      const services = opts.service ? [...new Set(opts.service)].flatMap((s) => servicesFor(s as ServiceSelector)) : [...SERVICES];
+      const snapshot = await chooseSource(opts, io).load({
+        services,
+        ...(opts.account ? { accountIds: opts.account } : {}),
+        ...(opts.region ? { regions: opts.region } : {}),
+        onProgress: (p) => io.stderr(`collected ${p.accountId} (${p.done}/${p.total})\n`),
+      });
+      try {
+        fs.writeFileSync(opts.out, JSON.stringify(snapshot, null, 2) + '\n');
+      } catch (err) {
+        throw new CloudsecError('usage', `Cannot write ${opts.out}: ${(err as Error).message}`);
+      }
+      io.stderr(`wrote ${opts.out}: ${snapshot.accounts.length} account(s), services ${snapshot.services.join(', ')}\n`);
+      setExit(0);
+    });
+
+  return program;
+};
+
+/** Runs the CLI and returns the exit status (0 ok, 1 findings at/above --fail-on, 2 usage/config/credentials). */
+export const main = async (argv: string[], io: CliIo = defaultIo()): Promise<number> => {
+  let exitCode = 0;
+  const program = buildProgram(io, (code) => (exitCode = code));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every parse error is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (isCloudsecError(err)) {
+      io.stderr(`cloudsec: ${err.message}\n`);
+      return exitCodeFor(err);
+    }
+    io.stderr(`cloudsec: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    return 3;
+  }
+};

@@ -1,0 +1,113 @@
+import fs from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { CloudsecError } from './errors';
+import { SeveritySchema } from './core/model';
+
+/** The one place that reads process.env: callers get a validated, typed view. */
+export const EnvSchema = z.object({
+  CLOUDSEC_CONFIG: z.string().min(1).optional(),
+  /** Set by the CLI's --demo and `npm run demo`; the bundled demo estate replaces AWS. */
+  CLOUDSEC_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new CloudsecError('config', `Invalid environment:\n${formatIssues(parsed.error.issues, 'env')}`);
+  return parsed.data;
+};
+
+const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
+const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region name such as eu-west-1');
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/cloudsec-read');
+// sts:AssumeRole accepts external ids of 2-1224 characters from this set.
+const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 characters of [A-Za-z0-9+=,.@:/-_]');
+
+export const AccountConfigSchema = z
+  .object({ id: accountId, name: z.string().min(1), roleArn: roleArn.optional(), externalId: externalId.optional() })
+  .strict()
+  .refine((a) => !a.roleArn || a.roleArn.split(':')[4] === a.id, {
+    message: 'roleArn must be a role in the same account as id',
+    path: ['roleArn'],
+  });
+
+export const ConfigSchema = z
+  .object({
+    accounts: z.array(AccountConfigSchema).min(1).optional(),
+    organization: z
+      .object({
+        roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-read'),
+        externalId: externalId.optional(),
+      })
+      .strict()
+      .optional(),
+    /** `all` = every region enabled in each account (ec2:DescribeRegions). */
+    regions: z.union([z.literal('all'), z.array(region).min(1)]).default('all'),
+    concurrency: z
+      .object({
+        accounts: z.number().int().min(1).max(200).default(25),
+        regions: z.number().int().min(1).max(50).default(8),
+        /** Per-resource calls (buckets, trails) in flight within one account. */
+        calls: z.number().int().min(1).max(100).default(16),
+      })
+      .strict()
+      .default({ accounts: 25, regions: 8, calls: 16 }),
+    securityhub: z
+      .object({
+        severities: z.array(SeveritySchema).min(1).default(['critical', 'high', 'medium', 'low']),
+        maxFindingsPerRegion: z.number().int().min(1).max(100_000).default(1000),
+      })
+      .strict()
+      .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 }),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.accounts?.forEach((a, i) => {
+      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: ['accounts', i, 'id'] });
+      seen.add(a.id);
+    });
+  });
+export type Config = z.infer<typeof ConfigSchema>;
+
+const describePath = (path: readonly PropertyKey[]) =>
+  path.length === 0
+    ? '(top level)'
+    : path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+
+export const formatIssues = (issues: readonly z.core.$ZodIssue[], source: string): string =>
+  issues.map((i) => `  ${source}: ${describePath(i.path)}: ${i.message}`).join('\n');
+
+export const DEFAULT_CONFIG_PATH = 'cloudsec.yml';
+
+/**
+ * Reads and validates cloudsec.yml. A missing file is fine only at the default path (then every
+ * setting takes its default); a file that was asked for by name must exist.
+ */
+export const loadConfig = (path: string | undefined): { config: Config; source: string | null } => {
+  const file = path ?? DEFAULT_CONFIG_PATH;
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    if (!path && (err as NodeJS.ErrnoException).code === 'ENOENT') return { config: ConfigSchema.parse({}), source: null };
+    throw new CloudsecError('config', `Cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  return { config: parseConfig(text, file), source: file };
+};
+
+export const parseConfig = (text: string, file: string): Config => {
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length > 0) {
+    const first = doc.errors[0]!;
+    throw new CloudsecError('config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`);
+  }
+  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  if (!parsed.success) {
+    throw new CloudsecError('config', `Invalid configuration in ${file}:\n${formatIssues(parsed.error.issues, file)}`);
+  }
+  return parsed.data;
+};

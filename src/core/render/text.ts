@@ -1,0 +1,92 @@
+import { SEVERITIES, type Severity } from '../model';
+import type { CheckReport } from './report';
+import type { CheckDefinition } from '../checks/define';
+
+const DEMO_BANNER = '*** DEMO DATA: a fictional, deliberately misconfigured estate, not your AWS accounts ***';
+
+const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+
+/** Column widths from the data so the table stays aligned whatever the names. */
+const table = (rows: string[][]): string[] => {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd());
+};
+
+const counts = (bySeverity: Record<Severity, number>) =>
+  SEVERITIES.filter((s) => bySeverity[s] > 0)
+    .map((s) => `${bySeverity[s]} ${s}`)
+    .join(', ');
+
+const accountLabel = (report: CheckReport, id: string) => {
+  const name = report.accounts.find((a) => a.id === id)?.name;
+  return name && name !== id ? `${id} (${name})` : id;
+};
+
+const findingRows = (report: CheckReport, findings: CheckReport['findings']) =>
+  findings.flatMap((f) => [
+    [`  ${f.checkId}`, accountLabel(report, f.accountId), f.region, `${f.resource.type} ${f.resource.id}`],
+    [`      ${f.message}${f.remediationId ? `  [fix: ${f.remediationId}]` : ''}`],
+  ]);
+
+/** Human-readable answer of `cloudsec check`: failing findings grouped by severity, then unknowns. */
+export const renderCheckText = (report: CheckReport): string => {
+  const out: string[] = [];
+  if (report.demo) out.push(DEMO_BANNER, '');
+  const { byStatus, bySeverity } = report.summary;
+  out.push(
+    `cloudsec: ${report.services.join(', ')} across ${report.accounts.length} account(s); data collected ${report.generatedAt}`,
+    `${byStatus.fail} failing${byStatus.fail ? ` (${counts(bySeverity)})` : ''}, ${byStatus.pass} passing, ${byStatus.unknown} unknown`,
+  );
+  for (const a of report.accounts.filter((acc) => !acc.reachable)) out.push(`! account ${a.id} (${a.name}) unreachable: ${a.error}`);
+  for (const a of report.accounts) for (const w of a.warnings) out.push(`! account ${a.id} (${a.name}): ${w}`);
+
+  const failing = report.findings.filter((f) => f.status === 'fail');
+  for (const severity of SEVERITIES) {
+    const group = failing.filter((f) => f.severity === severity);
+    if (group.length === 0) continue;
+    out.push('', `${severity.toUpperCase()} (${group.length})`);
+    const rows = findingRows(report, group);
+    const aligned = table(rows.filter((r) => r.length > 1));
+    let k = 0;
+    for (const r of rows) out.push(r.length > 1 ? aligned[k++]! : r[0]!);
+  }
+  const unknown = report.findings.filter((f) => f.status === 'unknown');
+  if (unknown.length > 0) {
+    out.push('', `UNKNOWN (${unknown.length}): cloudsec could not decide; grant the named permission and re-run`);
+    for (const f of unknown) out.push(`  ${f.checkId}  ${accountLabel(report, f.accountId)}  ${f.region}  ${f.resource.id}`, `      ${f.message}`);
+  }
+  if (byStatus.fail === 0 && byStatus.unknown === 0) out.push('', 'All checks pass.');
+  if (report.demo) out.push('', DEMO_BANNER);
+  return out.join('\n') + '\n';
+};
+
+/** `cloudsec checks`: the catalog as a table. */
+export const renderCatalogText = (checks: readonly CheckDefinition[]): string => {
+  const rows = [
+    ['ID', 'SERVICE', 'SEVERITY', 'CIS', 'SECURITY HUB', 'REMEDIATION', 'TITLE'],
+    ...checks.map((c) => [
+      c.id,
+      c.service,
+      c.severity,
+      c.frameworks.cis ?? '-',
+      c.frameworks.securityHub ?? '-',
+      c.remediation ?? '-',
+      c.title,
+    ]),
+  ];
+  return table(rows).join('\n') + `\n\n${checks.length} checks\n`;
+};
+
+export const catalogJson = (checks: readonly CheckDefinition[]) =>
+  checks.map((c) => ({
+    id: c.id,
+    service: c.service,
+    severity: c.severity,
+    title: c.title,
+    cis: c.frameworks.cis,
+    securityHub: c.frameworks.securityHub,
+    remediationId: c.remediation,
+    rationale: c.rationale,
+    remediation: c.remediationText,
+  }));
+

@@ -1,0 +1,205 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli } from './fixtures/cli';
+import { CHECKS } from '../src/core/checks';
+import { SEVERITIES } from '../src/core/model';
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-cli-'));
+
+describe('cloudsec checks', () => {
+  it('when asked for JSON, then it lists every check with its framework ids and remediation', async () => {
+    const run = await runCli(['checks', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const catalog = run.json() as Record<string, unknown>[];
+    expect(catalog.map((c) => c.id)).toEqual(CHECKS.map((c) => c.id));
+    for (const entry of catalog) {
+      expect(Object.keys(entry)).toEqual(
+        expect.arrayContaining(['id', 'service', 'severity', 'title', 'cis', 'securityHub', 'remediationId']),
+      );
+    }
+  });
+
+  it('when asked for text, then it prints a table with a header and the count', async () => {
+    const run = await runCli(['checks']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^ID\s+SERVICE\s+SEVERITY\s+CIS\s+SECURITY HUB/);
+    expect(run.stdout).toContain(`${CHECKS.length} checks`);
+  });
+});
+
+describe('cloudsec check --demo', () => {
+  it('when asked for JSON, then it prints the documented shape, labelled as demo data', async () => {
+    const run = await runCli(['check', 'all', '--demo', '--format', 'json']);
+    expect(run.code).toBe(0);
+    const report = run.json() as {
+      demo: boolean;
+      generatedAt: string;
+      accounts: { id: string }[];
+      findings: Record<string, unknown>[];
+      summary: { bySeverity: Record<string, number>; byStatus: Record<string, number> };
+    };
+    expect(report.demo).toBe(true);
+    expect(report.accounts.map((a) => a.id)).toEqual(['111111111111', '222222222222']);
+    expect(report.findings.length).toBeGreaterThan(0);
+    for (const f of report.findings) {
+      expect(Object.keys(f)).toEqual(
+        expect.arrayContaining(['id', 'checkId', 'status', 'severity', 'accountId', 'region', 'resource', 'title', 'message', 'remediationId']),
+      );
+      expect(Object.keys(f.resource as object).sort()).toEqual(['arn', 'id', 'type']);
+    }
+    const failing = report.findings.filter((f) => f.status === 'fail');
+    expect(report.summary.byStatus.fail).toBe(failing.length);
+    for (const s of SEVERITIES) expect(report.summary.bySeverity[s]).toBe(failing.filter((f) => f.severity === s).length);
+  });
+
+  it('when asked for text, then findings are grouped by severity with the demo banner', async () => {
+    const run = await runCli(['check', 's3', '--demo']);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('DEMO DATA');
+    expect(run.stdout).toMatch(/\nHIGH \(\d+\)\n/);
+    expect(run.stdout).toContain('legacy-public');
+  });
+
+  it('when CLOUDSEC_DEMO=1 is set, then the demo estate is used without the flag', async () => {
+    const run = await runCli(['check', 's3', '--format', 'json'], { env: { CLOUDSEC_DEMO: '1' } });
+    expect(run.code).toBe(0);
+    expect((run.json() as { demo: boolean }).demo).toBe(true);
+  });
+
+  it('when --account limits the scope, then only that account is reported', async () => {
+    const run = await runCli(['check', 'all', '--demo', '--account', '222222222222', '--format', 'json']);
+    const report = run.json() as { findings: { accountId: string }[] };
+    expect(new Set(report.findings.map((f) => f.accountId))).toEqual(new Set(['222222222222']));
+  });
+
+  it('when --region limits the scope, then regional findings of other regions are dropped and global ones kept', async () => {
+    const run = await runCli(['check', 'all', '--demo', '--region', 'eu-west-1', '--format', 'json']);
+    const regions = new Set((run.json() as { findings: { region: string }[] }).findings.map((f) => f.region));
+    expect([...regions].sort()).toEqual(expect.arrayContaining(['eu-west-1']));
+    expect([...regions].every((r) => r === 'eu-west-1' || r === 'global')).toBe(true);
+  });
+});
+
+describe('exit codes', () => {
+  it('when a failing finding is at or above --fail-on, then it exits 1', async () => {
+    const run = await runCli(['check', 'all', '--demo', '--fail-on', 'high', '--format', 'json']);
+    expect(run.code).toBe(1);
+  });
+
+  it('when no failing finding reaches --fail-on, then it exits 0', async () => {
+    // The demo's staging account has no critical S3 finding in eu-west-1: scope to something clean.
+    const run = await runCli(['check', 's3', '--demo', '--account', '222222222222', '--region', 'us-east-1', '--fail-on', 'critical', '--format', 'json']);
+    const report = run.json() as { findings: { status: string; severity: string }[] };
+    expect(report.findings.some((f) => f.status === 'fail' && f.severity === 'critical')).toBe(false);
+    expect(run.code).toBe(0);
+  });
+
+  it('when the service is not one cloudsec knows, then it exits 2 naming the allowed choices', async () => {
+    const run = await runCli(['check', 'rds', '--demo']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Allowed choices are iam, s3, cloudtrail, ec2, securityhub, all');
+  });
+
+  it('when a flag is unknown, then it exits 2 and suggests the closest one', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--formt', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--format');
+  });
+
+  it('when --fail-on is not a severity, then it exits 2', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--fail-on', 'severe']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('critical, high, medium, low, informational');
+  });
+
+  it('when --account is not a 12-digit id, then it exits 2 with the expected form', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--account', 'prod']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected a 12-digit AWS account id');
+  });
+
+  it('when --account names an account outside the scope, then it exits 2 listing the accounts in scope', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--account', '999999999999']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('111111111111, 222222222222');
+  });
+
+  it('when both --demo and --snapshot are given, then it exits 2', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--snapshot', 'x.json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('either --demo or --snapshot');
+  });
+});
+
+describe('collect and offline check', () => {
+  it('when a snapshot is collected to a file, then check --snapshot gives the same findings', async () => {
+    const out = path.join(tmp(), 'snap.json');
+    const collected = await runCli(['collect', '--demo', '--out', out]);
+    expect(collected.code).toBe(0);
+    const offline = await runCli(['check', 'all', '--snapshot', out, '--format', 'json']);
+    const demo = await runCli(['check', 'all', '--demo', '--format', 'json']);
+    expect((offline.json() as { findings: unknown[] }).findings).toEqual((demo.json() as { findings: unknown[] }).findings);
+  });
+
+  it('when the snapshot file is not a snapshot, then it exits 2 naming the bad field', async () => {
+    const file = path.join(tmp(), 'bad.json');
+    fs.writeFileSync(file, JSON.stringify({ schemaVersion: 1, generatedAt: 'x', services: ['s3'], accounts: [{ accountId: 'abc' }] }));
+    const run = await runCli(['check', 's3', '--snapshot', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('accounts[0].accountId');
+  });
+
+  it('when the snapshot file does not exist or is not JSON, then it exits 2 saying so', async () => {
+    const missingRun = await runCli(['check', 's3', '--snapshot', '/nonexistent/snap.json']);
+    expect(missingRun.code).toBe(2);
+    expect(missingRun.stderr).toContain('Cannot read snapshot /nonexistent/snap.json');
+    const file = path.join(tmp(), 'garbage.json');
+    fs.writeFileSync(file, '{not json');
+    const garbage = await runCli(['check', 's3', '--snapshot', file]);
+    expect(garbage.code).toBe(2);
+  });
+
+  it('when the snapshot lacks the service asked for, then it exits 2 and says to collect it', async () => {
+    const out = path.join(tmp(), 'iam-only.json');
+    await runCli(['collect', '--demo', '--out', out]);
+    const snap = JSON.parse(fs.readFileSync(out, 'utf8'));
+    snap.services = ['iam'];
+    fs.writeFileSync(out, JSON.stringify(snap));
+    const run = await runCli(['check', 'ec2', '--snapshot', out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('has no ec2 data');
+  });
+});
+
+describe('configuration errors', () => {
+  it('when cloudsec.yml has a bad account id, then it exits 2 naming the exact path', async () => {
+    const file = path.join(tmp(), 'cloudsec.yml');
+    fs.writeFileSync(file, 'accounts:\n  - id: 12345\n    name: prod\n');
+    const run = await runCli(['check', 's3', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}: accounts[0].id:`);
+  });
+
+  it('when cloudsec.yml has an unknown key, then it exits 2 naming it', async () => {
+    const file = path.join(tmp(), 'cloudsec.yml');
+    fs.writeFileSync(file, 'regionz: [eu-west-1]\n');
+    const run = await runCli(['check', 's3', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('regionz');
+  });
+
+  it('when cloudsec.yml is not YAML, then it exits 2 saying so', async () => {
+    const file = path.join(tmp(), 'cloudsec.yml');
+    fs.writeFileSync(file, 'accounts: [\n');
+    const run = await runCli(['check', 's3', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not valid YAML');
+  });
+
+  it('when the named config file does not exist, then it exits 2', async () => {
+    const run = await runCli(['check', 's3', '--config', '/nonexistent/cloudsec.yml']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('Cannot read config file /nonexistent/cloudsec.yml');
+  });
+});
