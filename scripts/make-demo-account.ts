@@ -270,7 +270,11 @@ const staging: AccountSnapshot = anAccount({
   },
 });
 
-const snapshot = aSnapshot([prod, staging], { demo: true, generatedAt: NOW.toISOString() });
-const out = path.join(__dirname, '..', 'data', 'demo-account.json');
-fs.writeFileSync(out, JSON.stringify(snapshot, null, 2) + '\n');
-process.stdout.write(`wrote ${out}\n`);
+export const buildDemoSnapshot = () => aSnapshot([prod, staging], { demo: true, generatedAt: NOW.toISOString() });
+export const renderDemoSnapshot = () => JSON.stringify(buildDemoSnapshot(), null, 2) + '\n';
+export const DEMO_FILE = path.join(__dirname, '..', 'data', 'demo-account.json');
+
+if (require.main === module) {
+  fs.writeFileSync(DEMO_FILE, renderDemoSnapshot());
+  process.stdout.write(`wrote ${DEMO_FILE}\n`);
+}

@@ -18,7 +18,7 @@ export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
   return parsed.data;
 };
 
-const accountId = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
+const accountId = z.string({ error: 'expected a 12-digit AWS account id as a quoted string, e.g. "012345678901"' }).regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
 const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region name such as eu-west-1');
 const roleArn = z
   .string()
