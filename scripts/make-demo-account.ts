@@ -149,7 +149,19 @@ const prodS3 = anS3Slice({
       }),
     }),
     aBucket({ name: 'analytics-scratch', region: 'eu-west-1', encryption: known(null), versioning: known({ status: 'Disabled', mfaDelete: false }) }),
-    aBucket({ name: 'acme-cloudtrail-logs', logging: known(null), policy: known(tlsOnlyPolicy('acme-cloudtrail-logs')) }),
+    aBucket({
+      name: 'acme-cloudtrail-logs',
+      logging: known(null),
+      policy: known(tlsOnlyPolicy('acme-cloudtrail-logs')),
+      publicAccessBlock: known(null),
+      acl: known({
+        ownerId: 'owner-canonical-id',
+        grants: [
+          { granteeType: 'CanonicalUser', granteeId: 'owner-canonical-id', permission: 'FULL_CONTROL' },
+          { granteeType: 'Group', granteeUri: 'http://acs.amazonaws.com/groups/global/AllUsers', permission: 'READ' },
+        ],
+      }),
+    }),
   ]),
 });
 

@@ -41,6 +41,8 @@ export const ConfigSchema = z
       .object({
         roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-read'),
         externalId: externalId.optional(),
+        /** Also scan the management account (with the caller's credentials). Default true. */
+        includeManagementAccount: z.boolean().optional(),
       })
       .strict()
       .optional(),

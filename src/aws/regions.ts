@@ -1,0 +1,24 @@
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import type { Fact } from '../core/model';
+import { known } from '../core/model';
+import { attempt } from './attempt';
+import type { AccountClients } from './clients';
+
+/**
+ * Regions to scan for regional services: the configured list when there is one, otherwise the
+ * regions enabled for the account (opt-in regions the account has not opted into are left out, since
+ * its credentials do not work there). On failure the caller falls back to `homeRegion` and reports
+ * the missing permission from the fact.
+ */
+export const resolveRegions = async (
+  clients: AccountClients,
+  configured: readonly string[] | undefined,
+  homeRegion: string,
+): Promise<Fact<string[]>> => {
+  if (configured && configured.length > 0) return known([...configured]);
+  const meta = { service: 'ec2', operation: 'DescribeRegions', permission: 'ec2:DescribeRegions', region: homeRegion };
+  return attempt(meta, async () => {
+    const out = await clients.ec2(homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));
+    return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+  });
+};

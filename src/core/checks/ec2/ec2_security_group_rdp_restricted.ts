@@ -1,0 +1,43 @@
+import { defineCheck, fail, pass, withFact } from '../define';
+import { regionSettingResource, securityGroupResource } from '../../resources';
+import { describeOpenRules, groupLabel, openRuleEvidence, worldOpenIngress } from '../../security-groups';
+
+const RDP_PORT = 3389;
+
+export default defineCheck({
+  id: 'ec2_security_group_rdp_restricted',
+  service: 'ec2',
+  severity: 'high',
+  title: 'Security groups do not allow RDP from the internet',
+  rationale:
+    'Remote Desktop open to 0.0.0.0/0 or ::/0 is a favourite ransomware entry point: every instance in the group faces brute-force and RDP exploits from the whole internet.',
+  remediationText:
+    'Delete the inbound rules that allow port 3389 from 0.0.0.0/0 or ::/0 (VPC console → Security groups → Inbound rules), or narrow their source to known addresses; prefer Fleet Manager, a VPN or a bastion for desktop access.',
+  // CIS v3.0.0 5.2 is the 0.0.0.0/0 recommendation; its ::/0 twin 5.3 is enforced here too, but the
+  // catalog holds one id per check. EC2.14 is the Security Hub control for exactly "port 3389 from
+  // 0.0.0.0/0 or ::/0" (EC2.53/EC2.54 split the two address families and add port 22).
+  frameworks: { cis: '5.2', securityHub: 'EC2.14' },
+  requires: ['ec2'],
+  remediation: 'ec2_revoke_world_ingress',
+  evaluate: ({ account }) =>
+    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
+      withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
+        groups.map((group) => {
+          const resource = securityGroupResource(account, region, group);
+          const open = worldOpenIngress(group, RDP_PORT);
+          return open.length === 0
+            ? pass(
+                resource,
+                region,
+                `Security group ${groupLabel(group)} does not allow RDP (port 3389) from the internet.`,
+              )
+            : fail(
+                resource,
+                region,
+                `Security group ${groupLabel(group)} allows RDP (port 3389) from the internet through ${describeOpenRules(open)}.`,
+                { groupName: group.groupName, vpcId: group.vpcId, port: RDP_PORT, ...openRuleEvidence(open) },
+              );
+        }),
+      ),
+    ),
+});

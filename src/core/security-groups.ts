@@ -1,0 +1,110 @@
+import type { SecurityGroup, SecurityGroupRule } from './model';
+
+/** A port number, or `'all'` for "every port of every protocol". */
+export type PortTarget = number | 'all';
+
+const MAX_PORT = 65535;
+
+/** AWS returns names for the common protocols but accepts (and may echo) numbers. */
+const PROTOCOL_ALIASES: Record<string, string> = { '6': 'tcp', '17': 'udp', all: '-1' };
+
+/**
+ * Protocols whose rules carry port ranges. CIS v3.0.0 5.2/5.3 and Security Hub EC2.53/EC2.54 count
+ * TCP, UDP and ALL for the admin ports; other protocols (ICMP, ESP, GRE…) have no ports, and for ICMP
+ * the "ports" are message types and codes.
+ */
+const PORTED_PROTOCOLS = new Set(['tcp', 'udp']);
+
+export const normalizeProtocol = (ipProtocol: string): string => {
+  const p = ipProtocol.trim().toLowerCase();
+  return PROTOCOL_ALIASES[p] ?? p;
+};
+
+/**
+ * Only a /0 prefix reaches every address. A wide but partial range such as 0.0.0.0/1 is not
+ * treated as "the world": it is half of the internet, but it is not what these controls test and
+ * flagging it would make the verdict depend on a threshold nobody agreed on.
+ */
+export const isWorldCidr = (cidr: string | null): boolean => {
+  if (cidr === null) return false;
+  const slash = cidr.lastIndexOf('/');
+  return slash !== -1 && cidr.slice(slash + 1).trim() === '0';
+};
+
+const isWorldSource = (rule: SecurityGroupRule): boolean => isWorldCidr(rule.cidrIpv4) || isWorldCidr(rule.cidrIpv6);
+
+/**
+ * The inclusive port range a rule opens, or null when the protocol has no ports. A missing or
+ * negative bound on a TCP/UDP rule is read as unbounded: AWS always sends both bounds for these
+ * protocols, so a gap means unusual data, and a security check must not pass on unusual data.
+ */
+export const portBounds = (rule: SecurityGroupRule): [number, number] | null => {
+  const protocol = normalizeProtocol(rule.ipProtocol);
+  if (protocol === '-1') return [0, MAX_PORT];
+  if (!PORTED_PROTOCOLS.has(protocol)) return null;
+  const from = rule.fromPort === null || rule.fromPort < 0 ? 0 : rule.fromPort;
+  const to = rule.toPort === null || rule.toPort < 0 ? MAX_PORT : rule.toPort;
+  return [from, to];
+};
+
+/** Port 0 is reserved and unusable, so a 1–65535 range opens every port just as 0–65535 does. */
+const opensEveryPort = (rule: SecurityGroupRule): boolean => {
+  if (normalizeProtocol(rule.ipProtocol) === '-1') return true;
+  const bounds = portBounds(rule);
+  return bounds !== null && bounds[0] <= 1 && bounds[1] >= MAX_PORT;
+};
+
+const opensPort = (rule: SecurityGroupRule, port: number): boolean => {
+  const bounds = portBounds(rule);
+  return bounds !== null && bounds[0] <= port && port <= bounds[1];
+};
+
+/**
+ * The group's ingress rules that let anyone on the internet (0.0.0.0/0 or ::/0) reach `target`.
+ * Egress rules, and rules whose source is another security group or a prefix list, never count:
+ * they do not admit the whole internet.
+ */
+export const worldOpenIngress = (group: Pick<SecurityGroup, 'rules'>, target: PortTarget): SecurityGroupRule[] =>
+  group.rules.filter(
+    (rule) =>
+      !rule.isEgress && isWorldSource(rule) && (target === 'all' ? opensEveryPort(rule) : opensPort(rule, target)),
+  );
+
+/** `all`, `22` or `0-1024`, as a person would write the rule's port range. */
+export const portRangeLabel = (rule: SecurityGroupRule): string => {
+  if (normalizeProtocol(rule.ipProtocol) === '-1') return 'all';
+  const bounds = portBounds(rule);
+  if (bounds === null) return 'n/a';
+  return bounds[0] === bounds[1] ? String(bounds[0]) : `${bounds[0]}-${bounds[1]}`;
+};
+
+/**
+ * What a finding keeps about each offending rule: the rule id (to revoke exactly that rule) and
+ * enough of the rule to authorize it again on undo.
+ */
+export const openRuleEvidence = (rules: readonly SecurityGroupRule[]) => ({
+  ruleIds: rules.map((r) => r.ruleId),
+  rules: rules.map((r) => ({
+    ruleId: r.ruleId,
+    ipProtocol: r.ipProtocol,
+    fromPort: r.fromPort,
+    toPort: r.toPort,
+    portRange: portRangeLabel(r),
+    cidrIpv4: r.cidrIpv4,
+    cidrIpv6: r.cidrIpv6,
+    description: r.description,
+  })),
+});
+
+/** `web (sg-0web)`: the name people recognise and the id AWS needs. */
+export const groupLabel = (group: Pick<SecurityGroup, 'groupId' | 'groupName'>): string =>
+  group.groupName && group.groupName !== group.groupId ? `${group.groupName} (${group.groupId})` : group.groupId;
+
+/** `sgr-1 (0.0.0.0/0, tcp 22)`, for one-sentence finding messages. */
+export const describeOpenRules = (rules: readonly SecurityGroupRule[]): string =>
+  rules.map((r) => `${r.ruleId} (${r.cidrIpv4 ?? r.cidrIpv6}, ${trafficLabel(r)})`).join(', ');
+
+const trafficLabel = (rule: SecurityGroupRule): string => {
+  const p = normalizeProtocol(rule.ipProtocol);
+  return p === '-1' ? 'all traffic' : `${p} ${portRangeLabel(rule)}`;
+};

@@ -1,0 +1,304 @@
+import { makeClientFactory } from '../../../src/aws/clients';
+import { collectCloudTrail } from '../../../src/aws/collectors/cloudtrail';
+import type { CollectContext } from '../../../src/aws/collectors/context';
+import { CloudTrailSliceSchema, type CloudTrailSlice, type Trail } from '../../../src/core/model';
+import {
+  CT_ACCOUNT_ID,
+  advancedSelector,
+  basicSelector,
+  cloudTrailCall,
+  cloudTrailEndpoint,
+  ctAccessDenied,
+  ctOk,
+  ctRegionDisabled,
+  ctThrottled,
+  describeTrailsJson,
+  eventSelectorsJson,
+  trailArn,
+  trailStatusJson,
+  type TrailFixture,
+} from '../../fixtures/aws/cloudtrail';
+
+const REGIONS = ['us-east-1', 'eu-west-1'];
+
+const makeContext = (regions: string[] = REGIONS): CollectContext => ({
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: CT_ACCOUNT_ID }),
+  accountId: CT_ACCOUNT_ID,
+  partition: 'aws',
+  homeRegion: 'us-east-1',
+  regions,
+  sleep: async () => {},
+  fanOut: (fn) => fn(),
+});
+
+const collect = async (regions?: string[]): Promise<CloudTrailSlice> =>
+  CloudTrailSliceSchema.parse(await collectCloudTrail(makeContext(regions)));
+
+const trailsOf = (slice: CloudTrailSlice): Trail[] => {
+  if (!slice.trails.ok) throw new Error(`expected trails, got ${JSON.stringify(slice.trails)}`);
+  return slice.trails.value;
+};
+
+const MAIN: TrailFixture = {
+  name: 'management-events',
+  homeRegion: 'us-east-1',
+  isMultiRegion: true,
+  logFileValidationEnabled: true,
+  kmsKeyId: `arn:aws:kms:us-east-1:${CT_ACCOUNT_ID}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+  s3BucketName: 'aws-cloudtrail-logs-main',
+};
+const LOCAL: TrailFixture = { name: 'eu-audit', homeRegion: 'eu-west-1', s3BucketName: 'eu-audit-logs' };
+
+const ALL_MANAGEMENT = { basic: [basicSelector('All')] };
+
+const stubDescribeTrails = (region: string, trails: TrailFixture[]) =>
+  cloudTrailCall(cloudTrailEndpoint(region), 'DescribeTrails', { includeShadowTrails: true }).reply(
+    ...ctOk(describeTrailsJson(trails)),
+  );
+
+const stubStatus = (trail: TrailFixture, answer = ctOk(trailStatusJson(true))) =>
+  cloudTrailCall(cloudTrailEndpoint(trail.homeRegion), 'GetTrailStatus', { Name: trailArn(trail) }).reply(...answer);
+
+const stubSelectors = (trail: TrailFixture, answer = ctOk(eventSelectorsJson(trailArn(trail), ALL_MANAGEMENT))) =>
+  cloudTrailCall(cloudTrailEndpoint(trail.homeRegion), 'GetEventSelectors', { TrailName: trailArn(trail) }).reply(
+    ...answer,
+  );
+
+/** One multi-region trail and one regional trail, each healthy, both regions answering. */
+const stubHealthyAccount = () => {
+  stubDescribeTrails('us-east-1', [MAIN]);
+  stubDescribeTrails('eu-west-1', [MAIN, LOCAL]);
+  for (const t of [MAIN, LOCAL]) {
+    stubStatus(t);
+    stubSelectors(t);
+  }
+};
+
+describe('collectCloudTrail', () => {
+  describe('when a multi-region trail is seen from two regions next to a regional trail', () => {
+    it('then each trail is listed once with every field, status and selectors asked of its home region', async () => {
+      stubHealthyAccount();
+      const trails = trailsOf(await collect());
+
+      expect(trails).toEqual([
+        {
+          name: 'management-events',
+          arn: `arn:aws:cloudtrail:us-east-1:${CT_ACCOUNT_ID}:trail/management-events`,
+          homeRegion: 'us-east-1',
+          isMultiRegion: true,
+          isOrganizationTrail: false,
+          logFileValidationEnabled: true,
+          kmsKeyId: MAIN.kmsKeyId,
+          s3BucketName: 'aws-cloudtrail-logs-main',
+          status: { ok: true, value: { isLogging: true, latestDeliveryError: null } },
+          eventSelectors: { ok: true, value: { managementEvents: true, readWriteType: 'All' } },
+        },
+        {
+          name: 'eu-audit',
+          arn: `arn:aws:cloudtrail:eu-west-1:${CT_ACCOUNT_ID}:trail/eu-audit`,
+          homeRegion: 'eu-west-1',
+          isMultiRegion: false,
+          isOrganizationTrail: false,
+          logFileValidationEnabled: false,
+          kmsKeyId: null,
+          s3BucketName: 'eu-audit-logs',
+          status: { ok: true, value: { isLogging: true, latestDeliveryError: null } },
+          eventSelectors: { ok: true, value: { managementEvents: true, readWriteType: 'All' } },
+        },
+      ]);
+    });
+
+    it('then status and selectors are asked once per trail, never from a region holding only its shadow', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubDescribeTrails('eu-west-1', [MAIN]);
+      const home = cloudTrailEndpoint('us-east-1');
+      cloudTrailCall(home, 'GetTrailStatus', { Name: trailArn(MAIN) }).reply(...ctOk(trailStatusJson(true)));
+      cloudTrailCall(home, 'GetEventSelectors', { TrailName: trailArn(MAIN) }).reply(
+        ...ctOk(eventSelectorsJson(trailArn(MAIN), ALL_MANAGEMENT)),
+      );
+      // Answering from the shadow region would make the trail look different: the test fails if it is asked.
+      const shadowStatus = cloudTrailEndpoint('eu-west-1');
+      cloudTrailCall(shadowStatus, 'GetTrailStatus').reply(...ctOk(trailStatusJson(false)));
+      const shadowSelectors = cloudTrailEndpoint('eu-west-1');
+      cloudTrailCall(shadowSelectors, 'GetEventSelectors').reply(
+        ...ctOk(eventSelectorsJson(trailArn(MAIN), { basic: [] })),
+      );
+
+      // The shadow region is scanned first, so its copy of the trail is the one seen first.
+      const [trail] = trailsOf(await collect(['eu-west-1', 'us-east-1']));
+
+      expect(trail?.homeRegion).toBe('us-east-1');
+      expect(trail?.status).toEqual({ ok: true, value: { isLogging: true, latestDeliveryError: null } });
+      expect(trail?.eventSelectors).toEqual({ ok: true, value: { managementEvents: true, readWriteType: 'All' } });
+      expect(home.isDone()).toBe(true);
+      expect(shadowStatus.isDone()).toBe(false);
+      expect(shadowSelectors.isDone()).toBe(false);
+    });
+  });
+
+  describe('when the trail belongs to the organization', () => {
+    it('then it is marked as an organization trail', async () => {
+      const org: TrailFixture = {
+        name: 'org-trail',
+        homeRegion: 'us-east-1',
+        isMultiRegion: true,
+        isOrganizationTrail: true,
+      };
+      stubDescribeTrails('us-east-1', [org]);
+      stubStatus(org);
+      stubSelectors(org);
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail).toMatchObject({ isOrganizationTrail: true, isMultiRegion: true });
+    });
+  });
+
+  describe('when the trail is stopped and its last delivery failed', () => {
+    it('then its status says it is not logging and gives the delivery error', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN, ctOk(trailStatusJson(false, 'AccessDenied')));
+      stubSelectors(MAIN);
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.status).toEqual({ ok: true, value: { isLogging: false, latestDeliveryError: 'AccessDenied' } });
+    });
+  });
+
+  describe('when the trail has event selectors', () => {
+    const mgmt = { Field: 'eventCategory', Equals: ['Management'] };
+    const s3Data = [
+      { Field: 'eventCategory', Equals: ['Data'] },
+      { Field: 'resources.type', Equals: ['AWS::S3::Object'] },
+    ];
+    it.each<[string, Parameters<typeof eventSelectorsJson>[1], boolean, string | null]>([
+      ['a basic selector for all management events', { basic: [basicSelector('All')] }, true, 'All'],
+      ['a basic write-only selector', { basic: [basicSelector('WriteOnly')] }, true, 'WriteOnly'],
+      [
+        'basic read-only and write-only selectors together',
+        { basic: [basicSelector('ReadOnly'), basicSelector('WriteOnly')] },
+        true,
+        'All',
+      ],
+      ['a basic selector for data events only', { basic: [basicSelector('All', false)] }, false, null],
+      [
+        'an advanced management selector without readOnly',
+        { advanced: [advancedSelector('Management events', [mgmt])] },
+        true,
+        'All',
+      ],
+      [
+        'an advanced management selector with readOnly true',
+        { advanced: [advancedSelector('Reads', [mgmt, { Field: 'readOnly', Equals: ['true'] }])] },
+        true,
+        'ReadOnly',
+      ],
+      [
+        'an advanced management selector with readOnly false',
+        { advanced: [advancedSelector('Writes', [mgmt, { Field: 'readOnly', Equals: ['false'] }])] },
+        true,
+        'WriteOnly',
+      ],
+      [
+        'an advanced selector for S3 data events only',
+        { advanced: [advancedSelector('S3 objects', s3Data)] },
+        false,
+        null,
+      ],
+      ['no selectors at all', {}, false, null],
+    ])('then %s is summarized', async (_, selectors, managementEvents, readWriteType) => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      stubSelectors(MAIN, ctOk(eventSelectorsJson(trailArn(MAIN), selectors)));
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({ ok: true, value: { managementEvents, readWriteType } });
+    });
+  });
+
+  describe('when GetEventSelectors is refused', () => {
+    it('then only the selectors are unknown, naming cloudtrail:GetEventSelectors', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      stubSelectors(MAIN, ctAccessDenied('GetEventSelectors'));
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          permission: 'cloudtrail:GetEventSelectors',
+          kind: 'access-denied',
+          region: 'us-east-1',
+        }),
+      });
+      expect(trail?.status.ok).toBe(true);
+    });
+  });
+
+  describe('when DescribeTrails fails in one region only', () => {
+    it('then the trails seen from the other regions are kept', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(...ctRegionDisabled());
+      stubStatus(MAIN);
+      stubSelectors(MAIN);
+
+      const trails = trailsOf(await collect());
+
+      expect(trails.map((t) => t.arn)).toEqual([trailArn(MAIN)]);
+    });
+  });
+
+  describe('when DescribeTrails fails in every region', () => {
+    it('then the trails are unknown, naming the refused permission rather than the disabled region', async () => {
+      cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'DescribeTrails').reply(...ctRegionDisabled());
+      cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(...ctAccessDenied('DescribeTrails'));
+
+      const { trails } = await collect();
+
+      expect(trails).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          permission: 'cloudtrail:DescribeTrails',
+          kind: 'access-denied',
+          code: 'AccessDeniedException',
+          region: 'eu-west-1',
+        }),
+      });
+    });
+
+    it('then, when no region is enabled for the credentials, the trails are unknown as region-unavailable', async () => {
+      for (const region of REGIONS)
+        cloudTrailCall(cloudTrailEndpoint(region), 'DescribeTrails').reply(...ctRegionDisabled());
+
+      const { trails } = await collect();
+
+      expect(trails).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          permission: 'cloudtrail:DescribeTrails',
+          code: 'UnrecognizedClientException',
+          kind: 'region-unavailable',
+        }),
+      });
+    });
+  });
+
+  describe('when CloudTrail throttles a call once', () => {
+    it('then the call is retried and the trail collected', async () => {
+      const api = cloudTrailEndpoint('us-east-1');
+      cloudTrailCall(api, 'DescribeTrails').reply(...ctThrottled());
+      stubDescribeTrails('us-east-1', [MAIN]);
+      cloudTrailCall(api, 'GetTrailStatus').reply(...ctThrottled());
+      stubStatus(MAIN);
+      stubSelectors(MAIN);
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.status).toEqual({ ok: true, value: { isLogging: true, latestDeliveryError: null } });
+      expect(api.isDone()).toBe(true);
+    });
+  });
+});

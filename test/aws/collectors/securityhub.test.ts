@@ -1,0 +1,257 @@
+import nock from 'nock';
+import { makeClientFactory } from '../../../src/aws/clients';
+import type { CollectContext } from '../../../src/aws/collectors/context';
+import { collectSecurityHubRegion, type SecurityHubFilter } from '../../../src/aws/collectors/securityhub';
+import { SecurityHubRegionSchema, type SecurityHubFinding, type SecurityHubRegion } from '../../../src/core/model';
+import {
+  SH_ACCOUNT_ID,
+  asffFinding,
+  findingsPage,
+  onGetFindings,
+  shAccessDenied,
+  shError,
+  shNotSubscribed,
+  shOk,
+  shThrottled,
+  type GetFindingsBody,
+} from '../../fixtures/aws/securityhub';
+
+const REGION = 'eu-west-1';
+const ALL_SEVERITIES: SecurityHubFilter = {
+  severities: ['critical', 'high', 'medium', 'low', 'informational'],
+  maxFindings: 1000,
+};
+
+const makeContext = (): CollectContext => ({
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: SH_ACCOUNT_ID }),
+  accountId: SH_ACCOUNT_ID,
+  partition: 'aws',
+  homeRegion: 'us-east-1',
+  regions: [REGION],
+  sleep: async () => {},
+  fanOut: (fn) => fn(),
+});
+
+const collect = async (filter: SecurityHubFilter = ALL_SEVERITIES): Promise<SecurityHubRegion> =>
+  SecurityHubRegionSchema.parse(await collectSecurityHubRegion(makeContext(), REGION, filter));
+
+const findingsOf = (slice: SecurityHubRegion): SecurityHubFinding[] => {
+  if (!slice.findings.ok) throw new Error(`expected findings, got ${JSON.stringify(slice.findings)}`);
+  return slice.findings.value;
+};
+
+/** Answers GetFindings with `pages` in order, keyed by NextToken, and records every request body. */
+const stubPages = (pages: { findings: unknown[]; next?: string }[]) => {
+  const bodies: GetFindingsBody[] = [];
+  pages.forEach((page, i) => {
+    const token = i === 0 ? undefined : pages[i - 1]?.next;
+    onGetFindings(REGION, (body) => body.NextToken === token).reply((_uri, body) => {
+      bodies.push((typeof body === 'string' ? JSON.parse(body) : body) as GetFindingsBody);
+      return shOk(findingsPage(page.findings, page.next));
+    });
+  });
+  return bodies;
+};
+
+const eq = (Value: string) => ({ Value, Comparison: 'EQUALS' });
+
+describe('collectSecurityHubRegion', () => {
+  it('when findings span two pages, then every finding is kept in the order Security Hub sorted them', async () => {
+    const a = asffFinding({ controlId: 'S3.8', resourceId: 'arn:aws:s3:::a', region: REGION });
+    const b = asffFinding({ controlId: 'IAM.4', resourceId: `arn:aws:iam::${SH_ACCOUNT_ID}:root`, region: REGION });
+    const c = asffFinding({ controlId: 'EC2.19', resourceId: 'sg-0123', region: REGION });
+    stubPages([{ findings: [a, b], next: 'page-2' }, { findings: [c] }]);
+
+    const slice = await collect();
+
+    expect(slice.enabled).toEqual({ ok: true, value: true });
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([a.Id, b.Id, c.Id]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('when it asks for findings, then it filters to active, open, failed findings of this account and region, newest first', async () => {
+    const bodies = stubPages([{ findings: [], next: 'page-2' }, { findings: [] }]);
+
+    await collect({ severities: ['critical', 'high', 'informational'], maxFindings: 1000 });
+
+    expect(bodies).toHaveLength(2);
+    expect(bodies[0]).toEqual({
+      Filters: {
+        RecordState: [eq('ACTIVE')],
+        WorkflowStatus: [eq('NEW'), eq('NOTIFIED')],
+        ComplianceStatus: [eq('FAILED')],
+        AwsAccountId: [eq(SH_ACCOUNT_ID)],
+        Region: [eq(REGION)],
+        SeverityLabel: [eq('CRITICAL'), eq('HIGH'), eq('INFORMATIONAL')],
+      },
+      SortCriteria: [{ Field: 'UpdatedAt', SortOrder: 'desc' }],
+      MaxResults: 100,
+    });
+    expect(bodies[1]).toEqual({ ...bodies[0], NextToken: 'page-2' });
+  });
+
+  it('when a control finding arrives in ASFF, then it is normalized into the model', async () => {
+    const raw = asffFinding({
+      controlId: 'S3.8',
+      region: REGION,
+      severity: 'CRITICAL',
+      resourceId: 'arn:aws:s3:::public-assets',
+      updatedAt: '2026-10-30T10:00:00Z',
+    });
+    stubPages([{ findings: [raw] }]);
+
+    const [finding] = findingsOf(await collect());
+
+    expect(finding).toEqual({
+      id: raw.Id,
+      productArn: `arn:aws:securityhub:${REGION}::product/aws/securityhub`,
+      generatorId: 'security-control/S3.8',
+      controlId: 'S3.8',
+      title: raw.Title,
+      description: raw.Description,
+      severity: 'critical',
+      accountId: SH_ACCOUNT_ID,
+      region: REGION,
+      resourceType: 'AwsS3Bucket',
+      resourceId: 'arn:aws:s3:::public-assets',
+      complianceStatus: 'FAILED',
+      workflowStatus: 'NEW',
+      updatedAt: '2026-10-30T10:00:00.000Z',
+      createdAt: '2026-09-01T10:00:00.000Z',
+    });
+  });
+
+  it.each([
+    ['INFORMATIONAL', 'informational'],
+    ['LOW', 'low'],
+    ['MEDIUM', 'medium'],
+    ['HIGH', 'high'],
+    ['CRITICAL', 'critical'],
+  ] as const)('when the severity label is %s, then the finding is %s', async (label, severity) => {
+    stubPages([{ findings: [asffFinding({ severity: label, region: REGION })] }]);
+
+    expect(findingsOf(await collect())[0]?.severity).toBe(severity);
+  });
+
+  it.each([
+    [
+      'a standard-specific FSBP finding names the control only in ProductFields',
+      'IAM.4',
+      {
+        GeneratorId: 'aws-foundational-security-best-practices/v/1.0.0/IAM.4',
+        ProductFields: {
+          StandardsArn: 'arn:aws:securityhub:::standards/aws-foundational-security-best-practices/v/1.0.0',
+          ControlId: 'IAM.4',
+        },
+        Compliance: { Status: 'FAILED' },
+      },
+    ],
+    [
+      'only the consolidated generator id names the control',
+      'EC2.19',
+      { GeneratorId: 'security-control/EC2.19', ProductFields: {}, Compliance: { Status: 'FAILED' } },
+    ],
+    [
+      'a CIS v1.4.0 finding carries a CIS rule number as ControlId',
+      null,
+      {
+        GeneratorId: 'cis-aws-foundations-benchmark/v/1.4.0/1.4',
+        ProductFields: {
+          StandardsArn: 'arn:aws:securityhub:::standards/cis-aws-foundations-benchmark/v/1.4.0',
+          ControlId: '1.4',
+        },
+        Compliance: { Status: 'FAILED' },
+      },
+    ],
+    [
+      'a CIS v1.2.0 finding names only its rule',
+      null,
+      {
+        GeneratorId: 'arn:aws:securityhub:::ruleset/cis-aws-foundations-benchmark/v/1.2.0/rule/1.4',
+        ProductFields: { RuleId: '1.4' },
+        Compliance: { Status: 'FAILED' },
+      },
+    ],
+  ] as const)('when %s, then controlId is %s', async (_case, controlId, raw) => {
+    stubPages([{ findings: [asffFinding({ region: REGION, raw })] }]);
+
+    expect(findingsOf(await collect())[0]?.controlId).toBe(controlId);
+  });
+
+  it('when the cap is reached mid-way, then paging stops and only the newest findings up to the cap are kept', async () => {
+    const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((n) =>
+      asffFinding({ resourceId: `arn:aws:s3:::${n}`, region: REGION }),
+    );
+    // No third page is stubbed: asking for it would fail the call and the test.
+    const bodies = stubPages([
+      { findings: [a, b], next: 'page-2' },
+      { findings: [c, d], next: 'page-3' },
+    ]);
+
+    const slice = await collect({ severities: ['high'], maxFindings: 3 });
+
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([a?.Id, b?.Id, c?.Id]);
+    expect(bodies.map((body) => body.MaxResults)).toEqual([3, 3]);
+  });
+
+  it('when no severity is selected, then no findings are kept but whether the region is enabled is still known', async () => {
+    const bodies = stubPages([{ findings: [asffFinding({ region: REGION })], next: 'page-2' }]);
+
+    const slice = await collect({ severities: [], maxFindings: 1000 });
+
+    expect(slice).toEqual({ enabled: { ok: true, value: true }, findings: { ok: true, value: [] } });
+    expect(bodies[0]?.Filters).not.toHaveProperty('SeverityLabel');
+  });
+
+  it('when the region is not subscribed to Security Hub, then it is disabled with no findings (a state, not an error)', async () => {
+    onGetFindings(REGION).reply(...shNotSubscribed());
+
+    expect(await collect()).toEqual({ enabled: { ok: true, value: false }, findings: { ok: true, value: [] } });
+  });
+
+  it('when Security Hub refuses for another reason with InvalidAccessException, then both facts are unknown', async () => {
+    onGetFindings(REGION).reply(
+      ...shError(
+        401,
+        'InvalidAccessException',
+        `Account ${SH_ACCOUNT_ID} is not an administrator for this organization`,
+      ),
+    );
+
+    const slice = await collect();
+
+    expect(slice.enabled.ok).toBe(false);
+    expect(slice.findings).toMatchObject({ ok: false, error: { code: 'InvalidAccessException' } });
+  });
+
+  it('when GetFindings is denied, then both facts are unknown and name securityhub:GetFindings', async () => {
+    onGetFindings(REGION).reply(...shAccessDenied());
+
+    const slice = await collect();
+
+    const expected = {
+      ok: false,
+      error: {
+        service: 'securityhub',
+        operation: 'GetFindings',
+        permission: 'securityhub:GetFindings',
+        region: REGION,
+        code: 'AccessDeniedException',
+        kind: 'access-denied',
+      },
+    };
+    expect(slice.enabled).toMatchObject(expected);
+    expect(slice.findings).toMatchObject(expected);
+  });
+
+  it('when GetFindings is throttled once, then the retry still collects the findings', async () => {
+    onGetFindings(REGION).reply(...shThrottled());
+    const finding = asffFinding({ region: REGION });
+    stubPages([{ findings: [finding] }]);
+
+    const slice = await collect();
+
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([finding.Id]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+});
