@@ -7,15 +7,25 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['bin/**/*.js', 'jest.config.js'],
-    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly' },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/core/**/*.ts'],
     rules: {
       // The core is pure: no I/O, no clock, no environment.
-      'no-restricted-imports': ['error', { patterns: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'better-sqlite3', '../../aws/*', '../aws/*'] }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now' }, { object: 'process', property: 'env' }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@aws-sdk/*', '@slack/*', 'node:fs', 'fs', 'better-sqlite3', '../../aws/*', '../aws/*'] },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now' },
+        { object: 'process', property: 'env' },
+      ],
     },
   },
   {

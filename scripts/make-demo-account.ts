@@ -43,8 +43,20 @@ const prodIam = anIamSlice({
   credentialReport: known([
     aRootRow({ passwordLastUsed: daysAgo(400) }),
     aCredentialRow({ user: 'alice', arn: user(PROD, 'alice') }),
-    aCredentialRow({ user: 'bob', arn: user(PROD, 'bob'), mfaActive: false, accessKey1Active: false, accessKey1LastRotated: null, accessKey1LastUsedDate: null }),
-    aCredentialRow({ user: 'carol', arn: user(PROD, 'carol'), accessKey1LastRotated: daysAgo(200), accessKey1LastUsedDate: daysAgo(2) }),
+    aCredentialRow({
+      user: 'bob',
+      arn: user(PROD, 'bob'),
+      mfaActive: false,
+      accessKey1Active: false,
+      accessKey1LastRotated: null,
+      accessKey1LastUsedDate: null,
+    }),
+    aCredentialRow({
+      user: 'carol',
+      arn: user(PROD, 'carol'),
+      accessKey1LastRotated: daysAgo(200),
+      accessKey1LastUsedDate: daysAgo(2),
+    }),
     aCredentialRow({
       user: 'dave',
       arn: user(PROD, 'dave'),
@@ -59,7 +71,13 @@ const prodIam = anIamSlice({
       accessKey2LastRotated: daysAgo(5),
       accessKey2LastUsedDate: daysAgo(1),
     }),
-    aCredentialRow({ user: 'ci-deploy', arn: user(PROD, 'ci-deploy'), passwordEnabled: false, passwordLastUsed: null, mfaActive: false }),
+    aCredentialRow({
+      user: 'ci-deploy',
+      arn: user(PROD, 'ci-deploy'),
+      passwordEnabled: false,
+      passwordLastUsed: null,
+      mfaActive: false,
+    }),
   ]),
   authorizationDetails: known(
     anAuthorizationDetails({
@@ -86,7 +104,9 @@ const prodIam = anIamSlice({
     }),
   ),
   passwordPolicy: known(aCisPasswordPolicy({ minimumPasswordLength: 8, passwordReusePrevention: null })),
-  virtualMfaDevices: known([{ serialNumber: `arn:aws:iam::${PROD}:mfa/root-account-mfa-device`, userArn: `arn:aws:iam::${PROD}:root` }]),
+  virtualMfaDevices: known([
+    { serialNumber: `arn:aws:iam::${PROD}:mfa/root-account-mfa-device`, userArn: `arn:aws:iam::${PROD}:root` },
+  ]),
 });
 
 const stagingIam = anIamSlice({
@@ -107,7 +127,15 @@ const stagingIam = anIamSlice({
 
 const publicPolicy = {
   Version: '2012-10-17',
-  Statement: [{ Sid: 'PublicRead', Effect: 'Allow', Principal: '*', Action: 's3:GetObject', Resource: 'arn:aws:s3:::legacy-public/*' }],
+  Statement: [
+    {
+      Sid: 'PublicRead',
+      Effect: 'Allow',
+      Principal: '*',
+      Action: 's3:GetObject',
+      Resource: 'arn:aws:s3:::legacy-public/*',
+    },
+  ],
 };
 const tlsOnlyPolicy = (bucket: string) => ({
   Version: '2012-10-17',
@@ -144,11 +172,20 @@ const prodS3 = anS3Slice({
         ownerId: 'owner-canonical-id',
         grants: [
           { granteeType: 'CanonicalUser', granteeId: 'owner-canonical-id', permission: 'FULL_CONTROL' },
-          { granteeType: 'Group', granteeUri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers', permission: 'READ' },
+          {
+            granteeType: 'Group',
+            granteeUri: 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers',
+            permission: 'READ',
+          },
         ],
       }),
     }),
-    aBucket({ name: 'analytics-scratch', region: 'eu-west-1', encryption: known(null), versioning: known({ status: 'Disabled', mfaDelete: false }) }),
+    aBucket({
+      name: 'analytics-scratch',
+      region: 'eu-west-1',
+      encryption: known(null),
+      versioning: known({ status: 'Disabled', mfaDelete: false }),
+    }),
     aBucket({
       name: 'acme-cloudtrail-logs',
       logging: known(null),
@@ -168,7 +205,12 @@ const prodS3 = anS3Slice({
 const stagingS3 = anS3Slice({
   buckets: known([
     secured('acme-staging-artifacts', 'us-west-2'),
-    aBucket({ name: 'acme-staging-trail', region: 'us-west-2', policy: missing(accessDenied('s3:GetBucketPolicy')), policyStatus: missing(accessDenied('s3:GetBucketPolicyStatus')) }),
+    aBucket({
+      name: 'acme-staging-trail',
+      region: 'us-west-2',
+      policy: missing(accessDenied('s3:GetBucketPolicy')),
+      policyStatus: missing(accessDenied('s3:GetBucketPolicyStatus')),
+    }),
   ]),
 });
 
@@ -179,7 +221,14 @@ const prod: AccountSnapshot = anAccount({
   iam: prodIam,
   s3: prodS3,
   cloudtrail: aCloudTrailSlice({
-    trails: known([aTrail({ name: 'acme-main', s3BucketName: 'acme-cloudtrail-logs', logFileValidationEnabled: false, kmsKeyId: null })]),
+    trails: known([
+      aTrail({
+        name: 'acme-main',
+        s3BucketName: 'acme-cloudtrail-logs',
+        logFileValidationEnabled: false,
+        kmsKeyId: null,
+      }),
+    ]),
   }),
   ec2: {
     'us-east-1': anEc2Region({
@@ -187,20 +236,44 @@ const prod: AccountSnapshot = anAccount({
         aSecurityGroup({
           groupId: 'sg-0bastion',
           groupName: 'bastion',
-          rules: [aRule({ ruleId: 'sgr-0ssh4world', fromPort: 22, toPort: 22, description: 'ssh from anywhere' }), anEgressAllRule()],
+          rules: [
+            aRule({ ruleId: 'sgr-0ssh4world', fromPort: 22, toPort: 22, description: 'ssh from anywhere' }),
+            anEgressAllRule(),
+          ],
         }),
         aSecurityGroup(),
-        aDefaultSecurityGroup({ rules: [aRule({ ruleId: 'sgr-0defself', ipProtocol: '-1', fromPort: -1, toPort: -1, cidrIpv4: null, referencedGroupId: 'sg-0default' }), anEgressAllRule('sgr-0defegress')] }),
+        aDefaultSecurityGroup({
+          rules: [
+            aRule({
+              ruleId: 'sgr-0defself',
+              ipProtocol: '-1',
+              fromPort: -1,
+              toPort: -1,
+              cidrIpv4: null,
+              referencedGroupId: 'sg-0default',
+            }),
+            anEgressAllRule('sgr-0defegress'),
+          ],
+        }),
       ]),
-      snapshots: known([anEbsSnapshot(), anEbsSnapshot({ snapshotId: 'snap-0public', volumeId: 'vol-0db', encrypted: false, public: true })]),
-      instances: known([anInstance(), anInstance({ instanceId: 'i-0legacy', name: 'legacy-app', httpTokens: 'optional' })]),
+      snapshots: known([
+        anEbsSnapshot(),
+        anEbsSnapshot({ snapshotId: 'snap-0public', volumeId: 'vol-0db', encrypted: false, public: true }),
+      ]),
+      instances: known([
+        anInstance(),
+        anInstance({ instanceId: 'i-0legacy', name: 'legacy-app', httpTokens: 'optional' }),
+      ]),
     }),
     'eu-west-1': anEc2Region({
       securityGroups: known([
         aSecurityGroup({
           groupId: 'sg-0windows',
           groupName: 'windows-admin',
-          rules: [aRule({ ruleId: 'sgr-0rdp6world', fromPort: 3389, toPort: 3389, cidrIpv4: null, cidrIpv6: '::/0' }), anEgressAllRule()],
+          rules: [
+            aRule({ ruleId: 'sgr-0rdp6world', fromPort: 3389, toPort: 3389, cidrIpv4: null, cidrIpv6: '::/0' }),
+            anEgressAllRule(),
+          ],
         }),
         aDefaultSecurityGroup({ vpcId: 'vpc-0eu' }),
       ]),
@@ -218,7 +291,8 @@ const prod: AccountSnapshot = anAccount({
           generatorId: 'security-control/IAM.6',
           controlId: 'IAM.6',
           title: 'Hardware MFA should be enabled for the root user',
-          description: 'This control checks whether your AWS account is enabled to use a hardware MFA device to sign in with root user credentials.',
+          description:
+            'This control checks whether your AWS account is enabled to use a hardware MFA device to sign in with root user credentials.',
           severity: 'critical',
           resourceType: 'AwsAccount',
           resourceId: `AWS::::Account:${PROD}`,
@@ -229,7 +303,8 @@ const prod: AccountSnapshot = anAccount({
           generatorId: 'security-control/EC2.19',
           controlId: 'EC2.19',
           title: 'Security groups should not allow unrestricted access to ports with high risk',
-          description: 'This control checks whether unrestricted incoming traffic for the security groups is accessible to the specified ports that have the highest risk.',
+          description:
+            'This control checks whether unrestricted incoming traffic for the security groups is accessible to the specified ports that have the highest risk.',
           severity: 'critical',
           resourceType: 'AwsEc2SecurityGroup',
           resourceId: `arn:aws:ec2:us-east-1:${PROD}:security-group/sg-0bastion`,

@@ -10,6 +10,7 @@ import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { makeLiveSnapshotSource } from './aws/live-source';
+import { readPolicyDocument } from './aws/permissions';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -64,7 +65,17 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .description('list the check catalog')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .action((opts: { format: 'text' | 'json' }) => {
-      io.stdout(opts.format === 'json' ? JSON.stringify(catalogJson(CHECKS), null, 2) + '\n' : renderCatalogText(CHECKS));
+      io.stdout(
+        opts.format === 'json' ? JSON.stringify(catalogJson(CHECKS), null, 2) + '\n' : renderCatalogText(CHECKS),
+      );
+    });
+
+  program
+    .command('iam-policy')
+    .description('print the IAM policy the read-only scan needs')
+    .option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)')
+    .action((opts: { organization?: boolean }) => {
+      io.stdout(JSON.stringify(readPolicyDocument({ organization: opts.organization === true }), null, 2) + '\n');
     });
 
   const withSourceOptions = (cmd: Command) =>
@@ -82,21 +93,40 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       .addArgument(new Argument('<service>', 'what to check').choices(SERVICE_SELECTORS as string[])),
   )
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([...SEVERITIES]))
-    .action(async (service: ServiceSelector, opts: SourceOptions & { account?: string[]; region?: string[]; format: string; failOn?: Severity }) => {
-      validateAccountIds(opts.account);
-      const outcome = await runCheck(
-        { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock },
-        { service, ...(opts.account ? { accountIds: opts.account } : {}), ...(opts.region ? { regions: opts.region } : {}) },
-      );
-      const report = buildCheckReport(outcome.snapshot, outcome.findings, outcome.summary, outcome.evaluatedAt, outcome.services);
-      io.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderCheckText(report));
-      const failOn = opts.failOn;
-      const breached =
-        failOn !== undefined &&
-        outcome.findings.some((f) => f.status === 'fail' && severityRank(f.severity) <= severityRank(failOn));
-      setExit(breached ? 1 : 0);
-    });
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([
+        ...SEVERITIES,
+      ]),
+    )
+    .action(
+      async (
+        service: ServiceSelector,
+        opts: SourceOptions & { account?: string[]; region?: string[]; format: string; failOn?: Severity },
+      ) => {
+        validateAccountIds(opts.account);
+        const outcome = await runCheck(
+          { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock },
+          {
+            service,
+            ...(opts.account ? { accountIds: opts.account } : {}),
+            ...(opts.region ? { regions: opts.region } : {}),
+          },
+        );
+        const report = buildCheckReport(
+          outcome.snapshot,
+          outcome.findings,
+          outcome.summary,
+          outcome.evaluatedAt,
+          outcome.services,
+        );
+        io.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderCheckText(report));
+        const failOn = opts.failOn;
+        const breached =
+          failOn !== undefined &&
+          outcome.findings.some((f) => f.status === 'fail' && severityRank(f.severity) <= severityRank(failOn));
+        setExit(breached ? 1 : 0);
+      },
+    );
 
   withSourceOptions(
     program
@@ -104,26 +134,35 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       .description('collect a snapshot from AWS (or the demo) and write it to a file for offline checks')
       .requiredOption('--out <file>', 'where to write the snapshot JSON'),
   )
-    .addOption(new Option('--service <service>', 'only this service (repeatable; default all)').argParser(collectRepeatable))
-    .action(async (opts: SourceOptions & { out: string; service?: string[]; account?: string[]; region?: string[] }) => {
-      validateAccountIds(opts.account);
-      const unknownService = (opts.service ?? []).find((s) => !(SERVICES as readonly string[]).includes(s));
-      if (unknownService) throw new CloudsecError('usage', `--service ${unknownService}: expected one of ${SERVICES.join(', ')}.`);
-      const services = opts.service ? [...new Set(opts.service)].flatMap((s) => servicesFor(s as ServiceSelector)) : [...SERVICES];
-      const snapshot = await chooseSource(opts, io).load({
-        services,
-        ...(opts.account ? { accountIds: opts.account } : {}),
-        ...(opts.region ? { regions: opts.region } : {}),
-        onProgress: (p) => io.stderr(`collected ${p.accountId} (${p.done}/${p.total})\n`),
-      });
-      try {
-        fs.writeFileSync(opts.out, JSON.stringify(snapshot, null, 2) + '\n');
-      } catch (err) {
-        throw new CloudsecError('usage', `Cannot write ${opts.out}: ${(err as Error).message}`);
-      }
-      io.stderr(`wrote ${opts.out}: ${snapshot.accounts.length} account(s), services ${snapshot.services.join(', ')}\n`);
-      setExit(0);
-    });
+    .addOption(
+      new Option('--service <service>', 'only this service (repeatable; default all)').argParser(collectRepeatable),
+    )
+    .action(
+      async (opts: SourceOptions & { out: string; service?: string[]; account?: string[]; region?: string[] }) => {
+        validateAccountIds(opts.account);
+        const unknownService = (opts.service ?? []).find((s) => !(SERVICES as readonly string[]).includes(s));
+        if (unknownService)
+          throw new CloudsecError('usage', `--service ${unknownService}: expected one of ${SERVICES.join(', ')}.`);
+        const services = opts.service
+          ? [...new Set(opts.service)].flatMap((s) => servicesFor(s as ServiceSelector))
+          : [...SERVICES];
+        const snapshot = await chooseSource(opts, io).load({
+          services,
+          ...(opts.account ? { accountIds: opts.account } : {}),
+          ...(opts.region ? { regions: opts.region } : {}),
+          onProgress: (p) => io.stderr(`collected ${p.accountId} (${p.done}/${p.total})\n`),
+        });
+        try {
+          fs.writeFileSync(opts.out, JSON.stringify(snapshot, null, 2) + '\n');
+        } catch (err) {
+          throw new CloudsecError('usage', `Cannot write ${opts.out}: ${(err as Error).message}`);
+        }
+        io.stderr(
+          `wrote ${opts.out}: ${snapshot.accounts.length} account(s), services ${snapshot.services.join(', ')}\n`,
+        );
+        setExit(0);
+      },
+    );
 
   return program;
 };

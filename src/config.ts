@@ -14,15 +14,23 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
   const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) throw new CloudsecError('config', `Invalid environment:\n${formatIssues(parsed.error.issues, 'env')}`);
+  if (!parsed.success)
+    throw new CloudsecError('config', `Invalid environment:\n${formatIssues(parsed.error.issues, 'env')}`);
   return parsed.data;
 };
 
-const accountId = z.string({ error: 'expected a 12-digit AWS account id as a quoted string, e.g. "012345678901"' }).regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
-const region = z.string().regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region name such as eu-west-1');
+const accountId = z
+  .string({ error: 'expected a 12-digit AWS account id as a quoted string, e.g. "012345678901"' })
+  .regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region name such as eu-west-1');
 const roleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'expected an IAM role ARN such as arn:aws:iam::123456789012:role/cloudsec-read');
+  .regex(
+    /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+    'expected an IAM role ARN such as arn:aws:iam::123456789012:role/cloudsec-read',
+  );
 // sts:AssumeRole accepts external ids of 2-1224 characters from this set.
 const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 characters of [A-Za-z0-9+=,.@:/-_]');
 
@@ -69,7 +77,8 @@ export const ConfigSchema = z
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.accounts?.forEach((a, i) => {
-      if (seen.has(a.id)) ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: ['accounts', i, 'id'] });
+      if (seen.has(a.id))
+        ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: ['accounts', i, 'id'] });
       seen.add(a.id);
     });
   });
@@ -95,7 +104,8 @@ export const loadConfig = (path: string | undefined): { config: Config; source: 
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    if (!path && (err as NodeJS.ErrnoException).code === 'ENOENT') return { config: ConfigSchema.parse({}), source: null };
+    if (!path && (err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { config: ConfigSchema.parse({}), source: null };
     throw new CloudsecError('config', `Cannot read config file ${file}: ${(err as Error).message}`);
   }
   return { config: parseConfig(text, file), source: file };

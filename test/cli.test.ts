@@ -44,13 +44,25 @@ describe('cloudsec check --demo', () => {
     expect(report.findings.length).toBeGreaterThan(0);
     for (const f of report.findings) {
       expect(Object.keys(f)).toEqual(
-        expect.arrayContaining(['id', 'checkId', 'status', 'severity', 'accountId', 'region', 'resource', 'title', 'message', 'remediationId']),
+        expect.arrayContaining([
+          'id',
+          'checkId',
+          'status',
+          'severity',
+          'accountId',
+          'region',
+          'resource',
+          'title',
+          'message',
+          'remediationId',
+        ]),
       );
       expect(Object.keys(f.resource as object).sort()).toEqual(['arn', 'id', 'type']);
     }
     const failing = report.findings.filter((f) => f.status === 'fail');
     expect(report.summary.byStatus.fail).toBe(failing.length);
-    for (const s of SEVERITIES) expect(report.summary.bySeverity[s]).toBe(failing.filter((f) => f.severity === s).length);
+    for (const s of SEVERITIES)
+      expect(report.summary.bySeverity[s]).toBe(failing.filter((f) => f.severity === s).length);
   });
 
   it('when asked for text, then findings are grouped by severity with the demo banner', async () => {
@@ -89,7 +101,19 @@ describe('exit codes', () => {
 
   it('when no failing finding reaches --fail-on, then it exits 0', async () => {
     // The demo's staging account has no critical S3 finding in eu-west-1: scope to something clean.
-    const run = await runCli(['check', 's3', '--demo', '--account', '222222222222', '--region', 'us-east-1', '--fail-on', 'critical', '--format', 'json']);
+    const run = await runCli([
+      'check',
+      's3',
+      '--demo',
+      '--account',
+      '222222222222',
+      '--region',
+      'us-east-1',
+      '--fail-on',
+      'critical',
+      '--format',
+      'json',
+    ]);
     const report = run.json() as { findings: { status: string; severity: string }[] };
     expect(report.findings.some((f) => f.status === 'fail' && f.severity === 'critical')).toBe(false);
     expect(run.code).toBe(0);
@@ -139,12 +163,17 @@ describe('collect and offline check', () => {
     expect(collected.code).toBe(0);
     const offline = await runCli(['check', 'all', '--snapshot', out, '--format', 'json']);
     const demo = await runCli(['check', 'all', '--demo', '--format', 'json']);
-    expect((offline.json() as { findings: unknown[] }).findings).toEqual((demo.json() as { findings: unknown[] }).findings);
+    expect((offline.json() as { findings: unknown[] }).findings).toEqual(
+      (demo.json() as { findings: unknown[] }).findings,
+    );
   });
 
   it('when the snapshot file is not a snapshot, then it exits 2 naming the bad field', async () => {
     const file = path.join(tmp(), 'bad.json');
-    fs.writeFileSync(file, JSON.stringify({ schemaVersion: 1, generatedAt: 'x', services: ['s3'], accounts: [{ accountId: 'abc' }] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ schemaVersion: 1, generatedAt: 'x', services: ['s3'], accounts: [{ accountId: 'abc' }] }),
+    );
     const run = await runCli(['check', 's3', '--snapshot', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('accounts[0].accountId');
@@ -201,5 +230,25 @@ describe('configuration errors', () => {
     const run = await runCli(['check', 's3', '--config', '/nonexistent/cloudsec.yml']);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('Cannot read config file /nonexistent/cloudsec.yml');
+  });
+});
+
+describe('cloudsec iam-policy', () => {
+  it('when asked, then it prints a read-only policy document covering every service', async () => {
+    const run = await runCli(['iam-policy']);
+    expect(run.code).toBe(0);
+    const policy = run.json() as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    for (const prefix of ['iam:', 's3:', 'ec2:', 'cloudtrail:', 'securityhub:']) {
+      expect(actions.some((a) => a.startsWith(prefix))).toBe(true);
+    }
+    expect(actions.some((a) => /:(Put|Delete|Update|Create|Modify|Revoke|Start|Stop)/.test(a))).toBe(false);
+    expect(actions).not.toContain('organizations:ListAccounts');
+  });
+
+  it('when --organization is given, then organizations:ListAccounts is included', async () => {
+    const run = await runCli(['iam-policy', '--organization']);
+    const policy = run.json() as { Statement: { Action: string[] }[] };
+    expect(policy.Statement[0]!.Action).toContain('organizations:ListAccounts');
   });
 });

@@ -49,9 +49,18 @@ describe('parseConfig', () => {
   it.each([
     ['accounts:\n  - id: 123\n    name: x', 'accounts[0].id: expected a 12-digit AWS account id'],
     ['accounts:\n  - id: "123456789012"', 'accounts[0].name:'],
-    ['accounts:\n  - id: "123456789012"\n    name: x\n    roleArn: arn:aws:iam::999999999999:role/r', 'accounts[0].roleArn: roleArn must be a role in the same account as id'],
-    ['accounts:\n  - id: "123456789012"\n    name: x\n    roleArn: not-an-arn', 'accounts[0].roleArn: expected an IAM role ARN'],
-    ['accounts:\n  - id: "123456789012"\n    name: a\n  - id: "123456789012"\n    name: b', 'accounts[1].id: account 123456789012 is listed twice'],
+    [
+      'accounts:\n  - id: "123456789012"\n    name: x\n    roleArn: arn:aws:iam::999999999999:role/r',
+      'accounts[0].roleArn: roleArn must be a role in the same account as id',
+    ],
+    [
+      'accounts:\n  - id: "123456789012"\n    name: x\n    roleArn: not-an-arn',
+      'accounts[0].roleArn: expected an IAM role ARN',
+    ],
+    [
+      'accounts:\n  - id: "123456789012"\n    name: a\n  - id: "123456789012"\n    name: b',
+      'accounts[1].id: account 123456789012 is listed twice',
+    ],
     ['regions: [mars-north-1x]', 'regions[0]: expected an AWS region name'],
     ['regions: everywhere', 'regions:'],
     ['organization: { roleName: "bad role" }', 'organization.roleName: expected an IAM role name'],

@@ -45,7 +45,10 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
     const scanned = new Set(snapshot.accounts.flatMap((a) => a.regions));
     const absent = request.regions.filter((r) => r !== GLOBAL_REGION && !scanned.has(r));
     if (absent.length > 0) {
-      throw new CloudsecError('usage', `Region ${absent.join(', ')} was not scanned. Regions available: ${[...scanned].sort().join(', ')}.`);
+      throw new CloudsecError(
+        'usage',
+        `Region ${absent.join(', ')} was not scanned. Regions available: ${[...scanned].sort().join(', ')}.`,
+      );
     }
   }
   const evaluatedAt = deps.source.kind === 'live' ? deps.clock() : new Date(snapshot.generatedAt);

@@ -1,6 +1,13 @@
 import pLimit from 'p-limit';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { known, type AccountSnapshot, type Ec2Region, type SecurityHubRegion, type Service, type Fact } from '../core/model';
+import {
+  known,
+  type AccountSnapshot,
+  type Ec2Region,
+  type SecurityHubRegion,
+  type Service,
+  type Fact,
+} from '../core/model';
 import { attempt } from './attempt';
 import type { AccountClients } from './clients';
 import type { CollectContext } from './collectors/context';
@@ -85,7 +92,9 @@ export const collectAccount = async (
     wants('cloudtrail') ? collectCloudTrail(ctx) : undefined,
     wants('ec2') ? perRegion<Ec2Region>(options.regions, regionLimit, (r) => collectEc2Region(ctx, r)) : undefined,
     wants('securityhub')
-      ? perRegion<SecurityHubRegion>(options.regions, regionLimit, (r) => collectSecurityHubRegion(ctx, r, options.securityHub))
+      ? perRegion<SecurityHubRegion>(options.regions, regionLimit, (r) =>
+          collectSecurityHubRegion(ctx, r, options.securityHub),
+        )
       : undefined,
   ]);
   return {

@@ -78,7 +78,10 @@ export const evaluateAccount = (checks: readonly CheckDefinition[], account: Acc
 };
 
 /** Security Hub findings in the same shape as cloudsec's own, so both render and diff alike. */
-export const normalizeSecurityHubFinding = (f: SecurityHubFinding, remediationFor: (controlId: string) => string | null): Finding => {
+export const normalizeSecurityHubFinding = (
+  f: SecurityHubFinding,
+  remediationFor: (controlId: string) => string | null,
+): Finding => {
   const checkId = `securityhub:${f.controlId ?? f.generatorId}`;
   return {
     id: findingId({ source: 'securityhub', checkId, accountId: f.accountId, region: f.region, resourceId: f.id }),
@@ -131,14 +134,17 @@ export const evaluateChecks = (
 ): Finding[] => {
   const selected = checks.filter((c) => options.services.includes(c.service));
   const securityHubControls = new Map<string, string>();
-  for (const c of checks) if (c.frameworks.securityHub && c.remediation) securityHubControls.set(c.frameworks.securityHub, c.remediation);
+  for (const c of checks)
+    if (c.frameworks.securityHub && c.remediation) securityHubControls.set(c.frameworks.securityHub, c.remediation);
   const accounts = snapshot.accounts.filter((a) => !options.accountIds || options.accountIds.includes(a.accountId));
   const findings = accounts.flatMap((account) => {
     const own = evaluateAccount(selected, account, now);
     const hub =
       options.services.includes('securityhub') && account.securityhub
         ? Object.values(account.securityhub).flatMap((r) =>
-            r.findings.ok ? r.findings.value.map((f) => normalizeSecurityHubFinding(f, (id) => securityHubControls.get(id) ?? null)) : [],
+            r.findings.ok
+              ? r.findings.value.map((f) => normalizeSecurityHubFinding(f, (id) => securityHubControls.get(id) ?? null))
+              : [],
           )
         : [];
     return [...own, ...hub];

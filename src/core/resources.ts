@@ -1,4 +1,13 @@
-import type { AccountSnapshot, CredentialReportRow, EbsSnapshot, Instance, ResourceRef, S3Bucket, SecurityGroup, Trail } from './model';
+import type {
+  AccountSnapshot,
+  CredentialReportRow,
+  EbsSnapshot,
+  Instance,
+  ResourceRef,
+  S3Bucket,
+  SecurityGroup,
+  Trail,
+} from './model';
 
 /** Resource references in Security Hub's ASFF vocabulary, so both finding sources read alike. */
 
@@ -65,8 +74,8 @@ export const instanceResource = (
 });
 
 /** A region-wide setting (EBS default encryption, Security Hub subscription) as a resource. */
-export const regionSettingResource = (
-  account: AccountRef,
-  region: string,
-  setting: string,
-): ResourceRef => ({ type: 'AwsAccount', id: `${account.accountId}/${region}/${setting}`, arn: null });
+export const regionSettingResource = (account: AccountRef, region: string, setting: string): ResourceRef => ({
+  type: 'AwsAccount',
+  id: `${account.accountId}/${region}/${setting}`,
+  arn: null,
+});

@@ -2,7 +2,15 @@ import { evaluateChecks, findingId, summarize } from '../../src/core/findings';
 import { defineCheck, fail, pass } from '../../src/core/checks/define';
 import { missing, type AccountSnapshot } from '../../src/core/model';
 import { accountResource, bucketResource } from '../../src/core/resources';
-import { NOW, aBucket, aSecurityHubFinding, aSecurityHubRegion, aSnapshot, accessDenied, anAccount } from '../fixtures/snapshot-builders';
+import {
+  NOW,
+  aBucket,
+  aSecurityHubFinding,
+  aSecurityHubRegion,
+  aSnapshot,
+  accessDenied,
+  anAccount,
+} from '../fixtures/snapshot-builders';
 import { known } from '../../src/core/model';
 
 const bucketCheck = defineCheck({
@@ -18,7 +26,9 @@ const bucketCheck = defineCheck({
   evaluate: ({ account }) =>
     account.s3!.buckets.ok
       ? account.s3!.buckets.value.map((b) =>
-          b.name.includes('public') ? fail(bucketResource(b), b.region, `${b.name} is public`) : pass(bucketResource(b), b.region, 'ok'),
+          b.name.includes('public')
+            ? fail(bucketResource(b), b.region, `${b.name} is public`)
+            : pass(bucketResource(b), b.region, 'ok'),
         )
       : [],
 });
@@ -34,7 +44,10 @@ const iamCheck = defineCheck({
 
 const withBuckets = (over: Partial<AccountSnapshot> = {}) =>
   anAccount({
-    s3: { accountPublicAccessBlock: known(null), buckets: known([aBucket({ name: 'a-public' }), aBucket({ name: 'b-private', region: 'eu-west-1' })]) },
+    s3: {
+      accountPublicAccessBlock: known(null),
+      buckets: known([aBucket({ name: 'a-public' }), aBucket({ name: 'b-private', region: 'eu-west-1' })]),
+    },
     ...over,
   });
 
@@ -61,14 +74,18 @@ describe('evaluateChecks', () => {
 
   it('when the same resource is scanned twice, then its finding id is the same; another resource gets another id', () => {
     const a = evaluateChecks([bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3'] });
-    const b = evaluateChecks([bucketCheck], aSnapshot([withBuckets()]), new Date(NOW.getTime() + 86_400_000), { services: ['s3'] });
+    const b = evaluateChecks([bucketCheck], aSnapshot([withBuckets()]), new Date(NOW.getTime() + 86_400_000), {
+      services: ['s3'],
+    });
     expect(a.map((f) => f.id)).toEqual(b.map((f) => f.id));
     expect(new Set(a.map((f) => f.id)).size).toBe(a.length);
     expect(a[0]!.id).toMatch(/^f_[0-9a-f]{16}$/);
   });
 
   it('orders failing before passing, then by severity', () => {
-    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3', 'iam'] });
+    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, {
+      services: ['s3', 'iam'],
+    });
     expect(findings.map((f) => `${f.status}:${f.severity}`)).toEqual(['fail:high', 'fail:low', 'pass:high']);
   });
 
@@ -78,27 +95,38 @@ describe('evaluateChecks', () => {
   });
 
   it('when a slice was not collected, then checks needing it are skipped rather than failing', () => {
-    const findings = evaluateChecks([bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, { services: ['s3'] });
+    const findings = evaluateChecks([bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, {
+      services: ['s3'],
+    });
     expect(findings).toEqual([]);
   });
 
   it('when cloudsec could not enter an account, then every selected check is unknown for it, naming the reason', () => {
-    const account = anAccount({ access: missing(accessDenied('sts:AssumeRole on arn:aws:iam::111111111111:role/cloudsec')) });
+    const account = anAccount({
+      access: missing(accessDenied('sts:AssumeRole on arn:aws:iam::111111111111:role/cloudsec')),
+    });
     const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([account]), NOW, { services: ['s3', 'iam'] });
     expect(findings.map((f) => [f.checkId, f.status])).toEqual([
       ['s3_bucket_named_safely', 'unknown'],
       ['iam_account_checked', 'unknown'],
     ]);
-    expect(findings[0]!.evidence).toMatchObject({ missingPermission: 'sts:AssumeRole on arn:aws:iam::111111111111:role/cloudsec' });
+    expect(findings[0]!.evidence).toMatchObject({
+      missingPermission: 'sts:AssumeRole on arn:aws:iam::111111111111:role/cloudsec',
+    });
   });
 
   it('when regions are given, then regional findings elsewhere are dropped and global ones kept', () => {
-    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3', 'iam'], regions: ['eu-west-1'] });
+    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, {
+      services: ['s3', 'iam'],
+      regions: ['eu-west-1'],
+    });
     expect(findings.map((f) => f.resource.id).sort()).toEqual(['111111111111', 'b-private']);
   });
 
   it('when Security Hub is selected, then its findings join in the same shape, mapped to a remediation by control id', () => {
-    const account = anAccount({ securityhub: { 'us-east-1': aSecurityHubRegion({ findings: known([aSecurityHubFinding()]) }) } });
+    const account = anAccount({
+      securityhub: { 'us-east-1': aSecurityHubRegion({ findings: known([aSecurityHubFinding()]) }) },
+    });
     const findings = evaluateChecks([bucketCheck], aSnapshot([account]), NOW, { services: ['securityhub'] });
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -117,7 +145,14 @@ describe('findingId', () => {
   it('depends on every part that identifies the finding', () => {
     const base = { source: 'cloudsec', checkId: 'c', accountId: '1', region: 'r', resourceId: 'x' };
     const ids = new Set(
-      [base, { ...base, source: 'securityhub' }, { ...base, checkId: 'd' }, { ...base, accountId: '2' }, { ...base, region: 's' }, { ...base, resourceId: 'y' }].map(findingId),
+      [
+        base,
+        { ...base, source: 'securityhub' },
+        { ...base, checkId: 'd' },
+        { ...base, accountId: '2' },
+        { ...base, region: 's' },
+        { ...base, resourceId: 'y' },
+      ].map(findingId),
     );
     expect(ids.size).toBe(6);
   });
@@ -125,7 +160,9 @@ describe('findingId', () => {
 
 describe('summarize', () => {
   it('counts failing findings by severity and all findings by status', () => {
-    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3', 'iam'] });
+    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([withBuckets()]), NOW, {
+      services: ['s3', 'iam'],
+    });
     expect(summarize(findings)).toEqual({
       bySeverity: { critical: 0, high: 1, medium: 0, low: 1, informational: 0 },
       byStatus: { fail: 2, unknown: 0, pass: 1 },

@@ -7,8 +7,15 @@ export interface CheckReport {
   evaluatedAt: string;
   demo: boolean;
   services: string[];
-  accounts: { id: string; name: string; regions: string[]; reachable: boolean; error: string | null; warnings: string[] }[];
-  findings: (Pick<
+  accounts: {
+    id: string;
+    name: string;
+    regions: string[];
+    reachable: boolean;
+    error: string | null;
+    warnings: string[];
+  }[];
+  findings: Pick<
     Finding,
     | 'id'
     | 'checkId'
@@ -23,7 +30,7 @@ export interface CheckReport {
     | 'remediationId'
     | 'frameworks'
     | 'evidence'
-  >)[];
+  >[];
   summary: Summary;
 }
 

@@ -9,7 +9,12 @@ const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.
 /** Column widths from the data so the table stays aligned whatever the names. */
 const table = (rows: string[][]): string[] => {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!))).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]!)))
+      .join('  ')
+      .trimEnd(),
+  );
 };
 
 const counts = (bySeverity: Record<Severity, number>) =>
@@ -37,7 +42,8 @@ export const renderCheckText = (report: CheckReport): string => {
     `cloudsec: ${report.services.join(', ')} across ${report.accounts.length} account(s); data collected ${report.generatedAt}`,
     `${byStatus.fail} failing${byStatus.fail ? ` (${counts(bySeverity)})` : ''}, ${byStatus.pass} passing, ${byStatus.unknown} unknown`,
   );
-  for (const a of report.accounts.filter((acc) => !acc.reachable)) out.push(`! account ${a.id} (${a.name}) unreachable: ${a.error}`);
+  for (const a of report.accounts.filter((acc) => !acc.reachable))
+    out.push(`! account ${a.id} (${a.name}) unreachable: ${a.error}`);
   for (const a of report.accounts) for (const w of a.warnings) out.push(`! account ${a.id} (${a.name}): ${w}`);
 
   const failing = report.findings.filter((f) => f.status === 'fail');
@@ -53,7 +59,11 @@ export const renderCheckText = (report: CheckReport): string => {
   const unknown = report.findings.filter((f) => f.status === 'unknown');
   if (unknown.length > 0) {
     out.push('', `UNKNOWN (${unknown.length}): cloudsec could not decide; grant the named permission and re-run`);
-    for (const f of unknown) out.push(`  ${f.checkId}  ${accountLabel(report, f.accountId)}  ${f.region}  ${f.resource.id}`, `      ${f.message}`);
+    for (const f of unknown)
+      out.push(
+        `  ${f.checkId}  ${accountLabel(report, f.accountId)}  ${f.region}  ${f.resource.id}`,
+        `      ${f.message}`,
+      );
   }
   if (byStatus.fail === 0 && byStatus.unknown === 0) out.push('', 'All checks pass.');
   if (report.demo) out.push('', DEMO_BANNER);
@@ -89,4 +99,3 @@ export const catalogJson = (checks: readonly CheckDefinition[]) =>
     rationale: c.rationale,
     remediation: c.remediationText,
   }));
-

@@ -9,7 +9,10 @@ const CHECKS_DIR = path.join(__dirname, '../../../src/core/checks');
 const checkFiles = SERVICES.flatMap((service) => {
   const dir = path.join(CHECKS_DIR, service);
   return fs.existsSync(dir)
-    ? fs.readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => ({ service, file: path.join(dir, f), id: path.basename(f, '.ts') }))
+    ? fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => ({ service, file: path.join(dir, f), id: path.basename(f, '.ts') }))
     : [];
 });
 

@@ -24,9 +24,14 @@ export default defineCheck({
         const gaps = missingSettings(effective.value);
         return gaps.length === 0
           ? pass(bucketResource(b), b.region, `Bucket ${b.name} blocks all public access.`)
-          : fail(bucketResource(b), b.region, `Bucket ${b.name} does not block public access: ${gaps.join(', ')} off.`, {
-              missing: gaps,
-            });
+          : fail(
+              bucketResource(b),
+              b.region,
+              `Bucket ${b.name} does not block public access: ${gaps.join(', ')} off.`,
+              {
+                missing: gaps,
+              },
+            );
       }),
     );
   },
