@@ -3,6 +3,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { CloudsecError } from './errors';
 import { SeveritySchema } from './core/model';
+import { accessConfigShape, validateAccessConfig } from './access-config';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
 export const EnvSchema = z.object({
@@ -72,9 +73,12 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 }),
+    /** Who may do what: roles, bindings, channel policy (src/access-config.ts). */
+    ...accessConfigShape,
   })
   .strict()
   .superRefine((c, ctx) => {
+    validateAccessConfig(c, ctx);
     const seen = new Set<string>();
     c.accounts?.forEach((a, i) => {
       if (seen.has(a.id))

@@ -131,8 +131,9 @@ describe('cloudsec check against live AWS (simulated)', () => {
   });
 
   it('when no AWS credentials are available, then it exits 2 saying what to set, without a stack trace', async () => {
-    const run = await withEnv({ AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...emptyAwsFiles() }, () =>
-      runCli(['check', 'all', '--config', CONFIG]),
+    const run = await withEnv(
+      { AWS_ACCESS_KEY_ID: undefined, AWS_SECRET_ACCESS_KEY: undefined, ...emptyAwsFiles() },
+      () => runCli(['check', 'all', '--config', CONFIG]),
     );
 
     expect(run.code).toBe(2);

@@ -17,6 +17,9 @@ describe('parseConfig', () => {
       regions: 'all',
       concurrency: { accounts: 25, regions: 8, calls: 16 },
       securityhub: { severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 },
+      roles: {},
+      bindings: [],
+      channels: { findings: [], dms: true, elsewhere: 'private' },
     });
   });
 

@@ -7,7 +7,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
 
 /** How to get into one account: the caller's own credentials, or a role assumed from them. */
 export interface AccountAccess {
@@ -55,15 +55,17 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     if (existing) return existing;
 
     const credentials = access.roleArn
-      ? fromTemporaryCredentials({
-          params: {
-            RoleArn: access.roleArn,
-            RoleSessionName: options.sessionName ?? 'cloudsec',
-            ...(access.externalId ? { ExternalId: access.externalId } : {}),
-          },
-          ...(options.credentials ? { masterCredentials: options.credentials } : {}),
-          clientConfig: { region: options.homeRegion },
-        })
+      ? shareAcrossClients(
+          fromTemporaryCredentials({
+            params: {
+              RoleArn: access.roleArn,
+              RoleSessionName: options.sessionName ?? 'cloudsec',
+              ...(access.externalId ? { ExternalId: access.externalId } : {}),
+            },
+            ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+            clientConfig: { region: options.homeRegion },
+          }),
+        )
       : options.credentials;
 
     const perRegion = <C>(make: (region: string) => C) => {
@@ -88,6 +90,32 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     };
     cache.set(key, clients);
     return clients;
+  };
+};
+
+/** Refresh assumed-role credentials this long before they expire. */
+const REFRESH_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Each SDK client caches credentials on its own, so without this every client of an account
+ * (one per service and region) would call sts:AssumeRole again. One cache per account instead;
+ * a failed attempt is not cached, so the next call tries again.
+ */
+export const shareAcrossClients = (provider: AwsCredentialIdentityProvider): AwsCredentialIdentityProvider => {
+  let cached: { value: AwsCredentialIdentity } | undefined;
+  let inFlight: Promise<AwsCredentialIdentity> | undefined;
+  const fresh = (c: AwsCredentialIdentity) => !c.expiration || c.expiration.getTime() - Date.now() > REFRESH_MARGIN_MS;
+  return async () => {
+    if (cached && fresh(cached.value)) return cached.value;
+    inFlight ??= provider()
+      .then((value) => {
+        cached = { value };
+        return value;
+      })
+      .finally(() => {
+        inFlight = undefined;
+      });
+    return inFlight;
   };
 };
 

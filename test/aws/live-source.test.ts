@@ -109,12 +109,21 @@ describe('makeLiveSnapshotSource against a simulated estate', () => {
   });
 
   it('when a member refuses AssumeRole, then that account is unreachable and the others are still collected', async () => {
-    install({ accounts: [account(MANAGEMENT, 'management'), account(PROD, 'prod', { refuseAssumeRole: true }), account(DEV, 'dev')] });
+    install({
+      accounts: [
+        account(MANAGEMENT, 'management'),
+        account(PROD, 'prod', { refuseAssumeRole: true }),
+        account(DEV, 'dev'),
+      ],
+    });
 
     const snapshot = await scan(ORG_YAML);
 
     const refused = byId(snapshot, PROD);
-    expect(refused.access).toEqual({ ok: false, error: expect.objectContaining({ code: 'AccessDenied', kind: 'access-denied' }) });
+    expect(refused.access).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'AccessDenied', kind: 'access-denied' }),
+    });
     expect(refused.iam).toBeUndefined();
     for (const id of [MANAGEMENT, DEV]) {
       const a = byId(snapshot, id);
@@ -185,5 +194,6 @@ describe('makeLiveSnapshotSource against a simulated estate', () => {
       Object.fromEntries(Object.entries(counts).filter(([op]) => op.startsWith('iam:')));
     expect(iamOnly(large)).toEqual(iamOnly(small));
     expect(aws.count({ service: 'iam', accountId: MANAGEMENT })).toBe(aws.count({ service: 'iam', accountId: PROD }));
+    expect(aws.unhandled).toEqual([]);
   });
 });

@@ -1,0 +1,142 @@
+import type { Summary } from '../../findings';
+import { SERVICES, SEVERITIES } from '../../model';
+import { MESSAGE_BUDGET, BLOCK_KIT } from '../limits';
+import { clip, code, escapeMrkdwn, truncate } from '../mrkdwn';
+import { ageOf, utcStamp } from './age';
+import {
+  SEVERITY_EMOJI,
+  bySeverity,
+  findingSection,
+  severityCounts,
+  severityLabel,
+  unknownSummary,
+  type AccountNames,
+  type RenderableFinding,
+} from './finding';
+import { context, divider, header, section, type Block, type MessagePayload } from './kit';
+import { assertScopeKeyFits, normalizePage, pagedMessage, type PageRequest } from './paging';
+
+export interface AccountInfo {
+  id: string;
+  name: string;
+  reachable?: boolean;
+  error?: string | null;
+  warnings?: readonly string[];
+}
+
+/** What a check produced; `buildCheckReport(...)`'s result has exactly this shape. */
+export interface CheckMessageData {
+  findings: readonly RenderableFinding[];
+  /** Headline counts; `summarize(findings)` for a full result. */
+  summary: Summary;
+  services: readonly string[];
+  generatedAt: string;
+  evaluatedAt: string;
+  demo: boolean;
+  accounts: readonly AccountInfo[];
+}
+
+export interface ListRenderOptions {
+  now: Date;
+  remediationEnabled: boolean;
+  page?: PageRequest;
+  /** Identifies the cached result; carried by the Next page and Download buttons. */
+  scopeKey: string;
+}
+
+export const DEMO_NOTE =
+  ':test_tube: *Demo data*: a fictional, deliberately misconfigured estate, not your AWS accounts.';
+
+export const accountNames = (accounts: readonly { id: string; name: string }[]): AccountNames =>
+  new Map(accounts.map((a) => [a.id, a.name]));
+
+const servicesLabel = (services: readonly string[]) =>
+  SERVICES.every((s) => services.includes(s)) ? 'all services' : services.join(', ') || 'no services';
+
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
+/** Unreachable accounts and scan warnings, a handful at most: they matter but must not crowd out findings. */
+const accountNotices = (accounts: readonly AccountInfo[], max = 5): Block[] => {
+  const lines = accounts.flatMap((a) => [
+    ...(a.reachable === false
+      ? [`Account ${code(a.id, 40)} (${clip(a.name, 60)}) could not be entered: ${clip(a.error ?? 'no access', 200)}`]
+      : []),
+    ...(a.warnings ?? []).map((w) => `Account ${code(a.id, 40)} (${clip(a.name, 60)}): ${clip(w, 200)}`),
+  ]);
+  if (lines.length === 0) return [];
+  const more = lines.length > max ? [`…and ${plural(lines.length - max, 'more account notice')}`] : [];
+  return [section([...lines.slice(0, max).map((l) => `:warning: ${l}`), ...more].join('\n'))];
+};
+
+/** Findings under one severity heading per group, in severity order. */
+export const groupedFindingBlocks = (
+  shown: readonly RenderableFinding[],
+  totals: Record<string, number>,
+  names: AccountNames,
+  remediationEnabled: boolean,
+): Block[] =>
+  SEVERITIES.flatMap((severity) => {
+    const group = shown.filter((f) => f.severity === severity);
+    if (group.length === 0) return [];
+    const total = totals[severity] ?? group.length;
+    const note = group.length < total ? ` · ${group.length} on this page` : '';
+    return [
+      section(`${SEVERITY_EMOJI[severity]} *${severityLabel(severity)}* · ${total} failing${note}`),
+      ...group.map((f) => findingSection(f, names, { remediationEnabled })),
+    ];
+  });
+
+/**
+ * The answer to `/cloudsec check`: headline counts, data age, the failing findings by severity (one
+ * page of them, as many as fit), what could not be checked and why, and the way to the rest.
+ */
+export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOptions): MessagePayload => {
+  assertScopeKeyFits(options.scopeKey);
+  const names = accountNames(data.accounts);
+  const { byStatus, bySeverity: counts } = data.summary;
+  const failing = bySeverity(data.findings.filter((f) => f.status === 'fail'));
+  const unknown = data.findings.filter((f) => f.status === 'unknown');
+  const failingBySeverity: Record<string, number> = {};
+  for (const f of failing) failingBySeverity[f.severity] = (failingBySeverity[f.severity] ?? 0) + 1;
+
+  const age = ageOf(data.generatedAt, options.now);
+  const headline =
+    byStatus.fail > 0
+      ? `*${byStatus.fail} failing* (${severityCounts(counts)}) · ${byStatus.pass} passing · ${byStatus.unknown} unknown`
+      : `*Nothing failing* · ${byStatus.pass} passing · ${byStatus.unknown} unknown`;
+  const head: Block[] = [
+    header(`cloudsec check: ${servicesLabel(data.services)}`),
+    ...(data.demo ? [context(DEMO_NOTE)] : []),
+    section(headline),
+    context(
+      `Data from ${age} (collected ${clip(utcStamp(data.generatedAt), 40)}) · ${plural(data.accounts.length, 'account')}`,
+    ),
+    ...accountNotices(data.accounts),
+    divider(),
+  ];
+  const tail: Block[] = [
+    ...(unknown.length > 0 ? [section(unknownSummary(unknown, names))] : []),
+    ...(byStatus.fail === 0 && byStatus.unknown === 0
+      ? [section(`:white_check_mark: All ${plural(byStatus.pass, 'check')} pass.`)]
+      : []),
+  ];
+  const text = truncate(
+    escapeMrkdwn(
+      `${data.demo ? '[DEMO DATA] ' : ''}cloudsec check (${servicesLabel(data.services)}): ` +
+        `${byStatus.fail} failing${byStatus.fail ? ` (${severityCounts(counts, ', ')})` : ''}, ` +
+        `${byStatus.pass} passing, ${byStatus.unknown} unknown; data from ${age}.`,
+    ),
+    Math.min(MESSAGE_BUDGET.maxFallbackText, BLOCK_KIT.textObject),
+  );
+  return pagedMessage({
+    items: failing,
+    page: normalizePage(options.page, failing.length),
+    noun: 'failing finding',
+    scopeKey: options.scopeKey,
+    budget: MESSAGE_BUDGET,
+    text,
+    head,
+    body: (shown) => groupedFindingBlocks(shown, failingBySeverity, names, options.remediationEnabled),
+    tail,
+  }).payload;
+};

@@ -1,0 +1,115 @@
+import { BLOCK_KIT } from '../limits';
+import { truncate } from '../mrkdwn';
+
+/**
+ * The subset of Block Kit cloudsec produces. Defined here rather than imported from @slack/types
+ * because the core may not depend on Slack packages; a test checks these stay assignable to
+ * @slack/types' `KnownBlock` and `HomeView`.
+ */
+export interface PlainText {
+  type: 'plain_text';
+  text: string;
+  emoji?: boolean;
+}
+export interface Mrkdwn {
+  type: 'mrkdwn';
+  text: string;
+  verbatim?: boolean;
+}
+export type TextObject = PlainText | Mrkdwn;
+
+export interface Button {
+  type: 'button';
+  text: PlainText;
+  action_id: string;
+  value?: string;
+  style?: 'primary' | 'danger';
+}
+export interface HeaderBlock {
+  type: 'header';
+  text: PlainText;
+}
+export interface SectionBlock {
+  type: 'section';
+  text?: TextObject;
+  fields?: TextObject[];
+  accessory?: Button;
+}
+export interface DividerBlock {
+  type: 'divider';
+}
+export interface ContextBlock {
+  type: 'context';
+  elements: TextObject[];
+}
+export interface ActionsBlock {
+  type: 'actions';
+  elements: Button[];
+}
+export type Block = HeaderBlock | SectionBlock | DividerBlock | ContextBlock | ActionsBlock;
+
+/** What chat.postMessage / respond() take: `text` is the notification and accessibility fallback. */
+export interface MessagePayload {
+  text: string;
+  blocks: Block[];
+}
+export interface HomeView {
+  type: 'home';
+  blocks: Block[];
+}
+
+/**
+ * plain_text carries only cloudsec's own wording (Slack's handling of entities in plain_text is not
+ * documented, so outside data always goes in mrkdwn, escaped). `<` and `>` are swapped for look-alikes
+ * anyway so a caller's mistake can never form a control sequence.
+ */
+export const plain = (text: string, max: number = BLOCK_KIT.textObject): PlainText => ({
+  type: 'plain_text',
+  text: truncate(text.replace(/\s+/g, ' ').replace(/</g, '‹').replace(/>/g, '›').trim() || '-', max),
+  emoji: true,
+});
+
+/** `text` must already be escaped mrkdwn; `verbatim` stops Slack auto-linking URLs and names in data. */
+export const md = (text: string, max: number = BLOCK_KIT.textObject): Mrkdwn => ({
+  type: 'mrkdwn',
+  text: truncate(text, max) || ' ',
+  verbatim: true,
+});
+
+export const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(text, BLOCK_KIT.headerText) });
+export const section = (text: string, accessory?: Button): SectionBlock => ({
+  type: 'section',
+  text: md(text, BLOCK_KIT.sectionText),
+  ...(accessory ? { accessory } : {}),
+});
+export const fieldsSection = (fields: readonly string[]): SectionBlock => ({
+  type: 'section',
+  fields: fields.slice(0, BLOCK_KIT.sectionFields).map((f) => md(f, BLOCK_KIT.fieldText)),
+});
+export const context = (...texts: string[]): ContextBlock => ({
+  type: 'context',
+  elements: texts.slice(0, BLOCK_KIT.contextElements).map((t) => md(t)),
+});
+export const divider = (): DividerBlock => ({ type: 'divider' });
+export const actions = (...buttons: Button[]): ActionsBlock => ({
+  type: 'actions',
+  elements: buttons.slice(0, BLOCK_KIT.actionsElements),
+});
+
+/** A button, or nothing when its value would not fit (a value is an id; cutting it would point elsewhere). */
+export const button = (
+  label: string,
+  actionId: string,
+  value?: string,
+  style?: Button['style'],
+): Button | undefined => {
+  if (value !== undefined && (value.length === 0 || value.length > BLOCK_KIT.buttonValue)) return undefined;
+  if (actionId.length > BLOCK_KIT.actionId) return undefined;
+  return {
+    type: 'button',
+    text: plain(label, BLOCK_KIT.buttonText),
+    action_id: actionId,
+    ...(value !== undefined ? { value } : {}),
+    ...(style ? { style } : {}),
+  };
+};

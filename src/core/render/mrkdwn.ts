@@ -1,0 +1,75 @@
+/**
+ * Slack mrkdwn helpers. Every string that came from AWS or from a user goes through `escapeMrkdwn`
+ * (or one of the helpers built on it) before it is placed in a mrkdwn text object.
+ *
+ * Slack treats `&`, `<` and `>` as control characters: `<!channel>`, `<@U123>` and `<https://x|y>`
+ * are mentions and links. Escaping exactly those three to entities (and nothing else: Slack only
+ * decodes these three) makes a resource name inert, whatever it contains.
+ *
+ * Formatting characters are a layout concern, not a security one. The choices:
+ * - identifiers go in code spans (`code`), where `*`, `_` and `~` do not format; a backtick inside
+ *   would close the span early, so it becomes U+02CB (ˋ), which looks the same;
+ * - bold titles (`bold`) turn an inner `*` into U+2217 (∗) so the bold run cannot end early;
+ * - one-line values (`inline`) collapse newlines and runs of whitespace, so data cannot start a new
+ *   line and with it a block quote or a fake list item;
+ * - free sentences (finding messages) keep `*`, `_`, `~` as they are: at worst a word renders in
+ *   italics, and rewriting them would change what AWS said.
+ * Text objects carrying data are also sent with `verbatim: true` (see blocks/kit.ts) so Slack does not
+ * auto-link URLs or channel names inside them.
+ */
+
+const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+export const escapeMrkdwn = (s: string): string => s.replace(/[&<>]/g, (c) => ESCAPES[c]!);
+
+/** Inverse of escapeMrkdwn (for the console renderer and tests). `&amp;` last so `&amp;lt;` stays `&lt;`. */
+export const unescapeMrkdwn = (s: string): string =>
+  s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+export const ELLIPSIS = '…';
+
+/**
+ * Units that must never be split: an entity, a `<…>` control sequence we wrote on purpose
+ * (a mention of a known user id), or one code point (so a surrogate pair is never halved).
+ */
+const TOKEN = /&(?:amp|lt|gt);|<[^<>\n]*>|[\s\S]/gu;
+
+/**
+ * Shorten already-escaped mrkdwn to at most `max` UTF-16 code units (JS `length`, which is never less
+ * than Slack's character count), ending with `…` when something was cut.
+ */
+export const truncate = (s: string, max: number): string => {
+  if (s.length <= max) return s;
+  if (max <= 0) return '';
+  const room = max - ELLIPSIS.length;
+  let out = '';
+  for (const token of s.match(TOKEN) ?? []) {
+    if (out.length + token.length > room) break;
+    out += token;
+  }
+  return out + ELLIPSIS;
+};
+
+/** Collapse newlines and runs of whitespace so a value stays on one line. */
+export const inline = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Escape and shorten a one-line value from outside (AWS, the user, the store). */
+export const clip = (raw: string, max: number): string => truncate(escapeMrkdwn(inline(raw)), max);
+
+/** An identifier as an inline code span; empty values read as `(none)` rather than a stray pair of backticks. */
+export const code = (raw: string, max = 120): string => {
+  const value = clip(raw.replace(/`/g, '\u02CB'), max - 2);
+  return value === '' ? '(none)' : '`' + value + '`';
+};
+
+/** Our own bold label around outside text. */
+export const bold = (raw: string, max = 150): string => {
+  const value = clip(raw.replace(/\*/g, '\u2217'), max - 2);
+  return value === '' ? '' : '*' + value + '*';
+};
+
+/**
+ * A line that starts with outside text: Slack reads a leading `&gt;` as a block quote, so a zero-width
+ * space goes in front of it.
+ */
+export const lineStart = (escaped: string): string => (escaped.startsWith('&gt;') ? '\u200B' + escaped : escaped);

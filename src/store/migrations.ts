@@ -1,0 +1,176 @@
+import type Database from 'better-sqlite3';
+import { CloudsecError } from '../errors';
+
+/**
+ * Versioned schema changes, applied in order when a store opens. A migration is never edited
+ * once released: change the schema with a new one. Each runs in its own IMMEDIATE transaction
+ * together with its `schema_migrations` row, and re-checks the version inside it, so several
+ * processes opening the same new file apply each migration once.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+const REQUEST_STATUSES_SQL = `('pending','approved','executing','succeeded','failed','denied','expired','no_op','cancelled')`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    sql: `
+      CREATE TABLE audit_entries (
+        seq INTEGER PRIMARY KEY,
+        time TEXT NOT NULL,
+        actor_kind TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_name TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        outcome TEXT NOT NULL,
+        request_id TEXT,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        hmac TEXT
+      );
+      CREATE INDEX audit_entries_time ON audit_entries (time);
+      CREATE INDEX audit_entries_request ON audit_entries (request_id);
+      -- Append-only for cloudsec itself; the hash chain is what catches anyone who drops these.
+      CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+      CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+        BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END;
+
+      CREATE TABLE scans (
+        id TEXT PRIMARY KEY,
+        scope_key TEXT NOT NULL,
+        generated_at TEXT NOT NULL,
+        saved_at TEXT NOT NULL,
+        finding_count INTEGER NOT NULL,
+        summary TEXT NOT NULL
+      );
+      CREATE INDEX scans_scope_time ON scans (scope_key, generated_at);
+      CREATE TABLE scan_findings (
+        scan_id TEXT NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        finding_id TEXT NOT NULL,
+        check_id TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (scan_id, ordinal)
+      );
+      CREATE INDEX scan_findings_finding ON scan_findings (finding_id);
+
+      CREATE TABLE remediation_requests (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('remediate','undo')),
+        undo_of TEXT REFERENCES remediation_requests (id),
+        status TEXT NOT NULL CHECK (status IN ${REQUEST_STATUSES_SQL}),
+        remediation_id TEXT NOT NULL,
+        finding_id TEXT NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        finding TEXT NOT NULL,
+        plan TEXT NOT NULL,
+        options TEXT NOT NULL,
+        justification TEXT NOT NULL,
+        required_approvals INTEGER NOT NULL CHECK (required_approvals >= 1),
+        reason TEXT,
+        result TEXT NOT NULL,
+        decided_by TEXT,
+        message TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        expires_at TEXT,
+        finished_at TEXT,
+        version INTEGER NOT NULL
+      );
+      CREATE INDEX remediation_requests_status ON remediation_requests (status, created_at);
+      CREATE INDEX remediation_requests_requester ON remediation_requests (requester_id, created_at);
+      CREATE TABLE request_approvals (
+        request_id TEXT NOT NULL REFERENCES remediation_requests (id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        approver_id TEXT NOT NULL,
+        approver TEXT NOT NULL,
+        approved_at TEXT NOT NULL,
+        comment TEXT,
+        PRIMARY KEY (request_id, approver_id)
+      );
+
+      CREATE TABLE digest_runs (
+        digest_name TEXT NOT NULL,
+        scheduled_for TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running','succeeded','failed')),
+        owner TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        attempt INTEGER NOT NULL,
+        completed_at TEXT,
+        scan_id TEXT REFERENCES scans (id) ON DELETE SET NULL,
+        details TEXT NOT NULL,
+        PRIMARY KEY (digest_name, scheduled_for)
+      );
+
+      CREATE TABLE locks (
+        name TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        acquired_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+      );
+
+      CREATE TABLE slack_group_members (
+        group_id TEXT PRIMARY KEY,
+        members TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>
+  migrations.reduce((max, m) => Math.max(max, m.version), 0);
+
+const appliedVersion = (db: Database.Database): number =>
+  (db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+
+/**
+ * Brings the database to the latest version; refuses a database written by a newer cloudsec,
+ * whose schema this version does not know how to read.
+ */
+export const migrate = (
+  db: Database.Database,
+  location: string,
+  now: () => string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): number => {
+  db.exec(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+  );
+  const latest = latestSchemaVersion(migrations);
+  const found = appliedVersion(db);
+  if (found > latest) {
+    throw new CloudsecError(
+      'config',
+      `The database ${location} has schema version ${found}, but this cloudsec knows versions up to ${latest}. ` +
+        'Upgrade cloudsec, or point CLOUDSEC_DB at another file.',
+    );
+  }
+  const ordered = [...migrations].sort((a, b) => a.version - b.version);
+  for (const migration of ordered) {
+    db.transaction(() => {
+      if (appliedVersion(db) >= migration.version) return;
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
+        migration.version,
+        migration.name,
+        now(),
+      );
+    }).immediate();
+  }
+  return appliedVersion(db);
+};

@@ -1,0 +1,104 @@
+import { DigestRunSchema, toIso, type DigestRun } from './schemas';
+import { fromJsonText, nowIso, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
+import type { Store } from './store';
+
+interface DigestRunRow {
+  digest_name: string;
+  scheduled_for: string;
+  status: string;
+  owner: string;
+  claimed_at: string;
+  attempt: number;
+  completed_at: string | null;
+  scan_id: string | null;
+  details: string;
+}
+
+const fromRow = (row: DigestRunRow): DigestRun => {
+  const what = `digest run ${row.digest_name} @ ${row.scheduled_for}`;
+  return parseStored(
+    DigestRunSchema,
+    {
+      digestName: row.digest_name,
+      scheduledFor: row.scheduled_for,
+      status: row.status,
+      owner: row.owner,
+      claimedAt: row.claimed_at,
+      attempt: row.attempt,
+      completedAt: row.completed_at,
+      scanId: row.scan_id,
+      details: fromJsonText(row.details, what),
+    },
+    what,
+  );
+};
+
+type DigestMethods = Pick<Store, 'claimDigestRun' | 'completeDigestRun' | 'lastDigestRun'>;
+
+export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
+  const { db } = ctx;
+  const selectRun = db.prepare<[string, string], DigestRunRow>(
+    'SELECT * FROM digest_runs WHERE digest_name = ? AND scheduled_for = ?',
+  );
+  const insertRun = db.prepare(
+    `INSERT INTO digest_runs (digest_name, scheduled_for, status, owner, claimed_at, attempt, completed_at, scan_id, details)
+     VALUES (?, ?, 'running', ?, ?, 1, NULL, NULL, '{}')`,
+  );
+  const takeOver = db.prepare(
+    `UPDATE digest_runs SET owner = ?, claimed_at = ?, attempt = attempt + 1
+     WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND claimed_at = ?`,
+  );
+  const finish = db.prepare(
+    `UPDATE digest_runs SET status = ?, completed_at = ?, scan_id = ?, details = ?
+     WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND owner = ?`,
+  );
+  const selectLast = db.prepare<[string], DigestRunRow>(
+    'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT 1',
+  );
+
+  const load = (name: string, at: string): DigestRun => fromRow(selectRun.get(name, at)!);
+
+  const claim = db.transaction((name: string, at: string, owner: string, reclaimAfterMs: number | undefined) => {
+    const existing = selectRun.get(name, at);
+    const now = ctx.clock();
+    if (!existing) {
+      insertRun.run(name, at, owner, now.toISOString());
+      return { claimed: true as const, run: load(name, at) };
+    }
+    const stale =
+      existing.status === 'running' &&
+      reclaimAfterMs !== undefined &&
+      Date.parse(existing.claimed_at) + reclaimAfterMs <= now.getTime();
+    if (stale && takeOver.run(owner, now.toISOString(), name, at, existing.claimed_at).changes === 1) {
+      return { claimed: true as const, run: load(name, at) };
+    }
+    return { claimed: false as const, run: fromRow(existing) };
+  });
+
+  const complete = db.transaction(
+    (name: string, at: string, status: string, owner: string | undefined, scanId: string | null, details: string) => {
+      const existing = selectRun.get(name, at);
+      if (!existing || existing.status !== 'running') return null;
+      const by = owner ?? existing.owner;
+      return finish.run(status, nowIso(ctx), scanId, details, name, at, by).changes === 1 ? load(name, at) : null;
+    },
+  );
+
+  return {
+    claimDigestRun: async (digestName, scheduledFor, options = {}) =>
+      claim.immediate(digestName, toIso(scheduledFor), options.owner ?? 'cloudsec', options.reclaimAfterMs),
+    completeDigestRun: async (c) =>
+      complete.immediate(
+        c.digestName,
+        toIso(c.scheduledFor),
+        DigestRunSchema.shape.status.exclude(['running']).parse(c.status),
+        c.owner,
+        c.scanId ?? null,
+        toJsonText(c.details ?? {}),
+      ),
+    lastDigestRun: async (digestName) => {
+      const row = selectLast.get(digestName);
+      return row ? fromRow(row) : null;
+    },
+  };
+};

@@ -1,0 +1,242 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActorRefSchema,
+  isTerminalStatus,
+  NewRequestSchema,
+  RemediationRequestSchema,
+  RequestPatchSchema,
+  RequestStatusSchema,
+  toIso,
+  type RemediationRequest,
+  type RequestQuery,
+} from './schemas';
+import {
+  fromJsonText,
+  nowIso,
+  parseStored,
+  placeholders,
+  positiveLimit,
+  toJsonText,
+  type SqliteContext,
+} from './sqlite-context';
+import type { Store } from './store';
+
+interface RequestRow {
+  id: string;
+  kind: string;
+  undo_of: string | null;
+  status: string;
+  remediation_id: string;
+  finding_id: string;
+  account_id: string;
+  region: string;
+  requester_id: string;
+  requester: string;
+  finding: string;
+  plan: string;
+  options: string;
+  justification: string;
+  required_approvals: number;
+  reason: string | null;
+  result: string;
+  decided_by: string | null;
+  message: string | null;
+  created_at: string;
+  updated_at: string;
+  expires_at: string | null;
+  finished_at: string | null;
+  version: number;
+}
+
+interface ApprovalRow {
+  approver: string;
+  approved_at: string;
+  comment: string | null;
+}
+
+type RequestMethods = Pick<
+  Store,
+  'createRequest' | 'getRequest' | 'listRequests' | 'transitionRequest' | 'addApproval'
+>;
+
+export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
+  const { db } = ctx;
+  const insertRequest = db.prepare<[RequestRow]>(
+    `INSERT INTO remediation_requests (id, kind, undo_of, status, remediation_id, finding_id, account_id, region,
+       requester_id, requester, finding, plan, options, justification, required_approvals, reason, result,
+       decided_by, message, created_at, updated_at, expires_at, finished_at, version)
+     VALUES (@id, @kind, @undo_of, @status, @remediation_id, @finding_id, @account_id, @region, @requester_id,
+       @requester, @finding, @plan, @options, @justification, @required_approvals, @reason, @result, @decided_by,
+       @message, @created_at, @updated_at, @expires_at, @finished_at, @version)`,
+  );
+  const selectRequest = db.prepare<[string], RequestRow>('SELECT * FROM remediation_requests WHERE id = ?');
+  const selectApprovals = db.prepare<[string], ApprovalRow>(
+    'SELECT approver, approved_at, comment FROM request_approvals WHERE request_id = ? ORDER BY ordinal',
+  );
+  // Guarded by status and version: inside the IMMEDIATE transaction nothing else can change the
+  // row, and the guard keeps the statement correct on its own (as it must be in PostgreSQL).
+  const updateRequest = db.prepare<[Pick<RequestRow, 'id' | 'status' | 'reason' | 'result' | 'decided_by' | 'message' | 'updated_at' | 'expires_at' | 'finished_at' | 'version'> & { previous_status: string }]>(
+    `UPDATE remediation_requests SET status = @status, reason = @reason, result = @result, decided_by = @decided_by,
+       message = @message, updated_at = @updated_at, expires_at = @expires_at, finished_at = @finished_at,
+       version = @version + 1
+     WHERE id = @id AND status = @previous_status AND version = @version`,
+  );
+  const insertApproval = db.prepare(
+    `INSERT INTO request_approvals (request_id, ordinal, approver_id, approver, approved_at, comment)
+     VALUES (?, (SELECT COUNT(*) + 1 FROM request_approvals WHERE request_id = ?), ?, ?, ?, ?)`,
+  );
+  const touchRequest = db.prepare('UPDATE remediation_requests SET updated_at = ?, version = version + 1 WHERE id = ?');
+
+  const fromRow = (row: RequestRow): RemediationRequest => {
+    const what = `remediation request ${row.id}`;
+    return parseStored(
+      RemediationRequestSchema,
+      {
+        id: row.id,
+        kind: row.kind,
+        undoOf: row.undo_of,
+        status: row.status,
+        remediationId: row.remediation_id,
+        finding: fromJsonText(row.finding, `finding of ${what}`),
+        plan: fromJsonText(row.plan, `plan of ${what}`),
+        options: fromJsonText(row.options, `options of ${what}`),
+        justification: row.justification,
+        requester: fromJsonText(row.requester, `requester of ${what}`),
+        requiredApprovals: row.required_approvals,
+        approvals: selectApprovals.all(row.id).map((a) => ({
+          approver: fromJsonText(a.approver, `approval of ${what}`),
+          at: a.approved_at,
+          comment: a.comment,
+        })),
+        reason: row.reason,
+        result: fromJsonText(row.result, `result of ${what}`),
+        decidedBy: fromJsonText(row.decided_by, `decider of ${what}`),
+        message: fromJsonText(row.message, `message of ${what}`),
+        createdAt: row.created_at,
+        updatedAt: row.updated_at,
+        expiresAt: row.expires_at,
+        finishedAt: row.finished_at,
+        version: row.version,
+      },
+      what,
+    );
+  };
+
+  const load = (id: string): RemediationRequest | null => {
+    const row = selectRequest.get(id);
+    return row ? fromRow(row) : null;
+  };
+  // Reads the request and its approvals from one snapshot.
+  const read = db.transaction(load);
+
+  const create = db.transaction((row: RequestRow) => {
+    insertRequest.run(row);
+    return load(row.id);
+  });
+
+  const transition = db.transaction(
+    (id: string, from: readonly string[], to: string, patch: ReturnType<typeof RequestPatchSchema.parse>) => {
+      const row = selectRequest.get(id);
+      if (!row || !from.includes(row.status)) return null;
+      const now = nowIso(ctx);
+      const next = {
+        id,
+        previous_status: row.status,
+        status: to,
+        reason: patch.reason === undefined ? row.reason : patch.reason,
+        result: 'result' in patch ? toJsonText(patch.result) : row.result,
+        decided_by: patch.decidedBy === undefined ? row.decided_by : patch.decidedBy && toJsonText(patch.decidedBy),
+        message: patch.message === undefined ? row.message : patch.message && toJsonText(patch.message),
+        updated_at: now,
+        expires_at: patch.expiresAt === undefined ? row.expires_at : patch.expiresAt && toIso(patch.expiresAt),
+        finished_at: isTerminalStatus(RequestStatusSchema.parse(to)) ? (row.finished_at ?? now) : null,
+        version: row.version,
+      };
+      return updateRequest.run(next).changes === 1 ? load(id) : null;
+    },
+  );
+
+  const approve = db.transaction((id: string, approver: unknown, comment: string | null) => {
+    const current = load(id);
+    if (!current) return { kind: 'not-found' as const };
+    if (current.status !== 'pending') return { kind: 'not-pending' as const, request: current };
+    const actor = ActorRefSchema.parse(approver);
+    if (current.approvals.some((a) => a.approver.id === actor.id)) {
+      return { kind: 'already-approved' as const, request: current };
+    }
+    const now = nowIso(ctx);
+    insertApproval.run(id, id, actor.id, toJsonText(actor), now, comment);
+    touchRequest.run(now, id);
+    return { kind: 'added' as const, request: load(id)! };
+  });
+
+  return {
+    createRequest: async (input) => {
+      const parsed = NewRequestSchema.parse(input);
+      const now = nowIso(ctx);
+      const created = create.immediate({
+        id: randomUUID(),
+        kind: parsed.kind,
+        undo_of: parsed.undoOf,
+        status: 'pending',
+        remediation_id: parsed.remediationId,
+        finding_id: parsed.finding.id,
+        account_id: parsed.finding.accountId,
+        region: parsed.finding.region,
+        requester_id: parsed.requester.id,
+        requester: toJsonText(parsed.requester),
+        finding: toJsonText(parsed.finding),
+        plan: toJsonText(parsed.plan),
+        options: toJsonText(parsed.options),
+        justification: parsed.justification,
+        required_approvals: parsed.requiredApprovals,
+        reason: null,
+        result: toJsonText(null),
+        decided_by: null,
+        message: null,
+        created_at: now,
+        updated_at: now,
+        expires_at: parsed.expiresAt === null ? null : toIso(parsed.expiresAt),
+        finished_at: null,
+        version: 1,
+      });
+      return created!;
+    },
+    getRequest: async (id) => read(id),
+    listRequests: async (query: RequestQuery = {}) => {
+      const where: string[] = [];
+      const params: string[] = [];
+      if (query.statuses !== undefined) {
+        if (query.statuses.length === 0) return [];
+        where.push(`status IN (${placeholders(query.statuses.length)})`);
+        params.push(...query.statuses.map((s) => RequestStatusSchema.parse(s)));
+      }
+      if (query.requesterId !== undefined) {
+        where.push('requester_id = ?');
+        params.push(query.requesterId);
+      }
+      if (query.accountId !== undefined) {
+        where.push('account_id = ?');
+        params.push(query.accountId);
+      }
+      if (query.expiresBefore !== undefined) {
+        where.push('expires_at IS NOT NULL AND expires_at <= ?');
+        params.push(toIso(query.expiresBefore));
+      }
+      const limit = positiveLimit(query.limit);
+      const sql =
+        'SELECT * FROM remediation_requests' +
+        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
+        ' ORDER BY created_at DESC, rowid DESC' +
+        (limit === undefined ? '' : ` LIMIT ${limit}`);
+      const list = db.transaction(() => db.prepare<string[], RequestRow>(sql).all(...params).map(fromRow));
+      return list();
+    },
+    transitionRequest: async (id, from, to, patch = {}) => {
+      const statuses = from.map((s) => RequestStatusSchema.parse(s));
+      const target = RequestStatusSchema.parse(to);
+      return transition.immediate(id, statuses, target, RequestPatchSchema.parse(patch));
+    },
+    addApproval: async (id, approver, comment = null) => approve.immediate(id, approver, comment),
+  };
+};

@@ -1,0 +1,127 @@
+import type { AuditEntry, AuditInput, ChainVerification } from '../core/audit';
+import type { Finding } from '../core/model';
+import type {
+  ApprovalResult,
+  ActorRef,
+  ClaimOptions,
+  DigestClaim,
+  DigestCompletion,
+  DigestRun,
+  GroupMembers,
+  Instant,
+  LockResult,
+  NewRequest,
+  RemediationRequest,
+  RequestPatch,
+  RequestQuery,
+  RequestStatus,
+  ScanInput,
+  ScanRecord,
+} from './schemas';
+
+export * from './schemas';
+
+/**
+ * Everything cloudsec remembers. Methods are async and speak only in plain rows (validated with
+ * the zod schemas in ./schemas) so that a PostgreSQL implementation can replace SQLite for several
+ * replicas: every guarantee below is one a transaction (or a conditional UPDATE / INSERT … ON
+ * CONFLICT) gives in either database.
+ *
+ * Times come from the clock injected when the store is opened, never from the caller's machine,
+ * except where a method takes one explicitly.
+ */
+export interface Store {
+  // ------------------------------------------------------------ audit log
+  /**
+   * Appends one entry: assigns the next `seq`, `time` from the clock, `prevHash` from the last
+   * entry, `hash` and (with an audit key) `hmac`, atomically, so concurrent appenders in several
+   * processes never fork the chain. Secrets in `details` (and `target`) are redacted first.
+   */
+  appendAudit(input: AuditInput): Promise<AuditEntry>;
+  /** Entries in `seq` order (`asc` by default). */
+  listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
+  /** The newest `n` entries, newest first. */
+  latestAudit(n: number): Promise<AuditEntry[]>;
+  /** Walks the whole chain with the store's audit key (if any) and names the first broken entry. */
+  verifyAudit(): Promise<ChainVerification>;
+
+  // ------------------------------------------------------------ scans and findings history
+  /** Saves a scan with all its findings; returns the scan id. */
+  saveScan(input: ScanInput): Promise<string>;
+  getScan(scanId: string): Promise<ScanRecord | null>;
+  /** The most recently generated scan of the scope. */
+  latestScan(scopeKey: string): Promise<ScanRecord | null>;
+  /** Up to `limit` scans of the scope, newest first (trend series). */
+  scanHistory(scopeKey: string, limit: number): Promise<ScanRecord[]>;
+  /** The findings of a scan in the order they were saved; empty for an unknown scan. */
+  findingsOfScan(scanId: string): Promise<Finding[]>;
+
+  // ------------------------------------------------------------ remediation requests
+  /** Saves a new request with status `pending` and no approvals. */
+  createRequest(input: NewRequest): Promise<RemediationRequest>;
+  getRequest(id: string): Promise<RemediationRequest | null>;
+  /** Newest first. */
+  listRequests(query?: RequestQuery): Promise<RemediationRequest[]>;
+  /**
+   * Compare-and-set: moves the request to `to` (and applies `patch`) only if its status is one of
+   * `from`; returns the updated request, or null when it does not exist or its status was not in
+   * `from` (then nothing changed). Of concurrent callers with the same `from`, exactly one wins,
+   * which is what makes approval and execution happen once. `to` may equal the current status to
+   * patch a request in place (e.g. record the approval card's `message`).
+   */
+  transitionRequest(
+    id: string,
+    from: readonly RequestStatus[],
+    to: RequestStatus,
+    patch?: RequestPatch,
+  ): Promise<RemediationRequest | null>;
+  /**
+   * Records an approval (time from the clock) while the request is `pending`, at most one per
+   * approver id. Does not change the status: the caller transitions `pending → approved` once
+   * `approvals.length` reaches `requiredApprovals`. Who may approve is policy, not the store's.
+   */
+  addApproval(id: string, approver: ActorRef, comment?: string | null): Promise<ApprovalResult>;
+
+  // ------------------------------------------------------------ digest runs
+  /**
+   * Claims the run of `digestName` scheduled for `scheduledFor`: exactly one caller ever gets
+   * `claimed: true` for a pair (unless a stale `running` claim is taken over, see ClaimOptions);
+   * the others get the existing run.
+   */
+  claimDigestRun(digestName: string, scheduledFor: Instant, options?: ClaimOptions): Promise<DigestClaim>;
+  /** Finishes a `running` run; null when there is no such run (or it is someone else's). */
+  completeDigestRun(completion: DigestCompletion): Promise<DigestRun | null>;
+  /** The run with the latest `scheduledFor`, whatever its status. */
+  lastDigestRun(digestName: string): Promise<DigestRun | null>;
+
+  // ------------------------------------------------------------ locks
+  /**
+   * Takes the lock for `ttlMs` if it is free, expired, or already held by `owner` (which renews it).
+   */
+  acquireLock(name: string, owner: string, ttlMs: number): Promise<LockResult>;
+  /** Releases the lock if `owner` holds it; returns whether it did. */
+  releaseLock(name: string, owner: string): Promise<boolean>;
+
+  // ------------------------------------------------------------ Slack user-group membership cache
+  /** The cached members of a Slack user group, or null when not cached (freshness is the caller's call). */
+  getGroupMembers(groupId: string): Promise<GroupMembers | null>;
+  /** Replaces the cached members. */
+  putGroupMembers(groupId: string, members: readonly string[], fetchedAt: Instant): Promise<void>;
+  /** Forgets a group (on `subteam_*` events), so the next read fetches it again. */
+  invalidateGroup(groupId: string): Promise<void>;
+
+  /** Closes the connection; further calls reject. */
+  close(): Promise<void>;
+}
+
+export interface AuditQuery {
+  /** Entries with `seq >= sinceSeq` (page with the last seq + 1). */
+  sinceSeq?: number;
+  /** Entries with `time >= sinceTime`. */
+  sinceTime?: Instant;
+  requestId?: string;
+  limit?: number;
+  order?: 'asc' | 'desc';
+}
+
+export type Clock = () => Date;
