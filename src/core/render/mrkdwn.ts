@@ -34,6 +34,15 @@ export const ELLIPSIS = '…';
  */
 const TOKEN = /&(?:amp|lt|gt);|<[^<>\n]*>|[\s\S]/gu;
 
+/** The longest run of whole tokens from the start of `s` that is at most `room` long. */
+const prefixWithin = (s: string, room: number): string => {
+  const token = new RegExp(TOKEN.source, TOKEN.flags);
+  let end = 0;
+  for (let m = token.exec(s); m !== null && m.index + m[0].length <= room; m = token.exec(s))
+    end = m.index + m[0].length;
+  return s.slice(0, end);
+};
+
 /**
  * Shorten already-escaped mrkdwn to at most `max` UTF-16 code units (JS `length`, which is never less
  * than Slack's character count), ending with `…` when something was cut.
@@ -41,20 +50,23 @@ const TOKEN = /&(?:amp|lt|gt);|<[^<>\n]*>|[\s\S]/gu;
 export const truncate = (s: string, max: number): string => {
   if (s.length <= max) return s;
   if (max <= 0) return '';
-  const room = max - ELLIPSIS.length;
-  let out = '';
-  for (const token of s.match(TOKEN) ?? []) {
-    if (out.length + token.length > room) break;
-    out += token;
-  }
-  return out + ELLIPSIS;
+  return prefixWithin(s, max - ELLIPSIS.length) + ELLIPSIS;
 };
 
 /** Collapse newlines and runs of whitespace so a value stays on one line. */
 export const inline = (s: string): string => s.replace(/\s+/g, ' ').trim();
 
-/** Escape and shorten a one-line value from outside (AWS, the user, the store). */
-export const clip = (raw: string, max: number): string => truncate(escapeMrkdwn(inline(raw)), max);
+/**
+ * Escape and shorten a one-line value from outside (AWS, the user, the store). Only a bounded head of a
+ * long value is looked at, so a megabyte-long description costs no more than a bucket name; a value cut
+ * that way always ends with the ellipsis, even when collapsed whitespace left room to spare.
+ */
+export const clip = (raw: string, max: number): string => {
+  const bound = 2 * max + 16;
+  if (raw.length <= bound) return truncate(escapeMrkdwn(inline(raw)), max);
+  const escaped = escapeMrkdwn(inline(prefixWithin(raw.slice(0, bound + 1), bound)));
+  return prefixWithin(escaped, Math.max(0, max - ELLIPSIS.length)) + (max > 0 ? ELLIPSIS : '');
+};
 
 /** An identifier as an inline code span; empty values read as `(none)` rather than a stray pair of backticks. */
 export const code = (raw: string, max = 120): string => {

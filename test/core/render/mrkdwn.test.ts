@@ -10,7 +10,8 @@ import {
   unescapeMrkdwn,
 } from '../../../src/core/render/mrkdwn';
 
-const hasLoneSurrogate = (s: string) => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+const hasLoneSurrogate = (s: string) =>
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 
 /** True when every `&` starts one of the three entities Slack decodes. */
 const onlyWholeEntities = (s: string) => !/&(?!amp;|lt;|gt;)/.test(s);

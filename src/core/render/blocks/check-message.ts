@@ -5,16 +5,16 @@ import { clip, code, escapeMrkdwn, truncate } from '../mrkdwn';
 import { ageOf, utcStamp } from './age';
 import {
   SEVERITY_EMOJI,
+  accountNamesOf,
   bySeverity,
   findingSection,
   severityCounts,
   severityLabel,
   unknownSummary,
-  type AccountNames,
   type RenderableFinding,
 } from './finding';
 import { context, divider, header, section, type Block, type MessagePayload } from './kit';
-import { assertScopeKeyFits, normalizePage, pagedMessage, type PageRequest } from './paging';
+import { assertScopeKeyFits, memoize, normalizePage, pagedMessage, type PageRequest } from './paging';
 
 export interface AccountInfo {
   id: string;
@@ -47,9 +47,6 @@ export interface ListRenderOptions {
 export const DEMO_NOTE =
   ':test_tube: *Demo data*: a fictional, deliberately misconfigured estate, not your AWS accounts.';
 
-export const accountNames = (accounts: readonly { id: string; name: string }[]): AccountNames =>
-  new Map(accounts.map((a) => [a.id, a.name]));
-
 const servicesLabel = (services: readonly string[]) =>
   SERVICES.every((s) => services.includes(s)) ? 'all services' : services.join(', ') || 'no services';
 
@@ -72,8 +69,7 @@ const accountNotices = (accounts: readonly AccountInfo[], max = 5): Block[] => {
 export const groupedFindingBlocks = (
   shown: readonly RenderableFinding[],
   totals: Record<string, number>,
-  names: AccountNames,
-  remediationEnabled: boolean,
+  render: (f: RenderableFinding) => Block,
 ): Block[] =>
   SEVERITIES.flatMap((severity) => {
     const group = shown.filter((f) => f.severity === severity);
@@ -82,7 +78,7 @@ export const groupedFindingBlocks = (
     const note = group.length < total ? ` · ${group.length} on this page` : '';
     return [
       section(`${SEVERITY_EMOJI[severity]} *${severityLabel(severity)}* · ${total} failing${note}`),
-      ...group.map((f) => findingSection(f, names, { remediationEnabled })),
+      ...group.map(render),
     ];
   });
 
@@ -92,13 +88,16 @@ export const groupedFindingBlocks = (
  */
 export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOptions): MessagePayload => {
   assertScopeKeyFits(options.scopeKey);
-  const names = accountNames(data.accounts);
+  const names = accountNamesOf(data.accounts);
   const { byStatus, bySeverity: counts } = data.summary;
   const failing = bySeverity(data.findings.filter((f) => f.status === 'fail'));
   const unknown = data.findings.filter((f) => f.status === 'unknown');
   const failingBySeverity: Record<string, number> = {};
   for (const f of failing) failingBySeverity[f.severity] = (failingBySeverity[f.severity] ?? 0) + 1;
 
+  const render = memoize((f: RenderableFinding) =>
+    findingSection(f, names, { remediationEnabled: options.remediationEnabled }),
+  );
   const age = ageOf(data.generatedAt, options.now);
   const headline =
     byStatus.fail > 0
@@ -136,7 +135,7 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
     budget: MESSAGE_BUDGET,
     text,
     head,
-    body: (shown) => groupedFindingBlocks(shown, failingBySeverity, names, options.remediationEnabled),
+    body: (shown) => groupedFindingBlocks(shown, failingBySeverity, render),
     tail,
   }).payload;
 };

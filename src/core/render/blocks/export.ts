@@ -2,7 +2,8 @@ import type { Finding } from '../../model';
 import type { RenderableFinding } from './finding';
 
 /** The export reads what a check report carries; `observedAt` is filled in when present. */
-export type ExportableFinding = RenderableFinding & Partial<Pick<Finding, 'observedAt' | 'service' | 'source' | 'frameworks'>>;
+export type ExportableFinding = RenderableFinding &
+  Partial<Pick<Finding, 'observedAt' | 'service' | 'source' | 'frameworks'>>;
 
 const COLUMNS: readonly [string, (f: ExportableFinding) => string][] = [
   ['id', (f) => f.id],
@@ -21,7 +22,10 @@ const COLUMNS: readonly [string, (f: ExportableFinding) => string][] = [
   ['remediation_id', (f) => f.remediationId ?? ''],
   ['cis', (f) => f.frameworks?.cis ?? ''],
   ['security_hub_control', (f) => f.frameworks?.securityHub ?? ''],
-  ['missing_permission', (f) => (typeof f.evidence['missingPermission'] === 'string' ? f.evidence['missingPermission'] : '')],
+  [
+    'missing_permission',
+    (f) => (typeof f.evidence['missingPermission'] === 'string' ? f.evidence['missingPermission'] : ''),
+  ],
   ['observed_at', (f) => f.observedAt ?? ''],
 ];
 

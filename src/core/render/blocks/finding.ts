@@ -44,9 +44,18 @@ export const severityCounts = (bySeverity: Record<Severity, number>, separator =
 
 export type AccountNames = ReadonlyMap<string, string>;
 
+/**
+ * Map key for an outside value. Real account ids and IAM actions are far shorter; bounding the key keeps
+ * a pathological multi-megabyte value from being hashed again and again.
+ */
+export const keyOf = (s: string): string => (s.length > 256 ? s.slice(0, 256) : s);
+
+export const accountNamesOf = (accounts: readonly { id: string; name: string }[]): AccountNames =>
+  new Map(accounts.map((a) => [keyOf(a.id), a.name]));
+
 /** `acme-prod (111111111111)`, escaped; the id alone when the name adds nothing. */
 export const accountLabel = (accountId: string, names: AccountNames): string => {
-  const name = names.get(accountId);
+  const name = names.get(keyOf(accountId));
   return name && name !== accountId ? `${clip(name, 60)} (${clip(accountId, 40)})` : clip(accountId, 40);
 };
 
@@ -80,7 +89,7 @@ export const findingSection = (
 /** The IAM action an unknown finding needs, when the engine recorded one. */
 export const missingPermissionOf = (f: RenderableFinding): string | null => {
   const p = f.evidence['missingPermission'];
-  return typeof p === 'string' && p.trim() !== '' ? p : null;
+  return typeof p === 'string' && keyOf(p).trim() !== '' ? keyOf(p) : null;
 };
 
 /**
@@ -98,7 +107,7 @@ export const unknownSummary = (unknown: readonly RenderableFinding[], names: Acc
     }
     const entry = byPermission.get(p) ?? { count: 0, accounts: new Set<string>() };
     entry.count += 1;
-    entry.accounts.add(f.accountId);
+    entry.accounts.add(keyOf(f.accountId));
     byPermission.set(p, entry);
   }
   const groups = [...byPermission.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));

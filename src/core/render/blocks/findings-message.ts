@@ -2,10 +2,10 @@ import { SEVERITIES, type Finding, type Severity } from '../../model';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../limits';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn';
 import { ageOf } from './age';
-import { accountNames, DEMO_NOTE, type AccountInfo, type ListRenderOptions } from './check-message';
-import { findingSection, severityCounts, type RenderableFinding } from './finding';
+import { DEMO_NOTE, type AccountInfo, type ListRenderOptions } from './check-message';
+import { accountNamesOf, findingSection, severityCounts, type RenderableFinding } from './finding';
 import { context, divider, header, section, type Block, type MessagePayload } from './kit';
-import { assertScopeKeyFits, normalizePage, pagedMessage } from './paging';
+import { assertScopeKeyFits, memoize, normalizePage, pagedMessage } from './paging';
 
 export interface FindingsMessageData {
   /** Security Hub findings (normalized); `observedAt` is their UpdatedAt. */
@@ -32,8 +32,15 @@ const newestFirst = <T extends { observedAt: string }>(findings: readonly T[]): 
 /** The answer to `/cloudsec findings`: Security Hub findings, newest first, rendered like check findings. */
 export const renderFindingsMessage = (data: FindingsMessageData, options: ListRenderOptions): MessagePayload => {
   assertScopeKeyFits(options.scopeKey);
-  const names = accountNames(data.accounts ?? []);
+  const names = accountNamesOf(data.accounts ?? []);
   const items = newestFirst(data.findings);
+  const render = memoize((f: (typeof items)[number]) =>
+    findingSection(f, names, {
+      remediationEnabled: options.remediationEnabled,
+      showSeverity: true,
+      updated: ageOf(f.observedAt, options.now),
+    }),
+  );
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of items) counts[f.severity] += 1;
   const filter = [
@@ -72,14 +79,7 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
     budget: MESSAGE_BUDGET,
     text,
     head,
-    body: (shown) =>
-      shown.map((f) =>
-        findingSection(f, names, {
-          remediationEnabled: options.remediationEnabled,
-          showSeverity: true,
-          updated: ageOf(f.observedAt, options.now),
-        }),
-      ),
+    body: (shown) => shown.map(render),
     tail: [],
   }).payload;
 };

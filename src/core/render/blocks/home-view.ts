@@ -6,13 +6,13 @@ import { DEMO_NOTE } from './check-message';
 import {
   ACTION_IDS,
   SEVERITY_EMOJI,
+  accountNamesOf,
   findingSection,
   severityCounts,
-  type AccountNames,
   type RenderableFinding,
 } from './finding';
 import { button, context, divider, fieldsSection, header, section, type Block, type HomeView } from './kit';
-import { largestFitting } from './paging';
+import { largestFitting, memoize } from './paging';
 
 export interface AccountPosture {
   accountId: string;
@@ -67,10 +67,14 @@ const accountFields = (a: AccountPosture): string[] => {
   ];
 };
 
-const accountBlocks = (accounts: readonly AccountPosture[], total: number): Block[] => {
+const accountBlocks = (
+  accounts: readonly AccountPosture[],
+  total: number,
+  fields: (a: AccountPosture) => string[],
+): Block[] => {
   const blocks: Block[] = [];
   for (let i = 0; i < accounts.length; i += ACCOUNTS_PER_SECTION)
-    blocks.push(fieldsSection(accounts.slice(i, i + ACCOUNTS_PER_SECTION).flatMap(accountFields)));
+    blocks.push(fieldsSection(accounts.slice(i, i + ACCOUNTS_PER_SECTION).flatMap(fields)));
   if (accounts.length < total) blocks.push(context(`…and ${total - accounts.length} more accounts.`));
   return blocks;
 };
@@ -78,25 +82,30 @@ const accountBlocks = (accounts: readonly AccountPosture[], total: number): Bloc
 /** A mention only for a well-formed Slack user id; anything else is shown as (escaped) text. */
 const userRef = (id: string) => (/^[UW][A-Z0-9]{2,20}$/.test(id) ? `<@${id}>` : code(id, 40));
 
-const approvalBlocks = (approvals: readonly PendingApproval[], n: number, now: Date): Block[] => [
+const approvalSection = (a: PendingApproval, now: Date): Block =>
+  section(
+    `${bold(a.title, 120) || '*Remediation request*'}\n${code(a.resourceId, 140)} · ${code(a.accountId, 40)}\n` +
+      `Requested by ${userRef(a.requestedBy)} ${ageOf(a.requestedAt, now)}`,
+    button('Review', ACTION_IDS.remediationReview, a.requestId),
+  );
+
+const approvalBlocks = (
+  approvals: readonly PendingApproval[],
+  n: number,
+  render: (a: PendingApproval) => Block,
+): Block[] => [
   section(
     approvals.length > 0
       ? `:inbox_tray: *Waiting for your approval* · ${approvals.length}`
       : ':inbox_tray: *Waiting for your approval* · none',
   ),
-  ...approvals.slice(0, n).map((a) =>
-    section(
-      `${bold(a.title, 120) || '*Remediation request*'}\n${code(a.resourceId, 140)} · ${code(a.accountId, 40)}\n` +
-        `Requested by ${userRef(a.requestedBy)} ${ageOf(a.requestedAt, now)}`,
-      button('Review', ACTION_IDS.remediationReview, a.requestId),
-    ),
-  ),
+  ...approvals.slice(0, n).map(render),
   ...(n < approvals.length ? [context(`…and ${approvals.length - n} more requests.`)] : []),
 ];
 
 /** The App Home tab: posture per account, pending approvals when the workflow is on, top findings. */
 export const renderHomeView = (data: HomeViewData): HomeView => {
-  const names: AccountNames = new Map(data.summaryByAccount.map((a) => [a.accountId, a.name]));
+  const names = accountNamesOf(data.summaryByAccount.map((a) => ({ id: a.accountId, name: a.name })));
   const accounts = [...data.summaryByAccount].sort(worstFirst);
   const totals = { fail: 0, pass: 0, unknown: 0 };
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -126,19 +135,22 @@ export const renderHomeView = (data: HomeViewData): HomeView => {
   ];
   const approvals = data.pendingApprovals;
   const findings = data.topFindings;
+  const fieldsOf = memoize(accountFields);
+  const approvalOf = memoize((a: PendingApproval) => approvalSection(a, data.now));
+  const findingOf = memoize((f: RenderableFinding) =>
+    findingSection(f, names, { remediationEnabled: data.remediationEnabled, showSeverity: true }),
+  );
   const view = (nAccounts: number, nApprovals: number, nFindings: number): HomeView => ({
     type: 'home',
     blocks: [
       ...head,
-      ...accountBlocks(accounts.slice(0, nAccounts), accounts.length),
-      ...(approvals ? [divider(), ...approvalBlocks(approvals, nApprovals, data.now)] : []),
+      ...accountBlocks(accounts.slice(0, nAccounts), accounts.length, fieldsOf),
+      ...(approvals ? [divider(), ...approvalBlocks(approvals, nApprovals, approvalOf)] : []),
       ...(findings.length > 0
         ? [
             divider(),
             section('*Top findings*'),
-            ...findings
-              .slice(0, nFindings)
-              .map((f) => findingSection(f, names, { remediationEnabled: data.remediationEnabled, showSeverity: true })),
+            ...findings.slice(0, nFindings).map(findingOf),
             ...(nFindings < findings.length
               ? [context(`…and ${findings.length - nFindings} more: run \`/cloudsec check all\` for the full list.`)]
               : []),

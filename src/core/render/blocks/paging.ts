@@ -9,6 +9,15 @@ export type PageActionValue = z.infer<typeof PageActionValueSchema>;
 /** `findings.export` button value. */
 export const ExportActionValueSchema = z.object({ s: z.string().min(1) });
 
+/** Render each item once, however many candidate pages the fitting loop measures. */
+export const memoize = <K extends object, V>(render: (item: K) => V): ((item: K) => V) => {
+  const cache = new WeakMap<K, V>();
+  return (item) => {
+    if (!cache.has(item)) cache.set(item, render(item));
+    return cache.get(item)!;
+  };
+};
+
 export interface PageRequest {
   offset: number;
   pageSize: number;
@@ -59,9 +68,9 @@ const pageFooter = (opts: {
 };
 
 /**
- * The largest page (up to `pageSize` items) whose message fits the budget. Items are added one at a
- * time and the whole message is measured each time, so every limit holds by construction whatever the
- * items contain; the footer always says exactly how many were left out.
+ * The largest page (up to `pageSize` items) whose message fits the budget. Whole candidate messages are
+ * measured, so every limit holds by construction whatever the items contain; the footer always says
+ * exactly how many were left out.
  */
 export const pagedMessage = <T>(opts: {
   items: readonly T[];

@@ -74,9 +74,7 @@ export const textObjects = (blocks: readonly Block[]): { where: string; t: TextO
   });
 
 export const buttons = (blocks: readonly Block[]) =>
-  blocks.flatMap((b) =>
-    b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : [],
-  );
+  blocks.flatMap((b) => (b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : []));
 
 /** All the words a user sees, one text object per line group. */
 export const visibleText = (blocks: readonly Block[]): string =>

@@ -71,7 +71,12 @@ describe('renderCheckMessage', () => {
     const manual = aFinding({ remediationId: null });
     const payload = renderCheckMessage(aCheckData([fixable, manual]), options);
     expect(buttons(payload.blocks)).toEqual([
-      { type: 'button', text: expect.objectContaining({ text: 'Remediate' }), action_id: 'remediation.request', value: fixable.id },
+      {
+        type: 'button',
+        text: expect.objectContaining({ text: 'Remediate' }),
+        action_id: 'remediation.request',
+        value: fixable.id,
+      },
     ]);
   });
 
@@ -137,7 +142,9 @@ describe('renderCheckMessage', () => {
 
   it('when the offset is past the end (a stale button), then it says nothing is left and how many there are', () => {
     const payload = renderCheckMessage(aCheckData(manyFailing(3)), { ...options, page: { offset: 50, pageSize: 5 } });
-    expect(visibleText(payload.blocks)).toContain('Nothing left to show from position 4: there are 3 failing findings in all.');
+    expect(visibleText(payload.blocks)).toContain(
+      'Nothing left to show from position 4: there are 3 failing findings in all.',
+    );
   });
 
   it('when names carry Slack markup, then they are shown escaped and cannot mention or link', () => {
@@ -172,7 +179,9 @@ describe('renderCheckMessage', () => {
       aCheckData([aFinding({ severity: 'critical', resource: { type: 't', id: 'secret-bucket', arn: null } })]),
       options,
     );
-    expect(payload.text).toBe('cloudsec check (s3): 1 failing (1 critical), 0 passing, 0 unknown; data from 4 min ago.');
+    expect(payload.text).toBe(
+      'cloudsec check (s3): 1 failing (1 critical), 0 passing, 0 unknown; data from 4 min ago.',
+    );
   });
 
   it('when the scope key cannot fit in a button value, then rendering refuses rather than cut it', () => {

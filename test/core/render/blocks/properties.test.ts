@@ -52,12 +52,17 @@ const text = fc.oneof(
   { weight: 1, arbitrary: long },
 );
 const iso = fc.oneof(
-  fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  fc
+    .date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true })
+    .map((d) => d.toISOString()),
   text,
 );
 
 const findingArb: fc.Arbitrary<Finding> = fc.record({
-  id: fc.oneof({ weight: 5, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }) }, { weight: 1, arbitrary: long }),
+  id: fc.oneof(
+    { weight: 5, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 30 }) },
+    { weight: 1, arbitrary: long },
+  ),
   source: fc.constantFrom('cloudsec' as const, 'securityhub' as const),
   checkId: text,
   status: fc.constantFrom('fail' as const, 'fail' as const, 'fail' as const, 'unknown' as const, 'pass' as const),
@@ -99,13 +104,21 @@ const accountsArb: fc.Arbitrary<AccountInfo[]> = fc.array(
 const optionsArb = fc.record({
   now: fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
   remediationEnabled: fc.boolean(),
-  page: fc.option(fc.record({ offset: fc.integer({ min: 0, max: 2100 }), pageSize: fc.integer({ min: 1, max: 100 }) }), {
-    nil: undefined,
-  }),
+  page: fc.option(
+    fc.record({ offset: fc.integer({ min: 0, max: 2100 }), pageSize: fc.integer({ min: 1, max: 100 }) }),
+    {
+      nil: undefined,
+    },
+  ),
   scopeKey: fc.string({ unit: 'binary', minLength: 1, maxLength: 200 }),
 });
 
-const checkData = (findings: Finding[], accounts: AccountInfo[], generatedAt: string, demo: boolean): CheckMessageData => ({
+const checkData = (
+  findings: Finding[],
+  accounts: AccountInfo[],
+  generatedAt: string,
+  demo: boolean,
+): CheckMessageData => ({
   findings,
   summary: summarize(findings),
   services: ['s3', 'iam'],
@@ -151,7 +164,10 @@ const expectWithinSlackLimits = (payload: { text?: string; blocks: Block[] }, bu
 };
 
 const expectNoForgeableMarkup = (payload: { text?: string; blocks: Block[] }) => {
-  const texts = [...textObjects(payload.blocks).map(({ t }) => t), ...(payload.text ? [{ type: 'mrkdwn', text: payload.text }] : [])];
+  const texts = [
+    ...textObjects(payload.blocks).map(({ t }) => t),
+    ...(payload.text ? [{ type: 'mrkdwn', text: payload.text }] : []),
+  ];
   for (const t of texts) {
     expect(t.text.replace(MENTION, '')).not.toMatch(/[<>]/);
     if (t.type === 'mrkdwn') expect(t.text).not.toMatch(/&(?!amp;|lt;|gt;)/);
@@ -170,11 +186,18 @@ const sectionTexts = (blocks: Block[]) => blocks.flatMap((b) => (b.type === 'sec
 describe('Block Kit renderers, for any finding set', () => {
   it('when a check result is rendered, then it fits Slack and no data can mention or link', () => {
     fc.assert(
-      fc.property(findingSet(2000), accountsArb, iso, fc.boolean(), optionsArb, (findings, accounts, generatedAt, demo, options) => {
-        const payload = renderCheckMessage(checkData(findings, accounts, generatedAt, demo), options);
-        expectWithinSlackLimits(payload, MESSAGE_BUDGET);
-        expectNoForgeableMarkup(payload);
-      }),
+      fc.property(
+        findingSet(2000),
+        accountsArb,
+        iso,
+        fc.boolean(),
+        optionsArb,
+        (findings, accounts, generatedAt, demo, options) => {
+          const payload = renderCheckMessage(checkData(findings, accounts, generatedAt, demo), options);
+          expectWithinSlackLimits(payload, MESSAGE_BUDGET);
+          expectNoForgeableMarkup(payload);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -216,7 +239,9 @@ describe('Block Kit renderers, for any finding set', () => {
         const total = findings.filter((f) => f.status === 'fail').length;
         const offset = Math.min(options.page?.offset ?? 0, total);
         const shown = remediateValues(payload.blocks).length;
-        const all = payload.blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : [])).join('\n');
+        const all = payload.blocks
+          .flatMap((b) => (b.type === 'context' ? b.elements.map((e) => e.text) : []))
+          .join('\n');
         const more = /…and (\d+) more failing findings?\./.exec(all);
         const remaining = total - offset - shown;
         expect(more ? Number(more[1]) : 0).toBe(remaining);
@@ -232,27 +257,34 @@ describe('Block Kit renderers, for any finding set', () => {
 
   it('when Next page is followed to the end, then every failing finding is shown exactly once, most severe first', () => {
     fc.assert(
-      fc.property(findingSet(300), fc.integer({ min: 1, max: 60 }), fc.string({ minLength: 1, maxLength: 50 }), (raw, pageSize, scopeKey) => {
-        const findings = raw.map((f, i) => ({ ...f, id: `f_${i}`, remediationId: 'fix' }));
-        const data = checkData(findings, [], '2026-01-01T00:00:00Z', false);
-        const seen: (string | undefined)[] = [];
-        let offset: number | null = 0;
-        for (let pages = 0; offset !== null; pages += 1) {
-          expect(pages).toBeLessThanOrEqual(findings.length + 1);
-          const payload = renderCheckMessage(data, {
-            now: new Date('2026-01-01T00:05:00Z'),
-            remediationEnabled: true,
-            scopeKey,
-            page: { offset, pageSize },
-          });
-          seen.push(...remediateValues(payload.blocks));
-          const next = buttons(payload.blocks).find((b) => b.action_id === 'findings.page');
-          const value: { s: string; o: number } | null = next ? PageActionValueSchema.parse(JSON.parse(next.value!)) : null;
-          if (value) expect(value.s).toBe(scopeKey);
-          offset = value ? value.o : null;
-        }
-        expect(seen).toEqual(bySeverity(findings.filter((f) => f.status === 'fail')).map((f) => f.id));
-      }),
+      fc.property(
+        findingSet(300),
+        fc.integer({ min: 1, max: 60 }),
+        fc.string({ minLength: 1, maxLength: 50 }),
+        (raw, pageSize, scopeKey) => {
+          const findings = raw.map((f, i) => ({ ...f, id: `f_${i}`, remediationId: 'fix' }));
+          const data = checkData(findings, [], '2026-01-01T00:00:00Z', false);
+          const seen: (string | undefined)[] = [];
+          let offset: number | null = 0;
+          for (let pages = 0; offset !== null; pages += 1) {
+            expect(pages).toBeLessThanOrEqual(findings.length + 1);
+            const payload = renderCheckMessage(data, {
+              now: new Date('2026-01-01T00:05:00Z'),
+              remediationEnabled: true,
+              scopeKey,
+              page: { offset, pageSize },
+            });
+            seen.push(...remediateValues(payload.blocks));
+            const next = buttons(payload.blocks).find((b) => b.action_id === 'findings.page');
+            const value: { s: string; o: number } | null = next
+              ? PageActionValueSchema.parse(JSON.parse(next.value!))
+              : null;
+            if (value) expect(value.s).toBe(scopeKey);
+            offset = value ? value.o : null;
+          }
+          expect(seen).toEqual(bySeverity(findings.filter((f) => f.status === 'fail')).map((f) => f.id));
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -1,8 +1,4 @@
-import {
-  renderErrorMessage,
-  renderHelpMessage,
-  renderScanningMessage,
-} from '../../../../src/core/render/blocks';
+import { renderErrorMessage, renderHelpMessage, renderScanningMessage } from '../../../../src/core/render/blocks';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { visibleText } from './builders';
 
