@@ -10,8 +10,19 @@ export const EnvSchema = z.object({
   CLOUDSEC_CONFIG: z.string().min(1).optional(),
   /** Set by the CLI's --demo and `npm run demo`; the bundled demo estate replaces AWS. */
   CLOUDSEC_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  /** SQLite file for history, requests and the audit log. */
+  CLOUDSEC_DB: z.string().min(1).optional(),
+  /** HMAC key for the audit chain; long enough that it cannot be guessed. */
+  CLOUDSEC_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** Slack user id the console adapter acts as (its roles come from the bindings). */
+  CLOUDSEC_CONSOLE_USER: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U012ABCDEF')
+    .optional(),
 });
 export type Env = z.infer<typeof EnvSchema>;
+
+export const isDemo = (env: Env): boolean => env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
 
 export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
   const parsed = EnvSchema.safeParse(env);
@@ -66,6 +77,15 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ accounts: 25, regions: 8, calls: 16 }),
+    cache: z
+      .object({
+        /** How long a scan answers repeated questions about the same scope (`--fresh` skips it). */
+        scanTtlSeconds: z.number().int().min(0).max(86_400).default(300),
+        /** How long Slack user-group memberships are trusted before they are fetched again. */
+        groupTtlSeconds: z.number().int().min(0).max(86_400).default(600),
+      })
+      .strict()
+      .default({ scanTtlSeconds: 300, groupTtlSeconds: 600 }),
     securityhub: z
       .object({
         severities: z.array(SeveritySchema).min(1).default(['critical', 'high', 'medium', 'low']),

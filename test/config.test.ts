@@ -16,6 +16,7 @@ describe('parseConfig', () => {
     expect(parseConfig('', 'cloudsec.yml')).toEqual({
       regions: 'all',
       concurrency: { accounts: 25, regions: 8, calls: 16 },
+      cache: { scanTtlSeconds: 300, groupTtlSeconds: 600 },
       securityhub: { severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 },
       roles: {},
       bindings: [],

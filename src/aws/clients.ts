@@ -36,6 +36,8 @@ export interface ClientFactoryOptions {
   sessionName?: string;
   /** Injected in tests only; production leaves it undefined so the default provider chain applies. */
   credentials?: AwsCredentialIdentityProvider;
+  /** Told of every API call once it has finished (after retries): metrics. */
+  onCall?: (service: string, errorCode: string | null) => void;
 }
 
 export type ClientFactory = (access: AccountAccess) => AccountClients;
@@ -78,20 +80,45 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     };
     const config = (region: string) => ({ ...base, region, ...(credentials ? { credentials } : {}) });
 
+    const observe = <C extends { middlewareStack: ObservableStack }>(service: string, client: C): C => {
+      if (options.onCall)
+        client.middlewareStack.add(callObserver(service, options.onCall) as never, { step: 'initialize' });
+      return client;
+    };
     const clients: AccountClients = {
-      iam: perRegion((r) => new IAMClient(config(r))).bind(null, options.homeRegion),
-      s3: perRegion((r) => new S3Client(config(r))),
-      s3control: perRegion((r) => new S3ControlClient(config(r))),
-      ec2: perRegion((r) => new EC2Client(config(r))),
-      cloudtrail: perRegion((r) => new CloudTrailClient(config(r))),
-      securityhub: perRegion((r) => new SecurityHubClient(config(r))),
-      sts: perRegion((r) => new STSClient(config(r))),
-      organizations: perRegion((r) => new OrganizationsClient(config(r))).bind(null, options.homeRegion),
+      iam: perRegion((r) => observe('iam', new IAMClient(config(r)))).bind(null, options.homeRegion),
+      s3: perRegion((r) => observe('s3', new S3Client(config(r)))),
+      s3control: perRegion((r) => observe('s3control', new S3ControlClient(config(r)))),
+      ec2: perRegion((r) => observe('ec2', new EC2Client(config(r)))),
+      cloudtrail: perRegion((r) => observe('cloudtrail', new CloudTrailClient(config(r)))),
+      securityhub: perRegion((r) => observe('securityhub', new SecurityHubClient(config(r)))),
+      sts: perRegion((r) => observe('sts', new STSClient(config(r)))),
+      organizations: perRegion((r) => observe('organizations', new OrganizationsClient(config(r)))).bind(
+        null,
+        options.homeRegion,
+      ),
     };
     cache.set(key, clients);
     return clients;
   };
 };
+
+// The SDK's middleware stack types are generic per client; this is the one method used here.
+type ObservableStack = { add: (middleware: never, options: { step: 'initialize' }) => void };
+
+const callObserver =
+  (service: string, onCall: (service: string, errorCode: string | null) => void) =>
+  (next: (args: unknown) => Promise<unknown>) =>
+  async (args: unknown) => {
+    try {
+      const result = await next(args);
+      onCall(service, null);
+      return result;
+    } catch (err) {
+      onCall(service, (err as { name?: string }).name ?? 'Error');
+      throw err;
+    }
+  };
 
 /** Refresh assumed-role credentials this long before they expire. */
 const REFRESH_MARGIN_MS = 5 * 60_000;

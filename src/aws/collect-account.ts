@@ -23,6 +23,7 @@ export interface AccountScanTarget {
   partition: string;
   /** Set when cloudsec assumes a role to get in; the caller's own account has none. */
   roleArn?: string;
+  ou?: string;
 }
 
 export interface AccountScanOptions {
@@ -60,6 +61,7 @@ export const collectAccount = async (
   const base = {
     accountId: target.accountId,
     accountName: target.name,
+    ou: target.ou ?? null,
     partition: target.partition,
     regions: [...options.regions],
     collectedAt: options.clock().toISOString(),

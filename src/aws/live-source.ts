@@ -16,6 +16,8 @@ export interface LiveSourceDeps {
   homeRegion?: string;
   clock?: () => Date;
   sleep?: (ms: number) => Promise<void>;
+  /** Every AWS call, once finished (metrics). */
+  onCall?: (service: string, errorCode: string | null) => void;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -32,7 +34,7 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
         'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
       );
     }
-    const factory = deps.clientFactory ?? makeClientFactory({ homeRegion });
+    const factory = deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
     const callerClients = factory({ accountId: 'caller' });
     const resolved = await resolveAccounts(callerClients, {
       ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),

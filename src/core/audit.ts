@@ -145,8 +145,7 @@ const sameHex = (a: string, b: string): boolean =>
 // ---------------------------------------------------------------- verification
 
 export type ChainVerification =
-  | { ok: true; count: number; lastSeq: number; lastHash: string }
-  | { ok: false; seq: number; reason: string };
+  { ok: true; count: number; lastSeq: number; lastHash: string } | { ok: false; seq: number; reason: string };
 
 /** Where a chain (or a slice of it, e.g. an export after a known entry) starts. */
 export interface ChainAnchor {

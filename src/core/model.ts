@@ -302,6 +302,8 @@ export type SecurityHubRegion = z.infer<typeof SecurityHubRegionSchema>;
 export const AccountSnapshotSchema = z.object({
   accountId: z.string().regex(/^\d{12}$/),
   accountName: z.string(),
+  /** Innermost organization OU (`ou-…`) when the account was discovered through Organizations. */
+  ou: z.string().nullable().default(null),
   /** `aws`, `aws-us-gov` or `aws-cn`: used to build ARNs. */
   partition: z.string().default('aws'),
   /** Regions scanned for regional services. */

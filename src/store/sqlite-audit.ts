@@ -70,6 +70,8 @@ const fromRow = (row: AuditRow): AuditEntry =>
     `audit entry ${row.seq}`,
   );
 
+const VERIFY_PAGE = 1000;
+
 type AuditMethods = Pick<Store, 'appendAudit' | 'listAudit' | 'latestAudit' | 'verifyAudit'>;
 
 export const makeSqliteAudit = (ctx: SqliteContext): AuditMethods => {
@@ -131,22 +133,30 @@ export const makeSqliteAudit = (ctx: SqliteContext): AuditMethods => {
       .map(fromRow);
   };
 
+  const page = db.prepare<[number, number], AuditRow>(
+    `SELECT ${COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq ASC LIMIT ?`,
+  );
+
+  // Page by page, yielding between pages, so verifying a long log does not stall a running bot.
+  // Appends only ever add after the last seq, so paging by seq misses nothing.
   const verifyAudit = async (): Promise<ChainVerification> => {
     const verifier = createChainVerifier(ctx.auditKey);
-    // One statement reads one consistent snapshot (WAL), while appends go on.
-    const rows = db.prepare<[], AuditRow>(`SELECT ${COLUMNS} FROM audit_entries ORDER BY seq ASC`).iterate();
-    // Leaving the loop early closes the statement (for…of calls the iterator's return()).
-    for (const row of rows) {
-      let entry: AuditEntry;
-      try {
-        entry = fromRow(row);
-      } catch (err) {
-        verifier.fail(row.seq, `the entry cannot be read: ${(err as Error).message}`);
-        break;
+    let after = 0;
+    for (;;) {
+      const rows = page.all(after, VERIFY_PAGE);
+      for (const row of rows) {
+        let entry: AuditEntry;
+        try {
+          entry = fromRow(row);
+        } catch (err) {
+          return verifier.fail(row.seq, `the entry cannot be read: ${(err as Error).message}`);
+        }
+        if (verifier.push(entry)) return verifier.result();
+        after = row.seq;
       }
-      if (verifier.push(entry)) break;
+      if (rows.length < VERIFY_PAGE) return verifier.result();
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return verifier.result();
   };
 
   return {

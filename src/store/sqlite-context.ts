@@ -30,7 +30,10 @@ export const parseStored = <T>(schema: z.ZodType<T>, value: unknown, what: strin
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : parsed.error.message;
-  throw new CloudsecError('internal', `The stored ${what} is invalid (${where}); the database was changed outside cloudsec.`);
+  throw new CloudsecError(
+    'internal',
+    `The stored ${what} is invalid (${where}); the database was changed outside cloudsec.`,
+  );
 };
 
 /** `?, ?, ?` for an IN list. */

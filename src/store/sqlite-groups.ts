@@ -21,7 +21,11 @@ export const makeSqliteGroups = (ctx: SqliteContext): GroupMethods => {
       const row = selectGroup.get(groupId);
       if (!row) return null;
       const what = `members of Slack user group ${groupId}`;
-      return parseStored(GroupMembersSchema, { members: fromJsonText(row.members, what), fetchedAt: row.fetched_at }, what);
+      return parseStored(
+        GroupMembersSchema,
+        { members: fromJsonText(row.members, what), fetchedAt: row.fetched_at },
+        what,
+      );
     },
     putGroupMembers: async (groupId, members, fetchedAt) => {
       upsertGroup.run(groupId, toJsonText(z.array(z.string()).parse(members)), toIso(fetchedAt));

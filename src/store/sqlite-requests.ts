@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { CloudsecError } from '../errors';
 import {
   ActorRefSchema,
   isTerminalStatus,
@@ -75,7 +76,23 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   );
   // Guarded by status and version: inside the IMMEDIATE transaction nothing else can change the
   // row, and the guard keeps the statement correct on its own (as it must be in PostgreSQL).
-  const updateRequest = db.prepare<[Pick<RequestRow, 'id' | 'status' | 'reason' | 'result' | 'decided_by' | 'message' | 'updated_at' | 'expires_at' | 'finished_at' | 'version'> & { previous_status: string }]>(
+  const updateRequest = db.prepare<
+    [
+      Pick<
+        RequestRow,
+        | 'id'
+        | 'status'
+        | 'reason'
+        | 'result'
+        | 'decided_by'
+        | 'message'
+        | 'updated_at'
+        | 'expires_at'
+        | 'finished_at'
+        | 'version'
+      > & { previous_status: string },
+    ]
+  >(
     `UPDATE remediation_requests SET status = @status, reason = @reason, result = @result, decided_by = @decided_by,
        message = @message, updated_at = @updated_at, expires_at = @expires_at, finished_at = @finished_at,
        version = @version + 1
@@ -130,6 +147,9 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   const read = db.transaction(load);
 
   const create = db.transaction((row: RequestRow) => {
+    if (row.undo_of !== null && !selectRequest.get(row.undo_of)) {
+      throw new CloudsecError('internal', `Cannot undo request ${row.undo_of}: there is no such request.`);
+    }
     insertRequest.run(row);
     return load(row.id);
   });
@@ -229,7 +249,12 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
         ' ORDER BY created_at DESC, rowid DESC' +
         (limit === undefined ? '' : ` LIMIT ${limit}`);
-      const list = db.transaction(() => db.prepare<string[], RequestRow>(sql).all(...params).map(fromRow));
+      const list = db.transaction(() =>
+        db
+          .prepare<string[], RequestRow>(sql)
+          .all(...params)
+          .map(fromRow),
+      );
       return list();
     },
     transitionRequest: async (id, from, to, patch = {}) => {

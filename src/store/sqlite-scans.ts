@@ -47,12 +47,14 @@ export const makeSqliteScans = (ctx: SqliteContext): ScanMethods => {
     'SELECT ordinal, body FROM scan_findings WHERE scan_id = ? ORDER BY ordinal',
   );
 
-  const save = db.transaction((id: string, scopeKey: string, generatedAt: string, findings: Finding[], summary: string) => {
-    insertScan.run(id, scopeKey, generatedAt, nowIso(ctx), findings.length, summary);
-    findings.forEach((f, i) =>
-      insertFinding.run(id, i, f.id, f.checkId, f.accountId, f.status, f.severity, toJsonText(f)),
-    );
-  });
+  const save = db.transaction(
+    (id: string, scopeKey: string, generatedAt: string, findings: Finding[], summary: string) => {
+      insertScan.run(id, scopeKey, generatedAt, nowIso(ctx), findings.length, summary);
+      findings.forEach((f, i) =>
+        insertFinding.run(id, i, f.id, f.checkId, f.accountId, f.status, f.severity, toJsonText(f)),
+      );
+    },
+  );
 
   const scanHistory = async (scopeKey: string, limit: number): Promise<ScanRecord[]> =>
     selectHistory.all(scopeKey, positiveLimit(limit) ?? 0).map(fromRow);
@@ -75,7 +77,11 @@ export const makeSqliteScans = (ctx: SqliteContext): ScanMethods => {
       selectFindings
         .all(scanId)
         .map((row) =>
-          parseStored(FindingSchema, fromJsonText(row.body, `finding ${row.ordinal} of scan ${scanId}`), `finding ${row.ordinal} of scan ${scanId}`),
+          parseStored(
+            FindingSchema,
+            fromJsonText(row.body, `finding ${row.ordinal} of scan ${scanId}`),
+            `finding ${row.ordinal} of scan ${scanId}`,
+          ),
         ),
   };
 };

@@ -42,7 +42,9 @@ const chainOf = (n: number, key?: string): AuditEntry[] => {
 /** What someone who can write the log but lacks the key can do: fix every hash after a change. */
 const rehashWithoutKey = (entries: UnsealedAuditEntry[]): AuditEntry[] => {
   const out: AuditEntry[] = [];
-  entries.forEach((e, i) => out.push(sealAuditEntry({ ...e, seq: i + 1, prevHash: out.at(-1)?.hash ?? GENESIS_HASH }, undefined)));
+  entries.forEach((e, i) =>
+    out.push(sealAuditEntry({ ...e, seq: i + 1, prevHash: out.at(-1)?.hash ?? GENESIS_HASH }, undefined)),
+  );
   return out;
 };
 
@@ -156,7 +158,10 @@ describe('verifyChain', () => {
 
   it('when a forged entry was inserted and the seqs renumbered, then the entry after it is named', () => {
     const entries = chainOf(4);
-    const forged = sealAuditEntry({ ...entries[1]!, seq: 3, prevHash: entries[1]!.hash, outcome: 'allowed' }, undefined);
+    const forged = sealAuditEntry(
+      { ...entries[1]!, seq: 3, prevHash: entries[1]!.hash, outcome: 'allowed' },
+      undefined,
+    );
     const tampered = [entries[0]!, entries[1]!, forged, ...entries.slice(2).map((e) => ({ ...e, seq: e.seq + 1 }))];
     expect(verifyChain(tampered)).toEqual({ ok: false, seq: 4, reason: expect.stringMatching(/prevHash/) });
   });
@@ -222,7 +227,12 @@ describe('redactSecrets', () => {
       }),
     ).toEqual({
       botToken: REDACTED,
-      nested: { client_secret: REDACTED, Password: REDACTED, 'x-api-key': REDACTED, list: [{ SessionToken: REDACTED }] },
+      nested: {
+        client_secret: REDACTED,
+        Password: REDACTED,
+        'x-api-key': REDACTED,
+        list: [{ SessionToken: REDACTED }],
+      },
       Authorization: REDACTED,
       credentials: REDACTED,
     });

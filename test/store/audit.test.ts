@@ -37,7 +37,11 @@ describe('the audit log in SQLite', () => {
     it('when appended, then the returned entry is exactly what is read back', async () => {
       const { store } = stores.open({ auditKey: KEY });
       const written = await store.appendAudit(
-        anAuditInput({ actor: { kind: 'cli', id: 'ops' }, target: null, details: { nested: { b: [1, 'x'], a: null } } }),
+        anAuditInput({
+          actor: { kind: 'cli', id: 'ops' },
+          target: null,
+          details: { nested: { b: [1, 'x'], a: null } },
+        }),
       );
       expect(await store.listAudit()).toEqual([written]);
       expect(written.hmac).toBe(hmacEntry(written.hash, KEY));
@@ -177,12 +181,18 @@ describe('the audit log in SQLite', () => {
     });
 
     it('when a keyed entry loses its hmac, then that entry is reported', async () => {
-      const result = await tampered(4, (raw) => raw.prepare('UPDATE audit_entries SET hmac = NULL WHERE seq = 2').run(), KEY);
+      const result = await tampered(
+        4,
+        (raw) => raw.prepare('UPDATE audit_entries SET hmac = NULL WHERE seq = 2').run(),
+        KEY,
+      );
       expect(result).toEqual({ ok: false, seq: 2, reason: expect.stringMatching(/HMAC is missing/) });
     });
 
     it('when a row no longer parses, then it is reported instead of crashing the walk', async () => {
-      const result = await tampered(3, (raw) => raw.prepare(`UPDATE audit_entries SET details = 'not json' WHERE seq = 2`).run());
+      const result = await tampered(3, (raw) =>
+        raw.prepare(`UPDATE audit_entries SET details = 'not json' WHERE seq = 2`).run(),
+      );
       expect(result).toEqual({ ok: false, seq: 2, reason: expect.stringMatching(/cannot be read/) });
     });
 

@@ -24,7 +24,7 @@ describe('several processes sharing one SQLite file', () => {
   it('when processes append audit entries at the same time, then the chain verifies and holds every entry', async () => {
     const { store, path: dbPath } = stores.open({ auditKey: KEY });
     const workers = ['w1', 'w2', 'w3', 'w4'];
-    const count = 40;
+    const count = 100;
     const children = await startTogether(
       workers.map((worker) => ({ mode: 'append', dbPath, worker, count, auditKey: KEY })),
     );

@@ -16,7 +16,12 @@ describe('a process killed while writing', () => {
     child.process.kill('SIGKILL');
     const exit = await child.exited;
     expect(exit.signal).toBe('SIGKILL');
-    const reported = Math.max(...child.lines().filter((l) => l.startsWith('wrote ')).map((l) => Number(l.slice(6))));
+    const reported = Math.max(
+      ...child
+        .lines()
+        .filter((l) => l.startsWith('wrote '))
+        .map((l) => Number(l.slice(6))),
+    );
 
     const raw = stores.raw(dbPath);
     expect(raw.pragma('integrity_check', { simple: true })).toBe('ok');

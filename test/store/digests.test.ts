@@ -60,7 +60,7 @@ describe('digest runs in SQLite', () => {
     expect((await store.lastDigestRun('daily'))?.status).toBe('succeeded');
   });
 
-  it("when someone else completes a claimed run, then it is refused and the run stays running", async () => {
+  it('when someone else completes a claimed run, then it is refused and the run stays running', async () => {
     const { store } = setup();
     await store.claimDigestRun('daily', SLOT, { owner: 'a' });
     expect(

@@ -12,7 +12,12 @@ describe('locks in SQLite', () => {
     const { store } = setup();
     expect(await store.acquireLock('digest', 'a', 30_000)).toEqual({
       acquired: true,
-      lock: { name: 'digest', owner: 'a', acquiredAt: '2026-11-01T12:00:00.000Z', expiresAt: '2026-11-01T12:00:30.000Z' },
+      lock: {
+        name: 'digest',
+        owner: 'a',
+        acquiredAt: '2026-11-01T12:00:00.000Z',
+        expiresAt: '2026-11-01T12:00:30.000Z',
+      },
     });
   });
 

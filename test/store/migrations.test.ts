@@ -38,7 +38,11 @@ describe('opening the SQLite store', () => {
     void store.close();
     const raw = stores.raw(file);
     const newer = latestSchemaVersion() + 1;
-    raw.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', '2030-01-01T00:00:00.000Z')").run(newer);
+    raw
+      .prepare(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future', '2030-01-01T00:00:00.000Z')",
+      )
+      .run(newer);
     raw.close();
     let error: unknown;
     try {

@@ -30,6 +30,8 @@ const go = () =>
     rl.on('line', (line) => {
       if (line === 'go') {
         rl.close();
+        // An open stdin pipe would keep this process alive after its work.
+        process.stdin.destroy();
         resolve();
       }
     });

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { defineCommand, type CommandContext } from './command';
+import { SERVICE_SELECTORS, type ServiceSelector } from '../src/app/run-check';
+import { suggest } from '../src/app/suggest';
+import { visiblePart } from '../src/app/visible-findings';
+import { buildCheckReport } from '../src/core/render/report';
+import { renderCheckMessage, renderScanningMessage } from '../src/core/render/blocks';
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+
+export const CheckArgs = z
+  .object({
+    positionals: z.array(z.string()),
+    flags: z.object({ fresh: z.boolean().optional(), share: z.boolean().optional() }),
+  })
+  .transform((raw, ctx) => {
+    const [service, ...rest] = raw.positionals;
+    if (!service) {
+      ctx.addIssue({ code: 'custom', message: `say what to check: ${SERVICE_SELECTORS.join(', ')}` });
+      return z.NEVER;
+    }
+    const selector = service.toLowerCase();
+    if (!(SERVICE_SELECTORS as readonly string[]).includes(selector)) {
+      const near = suggest(selector, SERVICE_SELECTORS);
+      ctx.addIssue({
+        code: 'custom',
+        message: `cloudsec cannot check "${service}"${near ? ` — did you mean \`${near}\`?` : ''} (one of ${SERVICE_SELECTORS.join(', ')})`,
+      });
+      return z.NEVER;
+    }
+    let account: string | undefined;
+    let region: string | undefined;
+    for (const word of rest) {
+      if (REGION.test(word) && !region) region = word;
+      else if (!REGION.test(word) && !account) account = word;
+      else {
+        ctx.addIssue({ code: 'custom', message: `unexpected "${word}": give at most one account and one region` });
+        return z.NEVER;
+      }
+    }
+    return {
+      service: selector as ServiceSelector,
+      account,
+      region,
+      fresh: raw.flags.fresh === true,
+      share: raw.flags.share === true,
+    };
+  });
+export type CheckArgs = z.infer<typeof CheckArgs>;
+
+/** Slack lets a response_url be used five times; keep one for the answer and one for an error. */
+const MAX_PROGRESS_UPDATES = 2;
+
+export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Promise<void> => {
+  const { deps, responder, visibility } = ctx;
+  const services = args.service === 'all' ? SERVICE_SELECTORS.filter((s) => s !== 'all') : [args.service];
+  await responder.send(renderScanningMessage({ services }), { visibility });
+  let updates = 0;
+  const result = await deps.scans.run({
+    service: args.service,
+    ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
+    ...(args.region ? { regions: [args.region] } : {}),
+    fresh: args.fresh,
+    onProgress: ({ done, total }) => {
+      // Only multi-account scans get progress, and only at the halfway point and near the end.
+      if (total < 4 || updates >= MAX_PROGRESS_UPDATES) return;
+      if (done === Math.ceil(total / 2) || done === total - 1) {
+        updates += 1;
+        void responder.send(renderScanningMessage({ services, accounts: { done, total } }), { visibility, replace: true });
+      }
+    },
+  });
+  const shown = visiblePart(ctx.actor, 'check:run', deps.config, result.snapshot, result.findings);
+  const report = buildCheckReport(
+    { ...result.snapshot, accounts: result.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)) },
+    shown.findings,
+    shown.summary,
+    result.evaluatedAt,
+    result.services,
+  );
+  await responder.send(
+    renderCheckMessage(report, { now: deps.clock(), remediationEnabled: deps.features.remediation, scopeKey: result.scopeKey }),
+    { visibility, replace: true },
+  );
+};
+
+export default defineCommand<CheckArgs>({
+  name: 'check',
+  usage: '/cloudsec check <s3|iam|cloudtrail|ec2|securityhub|all> [account] [region] [--fresh] [--share]',
+  description: 'Check the posture of a service (or all) across the accounts and regions you may see.',
+  permission: 'check:run',
+  flags: { fresh: { type: 'boolean' }, share: { type: 'boolean' } },
+  args: CheckArgs,
+  accountOf: (a) => a.account,
+  shareOf: (a) => a.share,
+  run: runCheckCommand,
+});

@@ -1,0 +1,11 @@
+import type { CommandSpec } from './command';
+import check from './check';
+import findings from './findings';
+import help from './help';
+import whoami from './whoami';
+import access from './access';
+import audit from './audit';
+
+/** Every /cloudsec subcommand, in the order help lists them. A function: help imports this module. */
+export const COMMAND_LIST = (): CommandSpec<never>[] =>
+  [check, findings, whoami, access, audit, help] as unknown as CommandSpec<never>[];

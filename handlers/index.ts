@@ -1,0 +1,8 @@
+import type { ActionHandler } from './actions/action';
+import { findingsPage } from './actions/findings-page';
+import { findingsExport } from './actions/findings-export';
+
+/** Button handlers; the remediation buttons join when that workflow is enabled. */
+export const actionHandlers = (): ActionHandler[] => [findingsPage, findingsExport];
+
+export { homeView } from './events/app-home';

@@ -1,0 +1,47 @@
+import { dispatchCommand } from '../../commands';
+import { actionHandlers, homeView } from '../../handlers';
+import { groupsNamedIn } from '../core/policy';
+import { renderErrorMessage } from '../core/render/blocks';
+import { isCloudsecError } from '../errors';
+import type { CloudsecApp } from './conversation';
+import type { AppDeps } from './deps';
+
+/** The app both transports drive: commands, buttons, App Home and group-membership events. */
+export const makeCloudsecApp = (deps: AppDeps): CloudsecApp => {
+  const handlers = actionHandlers();
+  return {
+    actionIds: handlers.map((h) => h.actionId),
+    handleCommand: (invocation, responder) => dispatchCommand(deps, invocation, responder),
+    handleAction: async (invocation, responder) => {
+      const handler = handlers.find((h) => h.actionId === invocation.actionId);
+      if (!handler) {
+        await responder.send(renderErrorMessage({ title: 'Unknown button', message: 'This button does nothing any more.' }), {
+          visibility: 'ephemeral',
+        });
+        return;
+      }
+      try {
+        const resolution = await deps.groups.resolve(invocation.actor.userId, groupsNamedIn(deps.config));
+        await handler.run({
+          invocation,
+          actor: { userId: invocation.actor.userId, groups: resolution.groups },
+          responder,
+          deps,
+        });
+      } catch (err) {
+        deps.log.error({ err, requestId: invocation.requestId, action: invocation.actionId }, 'action failed');
+        await responder
+          .send(
+            renderErrorMessage({
+              title: 'That did not work',
+              message: isCloudsecError(err) ? err.message : `Something went wrong on our side (request ${invocation.requestId}).`,
+            }),
+            { visibility: 'ephemeral' },
+          )
+          .catch(() => undefined);
+      }
+    },
+    homeView: (actor) => homeView(deps, actor),
+    handleSubteamEvent: (event) => deps.groups.onSubteamEvent(event),
+  };
+};

@@ -1,0 +1,34 @@
+import type { Config } from '../config';
+import type { AccountRef } from '../core/permissions';
+import type { Store } from '../store/store';
+import type { ScanService } from './scan-service';
+
+/** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
+export interface AppLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface AppMetrics {
+  commandCompleted(command: string, outcome: 'ok' | 'denied' | 'error' | 'invalid'): void;
+}
+
+export interface GroupLookup {
+  resolve(userId: string, candidateGroupIds: readonly string[]): Promise<{ groups: string[]; warnings: { message: string }[] }>;
+  onSubteamEvent(event: unknown): Promise<void>;
+}
+
+/** Everything the commands and handlers need, built once in src/main.ts. */
+export interface AppDeps {
+  config: Config;
+  scans: ScanService;
+  store: Store;
+  groups: GroupLookup;
+  clock: () => Date;
+  log: AppLogger;
+  metrics: AppMetrics;
+  features: { remediation: boolean };
+  /** Accounts cloudsec knows of (configured, or seen in the latest scan), for names, scopes and whoami. */
+  knownAccounts(): Promise<AccountRef[]>;
+}

@@ -1,0 +1,81 @@
+import type { CheckDefinition } from '../core/checks/define';
+import type { Store } from '../store/store';
+import { runCheck, SERVICE_SELECTORS, type CheckOutcome, type CheckRequest } from './run-check';
+import type { SnapshotSource } from './snapshot-source';
+
+export interface ScanResult extends CheckOutcome {
+  scopeKey: string;
+  /** Answered from the cache rather than a new scan. */
+  fromCache: boolean;
+}
+
+export interface ScanServiceDeps {
+  source: SnapshotSource;
+  checks: readonly CheckDefinition[];
+  store: Pick<Store, 'saveScan'>;
+  clock: () => Date;
+  /** How long a scope's results are reused before a new scan. */
+  ttlMs: number;
+  onScanDuration?: (seconds: number) => void;
+}
+
+/** One key per scope: the same question asked twice within the TTL is answered from the cache. */
+export const scopeKeyOf = (request: Pick<CheckRequest, 'service' | 'accountIds' | 'regions'>): string =>
+  [
+    request.service,
+    request.accountIds?.length ? [...request.accountIds].sort().join(',') : '*',
+    request.regions?.length ? [...request.regions].sort().join(',') : '*',
+  ].join(':');
+
+/** The request a scope key stands for (the inverse of scopeKeyOf), or null for a key we did not make. */
+export const requestOfScopeKey = (scopeKey: string): CheckRequest | null => {
+  const [service, accounts, regions, ...rest] = scopeKey.split(':');
+  if (rest.length > 0 || !service || !accounts || !regions) return null;
+  if (!(SERVICE_SELECTORS as readonly string[]).includes(service)) return null;
+  return {
+    service: service as CheckRequest['service'],
+    ...(accounts !== '*' ? { accountIds: accounts.split(',') } : {}),
+    ...(regions !== '*' ? { regions: regions.split(',') } : {}),
+  };
+};
+
+/**
+ * Runs checks for Slack and the console with a per-scope cache, and records every new scan in the
+ * store (history for digests, App Home and paging after a restart). Concurrent requests for the
+ * same scope share one scan instead of each starting their own.
+ */
+export const makeScanService = (deps: ScanServiceDeps) => {
+  const cache = new Map<string, { outcome: CheckOutcome; expiresAt: number }>();
+  const inFlight = new Map<string, Promise<CheckOutcome>>();
+
+  const scan = async (scopeKey: string, request: CheckRequest): Promise<CheckOutcome> => {
+    const started = deps.clock().getTime();
+    const outcome = await runCheck({ source: deps.source, checks: deps.checks, clock: deps.clock }, request);
+    deps.onScanDuration?.((deps.clock().getTime() - started) / 1000);
+    cache.set(scopeKey, { outcome, expiresAt: deps.clock().getTime() + deps.ttlMs });
+    await deps.store.saveScan({ scopeKey, generatedAt: outcome.snapshot.generatedAt, findings: outcome.findings });
+    return outcome;
+  };
+
+  return {
+    async run(request: CheckRequest & { fresh?: boolean }): Promise<ScanResult> {
+      const scopeKey = scopeKeyOf(request);
+      const hit = cache.get(scopeKey);
+      if (!request.fresh && hit && hit.expiresAt > deps.clock().getTime()) {
+        return { ...hit.outcome, scopeKey, fromCache: true };
+      }
+      let pending = inFlight.get(scopeKey);
+      if (!pending) {
+        pending = scan(scopeKey, request).finally(() => inFlight.delete(scopeKey));
+        inFlight.set(scopeKey, pending);
+      }
+      return { ...(await pending), scopeKey, fromCache: false };
+    },
+    /** The cached outcome of a scope, even if stale (paging through a result the user already has). */
+    cached(scopeKey: string): CheckOutcome | null {
+      return cache.get(scopeKey)?.outcome ?? null;
+    },
+  };
+};
+
+export type ScanService = ReturnType<typeof makeScanService>;

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { CHECKS } from './core/checks';
+import type { Config } from './config';
+import type { AccountRef } from './core/permissions';
+import type { Store } from './store/store';
+import type { AppDeps, AppLogger, AppMetrics, GroupLookup } from './app/deps';
+import { makeScanService } from './app/scan-service';
+import { makeCloudsecApp } from './app/cloudsec-app';
+import type { SnapshotSource } from './app/snapshot-source';
+import { accountRefsOf } from './app/visible-findings';
+import type { CloudsecApp } from './app/conversation';
+
+export interface ComposeOptions {
+  config: Config;
+  store: Store;
+  source: SnapshotSource;
+  groups: GroupLookup;
+  clock: () => Date;
+  log: AppLogger;
+  metrics: AppMetrics & { scanObserved?(seconds: number): void };
+  features: { remediation: boolean };
+}
+
+/** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
+export const noGroups: GroupLookup = {
+  resolve: async () => ({ groups: [], warnings: [] }),
+  onSubteamEvent: async () => undefined,
+};
+
+/** Wires the use cases together; shared by the Slack bot and the console demo. */
+export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: AppDeps } => {
+  const scans = makeScanService({
+    source: options.source,
+    checks: CHECKS,
+    store: options.store,
+    clock: options.clock,
+    ttlMs: options.config.cache.scanTtlSeconds * 1000,
+    ...(options.metrics.scanObserved ? { onScanDuration: (s: number) => options.metrics.scanObserved!(s) } : {}),
+  });
+  const configured: AccountRef[] = (options.config.accounts ?? []).map((a) => ({ id: a.id, name: a.name }));
+  const deps: AppDeps = {
+    config: options.config,
+    scans,
+    store: options.store,
+    groups: options.groups,
+    clock: options.clock,
+    log: options.log,
+    metrics: options.metrics,
+    features: options.features,
+    knownAccounts: async () => {
+      // Configured accounts, plus those a full scan found (organization mode lists them only then).
+      const seen = scans.cached('all:*:*');
+      const found = seen ? accountRefsOf(seen.snapshot) : [];
+      return [...configured, ...found.filter((f) => !configured.some((c) => c.id === f.id))];
+    },
+  };
+  return { app: makeCloudsecApp(deps), deps };
+};
+
+export const exportDirFor = (dbPath: string) => path.join(path.dirname(path.resolve(dbPath)), 'exports');

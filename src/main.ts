@@ -1,0 +1,153 @@
+import path from 'node:path';
+import { isDemo, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
+import { isCloudsecError } from './errors';
+import { demoSnapshotPath, packageRoot } from './paths';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/store';
+import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
+import { makeLiveSnapshotSource } from './aws/live-source';
+import { composeApp, exportDirFor, noGroups } from './compose';
+import { runConsole } from './slack/console-adapter';
+import { createLogger, type Logger } from './slack/logger';
+import { createMetrics } from './slack/metrics';
+import { readSlackEnv } from './slack/slack-env';
+import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
+import { makeGroupResolver } from './slack/usergroups';
+import fs from 'node:fs';
+
+/**
+ * The composition root: config → store → AWS (or the demo estate) → app → transport (Slack or the
+ * console). `npm start` runs the Slack bot; `npm run demo` runs the console with the demo estate.
+ */
+
+export interface MainIo {
+  env: NodeJS.ProcessEnv;
+  stdin: NodeJS.ReadableStream;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  clock: () => Date;
+}
+
+const DEFAULT_DB = './data/cloudsec.db';
+const DEMO_DB = './data/demo.db';
+const DEMO_USER = 'U0DEMO';
+
+const demoConfig = (): Config => {
+  const file = path.join(packageRoot(), 'data', 'demo-cloudsec.yml');
+  return parseConfig(fs.readFileSync(file, 'utf8'), file);
+};
+
+const openStore = async (env: Env, demo: boolean, clock: () => Date, config: Config, source: string | null, actorId: string) => {
+  const store = openSqliteStore({
+    path: env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB),
+    clock,
+    auditKey: env.CLOUDSEC_AUDIT_KEY,
+  });
+  await store.appendAudit({
+    actor: { kind: 'system', id: actorId },
+    action: 'config.load',
+    outcome: 'ok',
+    target: source,
+    details: {
+      demo,
+      accounts: config.accounts?.map((a) => a.id) ?? [],
+      organization: config.organization?.roleName ?? null,
+      roles: Object.keys(config.roles),
+      bindings: config.bindings.length,
+      channels: config.channels,
+    },
+  });
+  return store;
+};
+
+export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
+  let store: Store | undefined;
+  try {
+    const env = readEnv(io.env);
+    const demo = argv.includes('--demo') || isDemo(env);
+    const consoleMode = demo || argv.includes('--console');
+    const loaded = demo ? { config: demoConfig(), source: 'data/demo-cloudsec.yml' } : loadConfig(env.CLOUDSEC_CONFIG);
+    const config = loaded.config;
+
+    if (consoleMode) {
+      const logger = createLogger({ level: 'silent' });
+      const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
+      store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
+      const source: SnapshotSource = demo ? recordedSnapshotSource(demoSnapshotPath()) : makeLiveSnapshotSource({ config });
+      const { app } = composeApp({
+        config,
+        store,
+        source,
+        groups: noGroups,
+        clock: io.clock,
+        log: logger,
+        metrics: { commandCompleted: () => undefined },
+        features: { remediation: false },
+      });
+      await runConsole(app, {
+        input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
+        write: io.stdout,
+        actor: { userId: actorId, userName: demo ? 'demo' : actorId },
+        exportDir: exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB)),
+        banner: demo
+          ? `cloudsec console demo — DEMO DATA: a fictional estate, no AWS or Slack needed. You are ${actorId}.`
+          : `cloudsec console — live AWS. You are ${actorId}.`,
+      });
+      return 0;
+    }
+
+    const slackEnv = readSlackEnv(io.env);
+    const logger: Logger = createLogger({ level: slackEnv.logLevel });
+    const metrics = createMetrics({ defaultMetrics: true });
+    store = await openStore(env, false, io.clock, config, loaded.source, 'bot');
+    const slack = createSlackWebClient(slackEnv, logger);
+    const groups = makeGroupResolver({
+      slack,
+      cache: store,
+      ttlMs: config.cache.groupTtlSeconds * 1000,
+      clock: io.clock,
+      logger,
+    });
+    const { app } = composeApp({
+      config,
+      store,
+      source: makeLiveSnapshotSource({ config, onCall: (service, code) => metrics.awsCall(service, code) }),
+      groups,
+      clock: io.clock,
+      log: logger,
+      metrics,
+      features: { remediation: false },
+    });
+    const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
+    logger.info({ mode: running.mode, port: running.port }, 'cloudsec is running');
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    });
+    await running.stop();
+    return 0;
+  } catch (err) {
+    if (isCloudsecError(err)) {
+      io.stderr(`cloudsec: ${err.message}\n`);
+      return err.code === 'internal' || err.code === 'aws' ? 3 : 2;
+    }
+    io.stderr(`cloudsec: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
+    return 3;
+  } finally {
+    await store?.close().catch(() => undefined);
+  }
+};
+
+if (require.main === module) {
+  main(process.argv.slice(2), {
+    env: process.env,
+    stdin: process.stdin,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    clock: () => new Date(),
+  }).then((code) => {
+    process.exit(code);
+  });
+}
+

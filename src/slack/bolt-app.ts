@@ -1,0 +1,335 @@
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { CloudsecApp, InvocationActor } from '../app/conversation';
+import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
+import { CloudsecError, isCloudsecError } from '../errors';
+import { opsRoutes, startOpsServer, type OpsServer } from './http-routes';
+import { actionInvocation, commandInvocation, newRequestId } from './invocations';
+import { boltLogger, maskSecrets, requestLogger, type Logger } from './logger';
+import type { PrometheusMetrics } from './metrics';
+import { makeResponder, type SlackResponder } from './responder';
+import type { SlackEnv } from './slack-env';
+
+/**
+ * The Slack transport: a Bolt app that turns commands, button presses and events into calls on a
+ * CloudsecApp. Everything Bolt-specific lives here; the app behind it is the same one the console
+ * demo drives.
+ *
+ * Every listener acks before any work and then runs the work detached, so Slack's 3-second
+ * deadline never depends on AWS. Work still running at stop() is given a grace period.
+ */
+
+export const COMMAND = '/cloudsec';
+/** The request URL to put in the manifest for HTTP mode (Bolt's default). */
+export const EVENTS_PATH = '/slack/events';
+/** Events the app subscribes to; manifest.yml's bot_events must list exactly these. */
+export const SUBSCRIBED_EVENTS = ['app_home_opened', 'subteam_updated', 'subteam_members_changed'] as const;
+
+export interface BotIdentity {
+  botUserId: string;
+  botId: string;
+  teamId?: string;
+}
+
+export interface StartSlackAppOptions {
+  app: CloudsecApp;
+  env: SlackEnv;
+  logger: Logger;
+  metrics: PrometheusMetrics;
+  /** When given, start-up skips auth.test (tests, and deployments that pin the ids). */
+  botIdentity?: BotIdentity;
+  /** Interface to listen on; all interfaces by default (containers). */
+  host?: string;
+  /** How long stop() waits for interactions still running. Default 10 s. */
+  drainTimeoutMs?: number;
+  /** Called once PORT is bound; in Socket Mode that is before the socket connects (health answers 503 until then). */
+  onListening?: (port: number) => void;
+}
+
+export interface RunningSlackApp {
+  mode: SlackEnv['mode'];
+  /** The bound port (PORT, or the one picked when PORT=0). */
+  port: number;
+  botIdentity: BotIdentity;
+  stop(): Promise<void>;
+}
+
+/**
+ * Web API client settings shared by the Bolt app and any client the composition root builds (the
+ * user-group resolver's). Retries are bounded: the client's default keeps retrying for about 30
+ * minutes, far past the point where anyone is still waiting for the answer. Rate-limited calls are
+ * rejected rather than parked until Retry-After, so a command never hangs on one; callers degrade
+ * (the group resolver honours Retry-After itself).
+ */
+export const slackClientOptions = (env: SlackEnv, logger: Logger): WebClientOptions => ({
+  ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
+  logger: boltLogger(logger),
+  retryConfig: { retries: 2, maxRetryTime: 10_000 },
+  rejectRateLimitedCalls: true,
+  timeout: 15_000,
+});
+
+export const createSlackWebClient = (env: SlackEnv, logger: Logger): WebClient =>
+  new WebClient(env.botToken, slackClientOptions(env, logger));
+
+const RECEIVED_AT = Symbol('cloudsec.receivedAt');
+type StampedRequest = IncomingMessage & { [RECEIVED_AT]?: number };
+
+export const startSlackApp = async (options: StartSlackAppOptions): Promise<RunningSlackApp> => {
+  const { app, env, metrics } = options;
+  const logger = options.logger.child({ component: 'slack', mode: env.mode });
+  const identity = options.botIdentity ?? (await verifyBotToken(createSlackWebClient(env, options.logger)));
+
+  let started = false;
+  let stopping = false;
+  let connected = true;
+  const isReady = () => started && !stopping && connected;
+  const routes = opsRoutes({ isReady, metrics, logger });
+  const inFlight = new Set<Promise<void>>();
+
+  const sdkLogger = boltLogger(options.logger);
+  const common = {
+    token: env.botToken,
+    botId: identity.botId,
+    botUserId: identity.botUserId,
+    logger: sdkLogger,
+    clientOptions: slackClientOptions(env, options.logger),
+    // Bolt's conversation store keeps per-channel state in memory; cloudsec keeps none there.
+    convoStore: false as const,
+  };
+
+  let receiver: Receiver;
+  let bolt: App;
+  if (env.mode === 'http') {
+    const http = new HTTPReceiver({
+      signingSecret: env.signingSecret,
+      endpoints: EVENTS_PATH,
+      port: env.port,
+      customRoutes: routes,
+      logger: sdkLogger,
+      customPropertiesExtractor: (req) => ({ receivedAt: (req as StampedRequest)[RECEIVED_AT] ?? performance.now() }),
+    });
+    // Stamped before the body is read, so the ack latency covers reading and verifying it too.
+    const listener = http.requestListener;
+    http.requestListener = (req, res) => {
+      (req as StampedRequest)[RECEIVED_AT] = performance.now();
+      listener(req, res);
+    };
+    receiver = http;
+    bolt = new App({ ...common, receiver });
+  } else {
+    const socket = new SocketModeReceiver({
+      appToken: env.appToken,
+      logger: sdkLogger,
+      installerOptions: { clientOptions: slackClientOptions(env, options.logger) },
+      customPropertiesExtractor: () => ({ receivedAt: performance.now() }),
+    });
+    // Readiness follows the connection: a pod that lost Slack should not look healthy.
+    socket.client.on('reconnecting', () => (connected = false));
+    socket.client.on('disconnected', () => (connected = false));
+    socket.client.on('connected', () => (connected = true));
+    receiver = socket;
+    bolt = new App({ ...common, socketMode: true, appToken: env.appToken, receiver });
+  }
+
+  const runDetached = (
+    work: () => Promise<void>,
+    context: { log: Logger; responder?: SlackResponder; requestId: string; isCommand?: boolean },
+  ) => {
+    const task: Promise<void> = work()
+      .catch(async (err: unknown) => {
+        context.log.error({ err }, 'interaction failed');
+        if (context.isCommand) metrics.commandCompleted('unknown', 'error');
+        if (!context.responder) return;
+        try {
+          await context.responder.send(crashMessage(err, context.requestId), {
+            visibility: 'ephemeral',
+            replace: context.responder.sent > 0,
+          });
+        } catch (sendErr) {
+          context.log.warn({ err: sendErr }, 'could not tell the user about the failure');
+        }
+      })
+      .finally(() => inFlight.delete(task));
+    inFlight.add(task);
+  };
+
+  const observeAck = (context: Record<string, unknown>) => {
+    const receivedAt = context['receivedAt'];
+    if (typeof receivedAt === 'number') metrics.ackObserved((performance.now() - receivedAt) / 1000);
+  };
+
+  bolt.command(COMMAND, async ({ command, ack, respond, client, context }) => {
+    await ack();
+    observeAck(context);
+    const invocation = commandInvocation(command, newRequestId());
+    const log = requestLogger(logger, {
+      requestId: invocation.requestId,
+      userId: invocation.actor.userId,
+      command: subcommandOf(invocation.text),
+    });
+    log.info({ channelKind: invocation.channel.kind }, 'command received');
+    const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
+    runDetached(() => app.handleCommand(invocation, responder), {
+      log,
+      responder,
+      requestId: invocation.requestId,
+      isCommand: true,
+    });
+  });
+
+  for (const actionId of app.actionIds) {
+    bolt.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, respond, client, context }) => {
+      await ack();
+      observeAck(context);
+      const invocation = actionInvocation(body, action, newRequestId());
+      const log = requestLogger(logger, { requestId: invocation.requestId, userId: invocation.actor.userId, actionId });
+      log.info('action received');
+      const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
+      runDetached(() => app.handleAction(invocation, responder), { log, responder, requestId: invocation.requestId });
+    });
+  }
+
+  // Bolt acks events itself before any listener runs.
+  bolt.event('app_home_opened', async ({ event, body, client }) => {
+    if (event.tab !== 'home') return;
+    const actor: InvocationActor = { userId: event.user, ...(body.team_id ? { teamId: body.team_id } : {}) };
+    const requestId = newRequestId();
+    const log = requestLogger(logger, { requestId, userId: actor.userId, command: 'app_home_opened' });
+    runDetached(
+      async () => {
+        const view = await app.homeView(actor);
+        await client.views.publish({ user_id: actor.userId, view });
+      },
+      { log, requestId },
+    );
+  });
+  for (const name of ['subteam_updated', 'subteam_members_changed'] as const) {
+    bolt.event(name, async ({ event }) => {
+      const requestId = newRequestId();
+      runDetached(() => app.handleSubteamEvent(event), {
+        log: requestLogger(logger, { requestId, command: name }),
+        requestId,
+      });
+    });
+  }
+
+  bolt.error(async (err) => {
+    logger.error({ err }, 'Slack listener error');
+  });
+
+  let opsServer: OpsServer | undefined;
+  let port: number;
+  try {
+    if (receiver instanceof HTTPReceiver) {
+      const server = await bolt.start({ port: env.port, ...(options.host ? { host: options.host } : {}) });
+      port = (server.address() as AddressInfo).port;
+      options.onListening?.(port);
+    } else {
+      // Health answers 503 while the socket connects, so an orchestrator waits rather than restarts.
+      opsServer = await startOpsServer(routes, env.port, options.host);
+      port = opsServer.port;
+      options.onListening?.(port);
+      await bolt.start();
+    }
+  } catch (err) {
+    await opsServer?.close().catch(() => undefined);
+    throw describeStartError(err, env);
+  }
+  started = true;
+  connected = true;
+  logger.info({ port, botUserId: identity.botUserId, teamId: identity.teamId }, 'Slack app started');
+
+  let stopped: Promise<void> | undefined;
+  const stop = async () => {
+    stopping = true;
+    await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
+    await opsServer?.close().catch((err: unknown) => logger.warn({ err }, 'error while closing the health server'));
+    await drain(inFlight, options.drainTimeoutMs ?? 10_000, logger);
+    logger.info('Slack app stopped');
+  };
+
+  return {
+    mode: env.mode,
+    port,
+    botIdentity: identity,
+    stop: () => (stopped ??= stop()),
+  };
+};
+
+/** The first word of the command, for log lines only (metrics labels come from the app's parser). */
+const subcommandOf = (text: string): string => (text.split(/\s+/)[0] ?? '').toLowerCase().slice(0, 32) || 'help';
+
+/** Never a stack trace: what the user can do, and a reference that finds the log lines. */
+const crashMessage = (err: unknown, requestId: string): MessagePayload =>
+  isCloudsecError(err) && err.code !== 'internal'
+    ? renderErrorMessage({ title: 'cloudsec could not do that', message: err.message })
+    : renderErrorMessage({
+        title: 'Something went wrong',
+        message: `cloudsec hit an unexpected error and could not finish. Reference: ${requestId}`,
+        suggestion: 'Try again in a minute. If it keeps happening, give the reference to your cloudsec admin.',
+      });
+
+const drain = async (tasks: Set<Promise<void>>, timeoutMs: number, logger: Logger) => {
+  if (tasks.size === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+    timer.unref();
+  });
+  const outcome = await Promise.race([Promise.allSettled([...tasks]), timedOut]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') logger.warn({ pending: tasks.size }, 'stopped with interactions still running');
+};
+
+/** Slack error codes that mean the token itself is wrong, as opposed to Slack being unreachable. */
+const REJECTED_TOKEN = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'team_disabled',
+  'user_removed_from_team',
+]);
+
+const slackErrorCode = (err: unknown): string | undefined => {
+  const data = (err as { data?: { error?: unknown } } | null)?.data;
+  return typeof data?.error === 'string' ? data.error : undefined;
+};
+
+const errorText = (err: unknown) => maskSecrets(err instanceof Error ? err.message : String(err));
+
+const verifyBotToken = async (client: WebClient): Promise<BotIdentity> => {
+  let result;
+  try {
+    result = await client.auth.test();
+  } catch (err) {
+    const code = slackErrorCode(err);
+    if (code && REJECTED_TOKEN.has(code))
+      throw new CloudsecError('credentials', `Slack rejected SLACK_BOT_TOKEN (${code}). Set it to the app's current bot token (xoxb-…).`);
+    throw new CloudsecError('internal', `Could not reach the Slack Web API at ${client.slackApiUrl}: ${errorText(err)}`);
+  }
+  if (!result.user_id || !result.bot_id)
+    throw new CloudsecError('credentials', 'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');
+  return { botUserId: result.user_id, botId: result.bot_id, ...(result.team_id ? { teamId: result.team_id } : {}) };
+};
+
+const describeStartError = (err: unknown, env: SlackEnv): Error => {
+  const code = slackErrorCode(err);
+  if (env.mode === 'socket' && code && REJECTED_TOKEN.has(code))
+    return new CloudsecError(
+      'credentials',
+      `Slack rejected SLACK_APP_TOKEN (${code}). Set it to an app-level token (xapp-…) with the connections:write scope.`,
+    );
+  if ((err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE')
+    return new CloudsecError('config', `PORT ${env.port} is already in use. Set PORT to a free port.`);
+  return new CloudsecError(
+    'internal',
+    `The Slack app could not start (${env.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}): ${errorText(err)}`,
+  );
+};
