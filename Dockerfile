@@ -7,21 +7,36 @@ COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+COPY commands ./commands
+COPY handlers ./handlers
 RUN npm run build
 
-# Runtime stage: production dependencies only, compiled code, no sources, no secrets.
-FROM node:22-bookworm-slim AS runtime
-ENV NODE_ENV=production
+# Production dependencies, with better-sqlite3's native module built for this Node version.
+FROM node:22-bookworm-slim AS deps
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends python3 make g++ \
+  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 && npm cache clean --force
+
+# Runtime: compiled code and production dependencies only; no compilers, sources or secrets.
+FROM node:22-bookworm-slim AS runtime
+ENV NODE_ENV=production \
+    PORT=3000 \
+    CLOUDSEC_DB=/var/lib/cloudsec/cloudsec.db
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY package.json ./
 COPY bin ./bin
-COPY data/demo-account.json ./data/demo-account.json
-# The official image ships an unprivileged `node` user (uid 1000).
+COPY data/demo-account.json data/demo-cloudsec.yml ./data/
+# The official image ships an unprivileged `node` user (uid 1000); the database lives on a volume it owns.
+RUN mkdir -p /var/lib/cloudsec && chown node:node /var/lib/cloudsec
+VOLUME ["/var/lib/cloudsec"]
 USER node
-# Credentials come from the environment at run time (task role, IRSA, AWS_* variables); none are baked in.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=10s --retries=3 \
-  CMD ["node", "bin/cloudsec.js", "checks", "--format", "json"]
-ENTRYPOINT ["node", "bin/cloudsec.js"]
-CMD ["check", "all", "--demo"]
+EXPOSE 3000
+# Slack tokens and AWS credentials come from the environment at run time; none are baked in.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+CMD ["node", "dist/src/main.js"]

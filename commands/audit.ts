@@ -20,7 +20,10 @@ export default defineCommand({
       return { count: n };
     }),
   run: async (ctx, args) => {
-    const [entries, verification] = await Promise.all([ctx.deps.store.latestAudit(args.count), ctx.deps.store.verifyAudit()]);
+    const [entries, verification] = await Promise.all([
+      ctx.deps.store.latestAudit(args.count),
+      ctx.deps.store.verifyAudit(),
+    ]);
     await ctx.responder.send(textMessage('cloudsec audit log', renderAuditEntriesText(entries, verification)), {
       visibility: 'ephemeral',
     });

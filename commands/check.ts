@@ -66,7 +66,10 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
       if (total < 4 || updates >= MAX_PROGRESS_UPDATES) return;
       if (done === Math.ceil(total / 2) || done === total - 1) {
         updates += 1;
-        void responder.send(renderScanningMessage({ services, accounts: { done, total } }), { visibility, replace: true });
+        void responder.send(renderScanningMessage({ services, accounts: { done, total } }), {
+          visibility,
+          replace: true,
+        });
       }
     },
   });
@@ -79,7 +82,11 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
     result.services,
   );
   await responder.send(
-    renderCheckMessage(report, { now: deps.clock(), remediationEnabled: deps.features.remediation, scopeKey: result.scopeKey }),
+    renderCheckMessage(report, {
+      now: deps.clock(),
+      remediationEnabled: deps.features.remediation,
+      scopeKey: result.scopeKey,
+    }),
     { visibility, replace: true },
   );
 };

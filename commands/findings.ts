@@ -32,7 +32,10 @@ export const FindingsArgs = z
     if (raw.flags.limit !== undefined) {
       const n = Number(raw.flags.limit);
       if (!Number.isInteger(n) || n < 1 || n > 500) {
-        ctx.addIssue({ code: 'custom', message: `--limit must be a whole number from 1 to 500, not "${raw.flags.limit}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `--limit must be a whole number from 1 to 500, not "${raw.flags.limit}"`,
+        });
         return z.NEVER;
       }
       limit = n;
@@ -68,7 +71,10 @@ export default defineCommand<FindingsArgs>({
       renderFindingsMessage(
         {
           findings: hub,
-          filter: { ...(args.severity ? { severity: args.severity } : {}), ...(ctx.account ? { accountId: ctx.account.id } : {}) },
+          filter: {
+            ...(args.severity ? { severity: args.severity } : {}),
+            ...(ctx.account ? { accountId: ctx.account.id } : {}),
+          },
           generatedAt: result.snapshot.generatedAt,
           demo: result.snapshot.demo,
           accounts: result.snapshot.accounts

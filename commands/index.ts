@@ -21,7 +21,10 @@ const resolveAccount = (word: string, known: readonly AccountRef[]): AccountRef 
   const match = known.find((a) => a.id === word || a.name.toLowerCase() === word.toLowerCase());
   if (match) return match;
   if (/^\d{12}$/.test(word)) return { id: word, name: word };
-  const near = suggest(word, known.map((a) => a.name));
+  const near = suggest(
+    word,
+    known.map((a) => a.name),
+  );
   return `unknown account "${word}"${near ? ` — did you mean \`${near}\`?` : ''}${
     known.length ? ` Known accounts: ${known.map(describeAccount).join(', ')}.` : ''
   }`;
@@ -70,7 +73,10 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
   try {
     const spec = commands.find((c) => c.name === name);
     if (!spec) {
-      const near = suggest(name, commands.map((c) => c.name));
+      const near = suggest(
+        name,
+        commands.map((c) => c.name),
+      );
       return await usageError(
         `"${tokens[0]}" is not a cloudsec command.${near ? ` Did you mean \`/cloudsec ${near}\`?` : ''}`,
       );
@@ -134,7 +140,9 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
         renderErrorMessage({
           title: `/cloudsec ${name} failed`,
           message: expected ? err.message : `Something went wrong on our side (request ${inv.requestId}).`,
-          ...(expected ? {} : { suggestion: 'Try again; if it keeps failing, give the request id to your cloudsec admins.' }),
+          ...(expected
+            ? {}
+            : { suggestion: 'Try again; if it keeps failing, give the request id to your cloudsec admins.' }),
         }),
         { visibility: 'ephemeral', replace: sent },
       )

@@ -37,7 +37,14 @@ const demoConfig = (): Config => {
   return parseConfig(fs.readFileSync(file, 'utf8'), file);
 };
 
-const openStore = async (env: Env, demo: boolean, clock: () => Date, config: Config, source: string | null, actorId: string) => {
+const openStore = async (
+  env: Env,
+  demo: boolean,
+  clock: () => Date,
+  config: Config,
+  source: string | null,
+  actorId: string,
+) => {
   const store = openSqliteStore({
     path: env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB),
     clock,
@@ -73,7 +80,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const logger = createLogger({ level: 'silent' });
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
       store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
-      const source: SnapshotSource = demo ? recordedSnapshotSource(demoSnapshotPath()) : makeLiveSnapshotSource({ config });
+      const source: SnapshotSource = demo
+        ? recordedSnapshotSource(demoSnapshotPath())
+        : makeLiveSnapshotSource({ config });
       const { app } = composeApp({
         config,
         store,
@@ -150,4 +159,3 @@ if (require.main === module) {
     process.exit(code);
   });
 }
-

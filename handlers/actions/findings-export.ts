@@ -16,9 +16,12 @@ export const findingsExport: ActionHandler = {
   run: async (ctx) => {
     const value = parse(ctx.invocation.value);
     if (!value) {
-      await ctx.responder.send(renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }), {
-        visibility: 'ephemeral',
-      });
+      await ctx.responder.send(
+        renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
+        {
+          visibility: 'ephemeral',
+        },
+      );
       return;
     }
     const report = await loadScopeResult(ctx, value.s);
@@ -31,4 +34,3 @@ export const findingsExport: ActionHandler = {
     });
   },
 };
-

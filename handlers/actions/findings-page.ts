@@ -7,9 +7,12 @@ export const findingsPage: ActionHandler = {
   run: async (ctx) => {
     const value = parsePageValue(ctx.invocation.value);
     if (!value) {
-      await ctx.responder.send(renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }), {
-        visibility: 'ephemeral',
-      });
+      await ctx.responder.send(
+        renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
+        {
+          visibility: 'ephemeral',
+        },
+      );
       return;
     }
     const report = await loadScopeResult(ctx, value.s);

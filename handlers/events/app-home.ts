@@ -11,7 +11,14 @@ export const HOME_SCOPE = scopeKeyOf({ service: 'all' });
 
 const postureOf = (accountId: string, name: string, findings: readonly Finding[]): AccountPosture => {
   const s = summarize(findings);
-  return { accountId, name, bySeverity: s.bySeverity, fail: s.byStatus.fail, pass: s.byStatus.pass, unknown: s.byStatus.unknown };
+  return {
+    accountId,
+    name,
+    bySeverity: s.bySeverity,
+    fail: s.byStatus.fail,
+    pass: s.byStatus.pass,
+    unknown: s.byStatus.unknown,
+  };
 };
 
 /**
@@ -40,7 +47,11 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
   const visible = accountsVisibleTo(
     actor,
     'findings:read',
-    accountIds.map((id) => ({ id, name: names.get(id)?.name ?? id, ...(names.get(id)?.ou ? { ou: names.get(id)!.ou! } : {}) })),
+    accountIds.map((id) => ({
+      id,
+      name: names.get(id)?.name ?? id,
+      ...(names.get(id)?.ou ? { ou: names.get(id)!.ou! } : {}),
+    })),
     deps.config,
   );
   const mine = findings.filter((f) => visible.some((a) => a.id === f.accountId));
@@ -50,7 +61,13 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
     .slice(0, 10);
   return renderHomeView({
     ...(user.userName ? { userName: user.userName } : {}),
-    summaryByAccount: visible.map((a) => postureOf(a.id, a.name, mine.filter((f) => f.accountId === a.id))),
+    summaryByAccount: visible.map((a) =>
+      postureOf(
+        a.id,
+        a.name,
+        mine.filter((f) => f.accountId === a.id),
+      ),
+    ),
     topFindings: top,
     lastRefreshed,
     now: deps.clock(),
@@ -58,4 +75,3 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
     demo: cached?.snapshot.demo ?? false,
   });
 };
-

@@ -15,9 +15,12 @@ export const makeCloudsecApp = (deps: AppDeps): CloudsecApp => {
     handleAction: async (invocation, responder) => {
       const handler = handlers.find((h) => h.actionId === invocation.actionId);
       if (!handler) {
-        await responder.send(renderErrorMessage({ title: 'Unknown button', message: 'This button does nothing any more.' }), {
-          visibility: 'ephemeral',
-        });
+        await responder.send(
+          renderErrorMessage({ title: 'Unknown button', message: 'This button does nothing any more.' }),
+          {
+            visibility: 'ephemeral',
+          },
+        );
         return;
       }
       try {
@@ -34,7 +37,9 @@ export const makeCloudsecApp = (deps: AppDeps): CloudsecApp => {
           .send(
             renderErrorMessage({
               title: 'That did not work',
-              message: isCloudsecError(err) ? err.message : `Something went wrong on our side (request ${invocation.requestId}).`,
+              message: isCloudsecError(err)
+                ? err.message
+                : `Something went wrong on our side (request ${invocation.requestId}).`,
             }),
             { visibility: 'ephemeral' },
           )

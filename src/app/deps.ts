@@ -15,7 +15,10 @@ export interface AppMetrics {
 }
 
 export interface GroupLookup {
-  resolve(userId: string, candidateGroupIds: readonly string[]): Promise<{ groups: string[]; warnings: { message: string }[] }>;
+  resolve(
+    userId: string,
+    candidateGroupIds: readonly string[],
+  ): Promise<{ groups: string[]; warnings: { message: string }[] }>;
   onSubteamEvent(event: unknown): Promise<void>;
 }
 

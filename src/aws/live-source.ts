@@ -34,7 +34,8 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
         'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
       );
     }
-    const factory = deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
+    const factory =
+      deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
     const callerClients = factory({ accountId: 'caller' });
     const resolved = await resolveAccounts(callerClients, {
       ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),

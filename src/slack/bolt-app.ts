@@ -25,8 +25,6 @@ import type { SlackEnv } from './slack-env';
 export const COMMAND = '/cloudsec';
 /** The request URL to put in the manifest for HTTP mode (Bolt's default). */
 export const EVENTS_PATH = '/slack/events';
-/** Events the app subscribes to; manifest.yml's bot_events must list exactly these. */
-export const SUBSCRIBED_EVENTS = ['app_home_opened', 'subteam_updated', 'subteam_members_changed'] as const;
 
 export interface BotIdentity {
   botUserId: string;

@@ -56,7 +56,10 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
         continue;
       }
       options.write(`> pressed [${button.number}] ${button.label}\n`);
-      await app.handleAction({ requestId, actor: options.actor, channel, actionId: button.actionId, value: button.value ?? "" }, responder);
+      await app.handleAction(
+        { requestId, actor: options.actor, channel, actionId: button.actionId, value: button.value ?? '' },
+        responder,
+      );
     } else if (/^home$/i.test(line)) {
       show(await app.homeView(options.actor));
     } else {

@@ -49,6 +49,20 @@ interface RequestRow {
   version: number;
 }
 
+type RequestUpdate = Pick<
+  RequestRow,
+  | 'id'
+  | 'status'
+  | 'reason'
+  | 'result'
+  | 'decided_by'
+  | 'message'
+  | 'updated_at'
+  | 'expires_at'
+  | 'finished_at'
+  | 'version'
+> & { previous_status: string };
+
 interface ApprovalRow {
   approver: string;
   approved_at: string;
@@ -76,23 +90,7 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   );
   // Guarded by status and version: inside the IMMEDIATE transaction nothing else can change the
   // row, and the guard keeps the statement correct on its own (as it must be in PostgreSQL).
-  const updateRequest = db.prepare<
-    [
-      Pick<
-        RequestRow,
-        | 'id'
-        | 'status'
-        | 'reason'
-        | 'result'
-        | 'decided_by'
-        | 'message'
-        | 'updated_at'
-        | 'expires_at'
-        | 'finished_at'
-        | 'version'
-      > & { previous_status: string },
-    ]
-  >(
+  const updateRequest = db.prepare<[RequestUpdate]>(
     `UPDATE remediation_requests SET status = @status, reason = @reason, result = @result, decided_by = @decided_by,
        message = @message, updated_at = @updated_at, expires_at = @expires_at, finished_at = @finished_at,
        version = @version + 1

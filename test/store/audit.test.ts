@@ -143,6 +143,16 @@ describe('the audit log in SQLite', () => {
       expect(result).toEqual({ ok: false, seq: 4, reason: expect.stringMatching(/prevHash/) });
     });
 
+    it('when the log is longer than one verification page, then entries on later pages are still checked', async () => {
+      const { store, path } = stores.open({ auditKey: KEY });
+      for (let i = 1; i <= 2100; i++) await store.appendAudit(anAuditInput({ details: { i } }));
+      expect(await store.verifyAudit()).toMatchObject({ ok: true, count: 2100 });
+      const raw = stores.raw(path);
+      dropAuditGuards(raw);
+      raw.prepare(`UPDATE audit_entries SET details = '{"i":0}' WHERE seq = 2001`).run();
+      expect(await store.verifyAudit()).toMatchObject({ ok: false, seq: 2001 });
+    });
+
     it('when a keyed log gets a well-hashed entry appended by hand, then its missing HMAC is reported', async () => {
       const result = await tampered(
         3,
