@@ -11,6 +11,8 @@ import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { readPolicyDocument } from './aws/permissions';
+import { openSqliteStore } from './store/sqlite';
+import { describeVerification } from './app/audit';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -76,6 +78,43 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)')
     .action((opts: { organization?: boolean }) => {
       io.stdout(JSON.stringify(readPolicyDocument({ organization: opts.organization === true }), null, 2) + '\n');
+    });
+
+  const audit = program.command('audit').description('the tamper-evident audit log (CLOUDSEC_DB, CLOUDSEC_AUDIT_KEY)');
+  audit
+    .command('verify')
+    .description('walk the hash chain; exit 0 when intact, 1 at the first broken entry')
+    .action(async () => {
+      const verification = await withAuditStore(io, (store) => store.verifyAudit());
+      (verification.ok ? io.stdout : io.stderr)(`${describeVerification(verification)}\n`);
+      setExit(verification.ok ? 0 : 1);
+    });
+  audit
+    .command('export')
+    .description('print entries for a SIEM, oldest first')
+    .option('--since <time>', 'only entries at or after this ISO-8601 time')
+    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
+    .action(async (opts: { since?: string; format: 'jsonl' | 'json' }) => {
+      if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
+        throw new CloudsecError('usage', `--since ${opts.since}: expected an ISO-8601 time such as 2026-11-01T00:00:00Z.`);
+      }
+      const since = opts.since === undefined ? undefined : new Date(opts.since).toISOString();
+      await withAuditStore(io, async (store) => {
+        // Pages keep memory flat however long the log is.
+        let first = true;
+        if (opts.format === 'json') io.stdout('[');
+        for (let next = 1; ; ) {
+          const page = await store.listAudit({ sinceSeq: next, ...(since ? { sinceTime: since } : {}), limit: 1000 });
+          for (const entry of page) {
+            io.stdout(opts.format === 'json' ? `${first ? '\n' : ',\n'}${JSON.stringify(entry)}` : `${JSON.stringify(entry)}\n`);
+            first = false;
+          }
+          if (page.length < 1000) break;
+          next = page[page.length - 1]!.seq + 1;
+        }
+        if (opts.format === 'json') io.stdout(first ? ']\n' : '\n]\n');
+      });
+      setExit(0);
     });
 
   const withSourceOptions = (cmd: Command) =>
@@ -165,6 +204,23 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     );
 
   return program;
+};
+
+const DEFAULT_DB = './data/cloudsec.db';
+
+/** Opens the existing audit database (never creates one: verifying a typo'd path must not pass). */
+const withAuditStore = async <T>(io: CliIo, fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<T> => {
+  const env = readEnv(io.env);
+  const file = env.CLOUDSEC_DB ?? DEFAULT_DB;
+  if (!fs.existsSync(file)) {
+    throw new CloudsecError('usage', `No cloudsec database at ${file}. Set CLOUDSEC_DB to the bot's database file.`);
+  }
+  const store = openSqliteStore({ path: file, clock: io.clock, auditKey: env.CLOUDSEC_AUDIT_KEY });
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
 };
 
 /** Runs the CLI and returns the exit status (0 ok, 1 findings at/above --fail-on, 2 usage/config/credentials). */
