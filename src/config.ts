@@ -25,7 +25,9 @@ export type Env = z.infer<typeof EnvSchema>;
 export const isDemo = (env: Env): boolean => env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
 
 export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
-  const parsed = EnvSchema.safeParse(env);
+  // `CLOUDSEC_AUDIT_KEY=` in an env file means "not set", not "an empty key".
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = EnvSchema.safeParse(set);
   if (!parsed.success)
     throw new CloudsecError('config', `Invalid environment:\n${formatIssues(parsed.error.issues, 'env')}`);
   return parsed.data;
