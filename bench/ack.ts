@@ -50,7 +50,8 @@ const startSink = async () => {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/respond`,
     received: () => received,
-    waitFor: (n: number) => (received >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+    waitFor: (n: number) =>
+      received >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve })),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 };
@@ -85,10 +86,13 @@ const startBare = async () => {
 /** One POST over a kept-alive connection; resolves with the status once the response has ended. */
 const post = (agent: Agent, port: number, headers: Record<string, string>, body: string) =>
   new Promise<number>((resolve, reject) => {
-    const req = httpRequest({ host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = httpRequest(
+      { host: '127.0.0.1', port, path: '/slack/events', method: 'POST', agent, headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });

@@ -96,17 +96,22 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
     .action(async (opts: { since?: string; format: 'jsonl' | 'json' }) => {
       if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
-        throw new CloudsecError('usage', `--since ${opts.since}: expected an ISO-8601 time such as 2026-11-01T00:00:00Z.`);
+        throw new CloudsecError(
+          'usage',
+          `--since ${opts.since}: expected an ISO-8601 time such as 2026-11-01T00:00:00Z.`,
+        );
       }
       const since = opts.since === undefined ? undefined : new Date(opts.since).toISOString();
       await withAuditStore(io, async (store) => {
         // Pages keep memory flat however long the log is.
         let first = true;
         if (opts.format === 'json') io.stdout('[');
-        for (let next = 1; ; ) {
+        for (let next = 1; ;) {
           const page = await store.listAudit({ sinceSeq: next, ...(since ? { sinceTime: since } : {}), limit: 1000 });
           for (const entry of page) {
-            io.stdout(opts.format === 'json' ? `${first ? '\n' : ',\n'}${JSON.stringify(entry)}` : `${JSON.stringify(entry)}\n`);
+            io.stdout(
+              opts.format === 'json' ? `${first ? '\n' : ',\n'}${JSON.stringify(entry)}` : `${JSON.stringify(entry)}\n`,
+            );
             first = false;
           }
           if (page.length < 1000) break;
@@ -209,7 +214,10 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 const DEFAULT_DB = './data/cloudsec.db';
 
 /** Opens the existing audit database (never creates one: verifying a typo'd path must not pass). */
-const withAuditStore = async <T>(io: CliIo, fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>): Promise<T> => {
+const withAuditStore = async <T>(
+  io: CliIo,
+  fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>,
+): Promise<T> => {
   const env = readEnv(io.env);
   const file = env.CLOUDSEC_DB ?? DEFAULT_DB;
   if (!fs.existsSync(file)) {

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import Database from 'better-sqlite3';
 import { runCli } from './fixtures/cli';
 import { tempDbPath } from './fixtures/app';
@@ -64,7 +65,7 @@ describe('cloudsec audit verify', () => {
     const run = await runCli(['audit', 'verify'], { env: { CLOUDSEC_DB: file } });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`No cloudsec database at ${file}`);
-    expect(require('node:fs').existsSync(file)).toBe(false);
+    expect(fs.existsSync(file)).toBe(false);
   });
 
   it('when the audit key is too short, then it exits 2 saying how long it must be', async () => {

@@ -180,15 +180,22 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   });
 
   for (const actionId of app.actionIds) {
-    bolt.action({ type: 'block_actions', action_id: actionId }, async ({ ack, body, action, respond, client, context }) => {
-      await ack();
-      observeAck(context);
-      const invocation = actionInvocation(body, action, newRequestId());
-      const log = requestLogger(logger, { requestId: invocation.requestId, userId: invocation.actor.userId, actionId });
-      log.info('action received');
-      const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
-      runDetached(() => app.handleAction(invocation, responder), { log, responder, requestId: invocation.requestId });
-    });
+    bolt.action(
+      { type: 'block_actions', action_id: actionId },
+      async ({ ack, body, action, respond, client, context }) => {
+        await ack();
+        observeAck(context);
+        const invocation = actionInvocation(body, action, newRequestId());
+        const log = requestLogger(logger, {
+          requestId: invocation.requestId,
+          userId: invocation.actor.userId,
+          actionId,
+        });
+        log.info('action received');
+        const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
+        runDetached(() => app.handleAction(invocation, responder), { log, responder, requestId: invocation.requestId });
+      },
+    );
   }
 
   // Bolt acks events itself before any listener runs.
@@ -309,8 +316,14 @@ const verifyBotToken = async (client: WebClient): Promise<BotIdentity> => {
   } catch (err) {
     const code = slackErrorCode(err);
     if (code && REJECTED_TOKEN.has(code))
-      throw new CloudsecError('credentials', `Slack rejected SLACK_BOT_TOKEN (${code}). Set it to the app's current bot token (xoxb-…).`);
-    throw new CloudsecError('internal', `Could not reach the Slack Web API at ${client.slackApiUrl}: ${errorText(err)}`);
+      throw new CloudsecError(
+        'credentials',
+        `Slack rejected SLACK_BOT_TOKEN (${code}). Set it to the app's current bot token (xoxb-…).`,
+      );
+    throw new CloudsecError(
+      'internal',
+      `Could not reach the Slack Web API at ${client.slackApiUrl}: ${errorText(err)}`,
+    );
   }
   if (!result.user_id || !result.bot_id)
     throw new CloudsecError('credentials', 'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');

@@ -425,7 +425,10 @@ describe('button presses', () => {
 
 describe('events', () => {
   it('when a user opens the home tab, then the app’s home view is published for that user', async () => {
-    const res = await postToSlackApp(baseUrl, eventCallback({ type: 'app_home_opened', user: 'U0BOB00001', tab: 'home', channel: 'D0BOBDM' }));
+    const res = await postToSlackApp(
+      baseUrl,
+      eventCallback({ type: 'app_home_opened', user: 'U0BOB00001', tab: 'home', channel: 'D0BOBDM' }),
+    );
     const publish = await webApi.next();
 
     expect(res.status).toBe(200);
@@ -444,14 +447,18 @@ describe('events', () => {
     expect(webApi.all).toHaveLength(1);
   });
 
-  it.each(['subteam_updated', 'subteam_members_changed'])('when Slack sends %s, then the app gets the event', async (type) => {
-    const event = type === 'subteam_updated' ? { type, subteam: { id: 'S0ADMINS' } } : { type, subteam_id: 'S0ADMINS' };
+  it.each(['subteam_updated', 'subteam_members_changed'])(
+    'when Slack sends %s, then the app gets the event',
+    async (type) => {
+      const event =
+        type === 'subteam_updated' ? { type, subteam: { id: 'S0ADMINS' } } : { type, subteam_id: 'S0ADMINS' };
 
-    const res = await postToSlackApp(baseUrl, eventCallback(event));
+      const res = await postToSlackApp(baseUrl, eventCallback(event));
 
-    expect(res.status).toBe(200);
-    expect(await fake.subteamEvents.next()).toMatchObject(event);
-  });
+      expect(res.status).toBe(200);
+      expect(await fake.subteamEvents.next()).toMatchObject(event);
+    },
+  );
 });
 
 describe('health and metrics', () => {
@@ -493,7 +500,9 @@ describe('start-up', () => {
 
   it('when the bot ids are not given, then auth.test supplies them', async () => {
     nock.cleanAll();
-    webApi = fakeWebApi({ 'auth.test': { ok: true, user_id: 'U0FROMAUTH', bot_id: 'B0FROMAUTH', team_id: 'T0FROMAUTH' } });
+    webApi = fakeWebApi({
+      'auth.test': { ok: true, user_id: 'U0FROMAUTH', bot_id: 'B0FROMAUTH', team_id: 'T0FROMAUTH' },
+    });
     const other = await startSlackApp({
       app: fakeApp().app,
       env: envWithoutIdentity(),

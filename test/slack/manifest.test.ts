@@ -34,7 +34,10 @@ const ManifestSchema = z.object({
       messages_tab_enabled: z.boolean(),
       messages_tab_read_only_enabled: z.boolean().optional(),
     }),
-    bot_user: z.object({ display_name: z.string().regex(/^[a-z0-9._-]{1,80}$/), always_online: z.boolean().optional() }),
+    bot_user: z.object({
+      display_name: z.string().regex(/^[a-z0-9._-]{1,80}$/),
+      always_online: z.boolean().optional(),
+    }),
     slash_commands: z
       .array(
         z.object({

@@ -26,7 +26,12 @@ describe('readSlackEnv', () => {
 
   it('when only the signing secret is set, then HTTP mode is chosen on PORT', () => {
     expect(
-      readSlackEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, PORT: '8080', LOG_LEVEL: 'debug' }),
+      readSlackEnv({
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        PORT: '8080',
+        LOG_LEVEL: 'debug',
+      }),
     ).toMatchObject({ mode: 'http', signingSecret: SIGNING_SECRET, port: 8080, logLevel: 'debug' });
   });
 

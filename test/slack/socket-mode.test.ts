@@ -21,7 +21,12 @@ const deferred = <T = void>() => {
 };
 
 const socketEnv = () =>
-  readSlackEnv({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, PORT: '0', SLACK_API_URL: `${SLACK_API}/api/` });
+  readSlackEnv({
+    SLACK_BOT_TOKEN: BOT_TOKEN,
+    SLACK_APP_TOKEN: APP_TOKEN,
+    PORT: '0',
+    SLACK_API_URL: `${SLACK_API}/api/`,
+  });
 
 const fakeApp = () => {
   const received = deferred<CommandInvocation>();
