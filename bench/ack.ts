@@ -6,7 +6,8 @@
  *
  * Everything runs on loopback in this process: client, both apps, and a sink for response_url
  * posts. Each app gets a warm-up, then ROUNDS measured rounds, alternating, each round waiting for
- * cloudsec's slow answers to land so no round pays for another's work.
+ * cloudsec's slow answers to land so no round pays for another's work. The ratio is judged on the
+ * median of the rounds' p99s; the 3 s deadline on the slowest cloudsec ack of all.
  *
  *   npx ts-node --transpile-only bench/ack.ts
  */
@@ -154,29 +155,43 @@ const main = async () => {
 
   const bareAll: number[] = [];
   const cloudsecAll: number[] = [];
-  console.log(`${COMMANDS} signed /cloudsec commands per round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds`);
+  const bareP99s: number[] = [];
+  const cloudsecP99s: number[] = [];
+  console.log(`${COMMANDS} signed /cloudsec commands per round, ${IN_FLIGHT} in flight, ${ROUNDS} rounds per app`);
   console.log(`cloudsec handler: ${SLOW_WORK_MS} ms of slow work per command, then an answer on response_url`);
   for (let round = 1; round <= ROUNDS; round += 1) {
-    const b = await runBare(COMMANDS);
-    const c = await runCloudsec(COMMANDS);
+    // Alternating which app goes first keeps any drift within the run from favouring one of them.
+    const bareFirst = round % 2 === 1;
+    const first = bareFirst ? await runBare(COMMANDS) : await runCloudsec(COMMANDS);
+    const second = bareFirst ? await runCloudsec(COMMANDS) : await runBare(COMMANDS);
+    const [b, c] = bareFirst ? [first, second] : [second, first];
     bareAll.push(...b);
     cloudsecAll.push(...c);
+    bareP99s.push(percentile(b, 99));
+    cloudsecP99s.push(percentile(c, 99));
     console.log(
       `round ${round}: bare p50 ${ms(percentile(b, 50))} p99 ${ms(percentile(b, 99))} | ` +
         `cloudsec p50 ${ms(percentile(c, 50))} p99 ${ms(percentile(c, 99))}`,
     );
   }
 
-  const bareP99 = percentile(bareAll, 99);
-  const cloudsecP99 = percentile(cloudsecAll, 99);
-  console.log(`bare Bolt app (ack only):   p50 ${ms(percentile(bareAll, 50))}  p99 ${ms(bareP99)}`);
-  console.log(`cloudsec (2 s work/command): p50 ${ms(percentile(cloudsecAll, 50))}  p99 ${ms(cloudsecP99)}`);
+  console.log(`all ${ROUNDS * COMMANDS} commands per app, pooled:`);
+  console.log(`  bare Bolt app (ack only):    p50 ${ms(percentile(bareAll, 50))}  p99 ${ms(percentile(bareAll, 99))}`);
+  console.log(
+    `  cloudsec (2 s work/command): p50 ${ms(percentile(cloudsecAll, 50))}  p99 ${ms(percentile(cloudsecAll, 99))}`,
+  );
   console.log(`answers delivered on response_url: ${sink.received() - WARM_UP}/${ROUNDS * COMMANDS}`);
+  // A p99 of 200 samples is the second-slowest request, so one GC pause moves it; the median of the
+  // rounds' p99s is the figure a single pause cannot swing.
+  const bareP99 = percentile(bareP99s, 50);
+  const cloudsecP99 = percentile(cloudsecP99s, 50);
+  console.log(`median of the rounds' p99: bare ${ms(bareP99)}, cloudsec ${ms(cloudsecP99)}`);
   const ratioOk = cloudsecP99 <= 1.5 * bareP99;
-  const deadlineOk = cloudsecP99 < SLACK_DEADLINE_MS;
+  const deadlineOk = percentile(cloudsecAll, 100) < SLACK_DEADLINE_MS;
   console.log(
     `${ratioOk && deadlineOk ? 'PASS' : 'FAIL'}: cloudsec p99 ${ms(cloudsecP99)} ≤ 1.5 × bare p99 ` +
-      `(${ms(1.5 * bareP99)}): ${ratioOk ? 'yes' : 'no'}; < ${SLACK_DEADLINE_MS} ms: ${deadlineOk ? 'yes' : 'no'}`,
+      `(${ms(1.5 * bareP99)}): ${ratioOk ? 'yes' : 'no'}; slowest cloudsec ack ${ms(percentile(cloudsecAll, 100))} ` +
+      `< ${SLACK_DEADLINE_MS} ms: ${deadlineOk ? 'yes' : 'no'}`,
   );
 
   bareAgent.destroy();

@@ -5,13 +5,14 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { CloudsecApp, InvocationActor } from '../app/conversation';
 import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
-import { CloudsecError, isCloudsecError } from '../errors';
+import { isCloudsecError } from '../errors';
 import { opsRoutes, startOpsServer, type OpsServer } from './http-routes';
 import { actionInvocation, commandInvocation, newRequestId } from './invocations';
-import { boltLogger, maskSecrets, requestLogger, type Logger } from './logger';
+import { boltLogger, requestLogger, type Logger } from './logger';
 import type { PrometheusMetrics } from './metrics';
 import { makeResponder, type SlackResponder } from './responder';
 import type { SlackEnv } from './slack-env';
+import { describeStartError, verifyBotToken } from './slack-startup';
 
 /**
  * The Slack transport: a Bolt app that turns commands, button presses and events into calls on a
@@ -137,7 +138,8 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
     work: () => Promise<void>,
     context: { log: Logger; responder?: SlackResponder; requestId: string; isCommand?: boolean },
   ) => {
-    const task: Promise<void> = work()
+    // async wrapper: a handler that throws before its first await still ends up in catch.
+    const task: Promise<void> = (async () => work())()
       .catch(async (err: unknown) => {
         context.log.error({ err }, 'interaction failed');
         if (context.isCommand) metrics.commandCompleted('unknown', 'error');
@@ -288,59 +290,4 @@ const drain = async (tasks: Set<Promise<void>>, timeoutMs: number, logger: Logge
   const outcome = await Promise.race([Promise.allSettled([...tasks]), timedOut]);
   clearTimeout(timer);
   if (outcome === 'timeout') logger.warn({ pending: tasks.size }, 'stopped with interactions still running');
-};
-
-/** Slack error codes that mean the token itself is wrong, as opposed to Slack being unreachable. */
-const REJECTED_TOKEN = new Set([
-  'invalid_auth',
-  'not_authed',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
-  'not_allowed_token_type',
-  'team_disabled',
-  'user_removed_from_team',
-]);
-
-const slackErrorCode = (err: unknown): string | undefined => {
-  const data = (err as { data?: { error?: unknown } } | null)?.data;
-  return typeof data?.error === 'string' ? data.error : undefined;
-};
-
-const errorText = (err: unknown) => maskSecrets(err instanceof Error ? err.message : String(err));
-
-const verifyBotToken = async (client: WebClient): Promise<BotIdentity> => {
-  let result;
-  try {
-    result = await client.auth.test();
-  } catch (err) {
-    const code = slackErrorCode(err);
-    if (code && REJECTED_TOKEN.has(code))
-      throw new CloudsecError(
-        'credentials',
-        `Slack rejected SLACK_BOT_TOKEN (${code}). Set it to the app's current bot token (xoxb-…).`,
-      );
-    throw new CloudsecError(
-      'internal',
-      `Could not reach the Slack Web API at ${client.slackApiUrl}: ${errorText(err)}`,
-    );
-  }
-  if (!result.user_id || !result.bot_id)
-    throw new CloudsecError('credentials', 'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');
-  return { botUserId: result.user_id, botId: result.bot_id, ...(result.team_id ? { teamId: result.team_id } : {}) };
-};
-
-const describeStartError = (err: unknown, env: SlackEnv): Error => {
-  const code = slackErrorCode(err);
-  if (env.mode === 'socket' && code && REJECTED_TOKEN.has(code))
-    return new CloudsecError(
-      'credentials',
-      `Slack rejected SLACK_APP_TOKEN (${code}). Set it to an app-level token (xapp-…) with the connections:write scope.`,
-    );
-  if ((err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE')
-    return new CloudsecError('config', `PORT ${env.port} is already in use. Set PORT to a free port.`);
-  return new CloudsecError(
-    'internal',
-    `The Slack app could not start (${env.mode === 'socket' ? 'Socket Mode' : 'HTTP mode'}): ${errorText(err)}`,
-  );
 };

@@ -516,6 +516,25 @@ describe('start-up', () => {
     expect(webApi.all.map((c) => c.method)).toEqual(['auth.test']);
   });
 
+  it('when PORT is taken, then start-up fails with a config error naming PORT', async () => {
+    const taken = running!.port;
+    const env = { ...envWithoutIdentity(), port: taken };
+
+    const failure = startSlackApp({
+      app: fakeApp().app,
+      env,
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      botIdentity: BOT_IDENTITY,
+      host: '127.0.0.1',
+    });
+
+    await expect(failure).rejects.toMatchObject({
+      code: 'config',
+      message: `PORT ${taken} is already in use. Set PORT to a free port.`,
+    });
+  });
+
   it('when Slack rejects the bot token, then start-up fails naming the setting but not its value', async () => {
     nock.cleanAll();
     webApi = fakeWebApi({ 'auth.test': { ok: false, error: 'invalid_auth' } });
