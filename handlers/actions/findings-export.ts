@@ -1,29 +1,12 @@
-import { ACTION_IDS, ExportActionValueSchema, findingsToCsv, renderErrorMessage } from '../../src/core/render/blocks';
+import { ACTION_IDS, ExportActionValueSchema, findingsToCsv } from '../../src/core/render/blocks';
 import type { ActionHandler } from './action';
-import { loadScopeResult } from './scope-result';
-
-const parse = (value: string) => {
-  try {
-    const parsed = ExportActionValueSchema.safeParse(JSON.parse(value));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
-};
+import { loadScopeResult, parseButtonValue, sayStaleButton } from './scope-result';
 
 export const findingsExport: ActionHandler = {
   actionId: ACTION_IDS.findingsExport,
   run: async (ctx) => {
-    const value = parse(ctx.invocation.value);
-    if (!value) {
-      await ctx.responder.send(
-        renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
-        {
-          visibility: 'ephemeral',
-        },
-      );
-      return;
-    }
+    const value = parseButtonValue(ExportActionValueSchema, ctx.invocation.value);
+    if (!value) return sayStaleButton(ctx);
     const report = await loadScopeResult(ctx, value.s);
     if (!report) return;
     const failing = report.findings.filter((f) => f.status !== 'pass');

@@ -1,20 +1,12 @@
-import { ACTION_IDS, renderCheckMessage, renderErrorMessage } from '../../src/core/render/blocks';
+import { ACTION_IDS, PageActionValueSchema, renderCheckMessage } from '../../src/core/render/blocks';
 import type { ActionHandler } from './action';
-import { loadScopeResult, parsePageValue } from './scope-result';
+import { loadScopeResult, parseButtonValue, sayStaleButton } from './scope-result';
 
 export const findingsPage: ActionHandler = {
   actionId: ACTION_IDS.findingsPage,
   run: async (ctx) => {
-    const value = parsePageValue(ctx.invocation.value);
-    if (!value) {
-      await ctx.responder.send(
-        renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
-        {
-          visibility: 'ephemeral',
-        },
-      );
-      return;
-    }
+    const value = parseButtonValue(PageActionValueSchema, ctx.invocation.value);
+    if (!value) return sayStaleButton(ctx);
     const report = await loadScopeResult(ctx, value.s);
     if (!report) return;
     await ctx.responder.send(

@@ -1,4 +1,5 @@
-import { PageActionValueSchema, renderErrorMessage } from '../../src/core/render/blocks';
+import type { z } from 'zod';
+import { renderErrorMessage } from '../../src/core/render/blocks';
 import { requestOfScopeKey } from '../../src/app/scan-service';
 import { authorize } from '../../src/core/policy';
 import { visiblePart } from '../../src/app/visible-findings';
@@ -12,10 +13,7 @@ import type { ActionContext } from './action';
 export const loadScopeResult = async (ctx: ActionContext, scopeKey: string): Promise<CheckReport | null> => {
   const request = requestOfScopeKey(scopeKey);
   if (!request) {
-    await ctx.responder.send(
-      renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
-      { visibility: 'ephemeral' },
-    );
+    await sayStaleButton(ctx);
     return null;
   }
   const decision = authorize(
@@ -47,11 +45,20 @@ export const loadScopeResult = async (ctx: ActionContext, scopeKey: string): Pro
   );
 };
 
-export const parsePageValue = (value: string) => {
+/** A button value parsed with its schema; null for anything else (forged, truncated, from an old version). */
+export const parseButtonValue = <T>(schema: z.ZodType<T>, value: string): T | null => {
   try {
-    const parsed = PageActionValueSchema.safeParse(JSON.parse(value));
+    const parsed = schema.safeParse(JSON.parse(value));
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
   }
 };
+
+export const sayStaleButton = (ctx: ActionContext) =>
+  ctx.responder.send(
+    renderErrorMessage({ title: 'This button is no longer valid', message: 'Run the command again.' }),
+    {
+      visibility: 'ephemeral',
+    },
+  );

@@ -1,6 +1,5 @@
-import { defineCheck, fail, pass, withFact } from '../define';
-import { regionSettingResource, securityGroupResource } from '../../resources';
-import { describeOpenRules, groupLabel, openRuleEvidence, worldOpenIngress } from '../../security-groups';
+import { defineCheck } from '../define';
+import { evaluateWorldOpenIngress } from '../../world-open-checks';
 
 export default defineCheck({
   id: 'ec2_security_group_all_ports_restricted',
@@ -16,21 +15,5 @@ export default defineCheck({
   frameworks: { cis: null, securityHub: null },
   requires: ['ec2'],
   remediation: 'ec2_revoke_world_ingress',
-  evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
-      withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
-        groups.map((group) => {
-          const resource = securityGroupResource(account, region, group);
-          const open = worldOpenIngress(group, 'all');
-          return open.length === 0
-            ? pass(resource, region, `Security group ${groupLabel(group)} does not open all ports to the internet.`)
-            : fail(
-                resource,
-                region,
-                `Security group ${groupLabel(group)} opens all ports to the internet through ${describeOpenRules(open)}.`,
-                { groupName: group.groupName, vpcId: group.vpcId, ...openRuleEvidence(open) },
-              );
-        }),
-      ),
-    ),
+  evaluate: evaluateWorldOpenIngress('all', 'traffic on all ports'),
 });

@@ -1,6 +1,5 @@
-import { defineCheck, fail, pass, withFact } from '../define';
-import { regionSettingResource, securityGroupResource } from '../../resources';
-import { describeOpenRules, groupLabel, openRuleEvidence, worldOpenIngress } from '../../security-groups';
+import { defineCheck } from '../define';
+import { evaluateWorldOpenIngress } from '../../world-open-checks';
 
 const RDP_PORT = 3389;
 
@@ -19,25 +18,5 @@ export default defineCheck({
   frameworks: { cis: '5.2', securityHub: 'EC2.14' },
   requires: ['ec2'],
   remediation: 'ec2_revoke_world_ingress',
-  evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
-      withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
-        groups.map((group) => {
-          const resource = securityGroupResource(account, region, group);
-          const open = worldOpenIngress(group, RDP_PORT);
-          return open.length === 0
-            ? pass(
-                resource,
-                region,
-                `Security group ${groupLabel(group)} does not allow RDP (port 3389) from the internet.`,
-              )
-            : fail(
-                resource,
-                region,
-                `Security group ${groupLabel(group)} allows RDP (port 3389) from the internet through ${describeOpenRules(open)}.`,
-                { groupName: group.groupName, vpcId: group.vpcId, port: RDP_PORT, ...openRuleEvidence(open) },
-              );
-        }),
-      ),
-    ),
+  evaluate: evaluateWorldOpenIngress(RDP_PORT, 'RDP (port 3389)'),
 });

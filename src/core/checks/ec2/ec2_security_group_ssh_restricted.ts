@@ -1,6 +1,5 @@
-import { defineCheck, fail, pass, withFact } from '../define';
-import { regionSettingResource, securityGroupResource } from '../../resources';
-import { describeOpenRules, groupLabel, openRuleEvidence, worldOpenIngress } from '../../security-groups';
+import { defineCheck } from '../define';
+import { evaluateWorldOpenIngress } from '../../world-open-checks';
 
 const SSH_PORT = 22;
 
@@ -19,25 +18,5 @@ export default defineCheck({
   frameworks: { cis: '5.2', securityHub: 'EC2.13' },
   requires: ['ec2'],
   remediation: 'ec2_revoke_world_ingress',
-  evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
-      withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
-        groups.map((group) => {
-          const resource = securityGroupResource(account, region, group);
-          const open = worldOpenIngress(group, SSH_PORT);
-          return open.length === 0
-            ? pass(
-                resource,
-                region,
-                `Security group ${groupLabel(group)} does not allow SSH (port 22) from the internet.`,
-              )
-            : fail(
-                resource,
-                region,
-                `Security group ${groupLabel(group)} allows SSH (port 22) from the internet through ${describeOpenRules(open)}.`,
-                { groupName: group.groupName, vpcId: group.vpcId, port: SSH_PORT, ...openRuleEvidence(open) },
-              );
-        }),
-      ),
-    ),
+  evaluate: evaluateWorldOpenIngress(SSH_PORT, 'SSH (port 22)'),
 });

@@ -13,7 +13,7 @@ describe('ec2_security_group_all_ports_restricted', () => {
     const result = resultFor(run(check, accountWithGroups([group])), 'sg-0web');
     expect(result.status).toBe('fail');
     expect(result.message).toBe(
-      'Security group web (sg-0web) opens all ports to the internet through sgr-all (0.0.0.0/0, all traffic).',
+      'Security group web (sg-0web) allows traffic on all ports from the internet through sgr-all (0.0.0.0/0, all traffic).',
     );
     expect(result.evidence).toMatchObject({ ruleIds: ['sgr-all'], rules: [{ portRange: 'all' }] });
   });
