@@ -149,5 +149,9 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
       .catch(() => undefined);
   } finally {
     deps.metrics.commandCompleted(known ? name : 'unknown', outcome);
+    deps.log.info(
+      { requestId: inv.requestId, userId: inv.actor.userId, command: known ? name : 'unknown', outcome },
+      'command handled',
+    );
   }
 };

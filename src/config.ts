@@ -14,6 +14,8 @@ export const EnvSchema = z.object({
   CLOUDSEC_DB: z.string().min(1).optional(),
   /** HMAC key for the audit chain; long enough that it cannot be guessed. */
   CLOUDSEC_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
+  /** `1`: remediation does everything except the AWS write, clearly labelled (always on in the demo). */
+  CLOUDSEC_DRY_RUN: z.enum(['0', '1', 'true', 'false']).optional(),
   /** Slack user id the console adapter acts as (its roles come from the bindings). */
   CLOUDSEC_CONSOLE_USER: z
     .string()
@@ -49,7 +51,16 @@ const roleArn = z
 const externalId = z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, 'expected 2-1224 characters of [A-Za-z0-9+=,.@:/-_]');
 
 export const AccountConfigSchema = z
-  .object({ id: accountId, name: z.string().min(1), roleArn: roleArn.optional(), externalId: externalId.optional() })
+  .object({
+    id: accountId,
+    name: z.string().min(1),
+    roleArn: roleArn.optional(),
+    externalId: externalId.optional(),
+    /** Role for remediation writes (separate from the read role); without it remediation is refused for the account. */
+    writeRoleArn: roleArn.optional(),
+    /** Slack channel where this account's approval cards go (else remediation.approvalsChannel). */
+    approvalsChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0SECLEADS').optional(),
+  })
   .strict()
   .refine((a) => !a.roleArn || a.roleArn.split(':')[4] === a.id, {
     message: 'roleArn must be a role in the same account as id',
@@ -63,6 +74,8 @@ export const ConfigSchema = z
       .object({
         roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-read'),
         externalId: externalId.optional(),
+        /** Role assumed in each member for remediation writes. */
+        writeRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-write').optional(),
         /** Also scan the management account (with the caller's credentials). Default true. */
         includeManagementAccount: z.boolean().optional(),
       })
@@ -79,6 +92,26 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ accounts: 25, regions: 8, calls: 16 }),
+    remediation: z
+      .object({
+        /** Shows Remediate buttons and enables the approval workflow. */
+        enabled: z.boolean().default(false),
+        /** Approval cards go here unless the account names its own channel. */
+        approvalsChannel: z
+          .string()
+          .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0SECLEADS')
+          .optional(),
+        /** Pending requests expire after this long. */
+        expiryHours: z.number().min(0.1).max(24 * 14).default(24),
+        /** A succeeded remediation can be undone for this long. */
+        undoWindowHours: z.number().min(0).max(24 * 30).default(24),
+        /** Overrides of the number of approvals per remediation id (1 or 2). */
+        approvals: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).default({}),
+        /** Break-glass: requesters may approve their own request, with a mandatory reason, announced to approvers. */
+        allowSelfApproval: z.boolean().default(false),
+      })
+      .strict()
+      .default({ enabled: false, expiryHours: 24, undoWindowHours: 24, approvals: {}, allowSelfApproval: false }),
     cache: z
       .object({
         /** How long a scan answers repeated questions about the same scope (`--fresh` skips it). */

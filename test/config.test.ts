@@ -17,6 +17,7 @@ describe('parseConfig', () => {
       regions: 'all',
       concurrency: { accounts: 25, regions: 8, calls: 16 },
       cache: { scanTtlSeconds: 300, groupTtlSeconds: 600 },
+      remediation: { enabled: false, expiryHours: 24, undoWindowHours: 24, approvals: {}, allowSelfApproval: false },
       securityhub: { severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 },
       roles: {},
       bindings: [],
