@@ -59,6 +59,8 @@ const startSink = async () => {
 
 const slowApp = (): CloudsecApp => ({
   actionIds: [],
+  callbackIds: [],
+  handleViewSubmission: async () => ({ errors: {} }),
   handleCommand: async (invocation, responder) => {
     await new Promise((resolve) => setTimeout(resolve, SLOW_WORK_MS));
     await responder.send({ text: `done: ${invocation.text}`, blocks: [] }, { replace: true });

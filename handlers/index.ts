@@ -1,4 +1,5 @@
 import type { ActionHandler } from './actions/action';
+import type { ViewHandler } from './views/view';
 import { findingsPage } from './actions/findings-page';
 import { findingsExport } from './actions/findings-export';
 
@@ -6,3 +7,6 @@ import { findingsExport } from './actions/findings-export';
 export const actionHandlers = (): ActionHandler[] => [findingsPage, findingsExport];
 
 export { homeView } from './events/app-home';
+
+/** Modal submission handlers. */
+export const viewHandlers = (): ViewHandler[] => [];

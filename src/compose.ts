@@ -8,7 +8,7 @@ import { makeScanService } from './app/scan-service';
 import { makeCloudsecApp } from './app/cloudsec-app';
 import type { SnapshotSource } from './app/snapshot-source';
 import { accountRefsOf } from './app/visible-findings';
-import type { CloudsecApp } from './app/conversation';
+import type { CloudsecApp, Messenger } from './app/conversation';
 
 export interface ComposeOptions {
   config: Config;
@@ -19,6 +19,7 @@ export interface ComposeOptions {
   log: AppLogger;
   metrics: AppMetrics & { scanObserved?(seconds: number): void };
   features: { remediation: boolean };
+  messenger: Messenger;
 }
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
@@ -47,6 +48,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     log: options.log,
     metrics: options.metrics,
     features: options.features,
+    messenger: options.messenger,
     knownAccounts: async () => {
       // Configured accounts, plus those a full scan found (organization mode lists them only then).
       const seen = scans.cached('all:*:*');

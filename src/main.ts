@@ -7,12 +7,13 @@ import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { composeApp, exportDirFor, noGroups } from './compose';
-import { runConsole } from './slack/console-adapter';
+import { makeConsoleScreen, runConsole } from './slack/console-adapter';
 import { createLogger, type Logger } from './slack/logger';
 import { createMetrics } from './slack/metrics';
 import { readSlackEnv } from './slack/slack-env';
 import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
 import { makeGroupResolver } from './slack/usergroups';
+import { makeSlackMessenger } from './slack/messenger';
 import fs from 'node:fs';
 
 /**
@@ -80,6 +81,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const logger = createLogger({ level: 'silent' });
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
       store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
+      const screen = makeConsoleScreen(io.stdout);
       const source: SnapshotSource = demo
         ? recordedSnapshotSource(demoSnapshotPath())
         : makeLiveSnapshotSource({ config });
@@ -92,10 +94,11 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         log: logger,
         metrics: { commandCompleted: () => undefined },
         features: { remediation: false },
+        messenger: screen.messenger,
       });
       await runConsole(app, {
         input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
-        write: io.stdout,
+        screen,
         actor: { userId: actorId, userName: demo ? 'demo' : actorId },
         exportDir: exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB)),
         banner: demo
@@ -126,6 +129,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       log: logger,
       metrics,
       features: { remediation: false },
+      messenger: makeSlackMessenger(slack),
     });
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
     logger.info({ mode: running.mode, port: running.port }, 'cloudsec is running');

@@ -1,5 +1,5 @@
 import { dispatchCommand } from '../../commands';
-import { actionHandlers, homeView } from '../../handlers';
+import { actionHandlers, homeView, viewHandlers } from '../../handlers';
 import { groupsNamedIn } from '../core/policy';
 import { renderErrorMessage } from '../core/render/blocks';
 import { isCloudsecError } from '../errors';
@@ -9,8 +9,16 @@ import type { AppDeps } from './deps';
 /** The app both transports drive: commands, buttons, App Home and group-membership events. */
 export const makeCloudsecApp = (deps: AppDeps): CloudsecApp => {
   const handlers = actionHandlers();
+  const views = viewHandlers();
   return {
     actionIds: handlers.map((h) => h.actionId),
+    callbackIds: views.map((v) => v.callbackId),
+    handleViewSubmission: async (submission) => {
+      const view = views.find((v) => v.callbackId === submission.callbackId);
+      if (!view) return { errors: {} };
+      const resolution = await deps.groups.resolve(submission.actor.userId, groupsNamedIn(deps.config));
+      return view.handle({ submission, actor: { userId: submission.actor.userId, groups: resolution.groups }, deps });
+    },
     handleCommand: (invocation, responder) => dispatchCommand(deps, invocation, responder),
     handleAction: async (invocation, responder) => {
       const handler = handlers.find((h) => h.actionId === invocation.actionId);

@@ -1,4 +1,4 @@
-import type { HomeView, MessagePayload } from '../core/render/blocks';
+import type { Block, HomeView, MessagePayload } from '../core/render/blocks';
 import type { ChannelKind } from '../core/permissions';
 
 /**
@@ -34,6 +34,47 @@ export interface ActionInvocation {
   channel: InvocationChannel | null;
   actionId: string;
   value: string;
+  /** Lets the handler open a modal (valid for 3 seconds). */
+  triggerId?: string;
+}
+
+/** A Slack modal (views.open). */
+export interface ModalView {
+  type: 'modal';
+  callback_id: string;
+  private_metadata?: string;
+  title: { type: 'plain_text'; text: string };
+  submit?: { type: 'plain_text'; text: string };
+  close?: { type: 'plain_text'; text: string };
+  blocks: readonly (Block | Record<string, unknown>)[];
+}
+
+/** A submitted modal: `values` is Slack's view.state.values (block_id → action_id → { value }). */
+export interface ViewSubmission {
+  requestId: string;
+  actor: InvocationActor;
+  callbackId: string;
+  privateMetadata: string;
+  values: Record<string, Record<string, { value?: string | null }>>;
+}
+
+/**
+ * What a modal submission leads to: field errors shown in the modal (it stays open), or work to
+ * run after Slack has been answered (the modal closes at once).
+ */
+export type ViewSubmissionResult = { errors: Record<string, string> } | { work: () => Promise<void> };
+
+export interface MessageRef {
+  channel: string;
+  ts: string;
+}
+
+/** Messages not tied to one interaction: approval cards in channels, their threads, DMs to requesters. */
+export interface Messenger {
+  post(channel: string, message: MessagePayload, options?: { threadTs?: string }): Promise<MessageRef | null>;
+  update(ref: MessageRef, message: MessagePayload): Promise<void>;
+  /** A direct message from the app to a user. */
+  dm(userId: string, message: MessagePayload): Promise<void>;
 }
 
 export type Visibility = 'ephemeral' | 'in_channel';
@@ -53,6 +94,8 @@ export interface Responder {
   send(message: MessagePayload, options?: { visibility?: Visibility; replace?: boolean }): Promise<void>;
   /** Shares a file with the user (full finding lists). */
   upload(file: FileUpload): Promise<void>;
+  /** Opens a modal for the interaction that carried a trigger id. */
+  openModal?(view: ModalView): Promise<void>;
 }
 
 /** What the transports call. */
@@ -65,4 +108,7 @@ export interface CloudsecApp {
   handleSubteamEvent(event: unknown): Promise<void>;
   /** Action ids the app handles, so transports register exactly these. */
   readonly actionIds: readonly string[];
+  handleViewSubmission(submission: ViewSubmission): Promise<ViewSubmissionResult>;
+  /** Modal callback ids the app handles. */
+  readonly callbackIds: readonly string[];
 }

@@ -2,6 +2,7 @@ import type { Config } from '../config';
 import type { AccountRef } from '../core/permissions';
 import type { Store } from '../store/store';
 import type { ScanService } from './scan-service';
+import type { Messenger } from './conversation';
 
 /** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
 export interface AppLogger {
@@ -32,6 +33,8 @@ export interface AppDeps {
   log: AppLogger;
   metrics: AppMetrics;
   features: { remediation: boolean };
+  /** Channel posts and DMs outside one interaction (approval cards). */
+  messenger: Messenger;
   /** Accounts cloudsec knows of (configured, or seen in the latest scan), for names, scopes and whoami. */
   knownAccounts(): Promise<AccountRef[]>;
 }

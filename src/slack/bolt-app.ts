@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { CloudsecApp, InvocationActor } from '../app/conversation';
+import type { CloudsecApp, InvocationActor, ViewSubmission, ViewSubmissionResult } from '../app/conversation';
 import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
 import { isCloudsecError } from '../errors';
 import { opsRoutes, startOpsServer, type OpsServer } from './http-routes';
@@ -194,10 +194,45 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
           actionId,
         });
         log.info('action received');
-        const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
+        const responder = makeResponder({
+          respond,
+          client,
+          userId: invocation.actor.userId,
+          triggerId: invocation.triggerId,
+        });
         runDetached(() => app.handleAction(invocation, responder), { log, responder, requestId: invocation.requestId });
       },
     );
+  }
+
+  for (const callbackId of app.callbackIds) {
+    bolt.view(callbackId, async ({ ack, body, view, context }) => {
+      const requestId = newRequestId();
+      const log = requestLogger(logger, { requestId, userId: body.user.id, actionId: callbackId });
+      const submission: ViewSubmission = {
+        requestId,
+        actor: { userId: body.user.id, ...(body.user.name ? { userName: body.user.name } : {}) },
+        callbackId,
+        privateMetadata: view.private_metadata ?? '',
+        values: view.state.values as ViewSubmission['values'],
+      };
+      // Slack waits 3 s for this answer: the app validates here and defers the real work.
+      let result: ViewSubmissionResult;
+      try {
+        result = await app.handleViewSubmission(submission);
+      } catch (err) {
+        log.error({ err }, 'view submission failed');
+        await ack({ response_action: 'errors', errors: { [firstBlockId(submission)]: crashText(requestId) } });
+        return;
+      }
+      if ('errors' in result && Object.keys(result.errors).length > 0) {
+        await ack({ response_action: 'errors', errors: result.errors });
+        return;
+      }
+      await ack();
+      observeAck(context);
+      if ('work' in result) runDetached(result.work, { log, requestId });
+    });
   }
 
   // Bolt acks events itself before any listener runs.
@@ -223,6 +258,9 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
       });
     });
   }
+
+  const firstBlockId = (submission: ViewSubmission) => Object.keys(submission.values)[0] ?? 'input';
+  const crashText = (requestId: string) => `Something went wrong on our side (request ${requestId}). Try again.`;
 
   bolt.error(async (err) => {
     logger.error({ err }, 'Slack listener error');

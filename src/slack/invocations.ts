@@ -45,6 +45,7 @@ export interface BlockActionFields {
   user: { id: string; username?: string; name?: string; team_id?: string };
   team?: { id: string } | null;
   channel?: { id: string; name?: string } | null;
+  trigger_id?: string;
 }
 
 export const actionInvocation = (
@@ -64,5 +65,6 @@ export const actionInvocation = (
     actionId: action.action_id,
     // Buttons carry `value`; other elements (selects) would need their own reading, and none is registered.
     value: typeof action.value === 'string' ? action.value : '',
+    ...(body.trigger_id ? { triggerId: body.trigger_id } : {}),
   };
 };

@@ -1,6 +1,6 @@
 import type { RespondFn } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { FileUpload, Responder, Visibility } from '../app/conversation';
+import type { FileUpload, ModalView, Responder, Visibility } from '../app/conversation';
 import type { MessagePayload } from '../core/render/blocks';
 
 /**
@@ -27,9 +27,11 @@ export interface ResponderDeps {
   respond: RespondFn | undefined;
   client: WebClient;
   userId: string;
+  /** From a button press: lets the app open a modal. */
+  triggerId?: string | undefined;
 }
 
-export const makeResponder = ({ respond, client, userId }: ResponderDeps): SlackResponder => {
+export const makeResponder = ({ respond, client, userId, triggerId }: ResponderDeps): SlackResponder => {
   let sent = 0;
   let lastDm: { channel: string; ts: string } | null = null;
 
@@ -60,6 +62,13 @@ export const makeResponder = ({ respond, client, userId }: ResponderDeps): Slack
         await sendToDm(message, replace);
       }
       sent += 1;
+    },
+    async openModal(view: ModalView) {
+      if (!triggerId) throw new Error('this interaction cannot open a modal (no trigger id)');
+      await client.views.open({
+        trigger_id: triggerId,
+        view: view as unknown as Parameters<WebClient['views']['open']>[0]['view'],
+      });
     },
     async upload(file: FileUpload) {
       const dm = await client.conversations.open({ users: userId });

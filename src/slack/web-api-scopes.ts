@@ -11,6 +11,8 @@ export const WEB_API_SCOPES = {
   'auth.test': [],
   /** App Home tab. Publishing to the app's own home tab needs no scope. */
   'views.publish': [],
+  /** Modals (remediation justification, deny reason) opened from a button's trigger id. */
+  'views.open': [],
   /** Answers to button presses in App Home, which have no response_url, go to the user's DM with the app. */
   'chat.postMessage': ['chat:write'],
   'chat.update': ['chat:write'],

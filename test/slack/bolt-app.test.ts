@@ -68,6 +68,8 @@ const fakeApp = () => {
   let commandsFinished = 0;
   const app: CloudsecApp = {
     actionIds: ['findings.page', 'remediation.request'],
+    callbackIds: [],
+    handleViewSubmission: async () => ({ errors: {} }),
     handleCommand: async (invocation, responder) => {
       commands.push(invocation);
       await onCommand(invocation, responder);
@@ -389,6 +391,7 @@ describe('button presses', () => {
       channel: { id: 'C0SECURITY', kind: 'public' },
       actionId: 'remediation.request',
       value: 'finding-42',
+      triggerId: '1.2.def',
     });
   });
 

@@ -13,7 +13,7 @@ import { createLogger } from '../../src/slack/logger';
 import { createMetrics } from '../../src/slack/metrics';
 import { readSlackEnv } from '../../src/slack/slack-env';
 import { installFakeAws, type FakeAws } from '../fixtures/aws/fake-aws';
-import { tempDbPath } from '../fixtures/app';
+import { silentMessenger, tempDbPath } from '../fixtures/app';
 import {
   BOT_IDENTITY,
   BOT_TOKEN,
@@ -70,6 +70,7 @@ describe('the Slack bot end to end', () => {
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       metrics: { commandCompleted: () => undefined },
       features: { remediation: false },
+      messenger: silentMessenger,
     });
     const env = readSlackEnv({
       SLACK_BOT_TOKEN: BOT_TOKEN,

@@ -65,6 +65,8 @@ const manifest = ManifestSchema.parse(parse(manifestText));
 
 const app: CloudsecApp = {
   actionIds: ['findings.page'],
+  callbackIds: [],
+  handleViewSubmission: async () => ({ errors: {} }),
   handleCommand: async () => undefined,
   handleAction: async () => undefined,
   homeView: async () => ({ type: 'home', blocks: [] }),

@@ -32,6 +32,8 @@ const fakeApp = () => {
   const received = deferred<CommandInvocation>();
   const app: CloudsecApp = {
     actionIds: [],
+    callbackIds: [],
+    handleViewSubmission: async () => ({ errors: {} }),
     handleCommand: async (invocation) => received.resolve(invocation),
     handleAction: async () => undefined,
     homeView: async () => ({ type: 'home', blocks: [] }),

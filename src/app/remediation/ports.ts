@@ -1,0 +1,142 @@
+import type { Config } from '../../config';
+import type { AccountSnapshot, Finding } from '../../core/model';
+import type { AccountRef, Actor, ChannelRef } from '../../core/permissions';
+import type { ApiCall } from '../../core/remediations/define';
+import type { ActorRef, MessageRef, RemediationRequest, Store } from '../../store/store';
+import type { AppLogger } from '../deps';
+
+/**
+ * The edges the remediation workflow talks through. The use cases decide; these ports only reach
+ * AWS (executor, recheck) and Slack (notifier), so the workflow runs the same under Slack, the
+ * console demo and the tests.
+ */
+
+// ---------------------------------------------------------------- AWS: execution
+
+/** One call of a plan as it was (or was not) sent. */
+export interface ExecutedCall {
+  service: string;
+  region: string;
+  command: string;
+  /** The input as sent, lookups bound. */
+  input: Record<string, unknown>;
+  /** `not-sent`: an earlier call failed, or dry run. */
+  status: 'ok' | 'error' | 'not-sent';
+  /** What AWS answered (without `$metadata`); for a lookup, the selected value is enough. */
+  output?: unknown;
+  error?: { code: string; message: string };
+  /** AWS request id, for support cases. */
+  awsRequestId?: string;
+}
+
+export interface ExecutionContext {
+  accountId: string;
+  /** The remediation request's id (for the executor's own logs and audit entries). */
+  requestId: string;
+  /** Who the write is done for: the approver whose approval completed the request, or the system. */
+  actor: ActorRef;
+}
+
+export type ExecutionReport =
+  | { ok: true; calls: ExecutedCall[] }
+  | {
+      ok: false;
+      /** Index in the plan of the call that failed; -1 when nothing could be sent (no write role, …). */
+      failedAt: number;
+      /** `code` is AWS's error name (`AccessDenied`, `NoSuchBucket`, …); `message` what AWS said. */
+      error: { code: string; message: string };
+      calls: ExecutedCall[];
+    };
+
+/**
+ * Sends a plan's calls in order with the account's write role and stops at the first error.
+ * Never retries a write on its own. The workflow never calls it in dry-run mode, so an executor
+ * that ignores dry run cannot write by mistake.
+ */
+export interface RemediationExecutor {
+  execute(calls: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionReport>;
+}
+
+// ---------------------------------------------------------------- AWS: fresh evaluation
+
+export interface RecheckResult {
+  /**
+   * The same finding id re-evaluated from a fresh collection; null when the resource is gone.
+   * A Security Hub finding that is no longer active (workflow RESOLVED or SUPPRESSED, compliance
+   * PASSED), or whose equivalent cloudsec check now passes, comes back with status `pass`, not null:
+   * the workflow reads `pass` as "fixed" and null as "the resource disappeared".
+   */
+  finding: Finding | null;
+  /** The fresh collection of the finding's account (what plans are made from); null if it failed. */
+  account: AccountSnapshot | null;
+}
+
+export interface FindingRecheck {
+  recheck(finding: Finding): Promise<RecheckResult>;
+}
+
+/** Finds a finding by id among the latest stored scans (what a Remediate button carries). */
+export interface FindingLookup {
+  findFinding(findingId: string): Promise<Finding | null>;
+}
+
+// ---------------------------------------------------------------- Slack
+
+/**
+ * What moved a request. `approval-added` keeps the status (more approvals are needed); the others
+ * are the status it reached.
+ */
+export type RequestEvent =
+  'approval-added' | 'approved' | 'executing' | 'succeeded' | 'failed' | 'no_op' | 'denied' | 'expired';
+
+/**
+ * Failures here are logged and audited, never thrown back into the workflow: a Slack outage must
+ * not leave a request half-moved.
+ */
+export interface RemediationNotifier {
+  /** Posts the approval card (to the account's approvals channel); its ref is stored on the request. */
+  approvalRequested(request: RemediationRequest): Promise<MessageRef | null>;
+  /** Updates the card in place (buttons gone once it is not pending) and tells the requester. */
+  requestChanged(request: RemediationRequest, event: RequestEvent): Promise<void>;
+  /** Thread reply under the card: what was called and what AWS answered (`describeResult`). */
+  resultPosted(request: RemediationRequest, summary: string): Promise<void>;
+  /** Tells the approvers' channel that a requester approved their own request (break-glass). */
+  selfApprovalNotice(request: RemediationRequest, reason: string): Promise<void>;
+}
+
+// ---------------------------------------------------------------- who and where
+
+/** A Slack user with their user groups resolved (as the router does), plus a display name for records. */
+export interface WorkflowActor extends Actor {
+  name?: string;
+  /** `cli` for the terminal; Slack by default. */
+  kind?: 'slack-user' | 'cli';
+}
+
+export interface WorkflowInput {
+  actor: WorkflowActor;
+  /** Where the action came from; authorization reasons may mention it. */
+  channel?: ChannelRef | undefined;
+}
+
+/** Accounts cloudsec knows of, for names and OUs (scopes can be given by name or OU). */
+export interface AccountDirectory {
+  knownAccounts(): Promise<AccountRef[]>;
+}
+
+// ---------------------------------------------------------------- dependencies
+
+export interface WorkflowDeps {
+  store: Store;
+  /** Uses `remediation` and the access policy (roles, bindings). */
+  config: Config;
+  clock: () => Date;
+  executor: RemediationExecutor;
+  recheck: FindingRecheck;
+  notifier: RemediationNotifier;
+  findings: FindingLookup;
+  accounts: AccountDirectory;
+  /** Everything happens except the AWS write; every result and message says DRY RUN. */
+  dryRun: boolean;
+  log?: AppLogger;
+}
