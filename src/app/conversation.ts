@@ -25,6 +25,8 @@ export interface CommandInvocation {
   channel: InvocationChannel;
   /** The text after `/cloudsec`. */
   text: string;
+  /** Lets the command open a modal (valid for 3 seconds). */
+  triggerId?: string;
 }
 
 /** A button press. `value` is untrusted: handlers read only an id or a small validated object from it. */

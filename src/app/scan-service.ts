@@ -71,6 +71,16 @@ export const makeScanService = (deps: ScanServiceDeps) => {
       }
       return { ...(await pending), scopeKey, fromCache: false };
     },
+    /** A finding by id in any cached answer, newest scan first (what a Remediate button points at). */
+    findCached(findingId: string) {
+      const outcomes = [...cache.values()].map((c) => c.outcome);
+      outcomes.sort((a, b) => b.snapshot.generatedAt.localeCompare(a.snapshot.generatedAt));
+      for (const o of outcomes) {
+        const found = o.findings.find((f) => f.id === findingId);
+        if (found) return found;
+      }
+      return null;
+    },
     /** The cached outcome of a scope, even if stale (paging through a result the user already has). */
     cached(scopeKey: string): CheckOutcome | null {
       return cache.get(scopeKey)?.outcome ?? null;

@@ -172,7 +172,12 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
       command: subcommandOf(invocation.text),
     });
     log.info({ channelKind: invocation.channel.kind }, 'command received');
-    const responder = makeResponder({ respond, client, userId: invocation.actor.userId });
+    const responder = makeResponder({
+      respond,
+      client,
+      userId: invocation.actor.userId,
+      triggerId: invocation.triggerId,
+    });
     runDetached(() => app.handleCommand(invocation, responder), {
       log,
       responder,

@@ -143,7 +143,7 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
         screen.write(`${HELP}\n`);
         continue;
       }
-      await app.handleCommand({ requestId, actor, channel, text: command[1] ?? '' }, responder);
+      await app.handleCommand({ requestId, actor, channel, text: command[1] ?? '', triggerId: requestId }, responder);
     }
   }
   lines.close();

@@ -27,6 +27,7 @@ export interface SlashCommandFields {
   channel_id: string;
   channel_name?: string;
   text?: string;
+  trigger_id?: string;
 }
 
 export const commandInvocation = (command: SlashCommandFields, requestId: string): CommandInvocation => ({
@@ -38,6 +39,7 @@ export const commandInvocation = (command: SlashCommandFields, requestId: string
   },
   channel: { id: command.channel_id, kind: channelKindOf(command.channel_id, command.channel_name) },
   text: (command.text ?? '').trim(),
+  ...(command.trigger_id ? { triggerId: command.trigger_id } : {}),
 });
 
 /** The parts of a block_actions payload an invocation needs (Bolt's types vary by container). */

@@ -195,6 +195,7 @@ describe('slash commands', () => {
       actor: { userId: 'U0ALICE001', userName: 'alice', teamId: TEAM_ID },
       channel: { id: 'C0SECURITY', kind: 'public' },
       text: 'check s3 prod',
+      triggerId: '1.2.abc',
     });
   });
 
