@@ -59,7 +59,10 @@ export const AccountConfigSchema = z
     /** Role for remediation writes (separate from the read role); without it remediation is refused for the account. */
     writeRoleArn: roleArn.optional(),
     /** Slack channel where this account's approval cards go (else remediation.approvalsChannel). */
-    approvalsChannel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0SECLEADS').optional(),
+    approvalsChannel: z
+      .string()
+      .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0SECLEADS')
+      .optional(),
   })
   .strict()
   .refine((a) => !a.roleArn || a.roleArn.split(':')[4] === a.id, {
@@ -75,7 +78,10 @@ export const ConfigSchema = z
         roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-read'),
         externalId: externalId.optional(),
         /** Role assumed in each member for remediation writes. */
-        writeRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-write').optional(),
+        writeRoleName: z
+          .string()
+          .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-write')
+          .optional(),
         /** Also scan the management account (with the caller's credentials). Default true. */
         includeManagementAccount: z.boolean().optional(),
       })
@@ -102,9 +108,17 @@ export const ConfigSchema = z
           .regex(/^[CG][A-Z0-9]{2,}$/, 'expected a Slack channel id such as C0SECLEADS')
           .optional(),
         /** Pending requests expire after this long. */
-        expiryHours: z.number().min(0.1).max(24 * 14).default(24),
+        expiryHours: z
+          .number()
+          .min(0.1)
+          .max(24 * 14)
+          .default(24),
         /** A succeeded remediation can be undone for this long. */
-        undoWindowHours: z.number().min(0).max(24 * 30).default(24),
+        undoWindowHours: z
+          .number()
+          .min(0)
+          .max(24 * 30)
+          .default(24),
         /** Overrides of the number of approvals per remediation id (1 or 2). */
         approvals: z.record(z.string(), z.union([z.literal(1), z.literal(2)])).default({}),
         /** Break-glass: requesters may approve their own request, with a mandatory reason, announced to approvers. */
