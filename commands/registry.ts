@@ -5,7 +5,9 @@ import help from './help';
 import whoami from './whoami';
 import access from './access';
 import audit from './audit';
+import remediate from './remediate';
+import requests from './requests';
 
 /** Every /cloudsec subcommand, in the order help lists them. A function: help imports this module. */
 export const COMMAND_LIST = (): CommandSpec<never>[] =>
-  [check, findings, whoami, access, audit, help] as unknown as CommandSpec<never>[];
+  [check, findings, remediate, requests, whoami, access, audit, help] as unknown as CommandSpec<never>[];

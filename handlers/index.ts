@@ -2,11 +2,13 @@ import type { ActionHandler } from './actions/action';
 import type { ViewHandler } from './views/view';
 import { findingsPage } from './actions/findings-page';
 import { findingsExport } from './actions/findings-export';
+import { remediationActionHandlers } from './actions/remediation';
+import { remediationViewHandlers } from './views/remediation';
 
-/** Button handlers; the remediation buttons join when that workflow is enabled. */
-export const actionHandlers = (): ActionHandler[] => [findingsPage, findingsExport];
+/** Button handlers (the remediation ones answer "not enabled" while remediation is off). */
+export const actionHandlers = (): ActionHandler[] => [findingsPage, findingsExport, ...remediationActionHandlers];
 
 export { homeView } from './events/app-home';
 
 /** Modal submission handlers. */
-export const viewHandlers = (): ViewHandler[] => [];
+export const viewHandlers = (): ViewHandler[] => [...remediationViewHandlers];

@@ -10,7 +10,7 @@ import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { makeLiveSnapshotSource } from './aws/live-source';
-import { readPolicyDocument } from './aws/permissions';
+import { readPolicyDocument, writePolicyDocument } from './aws/permissions';
 import { openSqliteStore } from './store/sqlite';
 import { describeVerification } from './app/audit';
 
@@ -74,10 +74,19 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 
   program
     .command('iam-policy')
-    .description('print the IAM policy the read-only scan needs')
-    .option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)')
-    .action((opts: { organization?: boolean }) => {
-      io.stdout(JSON.stringify(readPolicyDocument({ organization: opts.organization === true }), null, 2) + '\n');
+    .description('print the IAM policy of the read-only scan role (default) or of the remediation write role')
+    .addOption(new Option('--read', 'the read-only scan role (default)').conflicts('write'))
+    .addOption(new Option('--write', 'the remediation write role: only the calls remediations make'))
+    .addOption(
+      new Option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)').conflicts(
+        'write',
+      ),
+    )
+    .action((opts: { read?: boolean; write?: boolean; organization?: boolean }) => {
+      const policy = opts.write
+        ? writePolicyDocument()
+        : readPolicyDocument({ organization: opts.organization === true });
+      io.stdout(JSON.stringify(policy, null, 2) + '\n');
     });
 
   const audit = program.command('audit').description('the tamper-evident audit log (CLOUDSEC_DB, CLOUDSEC_AUDIT_KEY)');

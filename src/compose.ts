@@ -8,6 +8,9 @@ import { makeScanService } from './app/scan-service';
 import { makeCloudsecApp } from './app/cloudsec-app';
 import type { SnapshotSource } from './app/snapshot-source';
 import { accountRefsOf } from './app/visible-findings';
+import { makeRemediationWorkflow, type RemediationExecutor } from './app/remediation';
+import { makeFindingLookup, makeFindingRecheck } from './app/remediation-ports';
+import { makeRemediationNotifier } from './app/remediation-notifier';
 import type { CloudsecApp, Messenger } from './app/conversation';
 
 export interface ComposeOptions {
@@ -18,14 +21,27 @@ export interface ComposeOptions {
   clock: () => Date;
   log: AppLogger;
   metrics: AppMetrics & { scanObserved?(seconds: number): void };
-  features: { remediation: boolean };
   messenger: Messenger;
+  /** Sends remediation calls with the write role; the workflow never calls it in dry-run mode. */
+  executor: RemediationExecutor;
+  /** Everything happens except the AWS write (always in the demo). */
+  dryRun: boolean;
 }
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
 export const noGroups: GroupLookup = {
   resolve: async () => ({ groups: [], warnings: [] }),
   onSubteamEvent: async () => undefined,
+};
+
+/** Used where no write role can exist (the demo): every execution is refused with the reason. */
+export const noWriteExecutor: RemediationExecutor = {
+  execute: async () => ({
+    ok: false,
+    failedAt: -1,
+    error: { code: 'NoWriteRole', message: 'no write role is configured here: remediation runs only in dry-run mode' },
+    calls: [],
+  }),
 };
 
 /** Wires the use cases together; shared by the Slack bot and the console demo. */
@@ -38,6 +54,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     ttlMs: options.config.cache.scanTtlSeconds * 1000,
     ...(options.metrics.scanObserved ? { onScanDuration: (s: number) => options.metrics.scanObserved!(s) } : {}),
   });
+  const remediationOn = options.config.remediation.enabled;
   const configured: AccountRef[] = (options.config.accounts ?? []).map((a) => ({ id: a.id, name: a.name }));
   const deps: AppDeps = {
     config: options.config,
@@ -47,8 +64,9 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     clock: options.clock,
     log: options.log,
     metrics: options.metrics,
-    features: options.features,
+    features: { remediation: remediationOn },
     messenger: options.messenger,
+    remediation: null,
     knownAccounts: async () => {
       // Configured accounts, plus those a full scan found (organization mode lists them only then).
       const seen = scans.cached('all:*:*');
@@ -56,6 +74,26 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       return [...configured, ...found.filter((f) => !configured.some((c) => c.id === f.id))];
     },
   };
+  if (remediationOn) {
+    deps.remediation = makeRemediationWorkflow({
+      store: options.store,
+      config: options.config,
+      clock: options.clock,
+      executor: options.executor,
+      recheck: makeFindingRecheck(scans),
+      findings: makeFindingLookup(scans, options.store),
+      accounts: { knownAccounts: deps.knownAccounts },
+      notifier: makeRemediationNotifier({
+        messenger: options.messenger,
+        config: options.config,
+        clock: options.clock,
+        dryRun: options.dryRun,
+        log: options.log,
+      }),
+      dryRun: options.dryRun,
+      log: options.log,
+    });
+  }
   return { app: makeCloudsecApp(deps), deps };
 };
 

@@ -25,6 +25,7 @@ export const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 export const isDemo = (env: Env): boolean => env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
+export const isDryRun = (env: Env): boolean => env.CLOUDSEC_DRY_RUN === '1' || env.CLOUDSEC_DRY_RUN === 'true';
 
 export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
   // `CLOUDSEC_AUDIT_KEY=` in an env file means "not set", not "an empty key".

@@ -1,12 +1,12 @@
 import path from 'node:path';
-import { isDemo, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
+import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
 import { isCloudsecError } from './errors';
 import { demoSnapshotPath, packageRoot } from './paths';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
-import { composeApp, exportDirFor, noGroups } from './compose';
+import { composeApp, exportDirFor, noGroups, noWriteExecutor } from './compose';
 import { makeConsoleScreen, runConsole } from './slack/console-adapter';
 import { createLogger, type Logger } from './slack/logger';
 import { createMetrics } from './slack/metrics';
@@ -93,8 +93,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         clock: io.clock,
         log: logger,
         metrics: { commandCompleted: () => undefined },
-        features: { remediation: false },
         messenger: screen.messenger,
+        executor: noWriteExecutor,
+        dryRun: demo || isDryRun(env),
       });
       await runConsole(app, {
         input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
@@ -128,8 +129,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       clock: io.clock,
       log: logger,
       metrics,
-      features: { remediation: false },
       messenger: makeSlackMessenger(slack),
+      executor: noWriteExecutor,
+      dryRun: isDryRun(env),
     });
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
     logger.info({ mode: running.mode, port: running.port }, 'cloudsec is running');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runCli } from './fixtures/cli';
 import { CHECKS } from '../src/core/checks';
 import { SEVERITIES } from '../src/core/model';
+import { REMEDIATIONS } from '../src/core/remediations';
 
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-cli-'));
 
@@ -251,4 +252,38 @@ describe('cloudsec iam-policy', () => {
     const policy = run.json() as { Statement: { Action: string[] }[] };
     expect(policy.Statement[0]!.Action).toContain('organizations:ListAccounts');
   });
+});
+
+describe('cloudsec iam-policy --read / --write', () => {
+  type Policy = { Statement: { Sid: string; Effect: string; Action: string[]; Resource: string }[] };
+
+  it('when --write is given, then it prints the write role policy: every remediation call and no scan read', async () => {
+    const run = await runCli(['iam-policy', '--write']);
+    expect(run.code).toBe(0);
+    const actions = (run.json() as Policy).Statement.flatMap((s) => s.Action);
+    for (const remediation of REMEDIATIONS) {
+      expect(actions).toEqual(expect.arrayContaining([...remediation.permissions, ...remediation.undoPermissions]));
+    }
+    const readPolicy = (await runCli(['iam-policy'])).json() as Policy;
+    const scanActions = readPolicy.Statement.flatMap((s) => s.Action);
+    expect(actions.filter((a) => scanActions.includes(a))).toEqual([]);
+  });
+
+  it('when --read is given, then it prints the same read-only policy as without a flag', async () => {
+    const explicit = await runCli(['iam-policy', '--read']);
+    const implicit = await runCli(['iam-policy']);
+    expect(explicit.code).toBe(0);
+    expect(explicit.stdout).toBe(implicit.stdout);
+    expect((explicit.json() as Policy).Statement[0]!.Sid).toBe('CloudsecReadOnlyScan');
+  });
+
+  it.each([[['--read', '--write']], [['--write', '--organization']]])(
+    'when %j are combined, then it refuses with a usage error and prints no policy',
+    async (flags) => {
+      const run = await runCli(['iam-policy', ...flags]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/cannot be used with/);
+    },
+  );
 });

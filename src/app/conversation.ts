@@ -1,4 +1,4 @@
-import type { Block, HomeView, MessagePayload } from '../core/render/blocks';
+import type { HomeView, MessagePayload } from '../core/render/blocks';
 import type { ChannelKind } from '../core/permissions';
 
 /**
@@ -40,16 +40,9 @@ export interface ActionInvocation {
   triggerId?: string;
 }
 
-/** A Slack modal (views.open). */
-export interface ModalView {
-  type: 'modal';
-  callback_id: string;
-  private_metadata?: string;
-  title: { type: 'plain_text'; text: string };
-  submit?: { type: 'plain_text'; text: string };
-  close?: { type: 'plain_text'; text: string };
-  blocks: readonly (Block | Record<string, unknown>)[];
-}
+/** A Slack modal (views.open), built by the pure renderers. */
+export type { ModalView } from '../core/render/blocks/remediation';
+import type { ModalView } from '../core/render/blocks/remediation';
 
 /** A submitted modal: `values` is Slack's view.state.values (block_id → action_id → { value }). */
 export interface ViewSubmission {

@@ -3,6 +3,7 @@ import type { AccountRef } from '../core/permissions';
 import type { Store } from '../store/store';
 import type { ScanService } from './scan-service';
 import type { Messenger } from './conversation';
+import type { RemediationWorkflow } from './remediation';
 
 /** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
 export interface AppLogger {
@@ -33,6 +34,8 @@ export interface AppDeps {
   log: AppLogger;
   metrics: AppMetrics;
   features: { remediation: boolean };
+  /** The approval workflow; null while remediation is off. */
+  remediation: RemediationWorkflow | null;
   /** Channel posts and DMs outside one interaction (approval cards). */
   messenger: Messenger;
   /** Accounts cloudsec knows of (configured, or seen in the latest scan), for names, scopes and whoami. */

@@ -28,7 +28,8 @@ export const makeConsoleScreen = (write: (text: string) => void) => {
   let posted = 0;
   const show = (surface: { text?: string; blocks: readonly Block[] }, heading?: string) => {
     const rendering = renderBlocksAsText(surface);
-    buttons = rendering.buttons;
+    // A message without buttons (a DM, a thread reply) leaves the last buttons pressable.
+    if (rendering.buttons.length > 0) buttons = rendering.buttons;
     write(`\n${heading ? `${heading}\n` : ''}${rendering.text.trimEnd()}\n`);
   };
   const messenger: Messenger = {

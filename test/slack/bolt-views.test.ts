@@ -55,6 +55,9 @@ describe('modals through Bolt', () => {
           type: 'modal',
           callback_id: 'remediation.request_submit',
           title: { type: 'plain_text', text: 'Request a fix' },
+          submit: { type: 'plain_text', text: 'Send' },
+          close: { type: 'plain_text', text: 'Cancel' },
+          private_metadata: '',
           blocks: [],
         });
       },

@@ -4,7 +4,7 @@
  * intercepted by nock.
  */
 import nock from 'nock';
-import { composeApp, noGroups } from '../../src/compose';
+import { composeApp, noGroups, noWriteExecutor } from '../../src/compose';
 import { parseConfig } from '../../src/config';
 import { makeLiveSnapshotSource } from '../../src/aws/live-source';
 import { openSqliteStore } from '../../src/store/sqlite';
@@ -69,7 +69,8 @@ describe('the Slack bot end to end', () => {
       clock: () => new Date(),
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
       metrics: { commandCompleted: () => undefined },
-      features: { remediation: false },
+      executor: noWriteExecutor,
+      dryRun: false,
       messenger: silentMessenger,
     });
     const env = readSlackEnv({

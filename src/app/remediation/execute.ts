@@ -5,7 +5,16 @@ import type { ApiCall, Remediation } from '../../core/remediations/define';
 import type { ActorRef, RemediationRequest, RequestStatus } from '../../store/store';
 import type { Refusal } from './outcomes';
 import type { ExecutionReport, RecheckResult, WorkflowDeps } from './ports';
-import { describeResult, DRY_RUN_LABEL, type CheckState, type ExecutionResult } from './result';
+import {
+  callOutcomes,
+  describeResult,
+  DRY_RUN_LABEL,
+  dryRunOutcomes,
+  emptyResult,
+  verificationOf,
+  type CheckState,
+  type ExecutionResult,
+} from './result';
 import { audit, errorMessage, moveRequest, notify, refuse, SYSTEM_ACTOR } from './support';
 
 export type ExecutionOutcome = { ok: true; request: RemediationRequest } | Refusal;
@@ -49,7 +58,10 @@ const checkBeforeRemediating = (
       return { status: 'no_op', reason: `${state.message}: nothing was changed.` };
     case 'unknown':
     case 'error':
-      return { status: 'failed', reason: `cloudsec could not re-read the resource (${state.message}); nothing was sent.` };
+      return {
+        status: 'failed',
+        reason: `cloudsec could not re-read the resource (${state.message}); nothing was sent.`,
+      };
     case 'fail':
       break;
   }
@@ -80,7 +92,10 @@ const checkBeforeUndoing = (state: CheckState): Stop | null => {
         reason: `The resource changed since the remediation (the check fails again: ${state.message}); undoing now would overwrite that change, so nothing was sent.`,
       };
     default:
-      return { status: 'failed', reason: `cloudsec could not re-read the resource (${state.message}); nothing was sent.` };
+      return {
+        status: 'failed',
+        reason: `cloudsec could not re-read the resource (${state.message}); nothing was sent.`,
+      };
   }
 };
 
@@ -100,15 +115,6 @@ const verificationFailure = (request: RemediationRequest, state: CheckState): st
       return `AWS accepted the calls but the check could not be re-evaluated: ${state.message}`;
   }
 };
-
-const emptyResult = (dryRun: boolean): ExecutionResult => ({
-  dryRun,
-  precheck: null,
-  calls: [],
-  error: null,
-  verification: null,
-  interrupted: false,
-});
 
 const finish = async (
   deps: WorkflowDeps,
@@ -186,7 +192,14 @@ const run = async (
 ): Promise<ExecutionOutcome> => {
   const remediation = getRemediation(request.remediationId);
   if (!remediation) {
-    return finish(deps, request, actor, 'failed', `${request.remediationId} is not in this version of cloudsec.`, result);
+    return finish(
+      deps,
+      request,
+      actor,
+      'failed',
+      `${request.remediationId} is not in this version of cloudsec.`,
+      result,
+    );
   }
 
   const before = await observe(deps, request.finding);
@@ -198,7 +211,7 @@ const run = async (
 
   const calls = request.plan.calls;
   if (deps.dryRun) {
-    result.calls = calls.map((c) => ({ ...pick(c), status: 'not-sent' as const }));
+    result.calls = dryRunOutcomes(calls);
     await audit(deps, { actor, action: 'remediation.execute', outcome: 'dry_run', request, details: { calls } });
     return finish(deps, request, actor, 'succeeded', `${DRY_RUN_LABEL}: no AWS call was made.`, result);
   }
@@ -209,16 +222,21 @@ const run = async (
     report = await deps.executor.execute(calls, { accountId: request.finding.accountId, requestId: request.id, actor });
   } catch (err) {
     // The executor should answer, not throw; if it did, whether anything was written is unknown.
-    report = { ok: false, failedAt: -1, error: { code: 'ExecutorError', message: errorMessage(err) }, calls: [] };
+    report = {
+      ok: false,
+      failedAt: 0,
+      error: { code: 'ExecutorError', message: `${errorMessage(err)} (whether AWS applied anything is unknown)` },
+      calls: [],
+    };
   }
-  result.calls = report.calls;
+  result.calls = callOutcomes(calls, report);
   result.error = report.ok ? null : { ...report.error, failedAt: report.failedAt };
   await audit(deps, {
     actor,
     action: 'remediation.execute',
     outcome: report.ok ? 'ok' : 'error',
     request,
-    details: { calls: report.calls, error: result.error },
+    details: { calls: result.calls, error: result.error },
   });
   if (!report.ok) {
     const call = calls[report.failedAt];
@@ -234,7 +252,7 @@ const run = async (
   }
 
   const after = await observe(deps, request.finding);
-  result.verification = after.state;
+  result.verification = verificationOf(after.state);
   const failure = verificationFailure(request, after.state);
   await audit(deps, {
     actor,
@@ -247,5 +265,3 @@ const run = async (
     ? finish(deps, request, actor, 'failed', failure, result)
     : finish(deps, request, actor, 'succeeded', null, result);
 };
-
-const pick = (c: ApiCall) => ({ service: c.service, region: c.region, command: c.command, input: c.input });

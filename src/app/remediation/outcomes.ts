@@ -56,7 +56,8 @@ export const boundedText = (
         bounds.min <= 1 ? `A ${what} is required.` : `A ${what} of at least ${bounds.min} characters is required.`,
     };
   }
-  if (text.length > bounds.max) return { ok: false, reason: `The ${what} is too long (at most ${bounds.max} characters).` };
+  if (text.length > bounds.max)
+    return { ok: false, reason: `The ${what} is too long (at most ${bounds.max} characters).` };
   return { ok: true, value: text };
 };
 

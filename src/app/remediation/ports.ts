@@ -13,20 +13,20 @@ import type { AppLogger } from '../deps';
 
 // ---------------------------------------------------------------- AWS: execution
 
-/** One call of a plan as it was (or was not) sent. */
+/**
+ * One call AWS answered (or that was skipped in dry-run mode). Structurally the `ExecutedCall` of
+ * src/aws/executor.ts, so its executor plugs in as is.
+ */
 export interface ExecutedCall {
-  service: string;
-  region: string;
-  command: string;
-  /** The input as sent, lookups bound. */
+  /** As sent, lookups bound. */
+  call: ApiCall;
+  /** The input as recorded (secrets redacted). */
   input: Record<string, unknown>;
-  /** `not-sent`: an earlier call failed, or dry run. */
-  status: 'ok' | 'error' | 'not-sent';
-  /** What AWS answered (without `$metadata`); for a lookup, the selected value is enough. */
-  output?: unknown;
-  error?: { code: string; message: string };
-  /** AWS request id, for support cases. */
-  awsRequestId?: string;
+  /** What AWS answered, without `$metadata`; null when not sent. */
+  output: unknown;
+  awsRequestId: string | null;
+  dryRun: boolean;
+  at: string;
 }
 
 export interface ExecutionContext {
@@ -37,11 +37,12 @@ export interface ExecutionContext {
   actor: ActorRef;
 }
 
+/** `calls`: the ones AWS answered, in plan order (on failure, those before `failedAt`, sometimes that one too). */
 export type ExecutionReport =
   | { ok: true; calls: ExecutedCall[] }
   | {
       ok: false;
-      /** Index in the plan of the call that failed; -1 when nothing could be sent (no write role, …). */
+      /** Index in the plan of the call that failed (0 when nothing could be sent, e.g. no write role). */
       failedAt: number;
       /** `code` is AWS's error name (`AccessDenied`, `NoSuchBucket`, …); `message` what AWS said. */
       error: { code: string; message: string };
@@ -50,8 +51,8 @@ export type ExecutionReport =
 
 /**
  * Sends a plan's calls in order with the account's write role and stops at the first error.
- * Never retries a write on its own. The workflow never calls it in dry-run mode, so an executor
- * that ignores dry run cannot write by mistake.
+ * Never retries a write on its own. The workflow does not call it at all in dry-run mode, so the
+ * executor's own dry-run switch is a second guard, not the only one.
  */
 export interface RemediationExecutor {
   execute(calls: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionReport>;

@@ -89,9 +89,7 @@ const prepare = async (
   }
 
   const applicable = remediationsFor(finding);
-  const remediation = input.remediationId
-    ? applicable.find((r) => r.id === input.remediationId)
-    : applicable[0];
+  const remediation = input.remediationId ? applicable.find((r) => r.id === input.remediationId) : applicable[0];
   if (!remediation) {
     const reason = input.remediationId
       ? `${input.remediationId} does not fix this finding${applicable.length ? `; available: ${applicable.map((r) => r.id).join(', ')}` : ''}.`

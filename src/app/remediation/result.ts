@@ -1,9 +1,12 @@
 import { z } from 'zod';
+import type { ApiCall } from '../../core/remediations/define';
 import type { RemediationRequest } from '../../store/store';
+import type { ExecutionReport } from './ports';
 
 /**
- * What execution stores in `request.result`, and the plain-text account of it that goes into the
- * card's thread. The Slack layer parses `result` with the schema before rendering it.
+ * What execution stores in `request.result`, and the plain-text account of it for the card's
+ * thread. The shape is a superset of what src/core/render/blocks/remediation/result.ts reads
+ * (`dryRun`, `calls[].outcome`, `verification.outcome`), so the Slack renderers take it as is.
  */
 
 /** A fresh look at the finding: its status then, `gone` without the resource, `error` when collection failed. */
@@ -13,28 +16,39 @@ export const CheckStateSchema = z.object({
 });
 export type CheckState = z.infer<typeof CheckStateSchema>;
 
-export const ExecutedCallSchema = z.object({
+export const CallOutcomeSchema = z.object({
   service: z.string(),
   region: z.string(),
   command: z.string(),
+  /** As sent (lookups bound) when AWS answered; the plan's input otherwise. */
   input: z.record(z.string(), z.unknown()),
-  status: z.enum(['ok', 'error', 'not-sent']),
+  /** `dry_run`: not sent because of dry-run mode; `skipped`: not sent because an earlier call failed. */
+  outcome: z.enum(['ok', 'error', 'dry_run', 'skipped']),
   output: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
-  awsRequestId: z.string().optional(),
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  awsRequestId: z.string().nullable(),
 });
+export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
+
+export const VerificationSchema = z.object({
+  /** Does the check pass now (`passed`), fail (`failed`), or could cloudsec not tell (`unknown`)? */
+  outcome: z.enum(['passed', 'failed', 'unknown']),
+  status: CheckStateSchema.shape.status,
+  message: z.string(),
+});
+export type Verification = z.infer<typeof VerificationSchema>;
 
 export const ExecutionResultSchema = z.object({
   /** Nothing was sent to AWS. */
   dryRun: z.boolean(),
   /** The re-collection before executing (no-op and changed-resource decisions come from it). */
   precheck: CheckStateSchema.nullable(),
-  calls: z.array(ExecutedCallSchema),
+  calls: z.array(CallOutcomeSchema),
   error: z.object({ code: z.string(), message: z.string(), failedAt: z.number().int() }).nullable(),
   /** The re-collection after executing; null when nothing was sent. */
-  verification: CheckStateSchema.nullable(),
+  verification: VerificationSchema.nullable(),
   /** Set by start-up reconciliation of a request a crash left `executing`. */
-  interrupted: z.boolean().default(false),
+  interrupted: z.boolean(),
 });
 export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
 
@@ -43,6 +57,49 @@ export const parseExecutionResult = (value: unknown): ExecutionResult | null => 
   return parsed.success ? parsed.data : null;
 };
 
+export const emptyResult = (dryRun: boolean): ExecutionResult => ({
+  dryRun,
+  precheck: null,
+  calls: [],
+  error: null,
+  verification: null,
+  interrupted: false,
+});
+
+export const verificationOf = (state: CheckState): Verification => ({
+  outcome: state.status === 'pass' ? 'passed' : state.status === 'fail' ? 'failed' : 'unknown',
+  status: state.status,
+  message: state.message,
+});
+
+const planned = (call: ApiCall, outcome: CallOutcome['outcome']): CallOutcome => ({
+  service: call.service,
+  region: call.region,
+  command: call.command,
+  input: call.input,
+  outcome,
+  error: null,
+  awsRequestId: null,
+});
+
+/** Every call of the plan, each with what happened to it. */
+export const callOutcomes = (plan: readonly ApiCall[], report: ExecutionReport): CallOutcome[] =>
+  plan.map((call, i) => {
+    const answered = report.calls[i];
+    if (answered) {
+      return {
+        ...planned(answered.call, answered.dryRun ? 'dry_run' : 'ok'),
+        input: answered.input,
+        ...(answered.output !== null && answered.output !== undefined ? { output: answered.output } : {}),
+        awsRequestId: answered.awsRequestId,
+      };
+    }
+    if (!report.ok && i === report.failedAt) return { ...planned(call, 'error'), error: report.error };
+    return planned(call, 'skipped');
+  });
+
+export const dryRunOutcomes = (plan: readonly ApiCall[]): CallOutcome[] => plan.map((c) => planned(c, 'dry_run'));
+
 export const DRY_RUN_LABEL = 'DRY RUN';
 
 const MAX_ANSWER_CHARS = 300;
@@ -50,42 +107,29 @@ const MAX_ANSWER_CHARS = 300;
 const shorten = (text: string, max: number): string => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 const answerText = (output: unknown): string => {
-  if (output === undefined || output === null) return 'no content';
-  const json = JSON.stringify(output);
-  return json === '{}' ? 'no content' : shorten(json, MAX_ANSWER_CHARS);
+  const json = output === undefined ? undefined : JSON.stringify(output);
+  return json === undefined || json === '{}' || json === 'null' ? 'no content' : shorten(json, MAX_ANSWER_CHARS);
 };
 
-const STATUS_WORDS: Record<string, string> = {
-  succeeded: 'Succeeded',
-  failed: 'Failed',
-  no_op: 'Nothing to do',
-  executing: 'Executing',
+const STATUS_WORDS: Partial<Record<RemediationRequest['status'], string>> = {
+  succeeded: 'succeeded',
+  failed: 'failed',
+  no_op: 'nothing to do',
 };
 
-/** What was called and what AWS answered, for the thread under the approval card. */
-export const describeResult = (request: RemediationRequest): string => {
-  const result = parseExecutionResult(request.result);
-  const lines: string[] = [];
-  if (result?.dryRun) lines.push(`${DRY_RUN_LABEL}: nothing was sent to AWS.`);
-  const status = STATUS_WORDS[request.status] ?? request.status;
-  const what = request.kind === 'undo' ? 'Undo' : 'Remediation';
-  lines.push(`${what} ${request.remediationId}: ${status}${request.reason ? ` — ${request.reason}` : ''}`);
-  if (result?.precheck) lines.push(`Before: the check was ${describeState(result.precheck)}.`);
-  if (result && result.calls.length > 0) {
-    lines.push('Calls:');
-    result.calls.forEach((c, i) => {
-      const head = `${i + 1}. ${c.service} ${c.command} (${c.region})`;
-      if (c.status === 'ok') {
-        lines.push(`${head}: ok${c.awsRequestId ? ` [request ${c.awsRequestId}]` : ''} — AWS answered: ${answerText(c.output)}`);
-      } else if (c.status === 'error') {
-        lines.push(`${head}: AWS error ${c.error?.code ?? 'unknown'} — ${c.error?.message ?? 'no message'}`);
-      } else {
-        lines.push(`${head}: not sent${result.dryRun ? ` (${DRY_RUN_LABEL})` : ''}`);
-      }
-    });
+const describeCall = (c: CallOutcome, i: number): string => {
+  const head = `${i + 1}. ${c.service} ${c.command} (${c.region})`;
+  const id = c.awsRequestId ? ` [AWS request ${c.awsRequestId}]` : '';
+  switch (c.outcome) {
+    case 'ok':
+      return `${head}: ok${id} — AWS answered: ${answerText(c.output)}`;
+    case 'error':
+      return `${head}: AWS answered ${c.error?.code ?? 'an error'}${id} — ${c.error?.message ?? 'no message'}`;
+    case 'dry_run':
+      return `${head}: not sent (${DRY_RUN_LABEL})`;
+    case 'skipped':
+      return `${head}: not sent (an earlier call did not succeed)`;
   }
-  if (result?.verification) lines.push(`After: the check is ${describeState(result.verification)}.`);
-  return lines.join('\n');
 };
 
 const describeState = (s: CheckState): string => {
@@ -97,4 +141,18 @@ const describeState = (s: CheckState): string => {
     default:
       return `${s.status}: ${s.message}`;
   }
+};
+
+/** What was called and what AWS answered, for the thread under the approval card. */
+export const describeResult = (request: RemediationRequest): string => {
+  const result = parseExecutionResult(request.result);
+  const lines: string[] = [];
+  if (result?.dryRun) lines.push(`${DRY_RUN_LABEL}: nothing was sent to AWS.`);
+  const what = request.kind === 'undo' ? 'Undo of' : 'Remediation';
+  const status = STATUS_WORDS[request.status] ?? request.status;
+  lines.push(`${what} ${request.remediationId}: ${status}${request.reason ? ` — ${request.reason}` : ''}`);
+  if (result?.precheck) lines.push(`Before: the check was ${describeState(result.precheck)}.`);
+  if (result && result.calls.length > 0) lines.push('Calls:', ...result.calls.map(describeCall));
+  if (result?.verification) lines.push(`After: the check is ${describeState(result.verification)}.`);
+  return lines.join('\n');
 };

@@ -1,0 +1,102 @@
+import { ACTION_IDS } from '../../src/core/render/blocks';
+import {
+  REMEDIATION_ACTION_IDS,
+  REMEDIATION_CALLBACK_IDS,
+  RequestIdValueSchema,
+  renderBreakGlassModal,
+  renderDenyModal,
+} from '../../src/core/render/blocks/remediation';
+import { renderUndoModal } from '../views/undo-modal';
+import type { ActionContext, ActionHandler } from './action';
+import { openRequestModal } from '../remediation-request-modal';
+import { noteMessage, refusalMessage, remediationDisabled } from '../remediation-replies';
+import { sayStaleButton } from './scope-result';
+
+const workflowInput = (ctx: ActionContext) => ({
+  actor: { ...ctx.actor, ...(ctx.invocation.actor.userName ? { name: ctx.invocation.actor.userName } : {}) },
+  channel: ctx.invocation.channel ?? undefined,
+});
+
+/** Loads nothing from the button but an id; the use cases load the request and authorize again. */
+const requestIdOf = (ctx: ActionContext): string | null => {
+  const parsed = RequestIdValueSchema.safeParse(ctx.invocation.value);
+  return parsed.success ? parsed.data : null;
+};
+
+const withWorkflow =
+  (run: (ctx: ActionContext, workflow: NonNullable<ActionContext['deps']['remediation']>) => Promise<void>) =>
+  async (ctx: ActionContext) => {
+    if (!ctx.deps.remediation) {
+      await ctx.responder.send(remediationDisabled(), { visibility: 'ephemeral' });
+      return;
+    }
+    await run(ctx, ctx.deps.remediation);
+  };
+
+export const remediationRequestButton: ActionHandler = {
+  actionId: ACTION_IDS.remediationRequest,
+  run: withWorkflow(async (ctx, workflow) => {
+    const findingId = ctx.invocation.value;
+    if (!/^f_[0-9a-f]{16}$/.test(findingId)) return sayStaleButton(ctx);
+    await openRequestModal(ctx.responder, workflow, { ...workflowInput(ctx), findingId });
+  }),
+};
+
+export const remediationApproveButton: ActionHandler = {
+  actionId: REMEDIATION_ACTION_IDS.approve,
+  run: withWorkflow(async (ctx, workflow) => {
+    const requestId = requestIdOf(ctx);
+    if (!requestId) return sayStaleButton(ctx);
+    const request = await ctx.deps.store.getRequest(requestId);
+    // Break-glass: the requester may approve only with a reason, asked for in a modal.
+    if (
+      request &&
+      request.requester.id === ctx.actor.userId &&
+      ctx.deps.config.remediation.allowSelfApproval &&
+      ctx.responder.openModal
+    ) {
+      await ctx.responder.openModal(renderBreakGlassModal({ requestId }));
+      return;
+    }
+    const result = await workflow.approve({ ...workflowInput(ctx), requestId });
+    if (!result.ok) {
+      await ctx.responder.send(refusalMessage(result), { visibility: 'ephemeral' });
+      return;
+    }
+    await ctx.responder.send(
+      noteMessage(
+        result.outcome === 'recorded'
+          ? `Approval recorded; ${result.approvalsMissing} more needed.`
+          : `Approved. Status: ${result.request.status}${result.request.reason ? ` — ${result.request.reason}` : ''}.`,
+      ),
+      { visibility: 'ephemeral' },
+    );
+  }),
+};
+
+export const remediationDenyButton: ActionHandler = {
+  actionId: REMEDIATION_ACTION_IDS.deny,
+  run: withWorkflow(async (ctx) => {
+    const requestId = requestIdOf(ctx);
+    if (!requestId) return sayStaleButton(ctx);
+    if (!ctx.responder.openModal) return;
+    await ctx.responder.openModal(renderDenyModal({ requestId, callbackId: REMEDIATION_CALLBACK_IDS.denySubmit }));
+  }),
+};
+
+export const remediationUndoButton: ActionHandler = {
+  actionId: REMEDIATION_ACTION_IDS.undo,
+  run: withWorkflow(async (ctx) => {
+    const requestId = requestIdOf(ctx);
+    if (!requestId) return sayStaleButton(ctx);
+    if (!ctx.responder.openModal) return;
+    await ctx.responder.openModal(renderUndoModal({ requestId }));
+  }),
+};
+
+export const remediationActionHandlers = [
+  remediationRequestButton,
+  remediationApproveButton,
+  remediationDenyButton,
+  remediationUndoButton,
+];

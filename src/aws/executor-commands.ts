@@ -1,0 +1,83 @@
+import * as cloudtrail from '@aws-sdk/client-cloudtrail';
+import * as ec2 from '@aws-sdk/client-ec2';
+import * as iam from '@aws-sdk/client-iam';
+import * as s3 from '@aws-sdk/client-s3';
+import * as s3control from '@aws-sdk/client-s3-control';
+import * as securityhub from '@aws-sdk/client-securityhub';
+import { GLOBAL_REGION } from '../core/model';
+import type { ApiCall, ApiService } from '../core/remediations/define';
+import type { AccountClients } from './clients';
+
+/**
+ * Turns a plan's call, which is data (and may come back from the store), into a real SDK command and
+ * the client to send it with. Commands are looked up by name among the exports of the service's own
+ * client package, so a plan can name any operation of the six services and nothing else.
+ */
+
+/** The part of an SDK command the executor touches. */
+export interface SdkCommand {
+  readonly middlewareStack: {
+    add(middleware: unknown, options: { step: string; priority?: string; name?: string }): void;
+  };
+}
+type CommandClass = new (input: Record<string, unknown>) => SdkCommand;
+
+export interface SdkSender {
+  send: (command: SdkCommand) => Promise<unknown>;
+}
+
+const PACKAGES: Record<ApiService, Readonly<Record<string, unknown>>> = {
+  iam,
+  s3,
+  s3control,
+  ec2,
+  cloudtrail,
+  securityhub,
+};
+
+export const UNKNOWN_COMMAND = 'UnknownCommand';
+
+/** A plan names a service or operation the SDK does not have (a typo, or a tampered stored plan). */
+export class UnknownApiCommandError extends Error {
+  override readonly name = UNKNOWN_COMMAND;
+  constructor(service: string, command: string) {
+    super(`${service}:${command} is not an operation of the AWS SDK's ${service} client`);
+  }
+}
+
+const isCommandClass = (value: unknown): value is CommandClass =>
+  typeof value === 'function' &&
+  typeof (value as { prototype?: { resolveMiddleware?: unknown } }).prototype?.resolveMiddleware === 'function';
+
+/** An operation name; also keeps out the packages' other exports, such as the `$Command` base class. */
+const OPERATION_NAME = /^[A-Z][A-Za-z0-9]*$/;
+
+export const resolveCommand = (service: string, command: string): CommandClass => {
+  if (!OPERATION_NAME.test(command)) throw new UnknownApiCommandError(service, command);
+  const exports = Object.hasOwn(PACKAGES, service) ? PACKAGES[service as ApiService] : undefined;
+  const name = `${command}Command`;
+  const found = exports && Object.hasOwn(exports, name) ? exports[name] : undefined;
+  if (!isCommandClass(found)) throw new UnknownApiCommandError(service, command);
+  return found;
+};
+
+/** `global` (IAM, S3 Control) means the home region: the SDK needs a region to sign with. */
+export const regionOf = (call: Pick<ApiCall, 'region'>, homeRegion: string): string =>
+  call.region === GLOBAL_REGION ? homeRegion : call.region;
+
+export const clientFor = (clients: AccountClients, service: ApiService, region: string): SdkSender => {
+  switch (service) {
+    case 'iam':
+      return clients.iam() as unknown as SdkSender;
+    case 's3':
+      return clients.s3(region) as unknown as SdkSender;
+    case 's3control':
+      return clients.s3control(region) as unknown as SdkSender;
+    case 'ec2':
+      return clients.ec2(region) as unknown as SdkSender;
+    case 'cloudtrail':
+      return clients.cloudtrail(region) as unknown as SdkSender;
+    case 'securityhub':
+      return clients.securityhub(region) as unknown as SdkSender;
+  }
+};
