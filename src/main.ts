@@ -14,6 +14,9 @@ import { readSlackEnv } from './slack/slack-env';
 import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
 import { makeGroupResolver } from './slack/usergroups';
 import { makeSlackMessenger } from './slack/messenger';
+import { makeClientFactory, resolveHomeRegion } from './aws/clients';
+import { makeExecutor } from './aws/executor';
+import { writeAccessFor } from './aws/write-access';
 import fs from 'node:fs';
 
 /**
@@ -68,6 +71,33 @@ const openStore = async (
   return store;
 };
 
+/** The write-role executor, or one that refuses when no AWS region is configured (remediation then says so). */
+const buildExecutor = async (
+  config: Config,
+  dryRun: boolean,
+  store: Store,
+  clock: () => Date,
+  onCall?: (service: string, errorCode: string | null) => void,
+) => {
+  const homeRegion = await resolveHomeRegion();
+  if (!homeRegion) return noWriteExecutor;
+  const writeClients = makeClientFactory({
+    homeRegion,
+    sessionName: 'cloudsec-remediation',
+    ...(onCall ? { onCall } : {}),
+  });
+  return makeExecutor({
+    clientsFor: (accountId) => {
+      const access = writeAccessFor(config, accountId);
+      return access ? writeClients(access) : null;
+    },
+    homeRegion,
+    dryRun,
+    audit: (input) => store.appendAudit(input),
+    clock,
+  });
+};
+
 export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
   let store: Store | undefined;
   try {
@@ -94,7 +124,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         log: logger,
         metrics: { commandCompleted: () => undefined },
         messenger: screen.messenger,
-        executor: noWriteExecutor,
+        executor: demo ? noWriteExecutor : await buildExecutor(config, isDryRun(env), store, io.clock),
         dryRun: demo || isDryRun(env),
       });
       await runConsole(app, {
@@ -121,7 +151,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       clock: io.clock,
       logger,
     });
-    const { app } = composeApp({
+    const dryRun = isDryRun(env);
+    const executor = await buildExecutor(config, dryRun, store, io.clock, (svc, code) => metrics.awsCall(svc, code));
+    const { app, deps } = composeApp({
       config,
       store,
       source: makeLiveSnapshotSource({ config, onCall: (service, code) => metrics.awsCall(service, code) }),
@@ -130,16 +162,25 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       log: logger,
       metrics,
       messenger: makeSlackMessenger(slack),
-      executor: noWriteExecutor,
-      dryRun: isDryRun(env),
+      executor,
+      dryRun,
     });
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
-    logger.info({ mode: running.mode, port: running.port }, 'cloudsec is running');
+    logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');
+    // Requests a crash left mid-execution are verified, never re-run; then expiry is swept every minute.
+    if (deps.remediation) {
+      const report = await deps.remediation.reconcile();
+      logger.info({ report }, 'remediation requests reconciled');
+    }
+    const sweeper = setInterval(() => {
+      deps.remediation?.expire().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
+    }, 60_000);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    clearInterval(sweeper);
     await running.stop();
     return 0;
   } catch (err) {

@@ -89,7 +89,7 @@ describe('finding list buttons', () => {
   it('when an unknown action arrives, then it says the button does nothing rather than failing', async () => {
     const { app } = demoApp(ACCESS);
     const r = recordingResponder();
-    await app.handleAction(press('remediation.approve', 'x'), r.responder);
+    await app.handleAction(press('findings.delete', 'x'), r.responder);
     expect(r.last().text).toContain('Unknown button');
   });
 });

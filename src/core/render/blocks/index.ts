@@ -6,3 +6,4 @@ export { renderFindingsMessage, type FindingsMessageData } from './findings-mess
 export { renderScanningMessage, renderErrorMessage, renderHelpMessage, type HelpCommand } from './status-messages';
 export { renderHomeView, type HomeViewData, type AccountPosture, type PendingApproval } from './home-view';
 export { findingsToCsv, findingsToJson, type ExportableFinding } from './export';
+export * from './remediation';

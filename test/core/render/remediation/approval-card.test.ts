@@ -53,7 +53,7 @@ describe('renderApprovalCard while pending', () => {
         JSON.stringify(putPublicAccessBlock.input, null, 2) +
         '\n```',
     );
-    expect(text).toContain('*API calls* · 1 call, run in this order');
+    expect(text).toContain('*API calls* · 1 call, in the order they run');
     expect(text).not.toContain('shown in part');
   });
 

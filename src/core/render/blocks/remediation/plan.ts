@@ -1,5 +1,5 @@
 import type { ApiCall } from '../../../remediations/define';
-import { clip, code, escapeMrkdwn, lineStart, truncate } from '../../mrkdwn';
+import { clip, code, escapeMrkdwn, truncate } from '../../mrkdwn';
 import { context, section, type Block } from '../kit';
 import { plural, thousands } from './format';
 
@@ -69,13 +69,18 @@ const lookupNotes = (call: ApiCall, calls: readonly ApiCall[]): string[] => {
 };
 
 /** One call as one section: what it is, its input as pretty JSON (cut at `maxJson`, saying so), lookups in words. */
-export const callSection = (call: ApiCall, index: number, calls: readonly ApiCall[], maxJson: number): Block => {
+const callSection = (
+  call: ApiCall,
+  index: number,
+  calls: readonly ApiCall[],
+  maxJson: number,
+): { block: Block; cut: boolean } => {
   const json = jsonFor(call);
-  const block = codeBlock(json, maxJson);
-  const lines = [callTitle(call, index), block.text];
-  if (block.cut) lines.push(`_Input shown in part: the first part of ${thousands(json.length)} characters._`);
-  lines.push(...lookupNotes(call, calls).map((n) => lineStart(n)));
-  return section(lines.join('\n'));
+  const input = codeBlock(json, maxJson);
+  const lines = [callTitle(call, index), input.text];
+  if (input.cut) lines.push(`_Input shown in part: the first part of ${thousands(json.length)} characters._`);
+  lines.push(...lookupNotes(call, calls));
+  return { block: section(lines.join('\n')), cut: input.cut };
 };
 
 /**
@@ -83,24 +88,21 @@ export const callSection = (call: ApiCall, index: number, calls: readonly ApiCal
  * and an honest account of anything left out.
  */
 export const planBlocks = (calls: readonly ApiCall[], shown: number, jsonBudget: number): Block[] => {
-  const stats = planStats(calls);
   if (calls.length === 0) return [section('*API calls*: none. This plan changes nothing in AWS.')];
+  const stats = planStats(calls);
   const n = Math.min(shown, calls.length);
   const maxJson = Math.max(200, Math.min(2400, Math.floor(jsonBudget / Math.max(1, n))));
-  const cut = calls.slice(0, n).some((c) => jsonFor(c).length > maxJson);
+  const sections = calls.slice(0, n).map((c, i) => callSection(c, i, calls, maxJson));
   const notes: string[] = [];
-  if (n < calls.length || cut)
+  if (n < calls.length || sections.some((s) => s.cut))
     notes.push(
       `${n < calls.length ? `…and ${plural(calls.length - n, 'more call')} not shown here. ` : ''}` +
-        `The full plan is ${plural(stats.calls, 'call')} with ${thousands(stats.jsonChars)} characters of input JSON; ` +
-        'it is stored with the request and in the audit log.',
+        `The full plan is ${plural(stats.calls, 'call')} with ${thousands(stats.jsonChars)} characters of input JSON.`,
     );
   if (stats.backticks) notes.push('Backticks in values are shown as ˋ so they cannot end the code block.');
   return [
-    section(
-      `*API calls* · ${plural(calls.length, 'call')}, run in this order with the account's write role, exactly as stored:`,
-    ),
-    ...calls.slice(0, n).map((c, i) => callSection(c, i, calls, maxJson)),
+    section(`*API calls* · ${plural(calls.length, 'call')}, in the order they run with the account's write role:`),
+    ...sections.map((s) => s.block),
     ...(notes.length > 0 ? [context(...notes)] : []),
   ];
 };
