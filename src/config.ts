@@ -149,6 +149,15 @@ export const ConfigSchema = z
   .strict()
   .superRefine((c, ctx) => {
     validateAccessConfig(c, ctx);
+    const everyAccountHasChannel =
+      !c.organization && (c.accounts?.length ?? 0) > 0 && c.accounts!.every((a) => a.approvalsChannel);
+    if (c.remediation.enabled && !c.remediation.approvalsChannel && !everyAccountHasChannel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remediation', 'approvalsChannel'],
+        message: 'required when remediation is enabled (unless every listed account names its own approvalsChannel)',
+      });
+    }
     const seen = new Set<string>();
     c.accounts?.forEach((a, i) => {
       if (seen.has(a.id))

@@ -90,3 +90,18 @@ describe('readEnv', () => {
     expect(err.message).toContain('CLOUDSEC_DEMO');
   });
 });
+
+describe('remediation settings', () => {
+  it('when remediation is enabled without an approvals channel, then the error says where to set one', () => {
+    const err = errorOf(() => parseConfig('remediation:\n  enabled: true\n', 'cloudsec.yml'));
+    expect(err.message).toContain('remediation.approvalsChannel: required when remediation is enabled');
+  });
+
+  it('when every listed account names its approvals channel, then no global one is needed', () => {
+    const config = parseConfig(
+      'accounts:\n  - id: "123456789012"\n    name: prod\n    approvalsChannel: C0PRODSEC\nremediation:\n  enabled: true\n',
+      'cloudsec.yml',
+    );
+    expect(config.remediation.enabled).toBe(true);
+  });
+});
