@@ -30,12 +30,45 @@ describe('the console demo (npm run demo)', () => {
   });
 
   it('when the answer has buttons, then typing a number presses one (Next page)', async () => {
-    const run = await runDemo(['/cloudsec check all', '1']);
-    expect(run.out).toMatch(/\[1\] Next page/);
-    expect(run.out).toContain('> pressed [1] Next page');
+    const first = await runDemo(['/cloudsec check all']);
+    const number = /\[(\d+)\] Next page/.exec(first.out)?.[1];
+    expect(number).toBeDefined();
+    const run = await runDemo(['/cloudsec check all', number!]);
+    expect(run.out).toContain(`> pressed [${number}] Next page`);
     // The second page continues where the first stopped.
-    const pages = run.out.split('> pressed [1] Next page');
+    const pages = run.out.split(`> pressed [${number}] Next page`);
     expect(pages[1]).toMatch(/cloudsec check: all services/);
+  });
+
+  it('when a fix is requested and the approver approves it, then it runs as a dry run and the card says so', async () => {
+    const first = await runDemo(['/cloudsec check s3 acme-prod']);
+    const remediate = /\[(\d+)\] Remediate/.exec(first.out)?.[1];
+    expect(remediate).toBeDefined();
+    const run = await runDemo([
+      '/cloudsec check s3 acme-prod',
+      remediate!,
+      'The bucket is shared with every AWS account; block it.',
+      'as U0LEAD',
+      '1',
+    ]);
+    expect(run.out).toContain('[posted in C0SECLEADS]');
+    expect(run.out).toContain('> pressed [1] Approve');
+    expect(run.out).toMatch(/Succeeded \(dry run\)/);
+    expect(run.out).toContain('DRY RUN');
+  });
+
+  it('when the requester approves their own request, then it is refused (separation of duties)', async () => {
+    const first = await runDemo(['/cloudsec check s3 acme-prod']);
+    const remediate = /\[(\d+)\] Remediate/.exec(first.out)?.[1];
+    const run = await runDemo([
+      '/cloudsec check s3 acme-prod',
+      remediate!,
+      'The bucket is shared with every AWS account.',
+      '1',
+    ]);
+    expect(run.out).toContain('> pressed [1] Approve');
+    expect(run.out).not.toMatch(/Succeeded/);
+    expect(run.out).toContain('someone else with remediation:approve must approve it (separation of duties)');
   });
 
   it('when a number matches no button, then it says so instead of failing', async () => {
