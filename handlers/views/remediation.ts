@@ -27,18 +27,17 @@ const tell = (ctx: ViewContext, result: { ok: true } | Refusal, ok: string) =>
   ctx.deps.messenger.dm(ctx.actor.userId, result.ok ? noteMessage(ok) : refusalMessage(result));
 
 const withWorkflow =
-  (blockId: string, handle: (ctx: ViewContext, workflow: RemediationWorkflow) => Promise<ViewSubmissionResult>) =>
+  (handle: (ctx: ViewContext, workflow: RemediationWorkflow) => Promise<ViewSubmissionResult>) =>
   async (ctx: ViewContext): Promise<ViewSubmissionResult> => {
     if (!ctx.deps.remediation) {
       return { work: () => ctx.deps.messenger.dm(ctx.actor.userId, remediationDisabled()) };
     }
-    void blockId;
     return handle(ctx, ctx.deps.remediation);
   };
 
 const requestSubmit: ViewHandler = {
   callbackId: REMEDIATION_CALLBACK_IDS.requestSubmit,
-  handle: withWorkflow('justification', async (ctx, workflow) => {
+  handle: withWorkflow(async (ctx, workflow) => {
     const justification = parseJustification(ctx.submission.values);
     if (!justification.ok) return { errors: justification.errors };
     let metadata: z.infer<typeof RequestMetadataSchema>;
@@ -68,7 +67,7 @@ const requestIdFrom = (ctx: ViewContext): string | null => {
 
 const denySubmit: ViewHandler = {
   callbackId: REMEDIATION_CALLBACK_IDS.denySubmit,
-  handle: withWorkflow('reason', async (ctx, workflow) => {
+  handle: withWorkflow(async (ctx, workflow) => {
     const reason = parseDenyReason(ctx.submission.values);
     if (!reason.ok) return { errors: reason.errors };
     const requestId = requestIdFrom(ctx);
@@ -84,7 +83,7 @@ const denySubmit: ViewHandler = {
 
 const breakGlassSubmit: ViewHandler = {
   callbackId: REMEDIATION_CALLBACK_IDS.breakGlassSubmit,
-  handle: withWorkflow('reason', async (ctx, workflow) => {
+  handle: withWorkflow(async (ctx, workflow) => {
     const reason = parseBreakGlassReason(ctx.submission.values);
     if (!reason.ok) return { errors: reason.errors };
     const requestId = requestIdFrom(ctx);
@@ -100,7 +99,7 @@ const breakGlassSubmit: ViewHandler = {
 
 const undoSubmit: ViewHandler = {
   callbackId: UNDO_SUBMIT,
-  handle: withWorkflow(UNDO_INPUT.blockId, async (ctx, workflow) => {
+  handle: withWorkflow(async (ctx, workflow) => {
     const value = ctx.submission.values[UNDO_INPUT.blockId]?.[UNDO_INPUT.actionId]?.value?.trim() ?? '';
     if (value.length < 10) return { errors: { [UNDO_INPUT.blockId]: 'Say why, in at least 10 characters.' } };
     const requestId = requestIdFrom(ctx);
