@@ -26,6 +26,8 @@ export interface ComposeOptions {
   executor: RemediationExecutor;
   /** Everything happens except the AWS write (always in the demo). */
   dryRun: boolean;
+  /** Pauses between verification re-reads; tests pass one that does not wait. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
@@ -92,6 +94,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       }),
       dryRun: options.dryRun,
       log: options.log,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
     });
   }
   return { app: makeCloudsecApp(deps), deps };

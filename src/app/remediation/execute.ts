@@ -15,6 +15,7 @@ import {
   type CheckState,
   type ExecutionResult,
 } from './result';
+import { syncSecurityHub } from './security-hub-sync';
 import { audit, errorMessage, moveRequest, notify, refuse, SYSTEM_ACTOR } from './support';
 
 export type ExecutionOutcome = { ok: true; request: RemediationRequest } | Refusal;
@@ -213,6 +214,15 @@ const run = async (
   if (deps.dryRun) {
     result.calls = dryRunOutcomes(calls);
     await audit(deps, { actor, action: 'remediation.execute', outcome: 'dry_run', request, details: { calls } });
+    result.securityHub = await syncSecurityHub(
+      deps,
+      request,
+      { actor },
+      {
+        message: 'dry run',
+        account: before.fresh?.account ?? null,
+      },
+    );
     return finish(deps, request, actor, 'succeeded', `${DRY_RUN_LABEL}: no AWS call was made.`, result);
   }
 
@@ -251,7 +261,7 @@ const run = async (
     );
   }
 
-  const after = await observe(deps, request.finding);
+  const after = await observeSettled(deps, request);
   result.verification = verificationOf(after.state);
   const failure = verificationFailure(request, after.state);
   await audit(deps, {
@@ -261,7 +271,34 @@ const run = async (
     request,
     details: { ...after.state },
   });
-  return failure
-    ? finish(deps, request, actor, 'failed', failure, result)
-    : finish(deps, request, actor, 'succeeded', null, result);
+  if (failure) return finish(deps, request, actor, 'failed', failure, result);
+  result.securityHub = await syncSecurityHub(
+    deps,
+    request,
+    { actor },
+    {
+      message: after.state.message,
+      account: after.fresh?.account ?? null,
+    },
+  );
+  return finish(deps, request, actor, 'succeeded', null, result);
 };
+
+/**
+ * Some AWS APIs are eventually consistent (IAM above all: a read right after a write may still
+ * show the old state), so a verification that does not yet show the expected state is repeated a
+ * few times before the request is called failed. Only the re-read is repeated, never the write.
+ */
+export const VERIFY_DELAYS_MS = [2_000, 5_000, 10_000] as const;
+
+const observeSettled = async (deps: WorkflowDeps, request: RemediationRequest) => {
+  let seen = await observe(deps, request.finding);
+  for (const delay of deps.verifyDelaysMs ?? VERIFY_DELAYS_MS) {
+    if (verificationFailure(request, seen.state) === null || seen.state.status === 'gone') return seen;
+    await (deps.sleep ?? defaultSleep)(delay);
+    seen = await observe(deps, request.finding);
+  }
+  return seen;
+};
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -140,4 +140,8 @@ export interface WorkflowDeps {
   /** Everything happens except the AWS write; every result and message says DRY RUN. */
   dryRun: boolean;
   log?: AppLogger;
+  /** Pauses between verification re-reads (eventual consistency); tests pass a fake. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Waits before each extra verification re-read; defaults to VERIFY_DELAYS_MS. */
+  verifyDelaysMs?: readonly number[];
 }

@@ -38,6 +38,14 @@ export const VerificationSchema = z.object({
 });
 export type Verification = z.infer<typeof VerificationSchema>;
 
+/** What became of the Security Hub finding a fix came from (null when it came from a cloudsec check). */
+export const SecurityHubSyncSchema = z.object({
+  outcome: z.enum(['ok', 'error', 'dry_run', 'skipped']),
+  message: z.string(),
+  call: CallOutcomeSchema.nullable(),
+});
+export type SecurityHubSync = z.infer<typeof SecurityHubSyncSchema>;
+
 export const ExecutionResultSchema = z.object({
   /** Nothing was sent to AWS. */
   dryRun: z.boolean(),
@@ -49,6 +57,8 @@ export const ExecutionResultSchema = z.object({
   verification: VerificationSchema.nullable(),
   /** Set by start-up reconciliation of a request a crash left `executing`. */
   interrupted: z.boolean(),
+  /** Results stored before this field existed parse as null. */
+  securityHub: SecurityHubSyncSchema.nullable().default(null),
 });
 export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
 
@@ -64,6 +74,7 @@ export const emptyResult = (dryRun: boolean): ExecutionResult => ({
   error: null,
   verification: null,
   interrupted: false,
+  securityHub: null,
 });
 
 export const verificationOf = (state: CheckState): Verification => ({
@@ -143,6 +154,19 @@ const describeState = (s: CheckState): string => {
   }
 };
 
+const describeSecurityHub = (s: SecurityHubSync): string => {
+  switch (s.outcome) {
+    case 'ok':
+      return `Security Hub: the source finding was ${s.message}.`;
+    case 'dry_run':
+      return `Security Hub: ${DRY_RUN_LABEL}, ${s.message}.`;
+    case 'skipped':
+      return `Security Hub: the source finding was not updated (${s.message}).`;
+    case 'error':
+      return `Security Hub: marking the source finding RESOLVED failed (${s.message}); the fix itself stands. Update it in Security Hub or with /cloudsec remediate.`;
+  }
+};
+
 /** What was called and what AWS answered, for the thread under the approval card. */
 export const describeResult = (request: RemediationRequest): string => {
   const result = parseExecutionResult(request.result);
@@ -154,5 +178,6 @@ export const describeResult = (request: RemediationRequest): string => {
   if (result?.precheck) lines.push(`Before: the check was ${describeState(result.precheck)}.`);
   if (result && result.calls.length > 0) lines.push('Calls:', ...result.calls.map(describeCall));
   if (result?.verification) lines.push(`After: the check is ${describeState(result.verification)}.`);
+  if (result?.securityHub) lines.push(describeSecurityHub(result.securityHub));
   return lines.join('\n');
 };
