@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { CloudsecError } from './errors';
 import { SeveritySchema } from './core/model';
 import { accessConfigShape, validateAccessConfig } from './access-config';
+import { DigestsSchema } from './digest-config';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
 export const EnvSchema = z.object({
@@ -143,6 +144,8 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 }),
+    /** Scheduled posture digests (src/digest-config.ts). */
+    digests: DigestsSchema,
     /** Who may do what: roles, bindings, channel policy (src/access-config.ts). */
     ...accessConfigShape,
   })
@@ -167,13 +170,31 @@ export const ConfigSchema = z
   });
 export type Config = z.infer<typeof ConfigSchema>;
 
-const describePath = (path: readonly PropertyKey[]) =>
+/** Digests are known by name (schedules, logs, `/cloudsec digest now <name>`): errors say which one. */
+const entryLabel = (doc: unknown, path: readonly PropertyKey[]): string => {
+  if (path[0] !== 'digests') return '';
+  let node: unknown = doc;
+  for (const key of path)
+    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
+  if (!node || typeof node !== 'object') return '';
+  const { name } = node as { name?: unknown };
+  return typeof name === 'string' ? ` "${name}"` : '';
+};
+
+const describePath = (path: readonly PropertyKey[], doc?: unknown) =>
   path.length === 0
     ? '(top level)'
-    : path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`)).join('');
+    : path
+        .map((p, i) =>
+          typeof p === 'number'
+            ? `[${p}${entryLabel(doc, path.slice(0, i + 1))}]`
+            : `${i === 0 ? '' : '.'}${String(p)}`,
+        )
+        .join('');
 
-export const formatIssues = (issues: readonly z.core.$ZodIssue[], source: string): string =>
-  issues.map((i) => `  ${source}: ${describePath(i.path)}: ${i.message}`).join('\n');
+/** `doc`: the raw document, so list entries are named (`digests[0 "daily"].schedule`). */
+export const formatIssues = (issues: readonly z.core.$ZodIssue[], source: string, doc?: unknown): string =>
+  issues.map((i) => `  ${source}: ${describePath(i.path, doc)}: ${i.message}`).join('\n');
 
 export const DEFAULT_CONFIG_PATH = 'cloudsec.yml';
 
@@ -200,9 +221,13 @@ export const parseConfig = (text: string, file: string): Config => {
     const first = doc.errors[0]!;
     throw new CloudsecError('config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`);
   }
-  const parsed = ConfigSchema.safeParse(doc.toJS() ?? {});
+  const raw: unknown = doc.toJS() ?? {};
+  const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    throw new CloudsecError('config', `Invalid configuration in ${file}:\n${formatIssues(parsed.error.issues, file)}`);
+    throw new CloudsecError(
+      'config',
+      `Invalid configuration in ${file}:\n${formatIssues(parsed.error.issues, file, raw)}`,
+    );
   }
   return parsed.data;
 };

@@ -130,6 +130,39 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'digest state and the requester message',
+    sql: `
+      -- Per digest, what its last posted run saw: one row per open or suppressed finding.
+      CREATE TABLE digest_items (
+        digest_name TEXT NOT NULL,
+        finding_id TEXT NOT NULL,
+        source TEXT NOT NULL CHECK (source IN ('cloudsec','securityhub')),
+        check_id TEXT NOT NULL,
+        service TEXT NOT NULL,
+        severity TEXT NOT NULL,
+        severity_rank INTEGER NOT NULL,
+        account_id TEXT NOT NULL,
+        region TEXT NOT NULL,
+        resource_type TEXT NOT NULL,
+        resource_id TEXT NOT NULL,
+        resource_arn TEXT,
+        title TEXT NOT NULL,
+        message TEXT NOT NULL,
+        remediation_id TEXT,
+        state TEXT NOT NULL CHECK (state IN ('open','suppressed')),
+        first_seen_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        PRIMARY KEY (digest_name, finding_id)
+      );
+      CREATE INDEX digest_items_source ON digest_items (digest_name, source);
+      CREATE INDEX digest_items_oldest ON digest_items (digest_name, state, first_seen_at, severity_rank);
+
+      -- The requester's DM about a request, updated in place as the request moves.
+      ALTER TABLE remediation_requests ADD COLUMN requester_message TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

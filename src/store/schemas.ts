@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AuditActorSchema } from '../core/audit';
 import { FindingSchema } from '../core/model';
+import type { SeverityCounts } from '../core/digest/model';
 import { ApiCallSchema } from '../core/remediations/define';
 
 /**
@@ -194,6 +195,13 @@ export const DigestRunSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 export type DigestRun = z.infer<typeof DigestRunSchema>;
+
+/** Open and suppressed items of a digest's stored state, overall and per account. */
+export interface DigestItemCounts {
+  open: SeverityCounts;
+  suppressed: number;
+  byAccount: { accountId: string; open: SeverityCounts; suppressed: number }[];
+}
 
 export interface ClaimOptions {
   /** Who runs it (host:pid), so only the claimant completes it. */

@@ -5,6 +5,7 @@ import { CloudsecError, isCloudsecError } from '../errors';
 import { migrate } from './migrations';
 import { makeSqliteAudit } from './sqlite-audit';
 import type { SqliteContext } from './sqlite-context';
+import { makeSqliteDigestState } from './sqlite-digest-state';
 import { makeSqliteDigests } from './sqlite-digests';
 import { makeSqliteGroups } from './sqlite-groups';
 import { makeSqliteLocks } from './sqlite-locks';
@@ -62,6 +63,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
     ...makeSqliteScans(ctx),
     ...makeSqliteRequests(ctx),
     ...makeSqliteDigests(ctx),
+    ...makeSqliteDigestState(ctx),
     ...makeSqliteLocks(ctx),
     ...makeSqliteGroups(ctx),
     close: async () => {

@@ -1,4 +1,5 @@
 import type { AuditEntry, AuditInput, ChainVerification } from '../core/audit';
+import type { DigestItem } from '../core/digest/model';
 import type { Finding } from '../core/model';
 import type {
   ApprovalResult,
@@ -7,6 +8,7 @@ import type {
   DigestClaim,
   DigestCompletion,
   DigestRun,
+  DigestItemCounts,
   GroupMembers,
   Instant,
   LockResult,
@@ -93,6 +95,34 @@ export interface Store {
   completeDigestRun(completion: DigestCompletion): Promise<DigestRun | null>;
   /** The run with the latest `scheduledFor`, whatever its status. */
   lastDigestRun(digestName: string): Promise<DigestRun | null>;
+  /** The latest `limit` runs (any status), newest first: the trend and "since the last digest". */
+  digestRunHistory(digestName: string, limit: number): Promise<DigestRun[]>;
+
+  // ------------------------------------------------------------ digest state (what the last posted run saw)
+  /**
+   * Stored items of a digest: all of one source (`source`), or those with the given finding ids
+   * (`ids`, any number: looked up in batches). Never both unbounded: a `changes` observation asks
+   * only for the ids it saw.
+   */
+  digestItems(
+    digestName: string,
+    filter: { source: DigestItem['source'] } | { ids: readonly string[] },
+  ): Promise<DigestItem[]>;
+  /** Counts of the stored items, overall and per account (computed in the database). */
+  digestItemCounts(digestName: string): Promise<DigestItemCounts>;
+  /** Open items, oldest `firstSeenAt` first, then most severe. */
+  oldestOpenDigestItems(digestName: string, limit: number): Promise<DigestItem[]>;
+  /** Every stored item in a stable order, a page at a time (for the attached full list). */
+  eachDigestItem(digestName: string, visit: (item: DigestItem) => void | Promise<void>): Promise<number>;
+  /**
+   * Completes a `running` run and applies the delta to the digest's state in one transaction, so
+   * a crash leaves either the old state and an unfinished run, or the new state and a finished run.
+   * Null (and nothing applied) when the run is not this owner's `running` run.
+   */
+  completeDigestRunWithState(
+    completion: DigestCompletion,
+    state: { upserts: readonly DigestItem[]; removals: readonly string[] },
+  ): Promise<DigestRun | null>;
 
   // ------------------------------------------------------------ locks
   /**

@@ -1,0 +1,163 @@
+import { z } from 'zod';
+import { FindingStatusSchema, SeveritySchema, SEVERITIES, type Severity } from '../model';
+
+/**
+ * What a digest remembers between runs, and what one run reports. The store keeps, per digest,
+ * one `DigestItem` per finding that was open or suppressed at the last posted run; the next run
+ * diffs what it observes against them. Items are small on purpose: 100,000 Security Hub findings
+ * must fit in the store and in a diff without holding the findings themselves.
+ */
+
+const isoDate = z.string().datetime({ offset: true });
+
+export const DigestItemStateSchema = z.enum(['open', 'suppressed']);
+export type DigestItemState = z.infer<typeof DigestItemStateSchema>;
+
+/** One finding as a digest remembers it. */
+export const DigestItemSchema = z.object({
+  findingId: z.string(),
+  source: z.enum(['cloudsec', 'securityhub']),
+  checkId: z.string(),
+  service: z.string(),
+  severity: SeveritySchema,
+  accountId: z.string(),
+  region: z.string(),
+  resourceType: z.string(),
+  resourceId: z.string(),
+  resourceArn: z.string().nullable(),
+  title: z.string(),
+  /** One sentence about this resource, as last observed. */
+  message: z.string(),
+  remediationId: z.string().nullable(),
+  state: DigestItemStateSchema,
+  /** When a digest first saw it open (kept across runs; the age shown under "still open"). */
+  firstSeenAt: isoDate,
+  /** The last run that saw it (open or suppressed). */
+  lastSeenAt: isoDate,
+});
+export type DigestItem = z.infer<typeof DigestItemSchema>;
+
+/**
+ * What one run saw of one finding. `resolved`: the finding passes now, or Security Hub says it is
+ * RESOLVED, ARCHIVED or PASSED. `unknown`: it could not be evaluated this time — the stored item is
+ * kept as it was (a failed scan never reads as "fixed").
+ */
+export const ObservedStateSchema = z.enum(['open', 'suppressed', 'resolved', 'unknown']);
+export type ObservedState = z.infer<typeof ObservedStateSchema>;
+
+export type ObservedItem = Omit<DigestItem, 'state' | 'firstSeenAt' | 'lastSeenAt'> & { state: ObservedState };
+
+/**
+ * One source's observation in a run.
+ * - `complete`: every finding in scope was listed (cloudsec checks): a stored item of this source
+ *   that is not listed is resolved — unless its account and check were not fully evaluated
+ *   (`unevaluated`), in which case it is kept.
+ * - `changes`: only findings that changed since `since` were listed (Security Hub incremental):
+ *   a stored item that is not listed is unchanged.
+ */
+export type Observation =
+  | {
+      kind: 'complete';
+      source: DigestItem['source'];
+      items: ObservedItem[];
+      /** `accountId` alone: the whole account could not be scanned; `accountId/checkId`: that check. */
+      unevaluated: ReadonlySet<string>;
+    }
+  | { kind: 'changes'; source: DigestItem['source']; since: string; items: ObservedItem[] };
+
+export const unevaluatedKey = (accountId: string, checkId?: string): string =>
+  checkId === undefined ? accountId : `${accountId}/${checkId}`;
+
+/** What changed since the last posted run of the digest. */
+export interface DigestDelta {
+  /** Open now, not open at the last run (including ones that were suppressed before). */
+  opened: DigestItem[];
+  /** Open (or suppressed) at the last run, resolved now. */
+  resolved: DigestItem[];
+  /** Open at the last run, suppressed now (accepted risk: not counted as fixed). */
+  suppressed: DigestItem[];
+  /** The items to store after this run (upserted), and the finding ids to forget. */
+  upserts: DigestItem[];
+  removals: string[];
+}
+
+export const SeverityCountsSchema = z.object(
+  Object.fromEntries(SEVERITIES.map((s) => [s, z.number().int().nonnegative()])) as Record<Severity, z.ZodNumber>,
+);
+export type SeverityCounts = Record<Severity, number>;
+
+export const zeroCounts = (): SeverityCounts => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as SeverityCounts;
+
+/** The posture score's inputs: cloudsec check results (Security Hub reports only failures). */
+export interface ScoreInput {
+  severity: Severity;
+  status: z.infer<typeof FindingStatusSchema>;
+}
+
+/** What a run stores about itself (in `digest_runs.details`), and what the trend is drawn from. */
+export const DigestRunSummarySchema = z.object({
+  /** 0–100, one decimal; null when the scope has no cloudsec check results (Security Hub only). */
+  score: z.number().min(0).max(100).nullable(),
+  open: SeverityCountsSchema,
+  suppressed: z.number().int().nonnegative(),
+  opened: z.number().int().nonnegative(),
+  resolved: z.number().int().nonnegative(),
+  newlySuppressed: z.number().int().nonnegative(),
+  /** Empty when every account and source in scope was read; otherwise one line each. */
+  incomplete: z.array(z.string()),
+  /** The Slack message the run posted (for the thread: chart and attachments). */
+  message: z.object({ channel: z.string(), ts: z.string() }).nullable(),
+});
+export type DigestRunSummary = z.infer<typeof DigestRunSummarySchema>;
+
+/** One point of the trend: a run's time and its figures, or a gap (no run, or a run that failed). */
+export interface TrendPoint {
+  at: string;
+  score: number | null;
+  open: SeverityCounts | null;
+}
+
+/** Per-account lines for multi-account digests, worst first. */
+export interface AccountBreakdown {
+  accountId: string;
+  accountName: string;
+  score: number | null;
+  open: SeverityCounts;
+  opened: number;
+  resolved: number;
+}
+
+/**
+ * Everything a digest message shows; built by the app from the delta, the store and the run
+ * history, rendered by src/core/render (Block Kit and text). Lists are already sorted and capped by
+ * the builder; counts are always exact.
+ */
+export interface DigestReport {
+  name: string;
+  /** The time the run was scheduled for (the "as of" shown). */
+  scheduledFor: string;
+  timezone: string;
+  style: 'full' | 'compact';
+  /** Describes the scope in words: "accounts prod, staging · s3, iam · high and above". */
+  scopeText: string;
+  demo: boolean;
+  /** First run of this digest: there is nothing to compare with yet. */
+  firstRun: boolean;
+  score: number | null;
+  previousScore: number | null;
+  open: SeverityCounts;
+  previousOpen: SeverityCounts | null;
+  suppressed: number;
+  opened: { total: number; items: DigestItem[] };
+  resolved: { total: number; items: DigestItem[] };
+  newlySuppressed: { total: number; items: DigestItem[] };
+  /** Oldest first. */
+  stillOpen: { total: number; items: DigestItem[] };
+  /** Worst first; empty for a single-account scope. */
+  accounts: AccountBreakdown[];
+  incomplete: string[];
+  /** Remediate buttons are shown only when the workflow is on. */
+  remediationEnabled: boolean;
+  /** Account names by id, for display. */
+  accountNames: Record<string, string>;
+}
