@@ -91,6 +91,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
         clock: options.clock,
         dryRun: options.dryRun,
         log: options.log,
+        rememberRequesterMessage: (id, ref) => options.store.rememberRequesterMessage(id, ref),
       }),
       dryRun: options.dryRun,
       log: options.log,

@@ -23,14 +23,19 @@ const workflowInput = (ctx: ViewContext) => ({
 });
 
 /** Outcomes of modal work reach the user as a DM (the modal is already closed). */
-const tell = (ctx: ViewContext, result: { ok: true } | Refusal, ok: string) =>
-  ctx.deps.messenger.dm(ctx.actor.userId, result.ok ? noteMessage(ok) : refusalMessage(result));
+const tell = async (ctx: ViewContext, result: { ok: true } | Refusal, ok: string): Promise<void> => {
+  await ctx.deps.messenger.dm(ctx.actor.userId, result.ok ? noteMessage(ok) : refusalMessage(result));
+};
 
 const withWorkflow =
   (handle: (ctx: ViewContext, workflow: RemediationWorkflow) => Promise<ViewSubmissionResult>) =>
   async (ctx: ViewContext): Promise<ViewSubmissionResult> => {
     if (!ctx.deps.remediation) {
-      return { work: () => ctx.deps.messenger.dm(ctx.actor.userId, remediationDisabled()) };
+      return {
+        work: async () => {
+          await ctx.deps.messenger.dm(ctx.actor.userId, remediationDisabled());
+        },
+      };
     }
     return handle(ctx, ctx.deps.remediation);
   };

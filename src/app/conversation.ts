@@ -68,8 +68,8 @@ export interface MessageRef {
 export interface Messenger {
   post(channel: string, message: MessagePayload, options?: { threadTs?: string }): Promise<MessageRef | null>;
   update(ref: MessageRef, message: MessagePayload): Promise<void>;
-  /** A direct message from the app to a user. */
-  dm(userId: string, message: MessagePayload): Promise<void>;
+  /** A direct message from the app to a user; its ref (when known) lets it be updated later. */
+  dm(userId: string, message: MessagePayload): Promise<MessageRef | null | undefined>;
 }
 
 export type Visibility = 'ephemeral' | 'in_channel';

@@ -7,7 +7,7 @@ import {
   type RemediationLabel,
 } from '../core/render/blocks/remediation';
 import { renderErrorMessage } from '../core/render/blocks';
-import type { RemediationRequest } from '../store/store';
+import type { MessageRef, RemediationRequest } from '../store/store';
 import type { Messenger } from './conversation';
 import type { AppLogger } from './deps';
 import type { RemediationNotifier } from './remediation/ports';
@@ -34,7 +34,11 @@ export const makeRemediationNotifier = (deps: {
   clock: () => Date;
   dryRun: boolean;
   log: AppLogger;
+  /** Records the requester's first DM about a request; answers the one on record (store.rememberRequesterMessage). */
+  rememberRequesterMessage: (requestId: string, ref: MessageRef) => Promise<MessageRef | null>;
 }): RemediationNotifier => {
+  // Requests handed to the notifier may predate the recorded DM; the latest known ref per request is kept here too.
+  const requesterDms = new Map<string, MessageRef>();
   const card = (request: RemediationRequest) => {
     const undoUntil =
       request.status === 'succeeded' && request.kind === 'remediate' && request.finishedAt
@@ -54,11 +58,21 @@ export const makeRemediationNotifier = (deps: {
       deps.log.warn({ err, requestId: request.id, step: what }, 'could not update Slack about a remediation request');
     }
   };
-  const tellRequester = (request: RemediationRequest) =>
-    deps.messenger.dm(
-      request.requester.id,
-      renderRequesterStatus(request, { now: deps.clock(), remediationTitle: labelOf(request).title }),
-    );
+  /** One DM per request, updated in place as it moves (the DM says so). */
+  const tellRequester = async (request: RemediationRequest) => {
+    const status = renderRequesterStatus(request, { now: deps.clock(), remediationTitle: labelOf(request).title });
+    const known = request.requesterMessage ?? requesterDms.get(request.id);
+    if (known) {
+      await deps.messenger.update(known, status);
+      return;
+    }
+    const sent = await deps.messenger.dm(request.requester.id, status);
+    if (!sent) return;
+    const recorded = (await deps.rememberRequesterMessage(request.id, sent)) ?? sent;
+    requesterDms.set(request.id, recorded);
+    // Lost a race with another notification: the recorded DM is the one to keep current.
+    if (recorded.ts !== sent.ts || recorded.channel !== sent.channel) await deps.messenger.update(recorded, status);
+  };
 
   return {
     approvalRequested: async (request) => {

@@ -38,7 +38,10 @@ export const makeConsoleScreen = (write: (text: string) => void) => {
       return { channel, ts: String(++posted) };
     },
     update: async (ref, message) => show(message, `[message ${ref.ts} in ${ref.channel} updated]`),
-    dm: async (userId, message) => show(message, `[DM to ${userId}]`),
+    dm: async (userId, message) => {
+      show(message, `[DM to ${userId}]`);
+      return { channel: `D-${userId}`, ts: String(++posted) };
+    },
   };
   return { show, messenger, buttons: () => buttons, write };
 };

@@ -17,6 +17,12 @@ export const makeSlackMessenger = (client: WebClient): Messenger => ({
   },
   // A user id as the channel posts into the app's DM with that user.
   dm: async (userId, message) => {
-    await client.chat.postMessage({ channel: userId, text: message.text, blocks: message.blocks as never });
+    const posted = await client.chat.postMessage({
+      channel: userId,
+      text: message.text,
+      blocks: message.blocks as never,
+    });
+    // Slack answers with the DM channel (D…), which is what chat.update needs.
+    return posted.channel && posted.ts ? { channel: posted.channel, ts: posted.ts } : null;
   },
 });

@@ -132,6 +132,8 @@ export const RemediationRequestSchema = z.object({
   /** Who denied or cancelled it. */
   decidedBy: ActorRefSchema.nullable(),
   message: MessageRefSchema.nullable(),
+  /** The requester's DM about this request, updated in place as it moves. */
+  requesterMessage: MessageRefSchema.nullable().default(null),
   createdAt: IsoTimeSchema,
   updatedAt: IsoTimeSchema,
   expiresAt: IsoTimeSchema.nullable(),

@@ -3,6 +3,7 @@ import { CloudsecError } from '../errors';
 import {
   ActorRefSchema,
   isTerminalStatus,
+  MessageRefSchema,
   NewRequestSchema,
   RemediationRequestSchema,
   RequestPatchSchema,
@@ -42,6 +43,7 @@ interface RequestRow {
   result: string;
   decided_by: string | null;
   message: string | null;
+  requester_message?: string | null;
   created_at: string;
   updated_at: string;
   expires_at: string | null;
@@ -71,7 +73,7 @@ interface ApprovalRow {
 
 type RequestMethods = Pick<
   Store,
-  'createRequest' | 'getRequest' | 'listRequests' | 'transitionRequest' | 'addApproval'
+  'createRequest' | 'getRequest' | 'listRequests' | 'transitionRequest' | 'addApproval' | 'rememberRequesterMessage'
 >;
 
 export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
@@ -100,6 +102,13 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
     `INSERT INTO request_approvals (request_id, ordinal, approver_id, approver, approved_at, comment)
      VALUES (?, (SELECT COUNT(*) + 1 FROM request_approvals WHERE request_id = ?), ?, ?, ?, ?)`,
   );
+  // The first DM wins: a second one sent meanwhile is not recorded (its sender updates the first).
+  const setRequesterMessage = db.prepare(
+    'UPDATE remediation_requests SET requester_message = ? WHERE id = ? AND requester_message IS NULL',
+  );
+  const selectRequesterMessage = db.prepare<[string], { requester_message: string | null }>(
+    'SELECT requester_message FROM remediation_requests WHERE id = ?',
+  );
   const touchRequest = db.prepare('UPDATE remediation_requests SET updated_at = ?, version = version + 1 WHERE id = ?');
 
   const fromRow = (row: RequestRow): RemediationRequest => {
@@ -127,6 +136,7 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         result: fromJsonText(row.result, `result of ${what}`),
         decidedBy: fromJsonText(row.decided_by, `decider of ${what}`),
         message: fromJsonText(row.message, `message of ${what}`),
+        requesterMessage: fromJsonText(row.requester_message ?? null, `requester message of ${what}`),
         createdAt: row.created_at,
         updatedAt: row.updated_at,
         expiresAt: row.expires_at,
@@ -189,6 +199,12 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   });
 
   return {
+    rememberRequesterMessage: async (id, ref) => {
+      setRequesterMessage.run(toJsonText(MessageRefSchema.parse(ref)), id);
+      const row = selectRequesterMessage.get(id);
+      if (!row?.requester_message) return null;
+      return MessageRefSchema.parse(fromJsonText(row.requester_message, `requester message of ${id}`));
+    },
     createRequest: async (input) => {
       const parsed = NewRequestSchema.parse(input);
       const now = nowIso(ctx);

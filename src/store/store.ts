@@ -12,6 +12,7 @@ import type {
   GroupMembers,
   Instant,
   LockResult,
+  MessageRef,
   NewRequest,
   RemediationRequest,
   RequestPatch,
@@ -83,6 +84,11 @@ export interface Store {
    * `approvals.length` reaches `requiredApprovals`. Who may approve is policy, not the store's.
    */
   addApproval(id: string, approver: ActorRef, comment?: string | null): Promise<ApprovalResult>;
+  /**
+   * Records the requester's DM about a request if none is recorded yet; returns the one that is
+   * (so a caller that lost the race updates the winner's message). Not a status change.
+   */
+  rememberRequesterMessage(id: string, ref: MessageRef): Promise<MessageRef | null>;
 
   // ------------------------------------------------------------ digest runs
   /**

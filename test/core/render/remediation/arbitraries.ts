@@ -142,6 +142,7 @@ export const requestArb: fc.Arbitrary<RemediationRequest> = fc.record({
   result: resultArb,
   decidedBy: fc.option(actorArb),
   message: fc.constant(null),
+  requesterMessage: fc.constant(null),
   createdAt: iso,
   updatedAt: iso,
   expiresAt: fc.option(iso),

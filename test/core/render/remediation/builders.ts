@@ -43,6 +43,7 @@ export const aRequest = (over: Partial<RemediationRequest> = {}): RemediationReq
   result: null,
   decidedBy: null,
   message: null,
+  requesterMessage: null,
   createdAt: minutesBefore(10),
   updatedAt: minutesBefore(10),
   expiresAt: minutesAfter(23 * 60 + 50),
