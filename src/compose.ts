@@ -12,6 +12,8 @@ import { makeRemediationWorkflow, type RemediationExecutor } from './app/remedia
 import { makeFindingLookup, makeFindingRecheck } from './app/remediation-ports';
 import { makeRemediationNotifier } from './app/remediation-notifier';
 import type { CloudsecApp, Messenger } from './app/conversation';
+import { makeDigestService, type DigestPoster, type SecurityHubFeedPort } from './app/digest';
+import type { TrendPoint } from './core/digest/model';
 
 export interface ComposeOptions {
   config: Config;
@@ -28,6 +30,13 @@ export interface ComposeOptions {
   dryRun: boolean;
   /** Pauses between verification re-reads; tests pass one that does not wait. */
   sleep?: (ms: number) => Promise<void>;
+  /** Digests: where they are posted, how the trend is drawn, and live Security Hub (null: from the snapshot). */
+  digests?: {
+    poster: DigestPoster;
+    chart: (points: readonly TrendPoint[], options: { title: string; timezone: string }) => Buffer;
+    securityHub: SecurityHubFeedPort | null;
+    owner: string;
+  };
 }
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
@@ -69,6 +78,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     features: { remediation: remediationOn },
     messenger: options.messenger,
     remediation: null,
+    digests: null,
     knownAccounts: async () => {
       // Configured accounts, plus those a full scan found (organization mode lists them only then).
       const seen = scans.cached('all:*:*');
@@ -96,6 +106,21 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       dryRun: options.dryRun,
       log: options.log,
       ...(options.sleep ? { sleep: options.sleep } : {}),
+    });
+  }
+  if (options.digests) {
+    deps.digests = makeDigestService({
+      config: options.config,
+      store: options.store,
+      clock: options.clock,
+      log: options.log,
+      source: options.source,
+      securityHub: options.digests.securityHub,
+      poster: options.digests.poster,
+      chart: options.digests.chart,
+      knownAccounts: deps.knownAccounts,
+      remediationEnabled: remediationOn,
+      owner: options.digests.owner,
     });
   }
   return { app: makeCloudsecApp(deps), deps };

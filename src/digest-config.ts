@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
 import { SERVICES, SeveritySchema } from './core/model';
+import { occurrenceSupport } from './schedule/occurrences';
 
 /**
  * The `digests:` section of cloudsec.yml: any number of scheduled posture summaries, each posted to
@@ -40,7 +41,11 @@ const cronExpression = z.string().superRefine((expr, ctx) => {
       code: 'custom',
       message: `"${expr}" is not a valid cron expression (${why || 'unreadable'}); e.g. "0 9 * * 1-5" is 09:00 on weekdays`,
     });
+    return;
   }
+  // Catch-up and "next run" need the previous and next times, which some node-cron extensions (L, W, #) do not give.
+  const unsupported = occurrenceSupport(expr);
+  if (unsupported) ctx.addIssue({ code: 'custom', message: unsupported });
 });
 
 export const DIGEST_SOURCES = ['cloudsec', 'securityhub'] as const;

@@ -4,6 +4,7 @@ import type { Store } from '../store/store';
 import type { ScanService } from './scan-service';
 import type { Messenger } from './conversation';
 import type { RemediationWorkflow } from './remediation';
+import type { DigestService } from './digest';
 
 /** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
 export interface AppLogger {
@@ -40,4 +41,6 @@ export interface AppDeps {
   messenger: Messenger;
   /** Accounts cloudsec knows of (configured, or seen in the latest scan), for names, scopes and whoami. */
   knownAccounts(): Promise<AccountRef[]>;
+  /** Scheduled digests (`/cloudsec digest`); null where nothing can post them. */
+  digests: DigestService | null;
 }

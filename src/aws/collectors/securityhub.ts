@@ -48,7 +48,7 @@ export const collectSecurityHubRegion = async (
  * Security Hub answers InvalidAccessException for other refusals too (e.g. "is not an administrator"),
  * so only the "not subscribed" message means the region is off.
  */
-const isNotSubscribed = (error: CollectError): boolean =>
+export const isNotSubscribed = (error: CollectError): boolean =>
   error.code === 'InvalidAccessException' && /not subscribed to AWS Security Hub/i.test(error.message);
 
 const fetchFindings = async (

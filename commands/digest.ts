@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { closest } from 'fastest-levenshtein';
+import { defineCommand, type CommandContext } from './command';
+import { textMessage } from './whoami';
+import { renderErrorMessage } from '../src/core/render/blocks';
+import { authorizeDigest } from '../src/app/digest/authorize';
+import type { DigestService } from '../src/app/digest';
+import type { DigestConfig } from '../src/digest-config';
+import type { Permission } from '../src/core/permissions';
+
+const ACTIONS = ['list', 'now', 'preview'] as const;
+
+const notConfigured = () =>
+  renderErrorMessage({
+    title: 'No digests here',
+    message: 'Digests are not available in this mode.',
+  });
+
+const unknownDigest = (name: string, service: DigestService) => {
+  const names = service.digests().map((d) => d.name);
+  const guess = names.length > 0 ? closest(name, names) : undefined;
+  return renderErrorMessage({
+    title: 'No such digest',
+    message: `There is no digest named "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
+    suggestion: names.length > 0 ? `Digests: ${names.join(', ')}` : 'Define digests under `digests:` in cloudsec.yml.',
+  });
+};
+
+/** The digest named in the command, if the actor may `permission` on every account it covers. */
+const allowedDigest = async (
+  ctx: CommandContext,
+  service: DigestService,
+  name: string,
+  permission: Permission,
+): Promise<DigestConfig | null> => {
+  const digest = service.find(name);
+  if (!digest) {
+    await ctx.responder.send(unknownDigest(name, service), { visibility: 'ephemeral' });
+    return null;
+  }
+  const decision = authorizeDigest(
+    { actor: ctx.actor, permission, digest, channel: ctx.invocation.channel },
+    await ctx.deps.knownAccounts(),
+    ctx.deps.config,
+  );
+  await ctx.deps.store.appendAudit({
+    actor: { kind: 'slack-user', id: ctx.actor.userId },
+    action: `digest.${permission === 'digest:manage' ? 'now' : 'preview'}`,
+    target: `digest:${digest.name}`,
+    outcome: decision.allowed ? 'allowed' : 'denied',
+    details: { permission, reason: decision.reason },
+  });
+  if (!decision.allowed) {
+    await ctx.responder.send(renderErrorMessage({ title: 'Not allowed', message: decision.reason }), {
+      visibility: 'ephemeral',
+    });
+    return null;
+  }
+  return digest;
+};
+
+const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '—');
+
+export default defineCommand({
+  name: 'digest',
+  usage: '/cloudsec digest list | now <name> | preview <name>',
+  description:
+    'Scheduled posture digests: list them, preview one (only you see it), or post one now (needs digest:manage).',
+  permission: 'findings:read',
+  flags: {},
+  args: z
+    .object({
+      positionals: z.array(z.string()).max(2, 'give an action and at most one digest name'),
+      flags: z.object({}),
+    })
+    .transform((raw, ctx) => {
+      const action = (raw.positionals[0] ?? 'list').toLowerCase();
+      if (!(ACTIONS as readonly string[]).includes(action)) {
+        ctx.addIssue({ code: 'custom', message: `"${raw.positionals[0]}" is not one of list, now, preview` });
+        return z.NEVER;
+      }
+      const name = raw.positionals[1];
+      if (action !== 'list' && !name) {
+        ctx.addIssue({ code: 'custom', message: `${action} needs a digest name: /cloudsec digest ${action} <name>` });
+        return z.NEVER;
+      }
+      return { action: action as (typeof ACTIONS)[number], name };
+    }),
+  run: async (ctx, args) => {
+    const service = ctx.deps.digests;
+    if (!service) {
+      await ctx.responder.send(notConfigured(), { visibility: 'ephemeral' });
+      return;
+    }
+    if (args.action === 'list') {
+      const listing = await service.list();
+      const text =
+        listing.length === 0
+          ? 'No digests are configured. Add them under `digests:` in cloudsec.yml (see the README).'
+          : listing
+              .map(
+                ({ digest, last }) =>
+                  `${digest.name}: "${digest.schedule}" ${digest.timezone} → <#${digest.channel}> · ${digest.style}\n` +
+                  `  last run: ${last ? `${when(last.scheduledFor)} (${last.status})` : 'never'}`,
+              )
+              .join('\n');
+      await ctx.responder.send(textMessage('cloudsec digests', text), { visibility: 'ephemeral' });
+      return;
+    }
+    const name = args.name!;
+    if (args.action === 'preview') {
+      const digest = await allowedDigest(ctx, service, name, 'findings:read');
+      if (!digest) return;
+      const outcome = await service.preview(digest);
+      if (outcome.kind === 'preview') await ctx.responder.send(outcome.message, { visibility: 'ephemeral' });
+      return;
+    }
+    const digest = await allowedDigest(ctx, service, name, 'digest:manage');
+    if (!digest) return;
+    await ctx.responder.send(textMessage(`Digest ${digest.name}`, `Scanning and posting to <#${digest.channel}>…`), {
+      visibility: 'ephemeral',
+    });
+    const outcome = await service.run(digest, new Date(Math.floor(ctx.deps.clock().getTime() / 1000) * 1000), 'now');
+    const answer =
+      outcome.kind === 'posted'
+        ? `Posted to <#${digest.channel}>: ${outcome.built.summary.opened} new, ${outcome.built.summary.resolved} resolved.` +
+          (outcome.attachmentErrors.length > 0 ? `\nNot attached: ${outcome.attachmentErrors.join('; ')}` : '')
+        : outcome.kind === 'failed'
+          ? `Not posted: ${outcome.reason}`
+          : outcome.kind === 'skipped'
+            ? 'A run for this moment is already under way.'
+            : '';
+    await ctx.responder.send(textMessage(`Digest ${digest.name}`, answer), { visibility: 'ephemeral', replace: true });
+  },
+});

@@ -1,0 +1,240 @@
+import { inScope } from '../../core/digest/diff';
+import {
+  DigestRunSummarySchema,
+  zeroCounts,
+  type DigestDelta,
+  type DigestItem,
+  type DigestReport,
+  type DigestRunSummary,
+  type SeverityCounts,
+} from '../../core/digest/model';
+import { diffObservations } from '../../core/digest/diff';
+import { accountBreakdown, postureScore, postureScoreByAccount } from '../../core/digest/score';
+import { trendSeries } from '../../core/digest/trend';
+import { severityRank } from '../../core/model';
+import { scopeCovers, type Scope } from '../../core/policy';
+import type { DigestConfig } from '../../digest-config';
+import type { DigestItemCounts, DigestRun } from '../../store/store';
+import { observeScope, type RunObservation, type SecurityHubMark } from './observe';
+import type { DigestDeps } from './ports';
+import type { TrendPoint } from '../../core/digest/model';
+
+/** Still-open findings listed in the message (the rest are counted and attached). */
+export const STILL_OPEN_LISTED = 50;
+const HISTORY = 31;
+
+export interface BuiltRun {
+  report: DigestReport;
+  delta: DigestDelta;
+  summary: DigestRunSummary;
+  observation: RunObservation;
+  /** This run's point appended to the stored history (oldest first). */
+  trend: TrendPoint[];
+  /** The stored item ids this run read, to overlay the delta when listing everything. */
+  touched: ReadonlyMap<string, DigestItem>;
+  partitionOf: (accountId: string) => string;
+}
+
+const scopeOf = (digest: DigestConfig): Scope =>
+  digest.scope.accounts || digest.scope.ous
+    ? { kind: 'limited', accounts: digest.scope.accounts ?? [], ous: digest.scope.ous ?? [] }
+    : { kind: 'all' };
+
+export const summaryOf = (run: DigestRun | undefined): DigestRunSummary | null => {
+  if (!run) return null;
+  const parsed = DigestRunSummarySchema.safeParse(run.details);
+  return parsed.success ? parsed.data : null;
+};
+
+const markOf = (run: DigestRun | undefined): SecurityHubMark | null => {
+  const raw = (run?.details as { securityHub?: unknown } | undefined)?.securityHub;
+  if (!raw || typeof raw !== 'object') return null;
+  const { until, baselineAt } = raw as Record<string, unknown>;
+  return typeof until === 'string' && typeof baselineAt === 'string' ? { until, baselineAt } : null;
+};
+
+const subtract = (counts: SeverityCounts, item: DigestItem) => {
+  if (item.state === 'open') counts[item.severity] -= 1;
+};
+const add = (counts: SeverityCounts, item: DigestItem) => {
+  if (item.state === 'open') counts[item.severity] += 1;
+};
+
+/** The stored counts with the delta applied, without writing it (the run may still fail to post). */
+const countsAfter = (before: DigestItemCounts, touched: ReadonlyMap<string, DigestItem>, delta: DigestDelta) => {
+  const open = { ...before.open };
+  let suppressed = before.suppressed;
+  const byAccount = new Map(before.byAccount.map((a) => [a.accountId, { ...a, open: { ...a.open } }]));
+  const account = (id: string) =>
+    byAccount.get(id) ?? byAccount.set(id, { accountId: id, open: zeroCounts(), suppressed: 0 }).get(id)!;
+  const remove = (item: DigestItem) => {
+    subtract(open, item);
+    subtract(account(item.accountId).open, item);
+    if (item.state === 'suppressed') {
+      suppressed -= 1;
+      account(item.accountId).suppressed -= 1;
+    }
+  };
+  const put = (item: DigestItem) => {
+    add(open, item);
+    add(account(item.accountId).open, item);
+    if (item.state === 'suppressed') {
+      suppressed += 1;
+      account(item.accountId).suppressed += 1;
+    }
+  };
+  for (const id of delta.removals) {
+    const was = touched.get(id);
+    if (was) remove(was);
+  }
+  for (const item of delta.upserts) {
+    const was = touched.get(item.findingId);
+    if (was) remove(was);
+    put(item);
+  }
+  return { open, suppressed, byAccount: [...byAccount.values()] };
+};
+
+const byAgeThenSeverity = (a: DigestItem, b: DigestItem) =>
+  a.firstSeenAt.localeCompare(b.firstSeenAt) ||
+  severityRank(a.severity) - severityRank(b.severity) ||
+  a.findingId.localeCompare(b.findingId);
+
+/** The oldest open items after the delta: the stored oldest, overlaid with what this run changed. */
+const oldestAfter = async (deps: DigestDeps, name: string, delta: DigestDelta, limit: number) => {
+  const changed = new Map(delta.upserts.map((u) => [u.findingId, u]));
+  const gone = new Set(delta.removals);
+  const stored = await deps.store.oldestOpenDigestItems(name, limit + changed.size + gone.size);
+  const candidates = new Map<string, DigestItem>();
+  for (const item of stored)
+    if (!gone.has(item.findingId) && !changed.has(item.findingId)) candidates.set(item.findingId, item);
+  for (const item of changed.values()) if (item.state === 'open') candidates.set(item.findingId, item);
+  return [...candidates.values()].sort(byAgeThenSeverity).slice(0, limit);
+};
+
+const total = (c: SeverityCounts) => Object.values(c).reduce((n, v) => n + v, 0);
+
+/** Observes the scope, compares with the stored state and builds the report; writes nothing. */
+export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduledFor: Date): Promise<BuiltRun> => {
+  const now = deps.clock();
+  const history = await deps.store.digestRunHistory(digest.name, HISTORY);
+  const previousRun = history.find((r) => r.status === 'succeeded' && r.scheduledFor !== scheduledFor.toISOString());
+  const previous = summaryOf(previousRun);
+  const scope = scopeOf(digest);
+  const known = await deps.knownAccounts();
+  const inScopeAccount = (a: { id: string; name: string; ou?: string | null }) => {
+    const ref = known.find((k) => k.id === a.id);
+    return scopeCovers(scope, { id: a.id, name: ref?.name ?? a.name, ou: a.ou ?? ref?.ou, ouPath: ref?.ouPath });
+  };
+
+  const observation = await observeScope(deps, digest, inScopeAccount, markOf(previousRun), now);
+
+  // Stored items this run can judge: every item of a fully observed source, and the changed ids of the others.
+  const touched = new Map<string, DigestItem>();
+  for (const o of observation.observations) {
+    const items =
+      o.kind === 'complete'
+        ? await deps.store.digestItems(digest.name, { source: o.source })
+        : await deps.store.digestItems(digest.name, { ids: o.items.map((i) => i.findingId) });
+    for (const item of items) touched.set(item.findingId, item);
+  }
+  // Items the scope no longer covers (the config changed) are forgotten quietly, not reported as fixed.
+  const outOfScope = [...touched.values()].filter(
+    (i) => !inScope(i, digest.scope) || !inScopeAccount({ id: i.accountId, name: i.accountId }),
+  );
+  const judged = [...touched.values()].filter((i) => !outOfScope.includes(i));
+  const delta = diffObservations(judged, observation.observations, now);
+  delta.removals.push(...outOfScope.map((i) => i.findingId));
+
+  const after = countsAfter(await deps.store.digestItemCounts(digest.name), touched, delta);
+  const stillOpen = await oldestAfter(deps, digest.name, delta, STILL_OPEN_LISTED);
+  const cloudsecRead =
+    digest.scope.sources.includes('cloudsec') && observation.observations.some((o) => o.source === 'cloudsec');
+  const score = cloudsecRead ? postureScore(observation.scoreInputs) : null;
+  const accountNames = Object.fromEntries([
+    ...known.map((k) => [k.id, k.name] as const),
+    ...observation.accounts.map((a) => [a.id, a.name] as const),
+  ]);
+  const accountIds = new Set([...observation.accounts.map((a) => a.id), ...after.byAccount.map((a) => a.accountId)]);
+  const summary: DigestRunSummary = {
+    score,
+    open: after.open,
+    suppressed: after.suppressed,
+    opened: delta.opened.length,
+    resolved: delta.resolved.length,
+    newlySuppressed: delta.suppressed.length,
+    incomplete: observation.incomplete,
+    message: null,
+  };
+  const report: DigestReport = {
+    name: digest.name,
+    scheduledFor: scheduledFor.toISOString(),
+    timezone: digest.timezone,
+    style: digest.style,
+    scopeText: describeScope(digest),
+    demo: observation.demo,
+    firstRun: previous === null,
+    score,
+    previousScore: previous?.score ?? null,
+    open: after.open,
+    previousOpen: previous?.open ?? null,
+    suppressed: after.suppressed,
+    opened: { total: delta.opened.length, items: delta.opened },
+    resolved: { total: delta.resolved.length, items: delta.resolved },
+    newlySuppressed: { total: delta.suppressed.length, items: delta.suppressed },
+    stillOpen: { total: total(after.open), items: stillOpen },
+    accounts:
+      accountIds.size > 1
+        ? accountBreakdown({
+            accountIds,
+            open: after.byAccount,
+            scores: cloudsecRead ? postureScoreByAccount(observation.scoreInputs) : {},
+            opened: delta.opened,
+            resolved: delta.resolved,
+            accountNames,
+          })
+        : [],
+    incomplete: observation.incomplete,
+    remediationEnabled: deps.remediationEnabled,
+    accountNames,
+  };
+  const runs = [
+    { scheduledFor: scheduledFor.toISOString(), status: 'succeeded' as const, summary },
+    ...history
+      .filter((r) => r.scheduledFor !== scheduledFor.toISOString())
+      .map((r) => ({ scheduledFor: r.scheduledFor, status: r.status, summary: summaryOf(r) })),
+  ];
+  const partitions = new Map(observation.accounts.map((a) => [a.id, a.partition]));
+  return {
+    report,
+    delta,
+    summary,
+    observation,
+    trend: trendSeries(runs),
+    touched,
+    partitionOf: (id) => partitions.get(id) ?? 'aws',
+  };
+};
+
+const SEVERITY_WORDS: Record<DigestConfig['scope']['minSeverity'], string> = {
+  critical: 'critical only',
+  high: 'high and above',
+  medium: 'medium and above',
+  low: 'low and above',
+  informational: 'all severities',
+};
+
+export const describeScope = (digest: DigestConfig): string => {
+  const { scope } = digest;
+  const where = [
+    scope.accounts ? `accounts ${scope.accounts.join(', ')}` : null,
+    scope.ous ? `OUs ${scope.ous.join(', ')}` : null,
+  ].filter(Boolean);
+  const sources = scope.sources.map((s) => (s === 'cloudsec' ? 'cloudsec checks' : 'Security Hub')).join(' + ');
+  return [
+    where.length > 0 ? where.join(', ') : 'every account',
+    scope.services.join(', '),
+    SEVERITY_WORDS[scope.minSeverity],
+    sources,
+  ].join(' · ');
+};

@@ -1,0 +1,41 @@
+import type { DigestConfig } from '../../digest-config';
+import { previewDigest, runDigest, type DigestOutcome } from './run-digest';
+import type { DigestDeps, DigestMode } from './ports';
+
+export * from './ports';
+export type { DigestOutcome } from './run-digest';
+export { runDigest, previewDigest } from './run-digest';
+export { buildRun, describeScope, type BuiltRun } from './build-run';
+
+export interface DigestListing {
+  digest: DigestConfig;
+  /** The latest run of it, whatever its status. */
+  last: { scheduledFor: string; status: string; completedAt: string | null } | null;
+}
+
+/** The digest use cases bound to their dependencies, as the scheduler, the commands and the CLI use them. */
+export const makeDigestService = (deps: DigestDeps) => {
+  const find = (name: string): DigestConfig | undefined => deps.config.digests.find((d) => d.name === name);
+  return {
+    digests: (): readonly DigestConfig[] => deps.config.digests,
+    find,
+    list: async (): Promise<DigestListing[]> =>
+      Promise.all(
+        deps.config.digests.map(async (digest) => {
+          const last = await deps.store.lastDigestRun(digest.name);
+          return {
+            digest,
+            last: last ? { scheduledFor: last.scheduledFor, status: last.status, completedAt: last.completedAt } : null,
+          };
+        }),
+      ),
+    run: (digest: DigestConfig, scheduledFor: Date, mode: Exclude<DigestMode, 'preview'>): Promise<DigestOutcome> =>
+      runDigest(deps, { digest, scheduledFor, mode }),
+    preview: (digest: DigestConfig) => previewDigest(deps, digest),
+    lastScheduledFor: async (name: string): Promise<Date | null> => {
+      const last = await deps.store.lastDigestRun(name);
+      return last ? new Date(last.scheduledFor) : null;
+    },
+  };
+};
+export type DigestService = ReturnType<typeof makeDigestService>;

@@ -1,0 +1,166 @@
+import { CHECKS } from '../../core/checks';
+import { observeFindings, toObservedItem, inScope } from '../../core/digest/diff';
+import type { Observation, ObservedItem, ScoreInput } from '../../core/digest/model';
+import { evaluateChecks } from '../../core/findings';
+import { SERVICES, severityRank, type Service, type Snapshot } from '../../core/model';
+import type { DigestConfig } from '../../digest-config';
+import { errorMessage } from '../remediation/support';
+import type { DigestDeps } from './ports';
+
+/** What one run saw, before it is compared with the stored state. */
+export interface RunObservation {
+  observations: Observation[];
+  /** cloudsec check results in scope (pass and fail), per account: the posture score. */
+  scoreInputs: (ScoreInput & { accountId: string })[];
+  /** One line per thing that could not be read; empty when the scan was complete. */
+  incomplete: string[];
+  /** Accounts the run covered (for the per-account breakdown), with names and partitions. */
+  accounts: { id: string; name: string; partition: string }[];
+  demo: boolean;
+  /** Security Hub bookkeeping for the next run (stored in the run's details). */
+  securityHub: SecurityHubMark | null;
+  /** Security Hub calls made (the bench reads it). */
+  securityHubCalls: number;
+}
+
+export interface SecurityHubMark {
+  /** The end of this run's window: the next run's `since`. */
+  until: string;
+  /** When Security Hub was last read in full. */
+  baselineAt: string;
+}
+
+/** Severities at or above the digest's minimum. */
+export const severitiesFrom = (min: DigestConfig['scope']['minSeverity']) =>
+  (['critical', 'high', 'medium', 'low', 'informational'] as const).filter((s) => severityRank(s) <= severityRank(min));
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reads the digest's scope. Nothing here throws: a source that fails becomes a line in
+ * `incomplete` and contributes no observation, so its stored findings stay as they were (an outage
+ * never reads as "everything was fixed").
+ */
+export const observeScope = async (
+  deps: DigestDeps,
+  digest: DigestConfig,
+  inScopeAccount: (account: { id: string; name: string; ou?: string | null }) => boolean,
+  previous: SecurityHubMark | null,
+  now: Date,
+): Promise<RunObservation> => {
+  const { scope } = digest;
+  const result: RunObservation = {
+    observations: [],
+    scoreInputs: [],
+    incomplete: [],
+    accounts: [],
+    demo: false,
+    securityHub: null,
+    securityHubCalls: 0,
+  };
+  const wantsCloudsec = scope.sources.includes('cloudsec');
+  const feed = scope.sources.includes('securityhub') ? deps.securityHub : null;
+  // Without a live feed, Security Hub findings come from the snapshot (bounded, complete per run).
+  const shFromSnapshot = scope.sources.includes('securityhub') && !feed && scope.services.includes('securityhub');
+  const services = SERVICES.filter(
+    (s: Service) => (wantsCloudsec && scope.services.includes(s)) || (s === 'securityhub' && shFromSnapshot),
+  );
+
+  let snapshot: Snapshot | null = null;
+  if (services.length > 0) {
+    try {
+      snapshot = await deps.source.load({ services });
+    } catch (err) {
+      result.incomplete.push(`cloudsec checks: the scan failed (${errorMessage(err)})`);
+    }
+  }
+  if (snapshot) {
+    result.demo = snapshot.demo;
+    const accounts = snapshot.accounts.filter((a) =>
+      inScopeAccount({ id: a.accountId, name: a.accountName, ou: a.ou }),
+    );
+    result.accounts = accounts.map((a) => ({ id: a.accountId, name: a.accountName, partition: a.partition }));
+    for (const a of accounts) {
+      if (!a.access.ok)
+        result.incomplete.push(
+          `${a.accountName} (${a.accountId}): could not enter the account (${a.access.error.message})`,
+        );
+      for (const w of a.warnings) result.incomplete.push(`${a.accountName} (${a.accountId}): ${w}`);
+    }
+    const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services });
+    if (wantsCloudsec) {
+      const checks = CHECKS.filter((c) => services.includes(c.service)).map((c) => ({
+        id: c.id,
+        requires: c.requires,
+      }));
+      result.observations.push(observeFindings(findings, { scope, accounts, checks }));
+      for (const f of findings) {
+        if (f.source !== 'cloudsec' || f.status === 'unknown') continue;
+        if (!inScope(toObservedItem(f), scope)) continue;
+        result.scoreInputs.push({ accountId: f.accountId, severity: f.severity, status: f.status });
+      }
+    }
+    if (shFromSnapshot) {
+      const items: ObservedItem[] = findings
+        .filter((f) => f.source === 'securityhub')
+        .map(toObservedItem)
+        .filter((i) => inScope(i, scope));
+      const unevaluated = new Set<string>();
+      for (const a of accounts) {
+        const regions = Object.values(a.securityhub ?? {});
+        if (!a.access.ok || regions.length === 0 || regions.some((r) => !r.findings.ok)) unevaluated.add(a.accountId);
+      }
+      result.observations.push({ kind: 'complete', source: 'securityhub', items, unevaluated });
+    }
+  }
+
+  if (feed) {
+    const known = await deps.knownAccounts();
+    const scoped = known.filter((a) => inScopeAccount({ id: a.id, name: a.name, ou: a.ou ?? null }));
+    const restricted = Boolean(digest.scope.accounts || digest.scope.ous);
+    const accountIds = restricted ? scoped.map((a) => a.id) : undefined;
+    const resync =
+      !previous || now.getTime() - Date.parse(previous.baselineAt) >= (deps.securityHubResyncMs ?? 7 * DAY_MS);
+    const mode = resync
+      ? ({ kind: 'baseline' } as const)
+      : ({ kind: 'changes', since: new Date(previous.until), until: now } as const);
+    try {
+      const read = await feed.read({
+        ...(accountIds ? { accountIds } : {}),
+        severities: severitiesFrom(scope.minSeverity),
+        mode,
+      });
+      result.securityHubCalls = read.calls;
+      const items = read.items.filter((i) => inScope(i, scope) && (!restricted || accountIds!.includes(i.accountId)));
+      for (const f of read.failures) result.incomplete.push(`Security Hub: ${f}`);
+      if (mode.kind === 'baseline') {
+        result.observations.push({
+          kind: 'complete',
+          source: 'securityhub',
+          items,
+          unevaluated: new Set(read.failedAccounts),
+        });
+      } else {
+        result.observations.push({ kind: 'changes', source: 'securityhub', since: previous!.until, items });
+      }
+      // A window is only closed when every account was read; otherwise the next run reads it again.
+      const complete = read.failures.length === 0;
+      result.securityHub = {
+        until: complete ? now.toISOString() : (previous?.until ?? now.toISOString()),
+        baselineAt:
+          mode.kind === 'baseline' && complete
+            ? now.toISOString()
+            : (previous?.baselineAt ?? new Date(0).toISOString()),
+      };
+      if (!complete && !previous) result.securityHub = null;
+      for (const a of scoped) {
+        if (!result.accounts.some((x) => x.id === a.id))
+          result.accounts.push({ id: a.id, name: a.name, partition: 'aws' });
+      }
+    } catch (err) {
+      result.incomplete.push(`Security Hub: could not be read (${errorMessage(err)})`);
+      result.securityHub = previous;
+    }
+  }
+  return result;
+};

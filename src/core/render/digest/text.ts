@@ -1,0 +1,131 @@
+import { SEVERITIES } from '../../model';
+import type { DigestItem, DigestReport } from '../../digest/model';
+import {
+  LIST_CAP,
+  SECTION_TITLES,
+  asOfText,
+  changesLine,
+  itemAge,
+  itemConsoleUrl,
+  listsOf,
+  num,
+  partitionFor,
+  plural,
+  scoreHeadline,
+  scoreText,
+  severityChange,
+  severityCountsText,
+  showable,
+  total,
+  totalChange,
+  type DigestList,
+} from './format';
+import type { DigestRenderOptions } from './blocks';
+
+const DEMO_BANNER = '*** DEMO DATA: a fictional, deliberately misconfigured estate, not your AWS accounts ***';
+
+export interface DigestTextOptions extends DigestRenderOptions {
+  /** Items listed per section before "…and N more" (full style; compact always lists 5 new). Default 50. */
+  maxPerSection?: number;
+}
+
+/**
+ * One line of outside text for a terminal: control characters (an ANSI escape in a resource name
+ * could rewrite the screen) and bidirectional overrides (could reorder what is shown) become spaces,
+ * whitespace collapses, and a pathological value is capped.
+ */
+const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+const clean = (raw: string, max = 300): string => {
+  const bounded = raw.length > 4 * max ? raw.slice(0, 4 * max) : raw;
+  const line = bounded.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
+  return line.length > max || bounded.length < raw.length ? `${line.slice(0, max - 1)}…` : line;
+};
+
+const labelOf = (id: string, name: string | undefined): string =>
+  name && name !== id ? `${clean(name, 60)} (${clean(id, 40)})` : clean(id, 40);
+
+const nameOf = (report: DigestReport, id: string): string | undefined =>
+  Object.prototype.hasOwnProperty.call(report.accountNames, id) ? report.accountNames[id] : undefined;
+
+const accountLabel = (report: DigestReport, id: string): string => labelOf(id, nameOf(report, id));
+
+const itemLines = (item: DigestItem, list: DigestList, report: DigestReport, options: DigestTextOptions): string[] => {
+  const age = itemAge(list.section, item, report.scheduledFor);
+  const title = clean(item.title, 200) || clean(item.checkId, 200);
+  const out = [
+    `  [${item.severity.toUpperCase()}] ${title}${age ? ` · ${age}` : ''}`,
+    `      ${[clean(item.resourceId, 200), accountLabel(report, item.accountId), clean(item.region, 40)]
+      .filter(Boolean)
+      .join(' · ')}`,
+  ];
+  if (list.section === 'new') {
+    const message = clean(item.message, 400);
+    if (message) out.push(`      ${message}`);
+  }
+  const url = itemConsoleUrl(item, partitionFor(options.partition, item.accountId));
+  if (url) out.push(`      ${clean(url, 2000)}`);
+  if (list.remediable && report.remediationEnabled && item.remediationId)
+    out.push(`      fix: /cloudsec remediate ${clean(item.findingId, 100)}`);
+  return out;
+};
+
+/**
+ * The digest as plain text: `cloudsec digest --preview <name>` and the console demo. Same content and
+ * wording as the Slack message; lists are capped (default 50 per section) with an exact "…and N more".
+ */
+export const renderDigestText = (report: DigestReport, options: DigestTextOptions = {}): string => {
+  const cap = report.style === 'compact' ? LIST_CAP.compact : Math.max(0, options.maxPerSection ?? 50);
+  const out: string[] = [];
+  if (report.demo) out.push(DEMO_BANNER, '');
+  out.push(`Posture digest: ${clean(report.name, 100)}${report.demo ? ' (DEMO)' : ''}`);
+  out.push(`As of ${clean(asOfText(report.scheduledFor, report.timezone), 120)}`);
+  const scope = clean(report.scopeText);
+  if (scope) out.push(`Scope: ${scope}`);
+  if (report.incomplete.length > 0) {
+    out.push(
+      '',
+      '! Scan incomplete: some of the scope could not be read. Findings there are kept as they were',
+      '! (never counted as resolved), so the figures below may be missing what could not be seen.',
+      ...report.incomplete.slice(0, 20).map((l) => `!   - ${clean(l) || '(no detail)'}`),
+      ...(report.incomplete.length > 20 ? [`!   …and ${plural(report.incomplete.length - 20, 'more problem')}`] : []),
+    );
+  }
+  const { score, change } = scoreHeadline(report);
+  const withChange = (n: number, c: string | null) => `${num(n)}${c ? ` (${c})` : ''}`;
+  out.push(
+    '',
+    `${score} · ${change}`,
+    `Open findings: ${withChange(total(report.open), totalChange(report))}`,
+    `  ${SEVERITIES.map((s) => `${s} ${withChange(report.open[s], severityChange(report, s))}`).join(', ')}`,
+    `Suppressed: ${num(report.suppressed)}`,
+    `${changesLine(report, ', ')}`,
+  );
+
+  if (report.style === 'full' && report.accounts.length > 0) {
+    out.push('', `BY ACCOUNT (${num(report.accounts.length)}, worst first)`);
+    for (const a of report.accounts.slice(0, Math.max(cap, 1))) {
+      const counts = severityCountsText(a.open, ', ');
+      out.push(
+        `  ${labelOf(a.accountId, a.accountName || nameOf(report, a.accountId))}: ` +
+          `${a.score === null ? 'no score' : `score ${scoreText(a.score)}`}; ${counts || 'nothing open'}; ` +
+          `${num(a.opened)} new, ${num(a.resolved)} resolved`,
+      );
+    }
+    const hidden = report.accounts.length - Math.max(cap, 1);
+    if (hidden > 0) out.push(`  …and ${plural(hidden, 'more account')}`);
+  }
+
+  for (const list of listsOf(report)) {
+    const order = list.section === 'still_open' && list.total > 1 ? ', oldest first' : '';
+    out.push(
+      '',
+      `${SECTION_TITLES[list.section].toUpperCase()} (${list.total === 0 ? 'none' : num(list.total)}${order})`,
+    );
+    const shown = showable(list).slice(0, cap);
+    for (const item of shown) out.push(...itemLines(item, list, report, options));
+    const more = list.total - shown.length;
+    if (more > 0) out.push(`  …and ${num(more)} more`);
+  }
+  if (report.demo) out.push('', DEMO_BANNER);
+  return out.join('\n') + '\n';
+};
