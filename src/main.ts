@@ -18,6 +18,12 @@ import { makeClientFactory, resolveHomeRegion } from './aws/clients';
 import { makeExecutor } from './aws/executor';
 import { writeAccessFor } from './aws/write-access';
 import fs from 'node:fs';
+import os from 'node:os';
+import { renderTrendPng } from './charts/trend-chart';
+import { makeSecurityHubFeed } from './aws/securityhub-feed';
+import { startDigestScheduler } from './schedule/digest-scheduler';
+import { makeSlackDigestPoster } from './slack/digest-poster';
+import { makeConsoleDigestPoster } from './slack/console-digest-poster';
 
 /**
  * The composition root: config → store → AWS (or the demo estate) → app → transport (Slack or the
@@ -115,7 +121,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const source: SnapshotSource = demo
         ? recordedSnapshotSource(demoSnapshotPath())
         : makeLiveSnapshotSource({ config });
-      const { app } = composeApp({
+      const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB));
+      const { app, deps } = composeApp({
         config,
         store,
         source,
@@ -126,12 +133,20 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         messenger: screen.messenger,
         executor: demo ? noWriteExecutor : await buildExecutor(config, isDryRun(env), store, io.clock),
         dryRun: demo || isDryRun(env),
+        digests: {
+          poster: makeConsoleDigestPoster(screen.messenger, exportDir, io.stdout),
+          chart: renderTrendPng,
+          securityHub: demo ? null : makeSecurityHubFeed({ config }),
+          owner: `${os.hostname()}:${process.pid}:console`,
+        },
       });
+      // A console run killed mid-execution leaves requests `executing` too: verify them, never re-run.
+      if (!demo) await deps.remediation?.reconcile();
       await runConsole(app, {
         input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
         screen,
         actor: { userId: actorId, userName: demo ? 'demo' : actorId },
-        exportDir: exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB)),
+        exportDir,
         banner: demo
           ? `cloudsec console demo — DEMO DATA: a fictional estate, no AWS or Slack needed. You are ${actorId}.`
           : `cloudsec console — live AWS. You are ${actorId}.`,
@@ -164,6 +179,14 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       messenger: makeSlackMessenger(slack),
       executor,
       dryRun,
+      digests: {
+        poster: makeSlackDigestPoster(slack, {
+          onRetry: (info) => logger.warn(info, 'retrying a digest post'),
+        }),
+        chart: renderTrendPng,
+        securityHub: makeSecurityHubFeed({ config, onCall: (service, code) => metrics.awsCall(service, code) }),
+        owner: `${os.hostname()}:${process.pid}`,
+      },
     });
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
     logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');
@@ -175,12 +198,28 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const sweeper = setInterval(() => {
       deps.remediation?.expire().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
     }, 60_000);
+    // Every replica schedules every digest; the store's claim lets exactly one post each time.
+    const digestService = deps.digests!;
+    const scheduler = startDigestScheduler({
+      digests: config.digests,
+      runDue: async (name, scheduledFor, reason) => {
+        const digest = digestService.find(name);
+        if (!digest) return;
+        const outcome = await digestService.run(digest, scheduledFor, reason === 'catch-up' ? 'catch-up' : 'scheduled');
+        logger.info({ digest: name, scheduledFor, reason, outcome: outcome.kind }, 'digest run');
+      },
+      lastScheduledFor: (name) => digestService.lastScheduledFor(name),
+      clock: io.clock,
+      log: logger,
+    });
+    logger.info({ digests: scheduler.nextRuns() }, 'digests scheduled');
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
     clearInterval(sweeper);
+    await scheduler.stop();
     await running.stop();
     return 0;
   } catch (err) {
