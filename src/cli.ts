@@ -13,6 +13,9 @@ import { makeLiveSnapshotSource } from './aws/live-source';
 import { readPolicyDocument, writePolicyDocument } from './aws/permissions';
 import { openSqliteStore } from './store/sqlite';
 import { describeVerification } from './app/audit';
+import { makeDigestService } from './app/digest';
+import { demoConfigPath } from './paths';
+import { makeSecurityHubFeed } from './aws/securityhub-feed';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -216,6 +219,52 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         setExit(0);
       },
     );
+
+  withSourceOptions(
+    program
+      .command('digest')
+      .description('render a scheduled digest as it would be posted now, without posting or storing anything')
+      .requiredOption('--preview <name>', 'the digest to preview (a name under `digests:` in cloudsec.yml)'),
+  ).action(async (opts: SourceOptions & { preview: string }) => {
+    const env = readEnv(io.env);
+    const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
+    const config = loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;
+    const digest = config.digests.find((d) => d.name === opts.preview);
+    if (!digest) {
+      const names = config.digests.map((d) => d.name);
+      throw new CloudsecError(
+        'usage',
+        `No digest named "${opts.preview}". ${names.length > 0 ? `Digests: ${names.join(', ')}.` : 'Define digests under `digests:` in cloudsec.yml.'}`,
+      );
+    }
+    const source = chooseSource(opts, io);
+    // The delta is against the bot's stored state when its database is here; otherwise this is a first run.
+    const dbFile = env.CLOUDSEC_DB ?? DEFAULT_DB;
+    const store = openSqliteStore({ path: !demo && fs.existsSync(dbFile) ? dbFile : ':memory:', clock: io.clock });
+    try {
+      const nowhere = async (): Promise<never> => {
+        throw new CloudsecError('internal', 'a preview posts nothing');
+      };
+      const service = makeDigestService({
+        config,
+        store,
+        clock: io.clock,
+        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+        source,
+        securityHub: source.kind === 'live' ? makeSecurityHubFeed({ config }) : null,
+        poster: { post: nowhere, attach: nowhere },
+        chart: () => Buffer.alloc(0),
+        knownAccounts: async () => (config.accounts ?? []).map((a) => ({ id: a.id, name: a.name })),
+        remediationEnabled: config.remediation.enabled,
+        owner: 'cli-preview',
+      });
+      const outcome = await service.preview(digest);
+      if (outcome.kind === 'preview') io.stdout(`${outcome.text.trimEnd()}\n`);
+      setExit(0);
+    } finally {
+      await store.close();
+    }
+  });
 
   return program;
 };

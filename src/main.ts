@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
 import { isCloudsecError } from './errors';
-import { demoSnapshotPath, packageRoot } from './paths';
+import { demoConfigPath, demoSnapshotPath } from './paths';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
@@ -43,7 +43,7 @@ const DEMO_DB = './data/demo.db';
 const DEMO_USER = 'U0DEMO';
 
 const demoConfig = (): Config => {
-  const file = path.join(packageRoot(), 'data', 'demo-cloudsec.yml');
+  const file = demoConfigPath();
   return parseConfig(fs.readFileSync(file, 'utf8'), file);
 };
 

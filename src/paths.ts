@@ -13,3 +13,6 @@ export const packageRoot = (): string => {
 };
 
 export const demoSnapshotPath = (): string => path.join(packageRoot(), 'data', 'demo-account.json');
+
+/** The configuration of the console demo (accounts, roles, digests of the demo estate). */
+export const demoConfigPath = (): string => path.join(packageRoot(), 'data', 'demo-cloudsec.yml');

@@ -69,6 +69,12 @@ describe('digests in cloudsec.yml', () => {
     expect(errorOf(digestYaml('    schedule: "9 * *"\n'))).toContain('expected 5 or 6 fields but got 3');
   });
 
+  it('when the schedule uses a form whose times cloudsec cannot work out (15W), then it is refused', () => {
+    expect(errorOf(digestYaml('    schedule: "0 9 15W * *"\n'))).toContain(
+      'digests[0 "prod-daily"].schedule: schedule "0 9 15W * *": cloudsec cannot work out when it runs',
+    );
+  });
+
   it('when the time zone is unknown, then the error names the digest and suggests an IANA name', () => {
     expect(errorOf(digestYaml('    schedule: "0 9 * * *"\n    timezone: Europe/Atlantis\n'))).toContain(
       'digests[0 "prod-daily"].timezone: not a time zone this system knows; use an IANA name such as Europe/Berlin',
