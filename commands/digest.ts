@@ -7,6 +7,7 @@ import { authorizeDigest } from '../src/app/digest/authorize';
 import type { DigestService } from '../src/app/digest';
 import type { DigestConfig } from '../src/digest-config';
 import type { Permission } from '../src/core/permissions';
+import type { DigestRun } from '../src/store/store';
 
 const ACTIONS = ['list', 'now', 'preview'] as const;
 
@@ -58,6 +59,15 @@ const allowedDigest = async (
   }
   return digest;
 };
+
+/**
+ * `now` is keyed by the current second, so a second `now` in the same second finds the first
+ * one's run, which is usually finished rather than under way.
+ */
+const skippedAnswer = (run: DigestRun): string =>
+  run.status === 'running'
+    ? 'A run for this moment is already under way.'
+    : `This digest was already ${run.status === 'succeeded' ? 'posted' : 'tried, and it failed,'} for ${when(run.scheduledFor)}: try again in a moment.`;
 
 const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '—');
 
@@ -128,7 +138,7 @@ export default defineCommand({
         : outcome.kind === 'failed'
           ? `Not posted: ${outcome.reason}`
           : outcome.kind === 'skipped'
-            ? 'A run for this moment is already under way.'
+            ? skippedAnswer(outcome.run)
             : '';
     await ctx.responder.send(textMessage(`Digest ${digest.name}`, answer), { visibility: 'ephemeral', replace: true });
   },

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
 import { isCloudsecError } from './errors';
 import { demoConfigPath, demoSnapshotPath } from './paths';

@@ -1,7 +1,10 @@
 import fs from 'node:fs';
-import { ErrorCode, type WebClient } from '@slack/web-api';
+import { ErrorCode, WebClient } from '@slack/web-api';
 import { DigestPostError, type DigestFile, type DigestPoster } from '../app/digest/ports';
 import type { MessageRef } from '../app/conversation';
+import { slackClientOptions } from './bolt-app';
+import type { Logger } from './logger';
+import type { SlackEnv } from './slack-env';
 
 /**
  * Posts digests with the Web API. The client itself does not wait out rate limits (it is set to
@@ -10,6 +13,15 @@ import type { MessageRef } from '../app/conversation';
  * try again, a bounded number of times. Errors Slack will repeat (not in the channel, no such
  * channel, bad token) fail at once with what to do about them.
  */
+
+/**
+ * The client to give the poster: the bot's settings without the client's own retries. The shared
+ * client retries 5xx and network failures itself (twice, on real timers), so a poster built on it
+ * would try up to three times as often as configured, on a schedule no one chose or can inject,
+ * and never see the failures its backoff is for.
+ */
+export const createDigestWebClient = (env: SlackEnv, logger: Logger): WebClient =>
+  new WebClient(env.botToken, { ...slackClientOptions(env, logger), retryConfig: { retries: 0 } });
 
 export interface DigestPosterOptions {
   attempts?: number;
@@ -36,6 +48,8 @@ type Failure =
   | { retry: true; waitMs: number | null; message: string; code: string };
 
 const classify = (err: unknown, maxRetryAfterMs: number): Failure => {
+  // Slack accepted the call but its answer makes no sense: trying again could post the digest twice.
+  if (err instanceof DigestPostError) return { retry: false, code: err.code, message: err.message };
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
   if (e.code === ErrorCode.RateLimitedError) {
     const waitMs = Math.max(0, (e.retryAfter ?? 1) * 1000);
