@@ -22,6 +22,10 @@ RUN npm ci --omit=dev --ignore-scripts && npm rebuild better-sqlite3 && npm cach
 
 # Runtime: compiled code and production dependencies only; no compilers, sources or secrets.
 FROM node:22-bookworm-slim AS runtime
+# The digest trend chart draws its labels with DejaVu Sans; the slim image has no fonts at all.
+RUN apt-get update \
+  && apt-get install -y --no-install-recommends fonts-dejavu-core \
+  && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     PORT=3000 \
     CLOUDSEC_DB=/var/lib/cloudsec/cloudsec.db
