@@ -12,7 +12,7 @@ import { makeRemediationWorkflow, type RemediationExecutor } from './app/remedia
 import { makeFindingLookup, makeFindingRecheck } from './app/remediation-ports';
 import { makeRemediationNotifier } from './app/remediation-notifier';
 import type { CloudsecApp, Messenger } from './app/conversation';
-import { makeDigestService, type DigestPoster, type SecurityHubFeedPort } from './app/digest';
+import { digestScopeKey, makeDigestService, type DigestPoster, type SecurityHubFeedPort } from './app/digest';
 import type { TrendPoint } from './core/digest/model';
 
 export interface ComposeOptions {
@@ -93,7 +93,9 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       clock: options.clock,
       executor: options.executor,
       recheck: makeFindingRecheck(scans),
-      findings: makeFindingLookup(scans, options.store),
+      findings: makeFindingLookup(scans, options.store, () =>
+        options.config.digests.map((d) => digestScopeKey(d.name)),
+      ),
       accounts: { knownAccounts: deps.knownAccounts },
       notifier: makeRemediationNotifier({
         messenger: options.messenger,

@@ -7,6 +7,9 @@ export type { DigestOutcome } from './run-digest';
 export { runDigest, previewDigest } from './run-digest';
 export { buildRun, describeScope, type BuiltRun } from './build-run';
 
+/** Where a digest run stores the findings it evaluated, so its Remediate buttons find them. */
+export const digestScopeKey = (name: string): string => `digest:${name}`;
+
 export interface DigestListing {
   digest: DigestConfig;
   /** The latest run of it, whatever its status. */
