@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { closest } from 'fastest-levenshtein';
 import { defineCommand, type CommandContext } from './command';
-import { textMessage } from './whoami';
-import { renderErrorMessage } from '../src/core/render/blocks';
+import { header, renderErrorMessage, section, type MessagePayload } from '../src/core/render/blocks';
+import { clip, code, truncate } from '../src/core/render/mrkdwn';
 import { authorizeDigest } from '../src/app/digest/authorize';
 import type { DigestService } from '../src/app/digest';
 import type { DigestConfig } from '../src/digest-config';
@@ -69,6 +69,41 @@ const skippedAnswer = (run: DigestRun): string =>
     ? 'A run for this moment is already under way.'
     : `This digest was already ${run.status === 'succeeded' ? 'posted' : 'tried, and it failed,'} for ${when(run.scheduledFor)}: try again in a moment.`;
 
+/** Channel ids are validated in the config (`C…`/`G…`), so the link markup cannot be broken out of. */
+const channelLink = (digest: DigestConfig) => `<#${digest.channel}>`;
+
+const SECTION_CHARS = 2900;
+/** Under MESSAGE_BUDGET's 10,000 characters of block text, with room for the header and the note. */
+const TEXT_BUDGET = 9000;
+
+/**
+ * cloudsec's wording as mrkdwn sections, so channel links render as links (a code block would show
+ * `<#C…>` literally); outside values are escaped where they are put in the lines. Lines that do not
+ * fit are counted, never silently dropped.
+ */
+const answer = (title: string, lines: readonly string[], more = (n: number) => `…and ${n} more`): MessagePayload => {
+  const sections: string[] = [];
+  let current = '';
+  let used = 0;
+  let shown = 0;
+  for (const line of lines.map((l) => truncate(l, SECTION_CHARS))) {
+    if (used + line.length + 1 > TEXT_BUDGET) break;
+    if (current && current.length + line.length + 1 > SECTION_CHARS) {
+      sections.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+    used += line.length + 1;
+    shown += 1;
+  }
+  if (current) sections.push(current);
+  const cut = lines.length - shown;
+  return {
+    text: truncate(`${title}: ${lines.join(' ')}`, 3000),
+    blocks: [header(title), ...sections.map((t) => section(t)), ...(cut > 0 ? [section(more(cut))] : [])],
+  };
+};
+
 const when = (iso: string | null | undefined) => (iso ? iso.replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC') : '—');
 
 export default defineCommand({
@@ -104,17 +139,18 @@ export default defineCommand({
     }
     if (args.action === 'list') {
       const listing = await service.list();
-      const text =
+      const lines =
         listing.length === 0
-          ? 'No digests are configured. Add them under `digests:` in cloudsec.yml (see the README).'
-          : listing
-              .map(
-                ({ digest, last }) =>
-                  `${digest.name}: "${digest.schedule}" ${digest.timezone} → <#${digest.channel}> · ${digest.style}\n` +
-                  `  last run: ${last ? `${when(last.scheduledFor)} (${last.status})` : 'never'}`,
-              )
-              .join('\n');
-      await ctx.responder.send(textMessage('cloudsec digests', text), { visibility: 'ephemeral' });
+          ? ['No digests are configured. Add them under `digests:` in cloudsec.yml (see the README).']
+          : listing.map(
+              ({ digest, last }) =>
+                `• ${code(digest.name)} · ${code(digest.schedule)} ${clip(digest.timezone, 60)} → ${channelLink(digest)} · ${digest.style}\n` +
+                `   last run: ${last ? `${when(last.scheduledFor)} (${last.status})` : 'never'}`,
+            );
+      await ctx.responder.send(
+        answer('cloudsec digests', lines, (n) => `…and ${n} more digests (see \`digests:\` in cloudsec.yml)`),
+        { visibility: 'ephemeral' },
+      );
       return;
     }
     const name = args.name!;
@@ -127,19 +163,23 @@ export default defineCommand({
     }
     const digest = await allowedDigest(ctx, service, name, 'digest:manage');
     if (!digest) return;
-    await ctx.responder.send(textMessage(`Digest ${digest.name}`, `Scanning and posting to <#${digest.channel}>…`), {
+    await ctx.responder.send(answer(`Digest ${digest.name}`, [`Scanning and posting to ${channelLink(digest)}…`]), {
       visibility: 'ephemeral',
     });
     const outcome = await service.run(digest, new Date(Math.floor(ctx.deps.clock().getTime() / 1000) * 1000), 'now');
-    const answer =
+    const lines =
       outcome.kind === 'posted'
-        ? `Posted to <#${digest.channel}>: ${outcome.built.summary.opened} new, ${outcome.built.summary.resolved} resolved.` +
-          (outcome.attachmentErrors.length > 0 ? `\nNot attached: ${outcome.attachmentErrors.join('; ')}` : '')
+        ? [
+            `Posted to ${channelLink(digest)}: ${outcome.built.summary.opened} new, ${outcome.built.summary.resolved} resolved.`,
+            ...(outcome.attachmentErrors.length > 0
+              ? [`Not attached: ${clip(outcome.attachmentErrors.join('; '), 1500)}`]
+              : []),
+          ]
         : outcome.kind === 'failed'
-          ? `Not posted: ${outcome.reason}`
+          ? [`Not posted: ${clip(outcome.reason, 2000)}`]
           : outcome.kind === 'skipped'
-            ? skippedAnswer(outcome.run)
-            : '';
-    await ctx.responder.send(textMessage(`Digest ${digest.name}`, answer), { visibility: 'ephemeral', replace: true });
+            ? [skippedAnswer(outcome.run)]
+            : [];
+    await ctx.responder.send(answer(`Digest ${digest.name}`, lines), { visibility: 'ephemeral', replace: true });
   },
 });

@@ -21,7 +21,7 @@ import os from 'node:os';
 import { renderTrendPng } from './charts/trend-chart';
 import { makeSecurityHubFeed } from './aws/securityhub-feed';
 import { startDigestScheduler } from './schedule/digest-scheduler';
-import { makeSlackDigestPoster } from './slack/digest-poster';
+import { createDigestWebClient, makeSlackDigestPoster } from './slack/digest-poster';
 import { makeConsoleDigestPoster } from './slack/console-digest-poster';
 
 /**
@@ -179,7 +179,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       executor,
       dryRun,
       digests: {
-        poster: makeSlackDigestPoster(slack, {
+        // Its own client: the bot's retries 5xx on its own timers, which would hide the poster's backoff.
+        poster: makeSlackDigestPoster(createDigestWebClient(slackEnv, logger), {
           onRetry: (info) => logger.warn(info, 'retrying a digest post'),
         }),
         chart: renderTrendPng,
