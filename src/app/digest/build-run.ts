@@ -1,6 +1,7 @@
 import { inScope } from '../../core/digest/diff';
 import {
   DigestRunSummarySchema,
+  unevaluatedKey,
   zeroCounts,
   type DigestDelta,
   type DigestItem,
@@ -13,6 +14,7 @@ import { accountBreakdown, postureScore, postureScoreByAccount } from '../../cor
 import { trendSeries } from '../../core/digest/trend';
 import { severityRank } from '../../core/model';
 import { scopeCovers, type Scope } from '../../core/policy';
+import type { AccountRef } from '../../core/permissions';
 import type { DigestConfig } from '../../digest-config';
 import type { DigestItemCounts, DigestRun } from '../../store/store';
 import { observeScope, type RunObservation, type SecurityHubMark } from './observe';
@@ -33,6 +35,8 @@ export interface BuiltRun {
   /** The stored item ids this run read, to overlay the delta when listing everything. */
   touched: ReadonlyMap<string, DigestItem>;
   partitionOf: (accountId: string) => string;
+  /** The scope this run applied, stored with the run so the next one can tell it changed. */
+  scopeKey: string;
 }
 
 const scopeOf = (digest: DigestConfig): Scope =>
@@ -95,6 +99,47 @@ const countsAfter = (before: DigestItemCounts, touched: ReadonlyMap<string, Dige
   return { open, suppressed, byAccount: [...byAccount.values()] };
 };
 
+const sorted = (values: readonly string[] | undefined) => (values ? [...values].sort() : null);
+const scopeKeyOf = (digest: DigestConfig): string => {
+  const { accounts, ous, services, minSeverity, sources } = digest.scope;
+  return JSON.stringify([sorted(accounts), sorted(ous), sorted(services), minSeverity, sorted(sources)]);
+};
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+/**
+ * Whether a stored item's account is in the scope: true, false, or null when that cannot be told
+ * (a scope of names or OUs, and an account neither configured nor in this run's snapshot, as in
+ * organization mode before a full scan). Undecided items are kept, never dropped or resolved.
+ */
+const accountJudge = (scope: Scope, known: readonly AccountRef[], scanned: readonly AccountRef[]) => {
+  const directory = new Map<string, AccountRef>(known.map((a) => [a.id, a]));
+  for (const a of scanned) directory.set(a.id, { ...directory.get(a.id), ...a });
+  const idsOnly = scope.kind === 'all' || (scope.ous.length === 0 && scope.accounts.every((e) => ACCOUNT_ID.test(e)));
+  return (accountId: string): boolean | null => {
+    const ref = directory.get(accountId);
+    if (ref) return scopeCovers(scope, ref);
+    const byId = scopeCovers(scope, { id: accountId, name: accountId });
+    return byId || idsOnly ? byId : null;
+  };
+};
+
+/**
+ * A full Security Hub read limited to the accounts known to be in scope says nothing about the
+ * others: their stored items must not read as resolved because they were not listed.
+ */
+const keepUnreadSecurityHubAccounts = (observation: RunObservation, stored: readonly DigestItem[]) => {
+  if (observation.securityHubAccounts === null) return;
+  const read = new Set(observation.securityHubAccounts);
+  observation.observations = observation.observations.map((o) => {
+    if (o.kind !== 'complete' || o.source !== 'securityhub') return o;
+    const unevaluated = new Set(o.unevaluated);
+    for (const item of stored)
+      if (item.source === 'securityhub' && !read.has(item.accountId)) unevaluated.add(unevaluatedKey(item.accountId));
+    return { ...o, unevaluated };
+  });
+};
+
 const byAgeThenSeverity = (a: DigestItem, b: DigestItem) =>
   a.firstSeenAt.localeCompare(b.firstSeenAt) ||
   severityRank(a.severity) - severityRank(b.severity) ||
@@ -139,10 +184,20 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     for (const item of items) touched.set(item.findingId, item);
   }
   // Items the scope no longer covers (the config changed) are forgotten quietly, not reported as fixed.
-  const outOfScope = [...touched.values()].filter(
-    (i) => !inScope(i, digest.scope) || !inScopeAccount({ id: i.accountId, name: i.accountId }),
-  );
+  const accountCovered = accountJudge(scope, known, observation.scanned);
+  const covered = (i: DigestItem) =>
+    digest.scope.sources.includes(i.source) && inScope(i, digest.scope) && accountCovered(i.accountId) !== false;
+  // An incremental read touches only what changed, so after a scope change everything stored is
+  // looked at once (a page at a time, keeping only what leaves).
+  const scopeKey = scopeKeyOf(digest);
+  if (previousRun && (previousRun.details as { scope?: unknown }).scope !== scopeKey) {
+    await deps.store.eachDigestItem(digest.name, (item) => {
+      if (!touched.has(item.findingId) && !covered(item)) touched.set(item.findingId, item);
+    });
+  }
+  const outOfScope = [...touched.values()].filter((i) => !covered(i));
   const judged = [...touched.values()].filter((i) => !outOfScope.includes(i));
+  keepUnreadSecurityHubAccounts(observation, judged);
   const delta = diffObservations(judged, observation.observations, now);
   delta.removals.push(...outOfScope.map((i) => i.findingId));
 
@@ -213,6 +268,7 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     trend: trendSeries(runs),
     touched,
     partitionOf: (id) => partitions.get(id) ?? 'aws',
+    scopeKey,
   };
 };
 

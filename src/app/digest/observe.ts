@@ -4,6 +4,7 @@ import type { Observation, ObservedItem, ScoreInput } from '../../core/digest/mo
 import { evaluateChecks } from '../../core/findings';
 import { SERVICES, severityRank, type Service, type Snapshot } from '../../core/model';
 import type { DigestConfig } from '../../digest-config';
+import type { AccountRef } from '../../core/permissions';
 import { errorMessage } from '../remediation/support';
 import type { DigestDeps } from './ports';
 
@@ -16,6 +17,14 @@ export interface RunObservation {
   incomplete: string[];
   /** Accounts the run covered (for the per-account breakdown), with names and partitions. */
   accounts: { id: string; name: string; partition: string }[];
+  /**
+   * Every account the snapshot held, in scope or not, with its name and OU. In organization mode
+   * nothing else may know them (no account is configured), and without them a scope of names or
+   * OUs cannot be applied to what the store remembers.
+   */
+  scanned: AccountRef[];
+  /** The accounts Security Hub was read for; null when the scope is every account (or it was not read). */
+  securityHubAccounts: string[] | null;
   demo: boolean;
   /** Security Hub bookkeeping for the next run (stored in the run's details). */
   securityHub: SecurityHubMark | null;
@@ -54,6 +63,8 @@ export const observeScope = async (
     scoreInputs: [],
     incomplete: [],
     accounts: [],
+    scanned: [],
+    securityHubAccounts: null,
     demo: false,
     securityHub: null,
     securityHubCalls: 0,
@@ -76,6 +87,11 @@ export const observeScope = async (
   }
   if (snapshot) {
     result.demo = snapshot.demo;
+    result.scanned = snapshot.accounts.map((a) => ({
+      id: a.accountId,
+      name: a.accountName,
+      ...(a.ou ? { ou: a.ou } : {}),
+    }));
     const accounts = snapshot.accounts.filter((a) =>
       inScopeAccount({ id: a.accountId, name: a.accountName, ou: a.ou }),
     );
@@ -116,9 +132,21 @@ export const observeScope = async (
 
   if (feed) {
     const known = await deps.knownAccounts();
-    const scoped = known.filter((a) => inScopeAccount({ id: a.id, name: a.name, ou: a.ou ?? null }));
+    // The snapshot (when this run took one) is the fresher word on names and OUs.
+    const directory = new Map<string, AccountRef>(known.map((a) => [a.id, a]));
+    for (const a of result.scanned) directory.set(a.id, { ...directory.get(a.id), ...a });
+    const scoped = [...directory.values()].filter((a) => inScopeAccount({ id: a.id, name: a.name, ou: a.ou ?? null }));
     const restricted = Boolean(digest.scope.accounts || digest.scope.ous);
+    if (restricted && scoped.length === 0) {
+      // Asking for no account would read as "nothing is open": every stored finding would resolve.
+      result.incomplete.push(
+        'Security Hub: not read, no account in the digest’s scope is known yet (accounts and OUs of an organization are learned from a full scan)',
+      );
+      result.securityHub = previous;
+      return result;
+    }
     const accountIds = restricted ? scoped.map((a) => a.id) : undefined;
+    result.securityHubAccounts = accountIds ?? null;
     const resync =
       !previous || now.getTime() - Date.parse(previous.baselineAt) >= (deps.securityHubResyncMs ?? 7 * DAY_MS);
     const mode = resync

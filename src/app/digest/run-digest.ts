@@ -124,6 +124,7 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
   const details = {
     ...built.summary,
     message: ref,
+    scope: built.scopeKey,
     ...(built.observation.securityHub ? { securityHub: built.observation.securityHub } : {}),
     securityHubCalls: built.observation.securityHubCalls,
     ...(attachmentErrors.length > 0 ? { attachmentErrors } : {}),

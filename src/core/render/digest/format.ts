@@ -56,10 +56,16 @@ export const countChange = (now: number, before: number): string => {
 
 /** The headline's score phrase, without markup. */
 export const scoreHeadline = (
-  report: Pick<DigestReport, 'score' | 'previousScore' | 'firstRun'>,
+  report: Pick<DigestReport, 'score' | 'previousScore' | 'firstRun' | 'incomplete'>,
 ): { score: string; change: string } => {
   if (report.score === null)
-    return { score: 'No posture score', change: 'the scope has no cloudsec check results (Security Hub only)' };
+    return {
+      score: 'No posture score',
+      change:
+        report.incomplete.length > 0
+          ? 'not computed: the scan was incomplete'
+          : 'the scope has no cloudsec check results (Security Hub only)',
+    };
   const score = `Posture score ${scoreText(report.score)} / 100`;
   if (report.firstRun) return { score, change: 'first digest, nothing to compare with yet' };
   if (report.previousScore === null) return { score, change: 'the last digest had no score to compare with' };
