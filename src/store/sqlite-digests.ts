@@ -33,7 +33,7 @@ const fromRow = (row: DigestRunRow): DigestRun => {
   );
 };
 
-type DigestMethods = Pick<Store, 'claimDigestRun' | 'completeDigestRun' | 'lastDigestRun'>;
+type DigestMethods = Pick<Store, 'claimDigestRun' | 'completeDigestRun' | 'lastDigestRun' | 'noteDigestRunProgress'>;
 
 export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
   const { db } = ctx;
@@ -50,6 +50,10 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
   );
   const finish = db.prepare(
     `UPDATE digest_runs SET status = ?, completed_at = ?, scan_id = ?, details = ?
+     WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND owner = ?`,
+  );
+  const progress = db.prepare(
+    `UPDATE digest_runs SET details = ?
      WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND owner = ?`,
   );
   const selectLast = db.prepare<[string], DigestRunRow>(
@@ -96,6 +100,8 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
         c.scanId ?? null,
         toJsonText(c.details ?? {}),
       ),
+    noteDigestRunProgress: async (digestName, scheduledFor, owner, details) =>
+      progress.run(toJsonText(details), digestName, toIso(scheduledFor), owner).changes === 1,
     lastDigestRun: async (digestName) => {
       const row = selectLast.get(digestName);
       return row ? fromRow(row) : null;

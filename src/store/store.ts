@@ -101,6 +101,16 @@ export interface Store {
   completeDigestRun(completion: DigestCompletion): Promise<DigestRun | null>;
   /** The run with the latest `scheduledFor`, whatever its status. */
   lastDigestRun(digestName: string): Promise<DigestRun | null>;
+  /**
+   * Records progress on a `running` run this owner holds (e.g. the message it has posted), so a
+   * process that takes the run over after a crash does not post it again. False when not held.
+   */
+  noteDigestRunProgress(
+    digestName: string,
+    scheduledFor: Instant,
+    owner: string,
+    details: Record<string, unknown>,
+  ): Promise<boolean>;
   /** The latest `limit` runs (any status), newest first: the trend and "since the last digest". */
   digestRunHistory(digestName: string, limit: number): Promise<DigestRun[]>;
 

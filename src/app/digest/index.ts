@@ -4,11 +4,8 @@ import type { DigestDeps, DigestMode } from './ports';
 
 export * from './ports';
 export type { DigestOutcome } from './run-digest';
-export { runDigest, previewDigest } from './run-digest';
+export { runDigest, previewDigest, digestScopeKey } from './run-digest';
 export { buildRun, describeScope, type BuiltRun } from './build-run';
-
-/** Where a digest run stores the findings it evaluated, so its Remediate buttons find them. */
-export const digestScopeKey = (name: string): string => `digest:${name}`;
 
 export interface DigestListing {
   digest: DigestConfig;

@@ -2,7 +2,7 @@ import { CHECKS } from '../../core/checks';
 import { observeFindings, toObservedItem, inScope } from '../../core/digest/diff';
 import type { Observation, ObservedItem, ScoreInput } from '../../core/digest/model';
 import { evaluateChecks } from '../../core/findings';
-import { SERVICES, severityRank, type Service, type Snapshot } from '../../core/model';
+import { SERVICES, severityRank, type Finding, type Service, type Snapshot } from '../../core/model';
 import type { DigestConfig } from '../../digest-config';
 import type { AccountRef } from '../../core/permissions';
 import { errorMessage } from '../remediation/support';
@@ -30,6 +30,10 @@ export interface RunObservation {
   securityHub: SecurityHubMark | null;
   /** Security Hub calls made (the bench reads it). */
   securityHubCalls: number;
+  /** The findings evaluated from the snapshot (accounts in scope), stored after a post for the Remediate buttons. */
+  findings: Finding[];
+  /** When the snapshot was taken. */
+  generatedAt: string | null;
 }
 
 export interface SecurityHubMark {
@@ -68,6 +72,8 @@ export const observeScope = async (
     demo: false,
     securityHub: null,
     securityHubCalls: 0,
+    findings: [],
+    generatedAt: null,
   };
   const wantsCloudsec = scope.sources.includes('cloudsec');
   const feed = scope.sources.includes('securityhub') ? deps.securityHub : null;
@@ -104,6 +110,8 @@ export const observeScope = async (
       for (const w of a.warnings) result.incomplete.push(`${a.accountName} (${a.accountId}): ${w}`);
     }
     const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services });
+    result.findings = findings;
+    result.generatedAt = snapshot.generatedAt;
     if (wantsCloudsec) {
       const checks = CHECKS.filter((c) => services.includes(c.service)).map((c) => ({
         id: c.id,
@@ -159,7 +167,11 @@ export const observeScope = async (
         mode,
       });
       result.securityHubCalls = read.calls;
-      const items = read.items.filter((i) => inScope(i, scope) && (!restricted || accountIds!.includes(i.accountId)));
+      // Incremental Security Hub items carry no full finding (evidence, ids) that a remediation could
+      // be planned from, so they get no Remediate button here; /cloudsec findings offers it.
+      const items = read.items
+        .filter((i) => inScope(i, scope) && (!restricted || accountIds!.includes(i.accountId)))
+        .map((i) => ({ ...i, remediationId: null }));
       for (const f of read.failures) result.incomplete.push(`Security Hub: ${f}`);
       if (mode.kind === 'baseline') {
         result.observations.push({

@@ -1,10 +1,13 @@
 import { renderDigestBlocks, renderDigestText, type DigestMessage } from '../../core/render/digest';
 import type { DigestConfig } from '../../digest-config';
-import type { DigestRun } from '../../store/store';
+import { MessageRefSchema, type DigestRun } from '../../store/store';
 import { errorMessage } from '../remediation/support';
 import { buildRun, type BuiltRun } from './build-run';
 import { writeFullList } from './full-list';
 import { DigestPostError, type DigestDeps, type DigestJob } from './ports';
+
+/** Where a digest run stores the findings it evaluated, so its Remediate buttons find them. */
+export const digestScopeKey = (name: string): string => `digest:${name}`;
 
 export type DigestOutcome =
   /** Another process (or an earlier run of this one) has this scheduled time: nothing was posted here. */
@@ -76,12 +79,37 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
     return fail(`the digest could not be built: ${errorMessage(err)}`);
   }
   const message = renderDigestBlocks(built.report, { partition: built.partitionOf });
+  // A run taken over from a crashed process may already be in the channel: then it is not posted twice.
+  const earlier = MessageRefSchema.safeParse((claim.run.details as { posted?: unknown }).posted);
   let ref;
   try {
-    ref = await deps.poster.post(digest.channel, message);
+    ref = earlier.success ? earlier.data : await deps.poster.post(digest.channel, message);
   } catch (err) {
     const code = err instanceof DigestPostError ? err.code : 'error';
     return fail(`Slack refused the digest: ${errorMessage(err)}`, { code, summary: built.summary });
+  }
+
+  if (!earlier.success) {
+    await deps.store.noteDigestRunProgress(digest.name, scheduledFor, deps.owner, { posted: ref });
+  } else {
+    deps.log.warn(
+      { digest: digest.name, scheduledFor },
+      'the digest was posted by a process that stopped; finishing its run',
+    );
+  }
+  if (built.observation.generatedAt) {
+    try {
+      await deps.store.saveScan({
+        scopeKey: digestScopeKey(digest.name),
+        generatedAt: built.observation.generatedAt,
+        findings: built.observation.findings,
+      });
+    } catch (err) {
+      deps.log.warn(
+        { err, digest: digest.name },
+        'could not store the digest scan; its Remediate buttons may not find their findings',
+      );
+    }
   }
 
   const attachmentErrors: string[] = [];
@@ -128,6 +156,7 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
     ...(built.observation.securityHub ? { securityHub: built.observation.securityHub } : {}),
     securityHubCalls: built.observation.securityHubCalls,
     ...(attachmentErrors.length > 0 ? { attachmentErrors } : {}),
+    ...(earlier.success ? { recovered: true } : {}),
   };
   const run = await deps.store.completeDigestRunWithState(
     { digestName: digest.name, scheduledFor, status: 'succeeded', owner: deps.owner, details },

@@ -185,3 +185,42 @@ describe('catch-up after downtime', () => {
     expect(runs.map((r) => r.scheduledFor)).toEqual([DAY2, DAY1]);
   });
 });
+
+describe('a run taken over from a process that stopped', () => {
+  const stores = useTempStores();
+
+  it('when the process had posted but not recorded the run, then the replica that takes it over does not post again', async () => {
+    const a = openDigestHarness(stores, { estate: estate(), owner: 'host-a:100' });
+    // host-a claims the run and posts, then dies before recording anything else.
+    await a.store.claimDigestRun('prod-daily', new Date(DAY1), { owner: 'host-a:100' });
+    await a.store.noteDigestRunProgress('prod-daily', new Date(DAY1), 'host-a:100', {
+      posted: { channel: 'C0SECURITY', ts: '1700000000.000100' },
+    });
+    const b = openDigestHarness(stores, { estate: estate(), owner: 'host-b:200', path: a.dbPath });
+
+    const outcome = await b.run(DAY1, { now: '2026-11-01T10:00:00.000Z' });
+
+    expect(outcome).toMatchObject({ kind: 'posted', run: { status: 'succeeded', owner: 'host-b:200', attempt: 2 } });
+    expect(b.slack.posts).toHaveLength(0);
+    expect(outcome.kind === 'posted' && outcome.run?.details).toMatchObject({
+      recovered: true,
+      message: { channel: 'C0SECURITY', ts: '1700000000.000100' },
+    });
+    // Its state is stored, so the next digest compares with it.
+    const next = await b.run(DAY2);
+    expect(next.kind === 'posted' && next.built.summary.opened).toBe(0);
+  });
+
+  it('when the process had not posted yet, then the replica that takes it over posts it once', async () => {
+    const a = openDigestHarness(stores, { estate: estate(), owner: 'host-a:100' });
+    await a.store.claimDigestRun('prod-daily', new Date(DAY1), { owner: 'host-a:100' });
+    const b = openDigestHarness(stores, { estate: estate(), owner: 'host-b:200', path: a.dbPath });
+
+    const early = await b.run(DAY1, { now: '2026-11-01T09:10:00.000Z' });
+    const late = await b.run(DAY1, { now: '2026-11-01T10:00:00.000Z' });
+
+    expect(early.kind).toBe('skipped');
+    expect(late.kind).toBe('posted');
+    expect(b.slack.posts).toHaveLength(1);
+  });
+});
