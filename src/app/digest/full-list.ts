@@ -8,8 +8,8 @@ import type { BuiltRun } from './build-run';
 
 /**
  * The complete lists behind a digest whose message had to cut them, as one CSV file: this run's
- * new, resolved and suppressed findings, then every finding still open or suppressed after the
- * run. Written to a temporary file a page at a time, so 100,000 findings never sit in memory as
+ * new, resolved and suppressed findings, then every other finding still open or suppressed after
+ * the run (each finding once; its `section` says which list it is in). Written to a temporary file a page at a time, so 100,000 findings never sit in memory as
  * one string; the caller uploads it and calls `remove`.
  */
 export const writeFullList = async (
@@ -38,15 +38,17 @@ export const writeFullList = async (
     for (const item of built.delta.opened) write(item, 'new');
     for (const item of built.delta.resolved) write(item, 'resolved');
     for (const item of built.delta.suppressed) write(item, 'suppressed');
+    // Then everything open or suppressed after the run, except what was just listed above.
+    const listed = new Set([...built.delta.opened, ...built.delta.suppressed].map((o) => o.findingId));
     const changed = new Map(built.delta.upserts.map((u) => [u.findingId, u]));
     const gone = new Set(built.delta.removals);
     await store.eachDigestItem(digestName, (stored) => {
-      if (gone.has(stored.findingId)) return;
-      write(changed.get(stored.findingId) ?? stored);
+      const current = changed.get(stored.findingId) ?? stored;
       changed.delete(stored.findingId);
+      if (!gone.has(stored.findingId) && !listed.has(stored.findingId)) write(current);
     });
-    // What is left was not stored before this run: the new ones, listed again under their state.
-    for (const item of changed.values()) write(item);
+    // What is left was not stored before this run.
+    for (const item of changed.values()) if (!listed.has(item.findingId)) write(item);
   } finally {
     fs.closeSync(fd);
   }
