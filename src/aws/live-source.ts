@@ -3,8 +3,9 @@ import type { Config } from '../config';
 import type { AccountSnapshot, Snapshot } from '../core/model';
 import { CloudsecError } from '../errors';
 import type { SnapshotRequest, SnapshotSource } from '../app/snapshot-source';
-import { makeClientFactory, resolveHomeRegion, type ClientFactory } from './clients';
-import { resolveAccounts, type AccountTarget } from './accounts';
+import type { ClientFactory } from './clients';
+import type { AccountTarget } from './accounts';
+import { openEstate } from './estate';
 import { resolveRegions } from './regions';
 import { collectAccount, needsRegions } from './collect-account';
 import { describeCollectError } from '../core/checks/define';
@@ -27,32 +28,16 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
   kind: 'live',
   load: async (request: SnapshotRequest): Promise<Snapshot> => {
     const clock = deps.clock ?? (() => new Date());
-    const homeRegion = deps.homeRegion ?? (await resolveHomeRegion());
-    if (!homeRegion) {
-      throw new CloudsecError(
-        'credentials',
-        'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
-      );
-    }
-    const factory =
-      deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
-    const callerClients = factory({ accountId: 'caller' });
-    const resolved = await resolveAccounts(callerClients, {
-      ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
-      ...(deps.config.organization ? { organization: deps.config.organization } : {}),
-    });
-    if (!resolved.ok) {
-      const code = resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind;
-      throw new CloudsecError(code, resolved.error.message);
-    }
-    const targets = selectTargets(resolved.accounts, request.accountIds);
+    const estate = await openEstate(deps);
+    const { homeRegion } = estate;
+    const targets = selectTargets(estate.targets, request.accountIds);
 
     const limit = pLimit(deps.config.concurrency.accounts);
     let done = 0;
     const accounts = await Promise.all(
       targets.map((target) =>
         limit(async (): Promise<AccountSnapshot> => {
-          const clients = target.roleArn ? factory(target) : callerClients;
+          const clients = estate.clientsOf(target);
           const warnings: string[] = [];
           let regions: string[] = [homeRegion];
           if (needsRegions(request.services)) {

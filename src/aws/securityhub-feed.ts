@@ -3,9 +3,8 @@ import type { Config } from '../config';
 import { describeCollectError } from '../core/checks/define';
 import type { ObservedItem } from '../core/digest/model';
 import type { Severity } from '../core/model';
-import { CloudsecError } from '../errors';
-import { resolveAccounts } from './accounts';
-import { makeClientFactory, resolveHomeRegion, type ClientFactory } from './clients';
+import type { ClientFactory } from './clients';
+import { openEstate } from './estate';
 import type { CollectContext } from './collectors/context';
 import {
   collectSecurityHubBaseline,
@@ -51,20 +50,9 @@ const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(reso
 
 export const makeSecurityHubFeed = (deps: SecurityHubFeedDeps): SecurityHubFeed => ({
   read: async ({ accountIds, severities, mode }) => {
-    const homeRegion = deps.homeRegion ?? (await resolveHomeRegion());
-    if (!homeRegion) {
-      throw new CloudsecError('credentials', 'No AWS region configured: set AWS_REGION (or a region in the profile).');
-    }
-    const factory =
-      deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
-    const callerClients = factory({ accountId: 'caller' });
-    const resolved = await resolveAccounts(callerClients, {
-      ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
-      ...(deps.config.organization ? { organization: deps.config.organization } : {}),
-    });
-    if (!resolved.ok)
-      throw new CloudsecError(resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind, resolved.error.message);
-    const targets = accountIds ? resolved.accounts.filter((t) => accountIds.includes(t.accountId)) : resolved.accounts;
+    const estate = await openEstate(deps);
+    const { homeRegion } = estate;
+    const targets = accountIds ? estate.targets.filter((t) => accountIds.includes(t.accountId)) : estate.targets;
 
     const result: SecurityHubFeedResult = { items: [], failures: [], failedAccounts: [], calls: 0 };
     const accountLimit = pLimit(deps.config.concurrency.accounts);
@@ -72,7 +60,7 @@ export const makeSecurityHubFeed = (deps: SecurityHubFeedDeps): SecurityHubFeed 
     await Promise.all(
       targets.map((target) =>
         accountLimit(async () => {
-          const clients = target.roleArn ? factory(target) : callerClients;
+          const clients = estate.clientsOf(target);
           const label = `${target.name} (${target.accountId})`;
           const configured = deps.config.regions === 'all' ? undefined : deps.config.regions;
           const regions = await resolveRegions(clients, configured, homeRegion);

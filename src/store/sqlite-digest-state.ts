@@ -1,8 +1,9 @@
 import { DigestItemSchema, zeroCounts, type DigestItem } from '../core/digest/model';
 import { SEVERITIES, severityRank, type Severity } from '../core/model';
 import { DigestRunSchema, toIso, type DigestItemCounts, type DigestRun } from './schemas';
-import { fromJsonText, nowIso, parseStored, placeholders, toJsonText, type SqliteContext } from './sqlite-context';
+import { nowIso, parseStored, placeholders, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
+import { digestRunOf, type DigestRunRow } from './sqlite-digests';
 
 interface ItemRow {
   digest_name: string;
@@ -23,18 +24,6 @@ interface ItemRow {
   state: string;
   first_seen_at: string;
   last_seen_at: string;
-}
-
-interface RunRow {
-  digest_name: string;
-  scheduled_for: string;
-  status: string;
-  owner: string;
-  claimed_at: string;
-  attempt: number;
-  completed_at: string | null;
-  scan_id: string | null;
-  details: string;
 }
 
 const itemOf = (row: ItemRow): DigestItem =>
@@ -61,25 +50,6 @@ const itemOf = (row: ItemRow): DigestItem =>
     `digest item ${row.digest_name}/${row.finding_id}`,
   );
 
-const runOf = (row: RunRow): DigestRun => {
-  const what = `digest run ${row.digest_name} @ ${row.scheduled_for}`;
-  return parseStored(
-    DigestRunSchema,
-    {
-      digestName: row.digest_name,
-      scheduledFor: row.scheduled_for,
-      status: row.status,
-      owner: row.owner,
-      claimedAt: row.claimed_at,
-      attempt: row.attempt,
-      completedAt: row.completed_at,
-      scanId: row.scan_id,
-      details: fromJsonText(row.details, what),
-    },
-    what,
-  );
-};
-
 /** SQLite allows 32,766 bound parameters; stay far below with room for the digest name. */
 const ID_BATCH = 500;
 /** Rows read at a time by `eachDigestItem`, so 100,000 items never sit in memory at once. */
@@ -97,7 +67,7 @@ type StateMethods = Pick<
 
 export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
   const { db } = ctx;
-  const history = db.prepare<[string, number], RunRow>(
+  const history = db.prepare<[string, number], DigestRunRow>(
     'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT ?',
   );
   const bySource = db.prepare<[string, string], ItemRow>(
@@ -127,7 +97,7 @@ export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
        first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at`,
   );
   const remove = db.prepare('DELETE FROM digest_items WHERE digest_name = ? AND finding_id = ?');
-  const selectRun = db.prepare<[string, string], RunRow>(
+  const selectRun = db.prepare<[string, string], DigestRunRow>(
     'SELECT * FROM digest_runs WHERE digest_name = ? AND scheduled_for = ?',
   );
   const finish = db.prepare(
@@ -172,12 +142,12 @@ export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
         });
       }
       for (const id of removals) remove.run(name, id);
-      return runOf(selectRun.get(name, at)!);
+      return digestRunOf(selectRun.get(name, at)!);
     },
   );
 
   return {
-    digestRunHistory: async (name, limit) => history.all(name, Math.max(0, Math.floor(limit))).map(runOf),
+    digestRunHistory: async (name, limit) => history.all(name, Math.max(0, Math.floor(limit))).map(digestRunOf),
     digestItems: async (name, filter) =>
       'source' in filter ? bySource.all(name, filter.source).map(itemOf) : byIds(name, filter.ids),
     digestItemCounts: async (name): Promise<DigestItemCounts> => {

@@ -2,7 +2,7 @@ import { DigestRunSchema, toIso, type DigestRun } from './schemas';
 import { fromJsonText, nowIso, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
 
-interface DigestRunRow {
+export interface DigestRunRow {
   digest_name: string;
   scheduled_for: string;
   status: string;
@@ -14,7 +14,7 @@ interface DigestRunRow {
   details: string;
 }
 
-const fromRow = (row: DigestRunRow): DigestRun => {
+export const digestRunOf = (row: DigestRunRow): DigestRun => {
   const what = `digest run ${row.digest_name} @ ${row.scheduled_for}`;
   return parseStored(
     DigestRunSchema,
@@ -60,7 +60,7 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
     'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT 1',
   );
 
-  const load = (name: string, at: string): DigestRun => fromRow(selectRun.get(name, at)!);
+  const load = (name: string, at: string): DigestRun => digestRunOf(selectRun.get(name, at)!);
 
   const claim = db.transaction((name: string, at: string, owner: string, reclaimAfterMs: number | undefined) => {
     const existing = selectRun.get(name, at);
@@ -76,7 +76,7 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
     if (stale && takeOver.run(owner, now.toISOString(), name, at, existing.claimed_at).changes === 1) {
       return { claimed: true as const, run: load(name, at) };
     }
-    return { claimed: false as const, run: fromRow(existing) };
+    return { claimed: false as const, run: digestRunOf(existing) };
   });
 
   const complete = db.transaction(
@@ -104,7 +104,7 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
       progress.run(toJsonText(details), digestName, toIso(scheduledFor), owner).changes === 1,
     lastDigestRun: async (digestName) => {
       const row = selectLast.get(digestName);
-      return row ? fromRow(row) : null;
+      return row ? digestRunOf(row) : null;
     },
   };
 };
