@@ -7,7 +7,9 @@ import {
   type RemediationLabel,
 } from '../core/render/blocks/remediation';
 import { renderErrorMessage } from '../core/render/blocks';
-import type { MessageRef, RemediationRequest } from '../store/store';
+import { isTerminalStatus, type MessageRef, type RemediationRequest } from '../store/store';
+
+const isFinal = (request: RemediationRequest): boolean => isTerminalStatus(request.status);
 import type { Messenger } from './conversation';
 import type { AppLogger } from './deps';
 import type { RemediationNotifier } from './remediation/ports';
@@ -62,6 +64,8 @@ export const makeRemediationNotifier = (deps: {
   const tellRequester = async (request: RemediationRequest) => {
     const status = renderRequesterStatus(request, { now: deps.clock(), remediationTitle: labelOf(request).title });
     const known = request.requesterMessage ?? requesterDms.get(request.id);
+    // The store holds the DM from now on; the map only bridges requests handed over before it was recorded.
+    if (isFinal(request)) requesterDms.delete(request.id);
     if (known) {
       await deps.messenger.update(known, status);
       return;
@@ -69,7 +73,7 @@ export const makeRemediationNotifier = (deps: {
     const sent = await deps.messenger.dm(request.requester.id, status);
     if (!sent) return;
     const recorded = (await deps.rememberRequesterMessage(request.id, sent)) ?? sent;
-    requesterDms.set(request.id, recorded);
+    if (!isFinal(request)) requesterDms.set(request.id, recorded);
     // Lost a race with another notification: the recorded DM is the one to keep current.
     if (recorded.ts !== sent.ts || recorded.channel !== sent.channel) await deps.messenger.update(recorded, status);
   };

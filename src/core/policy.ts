@@ -59,9 +59,12 @@ export interface RoleGrant extends Grant {
   permissions: readonly Permission[];
 }
 
-const isScoped = (b: Binding): boolean => b.accounts !== undefined || b.ous !== undefined;
+type ScopedBy = Pick<Binding, 'accounts' | 'ous'>;
 
-export const scopeOf = (b: Binding): Scope =>
+const isScoped = (b: ScopedBy): boolean => b.accounts !== undefined || b.ous !== undefined;
+
+/** The accounts a binding (or anything scoped the same way, such as a digest) covers. */
+export const scopeOf = (b: ScopedBy): Scope =>
   isScoped(b) ? { kind: 'limited', accounts: b.accounts ?? [], ous: b.ous ?? [] } : { kind: 'all' };
 
 const ouPathOf = (a: AccountRef): readonly string[] => [...(a.ouPath ?? []), ...(a.ou ? [a.ou] : [])];

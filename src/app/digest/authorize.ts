@@ -1,12 +1,8 @@
-import { authorize, scopeCovers, type Decision, type Scope } from '../../core/policy';
+import { authorize, scopeCovers, scopeOf, type Decision } from '../../core/policy';
 import type { AccountRef, Actor, ChannelRef, Permission } from '../../core/permissions';
 import type { Config } from '../../config';
 import type { DigestConfig } from '../../digest-config';
 
-const scopeOf = (digest: DigestConfig): Scope =>
-  digest.scope.accounts || digest.scope.ous
-    ? { kind: 'limited', accounts: digest.scope.accounts ?? [], ous: digest.scope.ous ?? [] }
-    : { kind: 'all' };
 
 /**
  * A digest shows every account in its scope, so acting on it needs the permission on each of
@@ -17,7 +13,7 @@ export const authorizeDigest = (
   known: readonly AccountRef[],
   config: Config,
 ): Decision => {
-  const scope = scopeOf(request.digest);
+  const scope = scopeOf(request.digest.scope);
   const covered = known.filter((a) => scopeCovers(scope, a));
   const ask = (account?: AccountRef) =>
     authorize({ actor: request.actor, permission: request.permission, account, channel: request.channel }, config);

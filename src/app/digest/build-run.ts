@@ -13,7 +13,7 @@ import { diffObservations } from '../../core/digest/diff';
 import { accountBreakdown, postureScore, postureScoreByAccount } from '../../core/digest/score';
 import { trendSeries } from '../../core/digest/trend';
 import { severityRank } from '../../core/model';
-import { scopeCovers, type Scope } from '../../core/policy';
+import { scopeCovers, scopeOf, type Scope } from '../../core/policy';
 import type { AccountRef } from '../../core/permissions';
 import type { DigestConfig } from '../../digest-config';
 import type { DigestItemCounts, DigestRun } from '../../store/store';
@@ -39,10 +39,6 @@ export interface BuiltRun {
   scopeKey: string;
 }
 
-const scopeOf = (digest: DigestConfig): Scope =>
-  digest.scope.accounts || digest.scope.ous
-    ? { kind: 'limited', accounts: digest.scope.accounts ?? [], ous: digest.scope.ous ?? [] }
-    : { kind: 'all' };
 
 export const summaryOf = (run: DigestRun | undefined): DigestRunSummary | null => {
   if (!run) return null;
@@ -165,7 +161,7 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
   const history = await deps.store.digestRunHistory(digest.name, HISTORY);
   const previousRun = history.find((r) => r.status === 'succeeded' && r.scheduledFor !== scheduledFor.toISOString());
   const previous = summaryOf(previousRun);
-  const scope = scopeOf(digest);
+  const scope = scopeOf(digest.scope);
   const known = await deps.knownAccounts();
   const inScopeAccount = (a: { id: string; name: string; ou?: string | null }) => {
     const ref = known.find((k) => k.id === a.id);
@@ -196,7 +192,8 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     });
   }
   const outOfScope = [...touched.values()].filter((i) => !covered(i));
-  const judged = [...touched.values()].filter((i) => !outOfScope.includes(i));
+  const leaving = new Set(outOfScope);
+  const judged = [...touched.values()].filter((i) => !leaving.has(i));
   keepUnreadSecurityHubAccounts(observation, judged);
   const delta = diffObservations(judged, observation.observations, now);
   delta.removals.push(...outOfScope.map((i) => i.findingId));

@@ -34,10 +34,10 @@ const COLUMNS: readonly [string, (f: ExportableFinding) => string][] = [
  * starting with =, +, -, @, tab or carriage return gets a leading apostrophe, which spreadsheets show as
  * text and do not evaluate.
  */
-const defuse = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
+export const defuse = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
 
 /** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
-const quote = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+export const quote = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 /** All findings as CSV (header row, CRLF line ends), for the "Download all" button and file uploads. */
 export const findingsToCsv = (findings: readonly ExportableFinding[]): string =>

@@ -1,5 +1,6 @@
 import type { DigestItem } from '../../digest/model';
 import { daysBetween, itemConsoleUrl, type DigestSection } from './format';
+import { defuse, quote } from '../blocks/export';
 
 /**
  * The full list attached to a digest whose message had to be cut. One header and one row per
@@ -20,12 +21,6 @@ const COLUMNS = [
   'finding_id',
   'console_url',
 ] as const;
-
-// Same rules as the findings export (blocks/export.ts), which does not export its helpers.
-/** A cell a spreadsheet would evaluate (=, +, -, @, tab, CR first) gets a leading apostrophe. */
-const defuse = (cell: string): string => (/^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell);
-/** RFC 4180: quote a field holding a comma, quote, CR or LF; double the quotes inside. */
-const quote = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 const line = (cells: readonly string[]): string => cells.map((c) => quote(defuse(c))).join(',') + '\r\n';
 
