@@ -195,8 +195,22 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const report = await deps.remediation.reconcile();
       logger.info({ report }, 'remediation requests reconciled');
     }
+    let resuming = false;
+    const resumeAbandonedDigests = () => {
+      if (resuming) return;
+      resuming = true;
+      deps
+        .digests!.resumeAbandoned()
+        .then((outcomes) => {
+          for (const o of outcomes)
+            logger.warn({ outcome: o.kind }, 'finished a digest run a stopped process had claimed');
+        })
+        .catch((err: unknown) => logger.warn({ err }, 'could not resume abandoned digest runs'))
+        .finally(() => (resuming = false));
+    };
     const sweeper = setInterval(() => {
       deps.remediation?.expire().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
+      resumeAbandonedDigests();
     }, 60_000);
     // Every replica schedules every digest; the store's claim lets exactly one post each time.
     const digestService = deps.digests!;

@@ -47,7 +47,10 @@ type Failure =
   | { retry: false; message: string; code: string }
   | { retry: true; waitMs: number | null; message: string; code: string };
 
-const classify = (err: unknown, maxRetryAfterMs: number): Failure => {
+/** Failures that happen before a request reaches Slack: nothing can have been posted. */
+const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+const classify = (err: unknown, maxRetryAfterMs: number, idempotent: boolean): Failure => {
   // Slack accepted the call but its answer makes no sense: trying again could post the digest twice.
   if (err instanceof DigestPostError) return { retry: false, code: err.code, message: err.message };
   const e = err as { code?: string; retryAfter?: number; data?: { error?: string }; message?: string };
@@ -69,6 +72,18 @@ const classify = (err: unknown, maxRetryAfterMs: number): Failure => {
     }
     return { retry: false, code, message: `Slack answered ${code}${HELP[code] ? `: ${HELP[code]}` : ''}` };
   }
+  // Node's fetch reports a refused connection as TypeError('fetch failed') with the code on `cause`.
+  const original = (err as { original?: { code?: string; cause?: { code?: string } } }).original;
+  const cause = original?.code ?? original?.cause?.code;
+  if (!idempotent && e.code === ErrorCode.RequestError && !(cause && NOT_SENT.has(cause))) {
+    // A timeout or a dropped connection after sending: Slack may have posted it, and a second post
+    // would be a duplicate digest. The run is recorded as failed; the next digest carries its changes.
+    return {
+      retry: false,
+      code: cause ?? 'request_error',
+      message: `no answer from Slack (${e.message ?? cause ?? 'request error'}); it may have been posted, so it is not sent again`,
+    };
+  }
   return { retry: true, waitMs: null, code: e.code ?? 'error', message: e.message ?? String(err) };
 };
 
@@ -78,12 +93,13 @@ export const makeSlackDigestPoster = (client: WebClient, options: DigestPosterOp
   const maxRetryAfterMs = options.maxRetryAfterMs ?? 10 * 60_000;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
 
-  const withRetries = async <T>(what: string, call: () => Promise<T>): Promise<T> => {
+  /** `idempotent`: sending twice does no harm (an upload: at worst a second copy of a file). */
+  const withRetries = async <T>(what: string, idempotent: boolean, call: () => Promise<T>): Promise<T> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await call();
       } catch (err) {
-        const failure = classify(err, maxRetryAfterMs);
+        const failure = classify(err, maxRetryAfterMs, idempotent);
         if (!failure.retry || attempt >= attempts) {
           const tried = attempt > 1 ? ` (after ${attempt} attempts)` : '';
           throw new DigestPostError(`${what}: ${failure.message}${tried}`, failure.code);
@@ -97,14 +113,14 @@ export const makeSlackDigestPoster = (client: WebClient, options: DigestPosterOp
 
   return {
     post: (channel, message) =>
-      withRetries('posting the digest', async (): Promise<MessageRef> => {
+      withRetries('posting the digest', false, async (): Promise<MessageRef> => {
         const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks as never });
         if (!posted.channel || !posted.ts)
           throw new DigestPostError('Slack did not say where the digest was posted', 'no_ts');
         return { channel: posted.channel, ts: posted.ts };
       }),
     attach: (ref, file: DigestFile) =>
-      withRetries(`uploading ${file.filename}`, async () => {
+      withRetries(`uploading ${file.filename}`, true, async () => {
         await client.files.uploadV2({
           channel_id: ref.channel,
           thread_ts: ref.ts,

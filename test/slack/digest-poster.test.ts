@@ -200,14 +200,35 @@ describe('posting a digest', () => {
     expect(calls).toHaveLength(5);
   });
 
-  it('when the connection fails, then the poster backs off and tries again', async () => {
-    nock(SLACK_API).post('/api/chat.postMessage').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+  it('when the connection cannot be made, then the poster backs off and tries again', async () => {
+    nock(SLACK_API)
+      .post('/api/chat.postMessage')
+      .replyWithError(Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }));
     slack('chat.postMessage', posted());
 
     const ref = await poster({ backoffMs: [3_000] }).post(CHANNEL, DIGEST);
 
     expect(ref).toEqual({ channel: CHANNEL, ts: TS });
     expect(sleeps).toEqual([3_000]);
+  });
+
+  it('when the connection drops after the digest was sent, then it is not posted again (it may be in the channel)', async () => {
+    nock(SLACK_API)
+      .post('/api/chat.postMessage')
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    const second = nock(SLACK_API).post('/api/chat.postMessage').reply(200, { ok: true, channel: CHANNEL, ts: TS });
+
+    const err = await poster({ backoffMs: [3_000] })
+      .post(CHANNEL, DIGEST)
+      .then(
+        () => null,
+        (e: unknown) => e as DigestPostError,
+      );
+
+    expect(err).toBeInstanceOf(DigestPostError);
+    expect(err?.message).toContain('it may have been posted, so it is not sent again');
+    expect(second.isDone()).toBe(false);
+    expect(sleeps).toEqual([]);
   });
 
   it('when Slack answers ok:false ratelimited (HTTP 200), then the poster backs off and tries again', async () => {

@@ -3,7 +3,6 @@ import type { AccountRef, Actor, ChannelRef, Permission } from '../../core/permi
 import type { Config } from '../../config';
 import type { DigestConfig } from '../../digest-config';
 
-
 /**
  * A digest shows every account in its scope, so acting on it needs the permission on each of
  * them: a viewer of staging must not preview the production digest. The first refusal is the answer.

@@ -39,7 +39,6 @@ export interface BuiltRun {
   scopeKey: string;
 }
 
-
 export const summaryOf = (run: DigestRun | undefined): DigestRunSummary | null => {
   if (!run) return null;
   const parsed = DigestRunSummarySchema.safeParse(run.details);

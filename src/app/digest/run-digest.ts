@@ -17,7 +17,8 @@ export type DigestOutcome =
   | { kind: 'failed'; reason: string };
 
 const SYSTEM = { kind: 'system' as const, id: 'digest-scheduler' };
-const THIRTY_MINUTES = 30 * 60_000;
+/** A run still `running` this long after its claim is presumed dead and may be taken over. */
+export const DEFAULT_RECLAIM_MS = 30 * 60_000;
 
 /** Renders a digest for one person without claiming, posting or storing anything. */
 export const previewDigest = async (deps: DigestDeps, digest: DigestConfig): Promise<DigestOutcome> => {
@@ -43,7 +44,7 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
   const { digest, scheduledFor } = job;
   const claim = await deps.store.claimDigestRun(digest.name, scheduledFor, {
     owner: deps.owner,
-    reclaimAfterMs: deps.reclaimAfterMs ?? THIRTY_MINUTES,
+    reclaimAfterMs: deps.reclaimAfterMs ?? DEFAULT_RECLAIM_MS,
   });
   if (!claim.claimed) {
     deps.log.info({ digest: digest.name, scheduledFor, status: claim.run.status }, 'digest run already claimed');

@@ -224,3 +224,35 @@ describe('a run taken over from a process that stopped', () => {
     expect(b.slack.posts).toHaveLength(1);
   });
 });
+
+describe('resuming runs a stopped process abandoned', () => {
+  const stores = useTempStores();
+
+  it('when a claim is older than the reclaim time, then another process finishes it once; a fresh one is left alone', async () => {
+    const a = openDigestHarness(stores, { estate: estate(), owner: 'host-a:100' });
+    await a.store.claimDigestRun('prod-daily', new Date(DAY1), { owner: 'host-a:100' });
+    const b = openDigestHarness(stores, { estate: estate(), owner: 'host-b:200', path: a.dbPath });
+    const clock = b.clock as unknown as { set(t: string): void };
+
+    clock.set('2026-11-01T09:20:00.000Z');
+    const tooEarly = await b.service.resumeAbandoned();
+    clock.set('2026-11-01T09:31:00.000Z');
+    const resumed = await b.service.resumeAbandoned();
+    const again = await b.service.resumeAbandoned();
+
+    expect(tooEarly).toEqual([]);
+    expect(resumed.map((o) => o.kind)).toEqual(['posted']);
+    expect(again).toEqual([]);
+    expect(b.slack.posts).toHaveLength(1);
+    expect((await b.store.lastDigestRun('prod-daily'))?.status).toBe('succeeded');
+  });
+
+  it('when this process holds the claim itself, then it is not taken over', async () => {
+    const a = openDigestHarness(stores, { estate: estate(), owner: 'host-a:100' });
+    await a.store.claimDigestRun('prod-daily', new Date(DAY1), { owner: 'host-a:100' });
+    (a.clock as unknown as { set(t: string): void }).set('2026-11-01T12:00:00.000Z');
+
+    expect(await a.service.resumeAbandoned()).toEqual([]);
+    expect(a.slack.posts).toHaveLength(0);
+  });
+});
