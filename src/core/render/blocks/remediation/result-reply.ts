@@ -80,6 +80,27 @@ const verificationBlock = (result: RemediationResult): Block[] => {
   return [section(line)];
 };
 
+const securityHubBlock = (result: RemediationResult): Block[] => {
+  const s = result.securityHub;
+  if (!s) return [];
+  const message = clip(s.message, 300);
+  switch (s.outcome) {
+    case 'ok':
+      return [section(`:white_check_mark: *Security Hub*: the source finding was ${message}.`)];
+    case 'dry_run':
+      return [context(`Security Hub: dry run, ${message}.`)];
+    case 'skipped':
+      return [context(`Security Hub: the source finding was not updated (${message}).`)];
+    case 'error':
+      return [
+        section(
+          `:warning: *Security Hub*: marking the source finding RESOLVED failed (${message}); the fix itself stands. ` +
+            'Update it in Security Hub.',
+        ),
+      ];
+  }
+};
+
 /**
  * The reply in the approval card's thread once a request is finished: every call made, what AWS
  * answered to each, and whether the check passes now. The card itself only carries the status.
@@ -111,7 +132,11 @@ export const renderResultReply = (request: RemediationRequest): MessagePayload =
     return { text, blocks: [...head, section(why)] };
   }
   const calls = read.result.calls;
-  const tail = [...verificationBlock(read.result), context(`Request ${code(r.id, 60)}`)];
+  const tail = [
+    ...verificationBlock(read.result),
+    ...securityHubBlock(read.result),
+    context(`Request ${code(r.id, 60)}`),
+  ];
   const build = (n: number): MessagePayload => ({
     text,
     blocks: [

@@ -35,6 +35,13 @@ export const CheckStateSchema = z.object({
 });
 export type CheckState = z.infer<typeof CheckStateSchema>;
 
+/** What became of the Security Hub finding a fix came from (src/app/remediation/security-hub-sync.ts). */
+export const SecurityHubSyncSchema = z.object({
+  outcome: z.enum(['ok', 'error', 'dry_run', 'skipped']),
+  message: z.string(),
+});
+export type SecurityHubSync = z.infer<typeof SecurityHubSyncSchema>;
+
 /** src/app/remediation/result.ts records a superset of this (`ExecutionResult`). */
 export const RemediationResultSchema = z.object({
   dryRun: z.boolean().default(false),
@@ -44,6 +51,7 @@ export const RemediationResultSchema = z.object({
   verification: VerificationSchema.nullable().default(null),
   /** Set when start-up reconciliation found the request `executing` after a crash. */
   interrupted: z.boolean().default(false),
+  securityHub: SecurityHubSyncSchema.nullable().default(null),
 });
 export type RemediationResult = z.infer<typeof RemediationResultSchema>;
 
