@@ -11,7 +11,8 @@ import {
 } from '../../core/digest/model';
 import { diffObservations } from '../../core/digest/diff';
 import { accountBreakdown, postureScore, postureScoreByAccount } from '../../core/digest/score';
-import { trendSeries } from '../../core/digest/trend';
+import { TREND_RUNS, trendSeries } from '../../core/digest/trend';
+import { nextOccurrence } from '../../schedule/occurrences';
 import { severityRank } from '../../core/model';
 import { scopeCovers, scopeOf, type Scope } from '../../core/policy';
 import type { AccountRef } from '../../core/permissions';
@@ -261,11 +262,32 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     delta,
     summary,
     observation,
-    trend: trendSeries(runs),
+    trend: trendSeries(runs, { scheduledTimes: scheduledTimesOf(digest, runs, scheduledFor) }),
     touched,
     partitionOf: (id) => partitions.get(id) ?? 'aws',
     scopeKey,
   };
+};
+
+/**
+ * The times the schedule fired over the drawn window, so the chart puts gaps only where a run was
+ * due and missing (a weekday digest has none over the weekend).
+ */
+const scheduledTimesOf = (
+  digest: DigestConfig,
+  runs: readonly { scheduledFor: string }[],
+  until: Date,
+): string[] | undefined => {
+  const drawn = runs.slice(0, TREND_RUNS).map((r) => Date.parse(r.scheduledFor));
+  if (drawn.length < 2) return undefined;
+  const times: string[] = [];
+  let at: Date | null = new Date(Math.min(...drawn) - 1);
+  while (times.length < 1_000) {
+    at = nextOccurrence(digest.schedule, digest.timezone, at);
+    if (!at || at.getTime() > until.getTime()) break;
+    times.push(at.toISOString());
+  }
+  return times.length >= 1_000 ? undefined : times;
 };
 
 const SEVERITY_WORDS: Record<DigestConfig['scope']['minSeverity'], string> = {

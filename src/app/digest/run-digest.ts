@@ -103,7 +103,8 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
       await deps.store.saveScan({
         scopeKey: digestScopeKey(digest.name),
         generatedAt: built.observation.generatedAt,
-        findings: built.observation.findings,
+        // Only what a Remediate button can carry: the scan history would otherwise grow by every result of every run.
+        findings: built.observation.findings.filter((f) => f.status === 'fail' && f.remediationId !== null),
       });
     } catch (err) {
       deps.log.warn(
