@@ -1,9 +1,8 @@
 import { DigestItemSchema, zeroCounts, type DigestItem } from '../core/digest/model';
 import { SEVERITIES, severityRank, type Severity } from '../core/model';
-import { DigestRunSchema, toIso, type DigestItemCounts, type DigestRun } from './schemas';
-import { nowIso, parseStored, placeholders, toJsonText, type SqliteContext } from './sqlite-context';
+import type { DigestItemCounts } from './schemas';
+import { parseStored, placeholders, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
-import { digestRunOf, type DigestRunRow } from './sqlite-digests';
 
 interface ItemRow {
   digest_name: string;
@@ -55,34 +54,12 @@ const ID_BATCH = 500;
 /** Rows read at a time by `eachDigestItem`, so 100,000 items never sit in memory at once. */
 const PAGE = 1_000;
 
-type StateMethods = Pick<
-  Store,
-  | 'digestRunHistory'
-  | 'digestItems'
-  | 'digestItemCounts'
-  | 'oldestOpenDigestItems'
-  | 'eachDigestItem'
-  | 'completeDigestRunWithState'
->;
-
-export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
+/**
+ * Applies a run's delta to the digest's items. It runs inside the caller's transaction: the one
+ * that completes the run (src/store/sqlite-digests.ts), so state and run change together.
+ */
+export const makeDigestItemWriter = (ctx: SqliteContext) => {
   const { db } = ctx;
-  const history = db.prepare<[string, number], DigestRunRow>(
-    'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT ?',
-  );
-  const bySource = db.prepare<[string, string], ItemRow>(
-    'SELECT * FROM digest_items WHERE digest_name = ? AND source = ? ORDER BY finding_id',
-  );
-  const counts = db.prepare<[string], { account_id: string; severity: string; state: string; n: number }>(
-    'SELECT account_id, severity, state, COUNT(*) AS n FROM digest_items WHERE digest_name = ? GROUP BY account_id, severity, state',
-  );
-  const oldest = db.prepare<[string, number], ItemRow>(
-    `SELECT * FROM digest_items WHERE digest_name = ? AND state = 'open'
-     ORDER BY first_seen_at ASC, severity_rank ASC, finding_id ASC LIMIT ?`,
-  );
-  const page = db.prepare<[string, string, number], ItemRow>(
-    'SELECT * FROM digest_items WHERE digest_name = ? AND finding_id > ? ORDER BY finding_id LIMIT ?',
-  );
   const upsert = db.prepare(
     `INSERT INTO digest_items (digest_name, finding_id, source, check_id, service, severity, severity_rank, account_id,
        region, resource_type, resource_id, resource_arn, title, message, remediation_id, state, first_seen_at, last_seen_at)
@@ -97,14 +74,31 @@ export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
        first_seen_at = excluded.first_seen_at, last_seen_at = excluded.last_seen_at`,
   );
   const remove = db.prepare('DELETE FROM digest_items WHERE digest_name = ? AND finding_id = ?');
-  const selectRun = db.prepare<[string, string], DigestRunRow>(
-    'SELECT * FROM digest_runs WHERE digest_name = ? AND scheduled_for = ?',
-  );
-  const finish = db.prepare(
-    `UPDATE digest_runs SET status = ?, completed_at = ?, scan_id = ?, details = ?
-     WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND owner = ?`,
-  );
+  return (name: string, upserts: readonly DigestItem[], removals: readonly string[]): void => {
+    for (const item of upserts) {
+      upsert.run({ digestName: name, ...DigestItemSchema.parse(item), severityRank: severityRank(item.severity) });
+    }
+    for (const id of removals) remove.run(name, id);
+  };
+};
 
+type StateMethods = Pick<Store, 'digestItems' | 'digestItemCounts' | 'oldestOpenDigestItems' | 'eachDigestItem'>;
+
+export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
+  const { db } = ctx;
+  const bySource = db.prepare<[string, string], ItemRow>(
+    'SELECT * FROM digest_items WHERE digest_name = ? AND source = ? ORDER BY finding_id',
+  );
+  const counts = db.prepare<[string], { account_id: string; severity: string; state: string; n: number }>(
+    'SELECT account_id, severity, state, COUNT(*) AS n FROM digest_items WHERE digest_name = ? GROUP BY account_id, severity, state',
+  );
+  const oldest = db.prepare<[string, number], ItemRow>(
+    `SELECT * FROM digest_items WHERE digest_name = ? AND state = 'open'
+     ORDER BY first_seen_at ASC, severity_rank ASC, finding_id ASC LIMIT ?`,
+  );
+  const page = db.prepare<[string, string, number], ItemRow>(
+    'SELECT * FROM digest_items WHERE digest_name = ? AND finding_id > ? ORDER BY finding_id LIMIT ?',
+  );
   const byIds = (name: string, ids: readonly string[]): DigestItem[] => {
     const found: DigestItem[] = [];
     for (let i = 0; i < ids.length; i += ID_BATCH) {
@@ -119,35 +113,7 @@ export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
     return found;
   };
 
-  const completeWithState = db.transaction(
-    (
-      name: string,
-      at: string,
-      status: string,
-      owner: string | undefined,
-      scanId: string | null,
-      details: string,
-      upserts: readonly DigestItem[],
-      removals: readonly string[],
-    ): DigestRun | null => {
-      const existing = selectRun.get(name, at);
-      if (!existing || existing.status !== 'running') return null;
-      const by = owner ?? existing.owner;
-      if (finish.run(status, nowIso(ctx), scanId, details, name, at, by).changes !== 1) return null;
-      for (const item of upserts) {
-        upsert.run({
-          digestName: name,
-          ...DigestItemSchema.parse(item),
-          severityRank: severityRank(item.severity),
-        });
-      }
-      for (const id of removals) remove.run(name, id);
-      return digestRunOf(selectRun.get(name, at)!);
-    },
-  );
-
   return {
-    digestRunHistory: async (name, limit) => history.all(name, Math.max(0, Math.floor(limit))).map(digestRunOf),
     digestItems: async (name, filter) =>
       'source' in filter ? bySource.all(name, filter.source).map(itemOf) : byIds(name, filter.ids),
     digestItemCounts: async (name): Promise<DigestItemCounts> => {
@@ -184,16 +150,5 @@ export const makeSqliteDigestState = (ctx: SqliteContext): StateMethods => {
         after = rows[rows.length - 1]!.finding_id;
       }
     },
-    completeDigestRunWithState: async (c, state) =>
-      completeWithState.immediate(
-        c.digestName,
-        toIso(c.scheduledFor),
-        DigestRunSchema.shape.status.exclude(['running']).parse(c.status),
-        c.owner,
-        c.scanId ?? null,
-        toJsonText(c.details ?? {}),
-        state.upserts,
-        state.removals,
-      ),
   };
 };

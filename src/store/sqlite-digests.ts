@@ -1,8 +1,10 @@
-import { DigestRunSchema, toIso, type DigestRun } from './schemas';
+import type { DigestItem } from '../core/digest/model';
+import { DigestRunSchema, toIso, type DigestCompletion, type DigestRun } from './schemas';
+import { makeDigestItemWriter } from './sqlite-digest-state';
 import { fromJsonText, nowIso, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
 
-export interface DigestRunRow {
+interface DigestRunRow {
   digest_name: string;
   scheduled_for: string;
   status: string;
@@ -14,7 +16,7 @@ export interface DigestRunRow {
   details: string;
 }
 
-export const digestRunOf = (row: DigestRunRow): DigestRun => {
+const digestRunOf = (row: DigestRunRow): DigestRun => {
   const what = `digest run ${row.digest_name} @ ${row.scheduled_for}`;
   return parseStored(
     DigestRunSchema,
@@ -33,7 +35,15 @@ export const digestRunOf = (row: DigestRunRow): DigestRun => {
   );
 };
 
-type DigestMethods = Pick<Store, 'claimDigestRun' | 'completeDigestRun' | 'lastDigestRun' | 'noteDigestRunProgress'>;
+type DigestMethods = Pick<
+  Store,
+  | 'claimDigestRun'
+  | 'completeDigestRun'
+  | 'completeDigestRunWithState'
+  | 'lastDigestRun'
+  | 'digestRunHistory'
+  | 'noteDigestRunProgress'
+>;
 
 export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
   const { db } = ctx;
@@ -55,6 +65,9 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
   const progress = db.prepare(
     `UPDATE digest_runs SET details = ?
      WHERE digest_name = ? AND scheduled_for = ? AND status = 'running' AND owner = ?`,
+  );
+  const history = db.prepare<[string, number], DigestRunRow>(
+    'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT ?',
   );
   const selectLast = db.prepare<[string], DigestRunRow>(
     'SELECT * FROM digest_runs WHERE digest_name = ? ORDER BY scheduled_for DESC LIMIT 1',
@@ -79,29 +92,33 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
     return { claimed: false as const, run: digestRunOf(existing) };
   });
 
+  const writeItems = makeDigestItemWriter(ctx);
   const complete = db.transaction(
-    (name: string, at: string, status: string, owner: string | undefined, scanId: string | null, details: string) => {
+    (
+      c: DigestCompletion,
+      state: { upserts: readonly DigestItem[]; removals: readonly string[] } | null,
+    ): DigestRun | null => {
+      const name = c.digestName;
+      const at = toIso(c.scheduledFor);
       const existing = selectRun.get(name, at);
       if (!existing || existing.status !== 'running') return null;
-      const by = owner ?? existing.owner;
-      return finish.run(status, nowIso(ctx), scanId, details, name, at, by).changes === 1 ? load(name, at) : null;
+      const by = c.owner ?? existing.owner;
+      const status = DigestRunSchema.shape.status.exclude(['running']).parse(c.status);
+      const details = toJsonText(c.details ?? {});
+      if (finish.run(status, nowIso(ctx), c.scanId ?? null, details, name, at, by).changes !== 1) return null;
+      if (state) writeItems(name, state.upserts, state.removals);
+      return load(name, at);
     },
   );
 
   return {
     claimDigestRun: async (digestName, scheduledFor, options = {}) =>
       claim.immediate(digestName, toIso(scheduledFor), options.owner ?? 'cloudsec', options.reclaimAfterMs),
-    completeDigestRun: async (c) =>
-      complete.immediate(
-        c.digestName,
-        toIso(c.scheduledFor),
-        DigestRunSchema.shape.status.exclude(['running']).parse(c.status),
-        c.owner,
-        c.scanId ?? null,
-        toJsonText(c.details ?? {}),
-      ),
+    completeDigestRun: async (c) => complete.immediate(c, null),
+    completeDigestRunWithState: async (c, state) => complete.immediate(c, state),
     noteDigestRunProgress: async (digestName, scheduledFor, owner, details) =>
       progress.run(toJsonText(details), digestName, toIso(scheduledFor), owner).changes === 1,
+    digestRunHistory: async (name, limit) => history.all(name, Math.max(0, Math.floor(limit))).map(digestRunOf),
     lastDigestRun: async (digestName) => {
       const row = selectLast.get(digestName);
       return row ? digestRunOf(row) : null;

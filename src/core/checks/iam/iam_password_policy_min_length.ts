@@ -1,6 +1,5 @@
-import { defineCheck, fail, pass, withFact } from '../define';
-import { accountResource } from '../../resources';
-import { GLOBAL_REGION } from '../../model';
+import { defineCheck } from '../define';
+import { evaluatePolicyMinimum } from '../../password-policy-minimum';
 
 export const MIN_PASSWORD_LENGTH = 14;
 
@@ -15,43 +14,12 @@ export default defineCheck({
   frameworks: { cis: '1.8', securityHub: 'IAM.15' },
   requires: ['iam'],
   remediation: 'iam_set_password_policy',
-  evaluate: ({ account }) => {
-    const resource = accountResource(account);
-    return withFact(account.iam!.passwordPolicy, resource, GLOBAL_REGION, (policy) => {
-      if (policy === null) {
-        return [
-          fail(
-            resource,
-            GLOBAL_REGION,
-            `Account ${account.accountId} has no password policy, so IAM user passwords have no minimum length of ${MIN_PASSWORD_LENGTH}.`,
-            {
-              passwordPolicy: null,
-              required: MIN_PASSWORD_LENGTH,
-            },
-          ),
-        ];
-      }
-      const length = policy.minimumPasswordLength;
-      const evidence = { minimumPasswordLength: length, required: MIN_PASSWORD_LENGTH };
-      if (length !== null && length >= MIN_PASSWORD_LENGTH) {
-        return [
-          pass(
-            resource,
-            GLOBAL_REGION,
-            `The password policy of account ${account.accountId} requires ${length} characters.`,
-            evidence,
-          ),
-        ];
-      }
-      const current = length === null ? 'sets no minimum length' : `requires only ${length} characters`;
-      return [
-        fail(
-          resource,
-          GLOBAL_REGION,
-          `The password policy of account ${account.accountId} ${current}; at least ${MIN_PASSWORD_LENGTH} are required.`,
-          evidence,
-        ),
-      ];
-    });
-  },
+  evaluate: evaluatePolicyMinimum({
+    setting: 'minimumPasswordLength',
+    required: MIN_PASSWORD_LENGTH,
+    noPolicy: `IAM user passwords have no minimum length of ${MIN_PASSWORD_LENGTH}`,
+    has: (n) => `requires ${n} characters`,
+    lacks: (n) =>
+      `${n === null ? 'sets no minimum length' : `requires only ${n} characters`}; at least ${MIN_PASSWORD_LENGTH} are required`,
+  }),
 });

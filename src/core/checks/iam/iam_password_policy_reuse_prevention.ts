@@ -1,6 +1,5 @@
-import { defineCheck, fail, pass, withFact } from '../define';
-import { accountResource } from '../../resources';
-import { GLOBAL_REGION } from '../../model';
+import { defineCheck } from '../define';
+import { evaluatePolicyMinimum } from '../../password-policy-minimum';
 
 /** CIS asks that the last 24 passwords be remembered (the IAM maximum). */
 export const REQUIRED_PASSWORD_REUSE_PREVENTION = 24;
@@ -17,44 +16,12 @@ export default defineCheck({
   frameworks: { cis: '1.9', securityHub: 'IAM.16' },
   requires: ['iam'],
   remediation: 'iam_set_password_policy',
-  evaluate: ({ account }) => {
-    const resource = accountResource(account);
-    return withFact(account.iam!.passwordPolicy, resource, GLOBAL_REGION, (policy) => {
-      if (policy === null) {
-        return [
-          fail(
-            resource,
-            GLOBAL_REGION,
-            `Account ${account.accountId} has no password policy, so IAM users may reuse old passwords.`,
-            {
-              passwordPolicy: null,
-              required: REQUIRED_PASSWORD_REUSE_PREVENTION,
-            },
-          ),
-        ];
-      }
-      const remembered = policy.passwordReusePrevention;
-      const evidence = { passwordReusePrevention: remembered, required: REQUIRED_PASSWORD_REUSE_PREVENTION };
-      if (remembered !== null && remembered >= REQUIRED_PASSWORD_REUSE_PREVENTION) {
-        return [
-          pass(
-            resource,
-            GLOBAL_REGION,
-            `The password policy of account ${account.accountId} remembers the last ${remembered} passwords.`,
-            evidence,
-          ),
-        ];
-      }
-      const current =
-        remembered === null ? 'does not prevent password reuse' : `remembers only the last ${remembered} passwords`;
-      return [
-        fail(
-          resource,
-          GLOBAL_REGION,
-          `The password policy of account ${account.accountId} ${current}; ${REQUIRED_PASSWORD_REUSE_PREVENTION} are required.`,
-          evidence,
-        ),
-      ];
-    });
-  },
+  evaluate: evaluatePolicyMinimum({
+    setting: 'passwordReusePrevention',
+    required: REQUIRED_PASSWORD_REUSE_PREVENTION,
+    noPolicy: 'IAM users may reuse old passwords',
+    has: (n) => `remembers the last ${n} passwords`,
+    lacks: (n) =>
+      `${n === null ? 'does not prevent password reuse' : `remembers only the last ${n} passwords`}; ${REQUIRED_PASSWORD_REUSE_PREVENTION} are required`,
+  }),
 });
