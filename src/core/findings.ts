@@ -43,7 +43,7 @@ const toFinding = (check: CheckDefinition, account: AccountSnapshot, r: CheckRes
   accountId: account.accountId,
   region: r.region,
   resource: r.resource,
-  title: check.title,
+  title: r.status === 'fail' ? check.failTitle : check.title,
   message: r.message,
   evidence: r.evidence,
   remediationId: r.status === 'fail' ? check.remediation : null,

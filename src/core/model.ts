@@ -35,8 +35,22 @@ export const CollectErrorSchema = z.object({
   region: z.string().optional(),
   /** AWS error name (`AccessDenied`, `UnauthorizedOperation`, `OptInRequired`, `ThrottlingException`, …). */
   code: z.string(),
-  /** `access-denied` | `region-unavailable` | `throttled` | `other` */
-  kind: z.enum(['access-denied', 'region-unavailable', 'throttled', 'other']),
+  /**
+   * What went wrong, which decides the next step a person is told to take:
+   * `access-denied` (grant the permission), `throttled` (try later), `unreachable` (network, DNS,
+   * timeout: check connectivity), `region-unavailable` (opt-in region not enabled), `unsupported`
+   * (the service or operation does not exist there), `malformed` (AWS answered with something we
+   * could not read), `other`.
+   */
+  kind: z.enum([
+    'access-denied',
+    'region-unavailable',
+    'throttled',
+    'unreachable',
+    'unsupported',
+    'malformed',
+    'other',
+  ]),
   message: z.string(),
 });
 export type CollectError = z.infer<typeof CollectErrorSchema>;

@@ -18,6 +18,7 @@ const bucketCheck = defineCheck({
   service: 's3',
   severity: 'high',
   title: 'Bucket name does not contain "public"',
+  failTitle: 'Bucket name contains "public"',
   rationale: 'A test check.',
   remediationText: 'Rename the bucket.',
   frameworks: { cis: null, securityHub: 'S3.8' },

@@ -20,7 +20,13 @@ export interface CheckDefinition {
   id: string;
   service: Service;
   severity: Severity;
+  /** The desired state, shown for passing and unknown results ("S3 bucket blocks public access"). */
   title: string;
+  /**
+   * What is wrong, shown wherever a failing finding is listed ("S3 bucket is public through its bucket
+   * policy"): a failing item headed by the desired state reads as a pass to someone skimming a digest.
+   */
+  failTitle: string;
   /** Why it matters, in a sentence or two. */
   rationale: string;
   /** How a human fixes it (console or CLI), whether or not cloudsec can. */

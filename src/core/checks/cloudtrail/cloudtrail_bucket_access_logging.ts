@@ -7,6 +7,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'low',
   title: "CloudTrail trail's S3 bucket has server access logging",
+  failTitle: 'CloudTrail log bucket has no server access logging',
   rationale:
     'Access logs on the bucket that stores CloudTrail logs show who read, changed or deleted the audit trail itself.',
   remediationText:

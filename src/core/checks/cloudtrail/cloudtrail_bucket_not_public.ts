@@ -12,6 +12,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'critical',
   title: 'S3 bucket holding CloudTrail logs is not public',
+  failTitle: 'S3 bucket holding CloudTrail logs is public',
   rationale:
     'Public CloudTrail logs show an attacker every API call, principal and resource in the account: a map of what to attack and what is watched.',
   remediationText:

@@ -7,6 +7,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'medium',
   title: 'CloudTrail trail encrypts logs with a KMS key',
+  failTitle: 'CloudTrail trail is not encrypted with a KMS key',
   rationale:
     'SSE-KMS adds a key policy between the logs and anyone who can read the bucket, and records every decryption in CloudTrail itself.',
   remediationText:

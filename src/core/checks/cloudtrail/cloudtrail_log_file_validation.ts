@@ -7,6 +7,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'medium',
   title: 'CloudTrail trail has log file validation enabled',
+  failTitle: 'CloudTrail trail has log file validation off',
   rationale:
     'Signed digest files let you prove that delivered logs were not altered or deleted, which an intruder covering their tracks would try.',
   remediationText:

@@ -7,6 +7,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'medium',
   title: 'CloudTrail trail records read and write management events',
+  failTitle: 'CloudTrail trail does not record all management events',
   rationale:
     'A trail that skips management events, or records only reads or only writes, misses the control-plane calls an investigation needs.',
   remediationText:

@@ -27,6 +27,7 @@ export default defineCheck({
   service: 'cloudtrail',
   severity: 'high',
   title: 'A multi-region CloudTrail trail is logging read and write management events',
+  failTitle: 'No multi-region CloudTrail trail is logging all management events',
   rationale:
     'Without a logging multi-region trail, API activity in some regions (including unused ones an attacker may pick) leaves no audit record.',
   remediationText:

@@ -12,6 +12,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'medium',
   title: 'Default security groups restrict all traffic',
+  failTitle: 'Default security group allows traffic',
   rationale:
     'Resources launched without an explicit security group land in the VPC default group; if it allows traffic, they are reachable (and can reach out) in ways nobody designed. An empty default group forces every resource into a deliberate group.',
   remediationText:

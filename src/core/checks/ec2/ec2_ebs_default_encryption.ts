@@ -6,6 +6,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'medium',
   title: 'EBS encryption by default is enabled',
+  failTitle: 'EBS encryption by default is off',
   rationale:
     'With encryption by default on, every new EBS volume and snapshot copy in the region is encrypted, so no one can forget to ask for it. The setting is per region.',
   remediationText:

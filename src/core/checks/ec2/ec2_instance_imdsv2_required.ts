@@ -25,6 +25,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'high',
   title: 'EC2 instances require IMDSv2',
+  failTitle: 'EC2 instance allows IMDSv1',
   rationale:
     'IMDSv1 answers plain GET requests, so a server-side request forgery or an open proxy on the instance hands its role credentials to an attacker. IMDSv2 needs a session token that such requests cannot obtain.',
   remediationText:

@@ -6,6 +6,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'critical',
   title: 'Security groups do not open all ports to the internet',
+  failTitle: 'Security group opens all ports to the internet',
   rationale:
     'A rule admitting all traffic, or every TCP/UDP port, from 0.0.0.0/0 or ::/0 leaves the security group doing no filtering at all: every service on the instances, including ones never meant to be public, is reachable from the internet.',
   remediationText:

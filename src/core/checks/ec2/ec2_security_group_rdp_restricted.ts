@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'high',
   title: 'Security groups do not allow RDP from the internet',
+  failTitle: 'Security group allows RDP from the internet',
   rationale:
     'Remote Desktop open to 0.0.0.0/0 or ::/0 is a favourite ransomware entry point: every instance in the group faces brute-force and RDP exploits from the whole internet.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'high',
   title: 'Security groups do not allow SSH from the internet',
+  failTitle: 'Security group allows SSH from the internet',
   rationale:
     'SSH open to 0.0.0.0/0 or ::/0 exposes every instance in the group to constant brute-force and exploit attempts from the whole internet.',
   remediationText:

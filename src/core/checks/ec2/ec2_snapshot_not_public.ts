@@ -6,6 +6,7 @@ export default defineCheck({
   service: 'ec2',
   severity: 'critical',
   title: 'EBS snapshots are not public',
+  failTitle: 'EBS snapshot is public',
   rationale:
     'Any AWS account can create a volume from a public snapshot and read everything on the disk: databases, keys, configuration. Public sharing is almost always a mistake.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'medium',
   title: 'Password policy requires at least 14 characters',
+  failTitle: 'Password policy allows passwords shorter than 14 characters',
   rationale: 'Length is what makes a password resist guessing and cracking; short passwords fall to brute force.',
   remediationText:
     'IAM console → Account settings → Password policy → Edit: set the minimum length to 14 or more (the API call replaces the whole policy, so keep the other settings).',

@@ -9,6 +9,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'medium',
   title: 'Password policy prevents reuse of the last 24 passwords',
+  failTitle: 'Password policy allows password reuse',
   rationale:
     'Without reuse prevention a user forced to change a leaked password can simply set it back, keeping the leak useful.',
   remediationText:

@@ -39,6 +39,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'high',
   title: 'No IAM policy grants full "*:*" administrator access',
+  failTitle: 'IAM policy grants full "*:*" administrator access',
   rationale:
     'A policy allowing every action on every resource makes whoever holds it an administrator; least privilege means granting only the actions a job needs.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'critical',
   title: 'Root user has no access keys',
+  failTitle: 'Root user has access keys',
   rationale:
     'A root access key is a long-lived secret with unrestricted power that no policy can limit; it should not exist.',
   remediationText:

@@ -14,6 +14,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'high',
   title: 'Root user uses a hardware MFA device',
+  failTitle: 'Root user has no hardware MFA',
   rationale:
     'A virtual MFA secret lives on a phone or laptop that can be lost, backed up or compromised; a hardware key for the most privileged user cannot be copied.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'critical',
   title: 'Root user has MFA enabled',
+  failTitle: 'Root user has no MFA',
   rationale:
     'The root user can do anything in the account, including closing it; without MFA a leaked password alone hands all of that over.',
   remediationText:

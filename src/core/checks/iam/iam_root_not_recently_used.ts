@@ -11,6 +11,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'high',
   title: 'Root user has not been used recently',
+  failTitle: 'Root user was used recently',
   rationale:
     'The root user should be kept for the few tasks only it can do; routine use multiplies the chances of its credentials leaking.',
   remediationText:

@@ -18,6 +18,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'medium',
   title: 'Active access keys are rotated within 90 days',
+  failTitle: 'Access key not rotated for over 90 days',
   rationale:
     'The longer an access key lives, the more places it has been copied to and the longer a leaked copy stays useful.',
   remediationText:

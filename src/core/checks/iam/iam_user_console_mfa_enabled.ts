@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'high',
   title: 'IAM users with a console password have MFA',
+  failTitle: 'IAM console user has no MFA',
   rationale:
     'A console password can be phished, guessed or reused from another breach; MFA stops a stolen password from being enough to sign in.',
   remediationText:

@@ -56,6 +56,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'medium',
   title: 'IAM user credentials unused for 45 days are disabled',
+  failTitle: 'IAM user credentials unused for 45+ days are still enabled',
   rationale:
     'A password or key nobody uses is still a way in; removing it shrinks what an attacker can steal without affecting anyone.',
   remediationText:

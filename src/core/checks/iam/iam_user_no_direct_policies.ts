@@ -7,6 +7,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'low',
   title: 'IAM users get permissions only through groups or roles',
+  failTitle: 'IAM user has policies attached directly',
   rationale:
     'Permissions granted user by user drift apart and are hard to review or revoke; granting them through groups and roles keeps access consistent as people join and leave.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 'iam',
   severity: 'medium',
   title: 'IAM users have at most one active access key',
+  failTitle: 'IAM user has more than one active access key',
   rationale:
     'A second active key is meant only for the moment of rotation; left active, it doubles the secrets to protect and often means an old key was never retired.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 's3',
   severity: 'high',
   title: 'S3 Block Public Access is on for the account',
+  failTitle: 'S3 Block Public Access is off for the account',
   rationale:
     'Account-level Block Public Access covers every bucket, including those created later, so no single bucket policy or ACL can expose data.',
   remediationText:

@@ -11,6 +11,7 @@ export default defineCheck({
   service: 's3',
   severity: 'medium',
   title: 'S3 bucket has default encryption configured',
+  failTitle: 'S3 bucket has no default encryption configured',
   rationale:
     'Default encryption makes sure every object written to the bucket is encrypted at rest, whatever the client sends.',
   remediationText:

@@ -9,6 +9,7 @@ export default defineCheck({
   service: 's3',
   severity: 'critical',
   title: 'S3 bucket ACL does not grant public access',
+  failTitle: 'S3 bucket is public through its ACL',
   rationale:
     'ACL grants to the AllUsers or AuthenticatedUsers groups open the bucket to anyone on the internet or to every AWS account in the world.',
   remediationText:

@@ -12,6 +12,7 @@ export default defineCheck({
   service: 's3',
   severity: 'critical',
   title: 'S3 bucket policy does not grant public access',
+  failTitle: 'S3 bucket is public through its bucket policy',
   rationale:
     'A bucket policy that allows any principal without a narrowing condition lets anyone on the internet read or change the data.',
   remediationText:

@@ -8,6 +8,7 @@ export default defineCheck({
   service: 's3',
   severity: 'high',
   title: 'S3 bucket blocks public access',
+  failTitle: 'S3 bucket does not block public access',
   rationale:
     'Block Public Access overrides any policy or ACL that would make the bucket public, so one mistaken grant cannot expose data.',
   remediationText:

@@ -43,6 +43,7 @@ export default defineCheck({
   service: 's3',
   severity: 'medium',
   title: 'S3 bucket policy denies requests over plain HTTP',
+  failTitle: 'S3 bucket allows requests over plain HTTP',
   rationale:
     'Without a deny on aws:SecureTransport false, clients can read and write the bucket over unencrypted HTTP, exposing data and credentials in transit.',
   remediationText:

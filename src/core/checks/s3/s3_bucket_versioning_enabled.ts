@@ -7,6 +7,7 @@ export default defineCheck({
   service: 's3',
   severity: 'low',
   title: 'S3 bucket has versioning enabled',
+  failTitle: 'S3 bucket has versioning off',
   rationale:
     'Versioning keeps earlier versions of overwritten or deleted objects, so mistakes and ransomware-style deletions can be undone.',
   remediationText:

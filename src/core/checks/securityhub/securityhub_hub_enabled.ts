@@ -6,6 +6,7 @@ export default defineCheck({
   service: 'securityhub',
   severity: 'medium',
   title: 'Security Hub is enabled',
+  failTitle: 'Security Hub is off',
   rationale:
     'Security Hub is regional: where it is off, its controls do not run and findings from GuardDuty, Inspector and others are not gathered, so problems in that region go unseen.',
   remediationText:
