@@ -1,17 +1,28 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from './command';
 import { SERVICE_SELECTORS, type ServiceSelector } from '../src/app/run-check';
-import { suggest } from '../src/app/suggest';
+import { suggest } from '../src/core/suggest';
+import { checkRegionNames, describeUnknownRegion, isKnownRegion, suggestRegion } from '../src/aws/region-names';
 import { visiblePart } from '../src/app/visible-findings';
 import { buildCheckReport } from '../src/core/render/report';
 import { renderCheckMessage, renderScanningMessage } from '../src/core/render/blocks';
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/;
+/**
+ * A region, or a near miss of one (`us-eats-1`), so a typo is reported as a region rather than
+ * looked up as an account; an account name that merely has a region's shape (`acme-prod-2`) is
+ * too far from every region to be taken for one.
+ */
+const isRegionWord = (word: string) =>
+  /^[a-z]{2,4}(-[a-z]+)+-\d+$/i.test(word) && (isKnownRegion(word.toLowerCase()) || suggestRegion(word) !== undefined);
 
 export const CheckArgs = z
   .object({
     positionals: z.array(z.string()),
-    flags: z.object({ fresh: z.boolean().optional(), share: z.boolean().optional() }),
+    flags: z.object({
+      fresh: z.boolean().optional(),
+      share: z.boolean().optional(),
+      region: z.string().optional(),
+    }),
   })
   .transform((raw, ctx) => {
     const [service, ...rest] = raw.positionals;
@@ -29,19 +40,29 @@ export const CheckArgs = z
       return z.NEVER;
     }
     let account: string | undefined;
-    let region: string | undefined;
+    let region = raw.flags.region;
     for (const word of rest) {
-      if (REGION.test(word) && !region) region = word;
-      else if (!REGION.test(word) && !account) account = word;
+      if (isRegionWord(word) && !region) region = word;
+      else if (!isRegionWord(word) && !account) account = word;
       else {
         ctx.addIssue({ code: 'custom', message: `unexpected "${word}": give at most one account and one region` });
         return z.NEVER;
       }
     }
+    let regions: string[] | undefined;
+    if (region !== undefined) {
+      // Checked before any scan: a misspelt region would be scanned, fail, and answer only "unknown".
+      const checked = checkRegionNames([region]);
+      if (!checked.ok) {
+        ctx.addIssue({ code: 'custom', message: describeUnknownRegion(checked, (name) => `\`${name}\``) });
+        return z.NEVER;
+      }
+      regions = checked.regions;
+    }
     return {
       service: selector as ServiceSelector,
       account,
-      region,
+      region: regions?.[0],
       fresh: raw.flags.fresh === true,
       share: raw.flags.share === true,
     };
@@ -93,10 +114,10 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
 
 export default defineCommand<CheckArgs>({
   name: 'check',
-  usage: '/cloudsec check <s3|iam|cloudtrail|ec2|securityhub|all> [account] [region] [--fresh] [--share]',
+  usage: '/cloudsec check <s3|iam|cloudtrail|ec2|securityhub|all> [account] [region | --region R] [--fresh] [--share]',
   description: 'Check the posture of a service (or all) across the accounts and regions you may see.',
   permission: 'check:run',
-  flags: { fresh: { type: 'boolean' }, share: { type: 'boolean' } },
+  flags: { fresh: { type: 'boolean' }, share: { type: 'boolean' }, region: { type: 'string' } },
   args: CheckArgs,
   accountOf: (a) => a.account,
   shareOf: (a) => a.share,

@@ -3,7 +3,7 @@ import { defineCommand } from './command';
 import { SEVERITIES, severityRank, type Severity } from '../src/core/model';
 import { visiblePart } from '../src/app/visible-findings';
 import { renderFindingsMessage, renderScanningMessage } from '../src/core/render/blocks';
-import { suggest } from '../src/app/suggest';
+import { suggest } from '../src/core/suggest';
 
 const FILTERABLE = ['critical', 'high', 'medium', 'low'] as const;
 

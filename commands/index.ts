@@ -3,7 +3,7 @@ import type { AccountRef, Actor } from '../src/core/permissions';
 import type { AppDeps } from '../src/app/deps';
 import type { CommandInvocation, Responder } from '../src/app/conversation';
 import { parseTokens, tokenize } from '../src/app/command-text';
-import { suggest } from '../src/app/suggest';
+import { suggest } from '../src/core/suggest';
 import { renderErrorMessage } from '../src/core/render/blocks';
 import { isCloudsecError } from '../src/errors';
 import { COMMAND_LIST } from './registry';

@@ -5,7 +5,12 @@ import type { Refusal } from '../src/app/remediation';
 /** A refusal as the person who pressed the button reads it. */
 export const refusalMessage = (refusal: Refusal): MessagePayload =>
   renderErrorMessage({
-    title: refusal.code === 'not-allowed' ? 'Not allowed' : 'Cannot do that',
+    title:
+      refusal.code === 'not-allowed'
+        ? 'Not allowed'
+        : refusal.code === 'already-requested' || refusal.code === 'undo-exists'
+          ? 'Already requested'
+          : 'Cannot do that',
     message: refusal.reason,
   });
 

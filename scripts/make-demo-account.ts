@@ -38,6 +38,7 @@ import {
 const PROD = ACCOUNT_ID;
 const STAGING = '222222222222';
 const user = (account: string, name: string) => `arn:aws:iam::${account}:user/${name}`;
+const ADMINISTRATOR_ACCESS = { name: 'AdministratorAccess', arn: 'arn:aws:iam::aws:policy/AdministratorAccess' };
 
 const prodIam = anIamSlice({
   credentialReport: known([
@@ -91,14 +92,94 @@ const prodIam = anIamSlice({
           attachedPolicies: [{ name: 'AmazonS3FullAccess', arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess' }],
           inlinePolicies: [],
         },
+        // Admin straight from AWS's managed policy: the first answer to "who is admin?".
+        {
+          name: 'carol',
+          arn: user(PROD, 'carol'),
+          id: 'AIDACAROL',
+          groups: [],
+          attachedPolicies: [ADMINISTRATOR_ACCESS],
+          inlinePolicies: [],
+        },
+        // Admin through a group whose customer-managed policy grants "*:*".
+        {
+          name: 'dave',
+          arn: user(PROD, 'dave'),
+          id: 'AIDADAVE',
+          groups: ['admins'],
+          attachedPolicies: [],
+          inlinePolicies: [],
+        },
+      ],
+      groups: [
+        ...anAuthorizationDetails().groups,
+        {
+          name: 'admins',
+          arn: `arn:aws:iam::${PROD}:group/admins`,
+          id: 'AGPAADMINS',
+          attachedPolicies: [{ name: 'legacy-admin', arn: `arn:aws:iam::${PROD}:policy/legacy-admin` }],
+          inlinePolicies: [],
+        },
+      ],
+      roles: [
+        // A break-glass role (listed in data/demo-cloudsec.yml): reported, at low severity, not silenced.
+        {
+          name: 'BreakGlass',
+          arn: `arn:aws:iam::${PROD}:role/BreakGlass`,
+          id: 'AROABREAKGLASS',
+          attachedPolicies: [ADMINISTRATOR_ACCESS],
+          inlinePolicies: [],
+          trustPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              {
+                Effect: 'Allow',
+                Principal: { AWS: `arn:aws:iam::${PROD}:root` },
+                Action: 'sts:AssumeRole',
+                Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+              },
+            ],
+          },
+        },
+        // Only CodeBuild can assume it, yet it can do anything: reported as a service role.
+        {
+          name: 'ci-runner',
+          arn: `arn:aws:iam::${PROD}:role/ci-runner`,
+          id: 'AROACIRUNNER',
+          attachedPolicies: [ADMINISTRATOR_ACCESS],
+          inlinePolicies: [],
+          trustPolicy: {
+            Version: '2012-10-17',
+            Statement: [
+              { Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' },
+            ],
+          },
+        },
       ],
       policies: [
         ...anAuthorizationDetails().policies,
         {
           name: 'legacy-admin',
           arn: `arn:aws:iam::${PROD}:policy/legacy-admin`,
-          attachmentCount: 2,
+          attachmentCount: 1,
           defaultDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+      ],
+      awsManagedPolicies: [
+        ...(anAuthorizationDetails().awsManagedPolicies ?? []),
+        {
+          ...ADMINISTRATOR_ACCESS,
+          attachmentCount: 3,
+          defaultDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] },
+        },
+        {
+          name: 'AmazonS3FullAccess',
+          arn: 'arn:aws:iam::aws:policy/AmazonS3FullAccess',
+          attachmentCount: 1,
+          defaultDocument: {
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: ['s3:*', 's3-object-lambda:*'], Resource: '*' }],
+          },
         },
       ],
     }),
@@ -121,6 +202,24 @@ const stagingIam = anIamSlice({
     }),
     aCredentialRow({ user: 'ops', arn: user(STAGING, 'ops') }),
   ]),
+  // Staging's own principals: the builder's defaults name the prod account in their ARNs, and a
+  // viewer scoped to staging must not see prod's account id anywhere.
+  authorizationDetails: known(
+    anAuthorizationDetails({
+      users: [
+        {
+          name: 'ops',
+          arn: user(STAGING, 'ops'),
+          id: 'AIDAOPS',
+          groups: ['developers'],
+          attachedPolicies: [],
+          inlinePolicies: [],
+        },
+      ],
+      groups: anAuthorizationDetails().groups.map((g) => ({ ...g, arn: g.arn.replace(PROD, STAGING) })),
+      policies: anAuthorizationDetails().policies.map((p) => ({ ...p, arn: p.arn.replace(PROD, STAGING) })),
+    }),
+  ),
   passwordPolicy: known(null),
   accountSummary: known({ AccountMFAEnabled: 0, AccountAccessKeysPresent: 1, Users: 1 }),
 });
@@ -196,6 +295,34 @@ const prodS3 = anS3Slice({
         grants: [
           { granteeType: 'CanonicalUser', granteeId: 'owner-canonical-id', permission: 'FULL_CONTROL' },
           { granteeType: 'Group', granteeUri: 'http://acs.amazonaws.com/groups/global/AllUsers', permission: 'READ' },
+        ],
+      }),
+    }),
+    // Outside prod's configured regions, and AWS's policy status came back unreadable: the bucket is
+    // still in scope (S3 is account-wide) and cloudsec's own reading of the policy finds it public.
+    aBucket({
+      name: 'marketing-assets',
+      region: 'ap-southeast-2',
+      publicAccessBlock: known(null),
+      policyStatus: missing({
+        service: 's3',
+        operation: 'GetBucketPolicyStatus',
+        permission: 's3:GetBucketPolicyStatus',
+        region: 'ap-southeast-2',
+        code: 'MalformedAnswer',
+        kind: 'malformed',
+        message: 'GetBucketPolicyStatus answered without <IsPublic>',
+      }),
+      policy: known({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'PublicAssets',
+            Effect: 'Allow',
+            Principal: '*',
+            Action: 's3:GetObject',
+            Resource: 'arn:aws:s3:::marketing-assets/*',
+          },
         ],
       }),
     }),

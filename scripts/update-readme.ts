@@ -14,13 +14,13 @@ const checkTable = () =>
   [
     `${CHECKS.length} checks:`,
     '',
-    '| id | severity | CIS v3.0.0 | Security Hub | fix (remediation id) | title |',
-    '|---|---|---|---|---|---|',
+    '| id | severity | CIS v3.0.0 | Security Hub | fix (remediation id) | checks that | a failure reads |',
+    '|---|---|---|---|---|---|---|',
     ...CHECKS.map(
       (c) =>
         `| \`${c.id}\` | ${c.severity} | ${c.frameworks.cis ?? '—'} | ${c.frameworks.securityHub ?? '—'} | ${
           c.remediation ? `\`${c.remediation}\`` : '—'
-        } | ${c.title} |`,
+        } | ${c.title} | ${c.failTitle} |`,
     ),
   ].join('\n');
 

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CHECKS } from './core/checks';
-import { SEVERITIES, SERVICES, severityRank, type Severity } from './core/model';
+import { SEVERITIES, SERVICES, severityRank, type Service, type Severity } from './core/model';
 import { buildCheckReport } from './core/render/report';
 import { catalogJson, renderCatalogText, renderCheckText } from './core/render/text';
-import { runCheck, SERVICE_SELECTORS, servicesFor, type ServiceSelector } from './app/run-check';
+import { runCheck, SERVICE_SELECTORS, slicesFor, type ServiceSelector } from './app/run-check';
+import { suggest } from './core/suggest';
+import { checkRegionNames, describeUnknownRegion } from './aws/region-names';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
@@ -51,10 +53,28 @@ const chooseSource = (opts: SourceOptions, io: CliIo): SnapshotSource => {
   return io.liveSource(loadConfig(opts.config ?? env.CLOUDSEC_CONFIG).config);
 };
 
+/** cloudsec.yml `checks:` (break-glass roles…) for judging a scan, whatever its source; the demo has its own file. */
+const checkSettingsFor = (opts: SourceOptions, io: CliIo) => {
+  const env = readEnv(io.env);
+  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
+  return loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config.checks;
+};
+
 const validateAccountIds = (ids: string[] | undefined) => {
   for (const id of ids ?? []) {
     if (!/^\d{12}$/.test(id)) throw new CloudsecError('usage', `--account ${id}: expected a 12-digit AWS account id.`);
   }
+};
+
+/**
+ * `--region` values checked against the SDK's region list before anything runs: a misspelt region
+ * would otherwise be scanned, fail every call, and pass a CI gate with only `unknown` findings.
+ */
+const validRegions = (names: string[] | undefined): string[] | undefined => {
+  if (!names) return undefined;
+  const checked = checkRegionNames(names);
+  if (!checked.ok) throw new CloudsecError('usage', `--region: ${describeUnknownRegion(checked)}.`);
+  return checked.regions;
 };
 
 const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
@@ -154,18 +174,31 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         ...SEVERITIES,
       ]),
     )
+    .addOption(
+      new Option(
+        '--fail-on-unknown',
+        'also exit 1 when a check could not be evaluated (unknown), at or above --fail-on when given',
+      ),
+    )
     .action(
       async (
         service: ServiceSelector,
-        opts: SourceOptions & { account?: string[]; region?: string[]; format: string; failOn?: Severity },
+        opts: SourceOptions & {
+          account?: string[];
+          region?: string[];
+          format: string;
+          failOn?: Severity;
+          failOnUnknown?: boolean;
+        },
       ) => {
         validateAccountIds(opts.account);
+        const regions = validRegions(opts.region);
         const outcome = await runCheck(
-          { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock },
+          { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock, settings: checkSettingsFor(opts, io) },
           {
             service,
             ...(opts.account ? { accountIds: opts.account } : {}),
-            ...(opts.region ? { regions: opts.region } : {}),
+            ...(regions ? { regions } : {}),
           },
         );
         const report = buildCheckReport(
@@ -177,10 +210,21 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         );
         io.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderCheckText(report));
         const failOn = opts.failOn;
+        const atOrAbove = (s: Severity) => failOn === undefined || severityRank(s) <= severityRank(failOn);
         const breached =
-          failOn !== undefined &&
-          outcome.findings.some((f) => f.status === 'fail' && severityRank(f.severity) <= severityRank(failOn));
-        setExit(breached ? 1 : 0);
+          failOn !== undefined && outcome.findings.some((f) => f.status === 'fail' && atOrAbove(f.severity));
+        // "Could not check" must be able to stop a pipeline: a refused role or an unreachable region
+        // otherwise passes the gate as if everything had been checked and found fine.
+        const unchecked = opts.failOnUnknown
+          ? outcome.findings.filter((f) => f.status === 'unknown' && atOrAbove(f.severity)).length
+          : 0;
+        if (unchecked > 0) {
+          io.stderr(
+            `cloudsec: ${unchecked} finding${unchecked === 1 ? '' : 's'} could not be checked (unknown)` +
+              `${failOn ? ` at or above ${failOn}` : ''}; failing because of --fail-on-unknown.\n`,
+          );
+        }
+        setExit(breached || unchecked > 0 ? 1 : 0);
       },
     );
 
@@ -196,16 +240,22 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .action(
       async (opts: SourceOptions & { out: string; service?: string[]; account?: string[]; region?: string[] }) => {
         validateAccountIds(opts.account);
+        const regions = validRegions(opts.region);
         const unknownService = (opts.service ?? []).find((s) => !(SERVICES as readonly string[]).includes(s));
-        if (unknownService)
-          throw new CloudsecError('usage', `--service ${unknownService}: expected one of ${SERVICES.join(', ')}.`);
-        const services = opts.service
-          ? [...new Set(opts.service)].flatMap((s) => servicesFor(s as ServiceSelector))
-          : [...SERVICES];
+        if (unknownService) {
+          const near = suggest(unknownService, SERVICES);
+          throw new CloudsecError(
+            'usage',
+            `--service ${unknownService}: expected one of ${SERVICES.join(', ')}${near ? ` (did you mean ${near}?)` : ''}.`,
+          );
+        }
+        // A snapshot of a service holds every slice its checks read, so `check <service> --snapshot`
+        // on it gives the same answer as a live check.
+        const services = opts.service ? slicesFor(CHECKS, opts.service as Service[]) : [...SERVICES];
         const snapshot = await chooseSource(opts, io).load({
           services,
           ...(opts.account ? { accountIds: opts.account } : {}),
-          ...(opts.region ? { regions: opts.region } : {}),
+          ...(regions ? { regions } : {}),
           onProgress: (p) => io.stderr(`collected ${p.accountId} (${p.done}/${p.total})\n`),
         });
         try {
@@ -225,7 +275,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       .command('digest')
       .description('render a scheduled digest as it would be posted now, without posting or storing anything')
       .requiredOption('--preview <name>', 'the digest to preview (a name under `digests:` in cloudsec.yml)'),
-  ).action(async (opts: SourceOptions & { preview: string }) => {
+  ).action(async (opts: SourceOptions & { preview: string; region?: string[] }) => {
+    validRegions(opts.region);
     const env = readEnv(io.env);
     const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
     const config = loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;

@@ -60,6 +60,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
   const scans = makeScanService({
     source: options.source,
     checks: CHECKS,
+    settings: options.config.checks,
     store: options.store,
     clock: options.clock,
     ttlMs: options.config.cache.scanTtlSeconds * 1000,

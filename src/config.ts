@@ -5,6 +5,8 @@ import { CloudsecError } from './errors';
 import { SeveritySchema } from './core/model';
 import { accessConfigShape, validateAccessConfig } from './access-config';
 import { DigestsSchema } from './digest-config';
+import { describeUnknownRegion, isKnownRegion, suggestRegion } from './aws/region-names';
+import { CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from './core/check-settings';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
 export const EnvSchema = z.object({
@@ -40,9 +42,12 @@ export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
 const accountId = z
   .string({ error: 'expected a 12-digit AWS account id as a quoted string, e.g. "012345678901"' })
   .regex(/^\d{12}$/, 'expected a 12-digit AWS account id (quote it in YAML: "012345678901")');
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'expected an AWS region name such as eu-west-1');
+// A name the SDK's partition data lists (a misspelt region would be scanned, fail, and read as unknown).
+const region = z.string().superRefine((name, ctx) => {
+  if (isKnownRegion(name)) return;
+  const why = describeUnknownRegion({ region: name, suggestion: suggestRegion(name) });
+  ctx.addIssue({ code: 'custom', message: `expected an AWS region name; ${why}` });
+});
 const roleArn = z
   .string()
   .regex(
@@ -144,6 +149,8 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 }),
+    /** How checks judge: e.g. `checks.iam.breakGlassRoles` (src/core/check-settings.ts). */
+    checks: CheckSettingsSchema.default(() => structuredClone(DEFAULT_CHECK_SETTINGS)),
     /** Scheduled posture digests (src/digest-config.ts). */
     digests: DigestsSchema,
     /** Who may do what: roles, bindings, channel policy (src/access-config.ts). */

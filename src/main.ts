@@ -9,7 +9,7 @@ import { composeApp, exportDirFor, noGroups, noWriteExecutor } from './compose';
 import { makeConsoleScreen, runConsole } from './slack/console-adapter';
 import { createLogger, type Logger } from './slack/logger';
 import { createMetrics } from './slack/metrics';
-import { readSlackEnv } from './slack/slack-env';
+import { consoleInsteadOfBotNotice, readSlackEnv } from './slack/slack-env';
 import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
 import { makeGroupResolver } from './slack/usergroups';
 import { makeSlackMessenger } from './slack/messenger';
@@ -113,6 +113,12 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const config = loaded.config;
 
     if (consoleMode) {
+      // Said before anything else: Slack settings in the environment mean someone expected the bot.
+      const notice = consoleInsteadOfBotNotice(
+        io.env,
+        argv.includes('--demo') ? '--demo' : demo ? 'CLOUDSEC_DEMO' : '--console',
+      );
+      if (notice) io.stderr(notice);
       const logger = createLogger({ level: 'silent' });
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
       store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
@@ -188,7 +194,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         owner: `${os.hostname()}:${process.pid}`,
       },
     });
-    const running = await startSlackApp({ app, env: slackEnv, logger, metrics });
+    // The store remembers signed requests and event ids, so a replay is refused by every replica.
+    const running = await startSlackApp({ app, env: slackEnv, logger, metrics, nonces: store, clock: io.clock });
     logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');
     // Requests a crash left mid-execution are verified, never re-run; then expiry is swept every minute.
     if (deps.remediation) {

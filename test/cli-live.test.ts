@@ -89,9 +89,11 @@ describe('cloudsec check against live AWS (simulated)', () => {
           'frameworks',
           'id',
           'message',
+          'observedAt',
           'region',
           'remediationId',
           'resource',
+          'service',
           'severity',
           'source',
           'status',
@@ -128,6 +130,29 @@ describe('cloudsec check against live AWS (simulated)', () => {
     const run = await runCli(['check', 'all', '--fail-on', 'critical', '--account', HOME, '--config', CONFIG]);
 
     expect(run.code).toBe(0);
+  });
+
+  it('when `check cloudtrail` runs live, then it reports what the same estate reports from a full snapshot (the log-bucket checks need S3 data)', async () => {
+    const out = path.join(dir, 'estate.json');
+    expect((await runCli(['collect', '--out', out, '--config', CONFIG])).code).toBe(0);
+    const offline = (await runCli(['check', 'cloudtrail', '--snapshot', out, '--format', 'json'])).json() as Report;
+
+    const live = (await runCli(['check', 'cloudtrail', '--format', 'json', '--config', CONFIG])).json() as Report;
+
+    const checks = (r: Report) => [...new Set(r.findings.map((f) => f.checkId))].sort();
+    expect(checks(live)).toEqual(
+      expect.arrayContaining(['cloudtrail_bucket_access_logging', 'cloudtrail_bucket_not_public']),
+    );
+    expect(live.findings).toEqual(offline.findings);
+    expect(live.summary.byStatus.unknown).toBe(0);
+  });
+
+  it('when --region is misspelt, then it exits 2 with a suggestion and AWS is never called', async () => {
+    const run = await runCli(['check', 'ec2', '--region', 'us-eats-1', '--fail-on', 'low', '--config', CONFIG]);
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('did you mean us-east-1?');
+    expect(fake.total).toBe(0);
   });
 
   it('when no AWS credentials are available, then it exits 2 saying what to set, without a stack trace', async () => {

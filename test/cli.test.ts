@@ -1,3 +1,4 @@
+import { demoConfigPath } from '../src/paths';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,15 @@ import { CHECKS } from '../src/core/checks';
 import { SEVERITIES } from '../src/core/model';
 import { REMEDIATIONS } from '../src/core/remediations';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-cli-'));
+const made: string[] = [];
+const tmp = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-cli-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 describe('cloudsec checks', () => {
   it('when asked for JSON, then it lists every check with its framework ids and remediation', async () => {
@@ -157,12 +166,68 @@ describe('exit codes', () => {
   });
 });
 
+describe('regions and unknown findings in CI', () => {
+  it('when --region is misspelt, then it exits 2 suggesting the real region, before any scan', async () => {
+    const run = await runCli(['check', 'ec2', '--demo', '--region', 'us-eats-1', '--fail-on', 'low']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('us-eats-1 is not an AWS region');
+    expect(run.stderr).toContain('did you mean us-east-1?');
+    expect(run.stdout).toBe('');
+  });
+
+  it('when collect gets a misspelt --region, then it exits 2 and writes nothing', async () => {
+    const out = path.join(tmp(), 'snap.json');
+    const run = await runCli(['collect', '--demo', '--out', out, '--region', 'eu-wset-1']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('did you mean eu-west-1?');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  // The demo's staging account cannot read one bucket's policy in us-west-2: an unknown, nothing failing.
+  const ONLY_UNKNOWN = ['check', 's3', '--demo', '--account', '222222222222', '--region', 'us-west-2'];
+
+  it('when only unknown findings are in scope, then --fail-on alone exits 0, as before', async () => {
+    const run = await runCli([...ONLY_UNKNOWN, '--fail-on', 'low', '--format', 'json']);
+    const report = run.json() as { summary: { byStatus: Record<string, number> } };
+    expect(report.summary.byStatus).toMatchObject({ fail: 0, unknown: 1 });
+    expect(run.code).toBe(0);
+  });
+
+  it('when --fail-on-unknown is given and a check could not be evaluated, then it exits 1 saying why', async () => {
+    const run = await runCli([...ONLY_UNKNOWN, '--fail-on-unknown']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('1 finding could not be checked (unknown)');
+  });
+
+  it('when --fail-on-unknown is combined with --fail-on, then only unknowns at or above that severity count', async () => {
+    expect((await runCli([...ONLY_UNKNOWN, '--fail-on', 'medium', '--fail-on-unknown'])).code).toBe(1);
+    expect((await runCli([...ONLY_UNKNOWN, '--fail-on', 'high', '--fail-on-unknown'])).code).toBe(0);
+  });
+
+  it('when asked for JSON, then the summary counts unknown findings by severity next to the existing counts', async () => {
+    const run = await runCli([...ONLY_UNKNOWN, '--format', 'json']);
+    const summary = (run.json() as { summary: Record<string, unknown> }).summary;
+    expect(summary).toEqual({
+      bySeverity: { critical: 0, high: 0, medium: 0, low: 0, informational: 0 },
+      byStatus: { fail: 0, unknown: 1, pass: 12 },
+      unknownBySeverity: { critical: 0, high: 0, medium: 1, low: 0, informational: 0 },
+    });
+  });
+
+  it('when a flag is misspelt, then the closest flag is suggested', async () => {
+    const run = await runCli(['check', 's3', '--demo', '--fail-on-unknwon']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--fail-on-unknown');
+  });
+});
+
 describe('collect and offline check', () => {
   it('when a snapshot is collected to a file, then check --snapshot gives the same findings', async () => {
     const out = path.join(tmp(), 'snap.json');
     const collected = await runCli(['collect', '--demo', '--out', out]);
     expect(collected.code).toBe(0);
-    const offline = await runCli(['check', 'all', '--snapshot', out, '--format', 'json']);
+    // The demo's own configuration (its break-glass role) applies to the offline run too.
+    const offline = await runCli(['check', 'all', '--snapshot', out, '--config', demoConfigPath(), '--format', 'json']);
     const demo = await runCli(['check', 'all', '--demo', '--format', 'json']);
     expect((offline.json() as { findings: unknown[] }).findings).toEqual(
       (demo.json() as { findings: unknown[] }).findings,
@@ -225,6 +290,15 @@ describe('configuration errors', () => {
     const run = await runCli(['check', 's3', '--config', file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('is not valid YAML');
+  });
+
+  it('when cloudsec.yml lists a misspelt region, then it exits 2 naming the place and the real region', async () => {
+    const file = path.join(tmp(), 'cloudsec.yml');
+    fs.writeFileSync(file, 'regions: [eu-west-1, us-eats-1]\n');
+    const run = await runCli(['check', 's3', '--config', file]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`${file}: regions[1]:`);
+    expect(run.stderr).toContain('did you mean us-east-1?');
   });
 
   it('when the named config file does not exist, then it exits 2', async () => {

@@ -19,6 +19,7 @@ describe('parseConfig', () => {
       cache: { scanTtlSeconds: 300, groupTtlSeconds: 600 },
       remediation: { enabled: false, expiryHours: 24, undoWindowHours: 24, approvals: {}, allowSelfApproval: false },
       securityhub: { severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 },
+      checks: { iam: { breakGlassRoles: [] } },
       digests: [],
       roles: {},
       bindings: [],

@@ -6,6 +6,7 @@ import {
   renderBreakGlassModal,
   renderDenyModal,
 } from '../../src/core/render/blocks/remediation';
+import { sentence } from '../../src/core/render/blocks/remediation/format';
 import { renderUndoModal } from '../views/undo-modal';
 import type { ActionContext, ActionHandler } from './action';
 import { openRequestModal } from '../remediation-request-modal';
@@ -67,18 +68,27 @@ export const remediationApproveButton: ActionHandler = {
       noteMessage(
         result.outcome === 'recorded'
           ? `Approval recorded; ${result.approvalsMissing} more needed.`
-          : `Approved. Status: ${result.request.status}${result.request.reason ? ` — ${result.request.reason}` : ''}.`,
+          : `Approved. Status: ${result.request.status}${result.request.reason ? ` — ${sentence(result.request.reason)}` : '.'}`,
       ),
       { visibility: 'ephemeral' },
     );
   }),
 };
 
+// Deny and Undo ask for text in a modal: whether the person may do it, and whether the request can
+// still be denied or undone, is checked first and answered privately, so nobody types a reason for
+// nothing. The submission checks everything again.
+
 export const remediationDenyButton: ActionHandler = {
   actionId: REMEDIATION_ACTION_IDS.deny,
-  run: withWorkflow(async (ctx) => {
+  run: withWorkflow(async (ctx, workflow) => {
     const requestId = requestIdOf(ctx);
     if (!requestId) return sayStaleButton(ctx);
+    const check = await workflow.checkDeny({ ...workflowInput(ctx), requestId });
+    if (!check.ok) {
+      await ctx.responder.send(refusalMessage(check), { visibility: 'ephemeral' });
+      return;
+    }
     if (!ctx.responder.openModal) return;
     await ctx.responder.openModal(renderDenyModal({ requestId, callbackId: REMEDIATION_CALLBACK_IDS.denySubmit }));
   }),
@@ -86,9 +96,14 @@ export const remediationDenyButton: ActionHandler = {
 
 export const remediationUndoButton: ActionHandler = {
   actionId: REMEDIATION_ACTION_IDS.undo,
-  run: withWorkflow(async (ctx) => {
+  run: withWorkflow(async (ctx, workflow) => {
     const requestId = requestIdOf(ctx);
     if (!requestId) return sayStaleButton(ctx);
+    const check = await workflow.checkUndo({ ...workflowInput(ctx), requestId });
+    if (!check.ok) {
+      await ctx.responder.send(refusalMessage(check), { visibility: 'ephemeral' });
+      return;
+    }
     if (!ctx.responder.openModal) return;
     await ctx.responder.openModal(renderUndoModal({ requestId }));
   }),

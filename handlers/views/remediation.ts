@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   REMEDIATION_CALLBACK_IDS,
+  REMEDIATION_INPUTS,
   RequestIdValueSchema,
   parseBreakGlassReason,
   parseDenyReason,
@@ -51,6 +52,15 @@ const requestSubmit: ViewHandler = {
     } catch {
       return stale('justification');
     }
+    // A second modal for the same change, or this submission replayed: the modal stays open and
+    // names the open request (as it does a refused permission). Submissions that race past this
+    // are told by DM: the store lets one through.
+    const check = await workflow.checkRequest({
+      ...workflowInput(ctx),
+      findingId: metadata.f,
+      remediationId: metadata.r,
+    });
+    if (!check.ok) return { errors: { [REMEDIATION_INPUTS.justification.blockId]: check.reason } };
     return {
       work: async () => {
         const result = await workflow.request({

@@ -41,7 +41,7 @@ export const makeRemediationNotifier = (deps: {
 }): RemediationNotifier => {
   // Requests handed to the notifier may predate the recorded DM; the latest known ref per request is kept here too.
   const requesterDms = new Map<string, MessageRef>();
-  const card = (request: RemediationRequest) => {
+  const card = (request: RemediationRequest, undoneBy: RemediationRequest | null = null) => {
     const undoUntil =
       request.status === 'succeeded' && request.kind === 'remediate' && request.finishedAt
         ? new Date(Date.parse(request.finishedAt) + deps.config.remediation.undoWindowHours * 3_600_000)
@@ -51,6 +51,7 @@ export const makeRemediationNotifier = (deps: {
       remediation: labelOf(request),
       undoUntil: undoUntil && undoUntil > deps.clock() ? undoUntil : null,
       dryRun: deps.dryRun,
+      undoneBy: undoneBy && { id: undoneBy.id, finishedAt: undoneBy.finishedAt },
     });
   };
   const guarded = async (what: string, request: RemediationRequest, fn: () => Promise<void>) => {
@@ -110,6 +111,10 @@ export const makeRemediationNotifier = (deps: {
         await deps.messenger.post(channel, renderResultReply(request), {
           ...(request.message ? { threadTs: request.message.ts } : {}),
         });
+      }),
+    requestUndone: async (original, undo) =>
+      guarded('undone card update', original, async () => {
+        if (original.message) await deps.messenger.update(original.message, card(original, undo));
       }),
     selfApprovalNotice: async (request, reason) =>
       guarded('self-approval notice', request, async () => {

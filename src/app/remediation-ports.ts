@@ -7,8 +7,17 @@ import type { FindingLookup, FindingRecheck } from './remediation/ports';
 import type { ScanService } from './scan-service';
 import { GLOBAL_REGION } from '../core/model';
 
-/** Services collected per region (a regional finding is re-read in its region only). */
-const REGIONAL: readonly Service[] = ['ec2'];
+/**
+ * Services whose findings carry the region they were collected in: a recheck re-reads that region
+ * only. Other findings' regions say where a resource lives, not a region to scan: an S3 bucket's
+ * home (S3 lists every bucket with one call, whatever the configured regions), or a CloudTrail log
+ * bucket's (its trail may be seen from another region). Those are re-read as configured and found
+ * by id, so a bucket in a region the regional services do not scan can still be rechecked.
+ */
+const REGIONAL: readonly Service[] = ['ec2', 'securityhub'];
+
+const regionsToRecheck = (service: Service, finding: Finding): { regions?: string[] } =>
+  REGIONAL.includes(service) && finding.region !== GLOBAL_REGION ? { regions: [finding.region] } : {};
 
 const serviceOf = (finding: Finding): Service =>
   (SERVICES as readonly string[]).includes(finding.service) ? (finding.service as Service) : 'securityhub';
@@ -45,7 +54,7 @@ export const makeFindingRecheck = (scans: ScanService): FindingRecheck => ({
       const result = await scans.run({
         service: check.service,
         accountIds: [finding.accountId],
-        ...(REGIONAL.includes(check.service) && finding.region !== GLOBAL_REGION ? { regions: [finding.region] } : {}),
+        ...regionsToRecheck(check.service, finding),
         fresh: true,
       });
       const account = result.snapshot.accounts.find((a) => a.accountId === finding.accountId) ?? null;
@@ -59,7 +68,7 @@ export const makeFindingRecheck = (scans: ScanService): FindingRecheck => ({
     const result = await scans.run({
       service: serviceOf(finding),
       accountIds: [finding.accountId],
-      ...(finding.region === GLOBAL_REGION ? {} : { regions: [finding.region] }),
+      ...regionsToRecheck(serviceOf(finding), finding),
       fresh: true,
     });
     const account = result.snapshot.accounts.find((a) => a.accountId === finding.accountId) ?? null;

@@ -1,4 +1,5 @@
 import type { CheckDefinition } from '../core/checks/define';
+import type { CheckSettings } from '../core/check-settings';
 import { evaluateChecks, summarize, type Summary } from '../core/findings';
 import { GLOBAL_REGION, SERVICES, type Finding, type Service, type Snapshot } from '../core/model';
 import { CloudsecError } from '../errors';
@@ -7,9 +8,23 @@ import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 export type ServiceSelector = Service | 'all';
 export const SERVICE_SELECTORS: readonly ServiceSelector[] = [...SERVICES, 'all'];
 
+/** The services a selector reports on. */
 export const servicesFor = (selector: ServiceSelector): Service[] => (selector === 'all' ? [...SERVICES] : [selector]);
 
-export interface CheckRequest extends Omit<SnapshotRequest, 'services'> {
+/**
+ * The snapshot slices to collect to report on `services`: every slice the checks of those services
+ * `require` (CloudTrail's log-bucket checks read S3's buckets), and each reported service's own
+ * slice (Security Hub's findings are read from its slice, not by a check). The checks' `requires`
+ * are the one definition: the CLI, Slack, App Home, digests and remediation re-collects all
+ * collect through this, so a check never runs on data nobody collected.
+ */
+export const slicesFor = (checks: readonly CheckDefinition[], services: readonly Service[]): Service[] => {
+  const wanted = new Set<Service>(services);
+  for (const check of checks) if (services.includes(check.service)) for (const s of check.requires) wanted.add(s);
+  return SERVICES.filter((s) => wanted.has(s));
+};
+
+export interface CheckRequest extends Omit<SnapshotRequest, 'services' | 'reporting'> {
   service: ServiceSelector;
 }
 
@@ -17,7 +32,10 @@ export interface CheckOutcome {
   snapshot: Snapshot;
   findings: Finding[];
   summary: Summary;
+  /** The services reported on (what was asked). */
   services: Service[];
+  /** The slices collected for them (see slicesFor): a superset of `services`. */
+  collected: Service[];
   evaluatedAt: Date;
 }
 
@@ -25,12 +43,21 @@ export interface RunCheckDeps {
   source: SnapshotSource;
   checks: readonly CheckDefinition[];
   clock: () => Date;
+  /** cloudsec.yml `checks:`; absent = defaults, which exempt nothing. */
+  settings?: CheckSettings;
 }
+
+/**
+ * Services collected account-wide, not per scanned region: IAM, and S3 (one ListBuckets lists every
+ * bucket, each read in its own region; a bucket finding's region is the bucket's home).
+ */
+const ACCOUNT_WIDE: readonly Service[] = ['iam', 's3'];
 
 /** The `check` use case shared by the CLI, Slack and the console demo. */
 export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promise<CheckOutcome> => {
   const services = servicesFor(request.service);
-  const snapshot = await deps.source.load({ ...request, services });
+  const collected = slicesFor(deps.checks, services);
+  const snapshot = await deps.source.load({ ...request, services: collected, reporting: services });
   if (request.accountIds) {
     const present = new Set(snapshot.accounts.map((a) => a.accountId));
     const absent = request.accountIds.filter((id) => !present.has(id));
@@ -41,7 +68,9 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
       );
     }
   }
-  if (request.regions) {
+  // A region asked of S3 or IAM alone filters findings by where the resource lives: they are listed
+  // account-wide, so every region was covered whatever the scan's regions were.
+  if (request.regions && !services.every((s) => ACCOUNT_WIDE.includes(s))) {
     const scanned = new Set(snapshot.accounts.flatMap((a) => a.regions));
     const absent = request.regions.filter((r) => r !== GLOBAL_REGION && !scanned.has(r));
     if (absent.length > 0) {
@@ -56,6 +85,7 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
     services,
     ...(request.accountIds ? { accountIds: request.accountIds } : {}),
     ...(request.regions ? { regions: request.regions } : {}),
+    ...(deps.settings ? { settings: deps.settings } : {}),
   });
-  return { snapshot, findings, summary: summarize(findings), services, evaluatedAt };
+  return { snapshot, findings, summary: summarize(findings), services, collected, evaluatedAt };
 };

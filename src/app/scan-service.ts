@@ -1,7 +1,9 @@
 import type { CheckDefinition } from '../core/checks/define';
+import type { CheckSettings } from '../core/check-settings';
 import type { Store } from '../store/store';
 import { runCheck, SERVICE_SELECTORS, type CheckOutcome, type CheckRequest } from './run-check';
 import type { SnapshotSource } from './snapshot-source';
+import { isKnownRegion } from '../aws/region-names';
 
 export interface ScanResult extends CheckOutcome {
   scopeKey: string;
@@ -17,21 +19,28 @@ export interface ScanServiceDeps {
   /** How long a scope's results are reused before a new scan. */
   ttlMs: number;
   onScanDuration?: (seconds: number) => void;
+  /** cloudsec.yml `checks:`; absent = defaults, which exempt nothing. */
+  settings?: CheckSettings;
 }
 
-/** One key per scope: the same question asked twice within the TTL is answered from the cache. */
+const canonical = (values: readonly string[] | undefined) =>
+  values?.length ? [...new Set(values)].sort().join(',') : '*';
+
+/**
+ * One key per scope: the same question asked twice within the TTL is answered from the cache. The
+ * key names what is reported (service, accounts, regions); what is collected for it follows from
+ * the checks' `requires` (slicesFor), so two scans under one key always collect the same slices.
+ */
 export const scopeKeyOf = (request: Pick<CheckRequest, 'service' | 'accountIds' | 'regions'>): string =>
-  [
-    request.service,
-    request.accountIds?.length ? [...request.accountIds].sort().join(',') : '*',
-    request.regions?.length ? [...request.regions].sort().join(',') : '*',
-  ].join(':');
+  [request.service, canonical(request.accountIds), canonical(request.regions)].join(':');
 
 /** The request a scope key stands for (the inverse of scopeKeyOf), or null for a key we did not make. */
 export const requestOfScopeKey = (scopeKey: string): CheckRequest | null => {
   const [service, accounts, regions, ...rest] = scopeKey.split(':');
   if (rest.length > 0 || !service || !accounts || !regions) return null;
   if (!(SERVICE_SELECTORS as readonly string[]).includes(service)) return null;
+  // A key comes back in a button's value: a region in it that is not one was not made by us.
+  if (regions !== '*' && !regions.split(',').every(isKnownRegion)) return null;
   return {
     service: service as CheckRequest['service'],
     ...(accounts !== '*' ? { accountIds: accounts.split(',') } : {}),
@@ -50,7 +59,10 @@ export const makeScanService = (deps: ScanServiceDeps) => {
 
   const scan = async (scopeKey: string, request: CheckRequest): Promise<CheckOutcome> => {
     const started = deps.clock().getTime();
-    const outcome = await runCheck({ source: deps.source, checks: deps.checks, clock: deps.clock }, request);
+    const outcome = await runCheck(
+      { source: deps.source, checks: deps.checks, clock: deps.clock, settings: deps.settings },
+      request,
+    );
     deps.onScanDuration?.((deps.clock().getTime() - started) / 1000);
     cache.set(scopeKey, { outcome, expiresAt: deps.clock().getTime() + deps.ttlMs });
     await deps.store.saveScan({ scopeKey, generatedAt: outcome.snapshot.generatedAt, findings: outcome.findings });

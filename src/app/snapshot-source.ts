@@ -4,7 +4,14 @@ import { CloudsecError } from '../errors';
 import { formatIssues } from '../config';
 
 export interface SnapshotRequest {
+  /** Snapshot slices to collect: what the selected checks `require` (see slicesFor in run-check.ts). */
   services: readonly Service[];
+  /**
+   * The services the answer is about (default: `services`). A recorded snapshot without one of
+   * them cannot answer; one that lacks only a slice some of their checks read still can, and those
+   * checks are reported `unknown` ("not collected in this snapshot").
+   */
+  reporting?: readonly Service[];
   /** Only these accounts (ids); all in scope when absent. */
   accountIds?: readonly string[];
   /** Only these regions for regional services; configured regions when absent. */
@@ -46,7 +53,7 @@ export const recordedSnapshotSource = (path: string): SnapshotSource => ({
   kind: 'recorded',
   load: async (request) => {
     const snapshot = readSnapshotFile(path);
-    const absent = request.services.filter((s) => !snapshot.services.includes(s));
+    const absent = (request.reporting ?? request.services).filter((s) => !snapshot.services.includes(s));
     if (absent.length > 0) {
       throw new CloudsecError(
         'usage',

@@ -1,7 +1,7 @@
 import { paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountClients } from './clients';
-import { errorMessage, errorName } from './errors';
+import { errorDetail, errorName, MalformedAnswerError } from './errors';
 
 /** One account listed in cloudsec.yml. Without `roleArn` it can only be the credentials' own account. */
 export interface ListedAccountConfig {
@@ -118,7 +118,7 @@ const EXPIRED = new Set(['ExpiredToken', 'ExpiredTokenException', 'TokenRefreshR
 
 const callerIdentityError = (err: unknown): AccountsError => {
   const code = errorName(err);
-  const detail = errorMessage(err).slice(0, 300);
+  const detail = errorDetail(err);
   if (NO_CREDENTIALS.has(code))
     return { kind: 'credentials', message: `No usable AWS credentials were found (${detail}). ${WHAT_TO_SET}` };
   if (EXPIRED.has(code))
@@ -198,7 +198,12 @@ const listOrganizationAccounts = async (
   const accounts: Account[] = [];
   try {
     for await (const page of paginateListAccounts({ client: clients.organizations() }, {})) {
-      accounts.push(...(page.Accounts ?? []));
+      // A page without its list is not "no accounts": the accounts on it would go unscanned unseen.
+      if (!Array.isArray(page.Accounts))
+        throw new MalformedAnswerError('organizations:ListAccounts answered a page without its Accounts list');
+      for (const a of page.Accounts)
+        if (!a.Id) throw new MalformedAnswerError('organizations:ListAccounts listed an account without its Id');
+      accounts.push(...page.Accounts);
     }
   } catch (err) {
     return { ok: false, error: listAccountsError(err, caller) };
@@ -207,13 +212,17 @@ const listOrganizationAccounts = async (
   return {
     ok: true,
     accounts: accounts.flatMap((a): AccountTarget[] => {
-      // `State` replaces the deprecated `Status`; either says whether the account can be entered.
-      if (!a.Id || (a.State ?? a.Status) !== 'ACTIVE') return [];
+      // `State` replaces the deprecated `Status`; either says whether the account can be entered. With
+      // neither, the account is tried rather than left out unseen: if it cannot be entered, its
+      // checks report unknown.
+      const state = a.State ?? a.Status;
+      if (!a.Id || (state !== undefined && state !== 'ACTIVE')) return [];
       if (!includeManagement && managementAccountOf(a) === a.Id) return [];
       const ou = innermostOu(a.Paths);
       return [
         {
           accountId: a.Id,
+          // A label only: an account without a name is still scanned, shown by its id.
           name: a.Name ?? a.Id,
           partition: caller.partition,
           ...(a.Id === caller.accountId ? {} : orgRole(caller.partition, a.Id, org)),
@@ -252,6 +261,6 @@ const listAccountsError = (err: unknown, caller: CallerIdentity): AccountsError 
     };
   return {
     kind: 'aws',
-    message: `organizations:ListAccounts failed (${code}: ${errorMessage(err).slice(0, 300)}).`,
+    message: `organizations:ListAccounts failed (${code}: ${errorDetail(err)}).`,
   };
 };

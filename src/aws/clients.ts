@@ -8,6 +8,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import { guardAnswers } from './answer-guard';
 
 /** How to get into one account: the caller's own credentials, or a role assumed from them. */
 export interface AccountAccess {
@@ -32,6 +33,9 @@ export interface ClientFactoryOptions {
   homeRegion: string;
   /** Attempts per call including the first (adaptive retry mode backs off on throttling). */
   maxAttempts?: number;
+  /** Milliseconds to open a connection / to get a whole answer; 5 s and 30 s by default. */
+  connectionTimeoutMs?: number;
+  requestTimeoutMs?: number;
   /** Session name shown in the member accounts' CloudTrail for assumed roles. */
   sessionName?: string;
   /** Injected in tests only; production leaves it undefined so the default provider chain applies. */
@@ -48,7 +52,17 @@ export type ClientFactory = (access: AccountAccess) => AccountClients;
  * AWS_ENDPOINT_URL(_<SERVICE>) and the default credential chain.
  */
 export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory => {
-  const base = { retryMode: 'adaptive' as const, maxAttempts: options.maxAttempts ?? 5 };
+  const base = {
+    retryMode: 'adaptive' as const,
+    maxAttempts: options.maxAttempts ?? 5,
+    // Without these a stalled connection hangs a scan for ever; a timed-out call becomes an
+    // `unreachable` unknown ("check connectivity") and the rest of the scan goes on.
+    requestHandler: {
+      connectionTimeout: options.connectionTimeoutMs ?? 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      throwOnRequestTimeout: true,
+    },
+  };
   const cache = new Map<string, AccountClients>();
 
   return (access) => {
@@ -83,7 +97,8 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     const observe = <C extends { middlewareStack: ObservableStack }>(service: string, client: C): C => {
       if (options.onCall)
         client.middlewareStack.add(callObserver(service, options.onCall) as never, { step: 'initialize' });
-      return client;
+      // A web page instead of an API answer is missing evidence, not an empty answer (see answer-guard).
+      return guardAnswers(client);
     };
     const clients: AccountClients = {
       iam: perRegion((r) => observe('iam', new IAMClient(config(r)))).bind(null, options.homeRegion),

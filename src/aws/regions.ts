@@ -2,6 +2,7 @@ import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import type { Fact } from '../core/model';
 import { known } from '../core/model';
 import { attempt } from './attempt';
+import { MalformedAnswerError } from './errors';
 import type { AccountClients } from './clients';
 
 /**
@@ -19,6 +20,11 @@ export const resolveRegions = async (
   const meta = { service: 'ec2', operation: 'DescribeRegions', permission: 'ec2:DescribeRegions', region: homeRegion };
   return attempt(meta, async () => {
     const out = await clients.ec2(homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));
-    return (out.Regions ?? []).flatMap((r) => (r.RegionName ? [r.RegionName] : [])).sort();
+    // Every account has regions enabled: an answer without any (or a region without its name) is
+    // unreadable, and reading it as "no region" or a shorter list would scan less and say nothing.
+    const regions = (Array.isArray(out.Regions) ? out.Regions : []).map((r) => r.RegionName);
+    if (regions.length === 0 || regions.some((name) => !name))
+      throw new MalformedAnswerError('DescribeRegions answered without the enabled regions and their names');
+    return (regions as string[]).sort();
   });
 };

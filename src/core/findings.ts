@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckDefinition, CheckResult } from './checks/define';
+import type { CheckSettings } from './check-settings';
 import { accountResource } from './resources';
 import {
   GLOBAL_REGION,
@@ -38,7 +39,7 @@ const toFinding = (check: CheckDefinition, account: AccountSnapshot, r: CheckRes
   source: 'cloudsec',
   checkId: check.id,
   status: r.status,
-  severity: check.severity,
+  severity: r.severity ?? check.severity,
   service: check.service,
   accountId: account.accountId,
   region: r.region,
@@ -46,15 +47,34 @@ const toFinding = (check: CheckDefinition, account: AccountSnapshot, r: CheckRes
   title: r.status === 'fail' ? check.failTitle : check.title,
   message: r.message,
   evidence: r.evidence,
-  remediationId: r.status === 'fail' ? check.remediation : null,
+  remediationId: r.status === 'fail' && r.remediable !== false ? check.remediation : null,
   frameworks: check.frameworks,
   observedAt: now.toISOString(),
 });
 
-const hasSlices = (account: AccountSnapshot, check: CheckDefinition) =>
-  check.requires.every((service) => account[service] !== undefined);
+/** The slices `check` requires that this account's snapshot does not hold (not collected). */
+const absentSlices = (account: AccountSnapshot, check: CheckDefinition) =>
+  check.requires.filter((service) => account[service] === undefined);
 
-export const evaluateAccount = (checks: readonly CheckDefinition[], account: AccountSnapshot, now: Date): Finding[] => {
+/**
+ * A check whose data is not in the snapshot (a file collected for other services, or an older
+ * cloudsec that collected less) is reported, never skipped: a check that silently vanishes reads
+ * as "nothing wrong" in a count, a digest or a CI gate.
+ */
+const notCollected = (check: CheckDefinition, account: AccountSnapshot, absent: readonly string[]): CheckResult => ({
+  status: 'unknown',
+  resource: accountResource(account),
+  region: GLOBAL_REGION,
+  message: `Could not check: the ${absent.join(' and ')} data this check reads was not collected in this snapshot; collect it again (\`cloudsec collect --service ${check.service}\` gathers everything the ${check.service} checks read).`,
+  evidence: { notCollected: [...absent] },
+});
+
+export const evaluateAccount = (
+  checks: readonly CheckDefinition[],
+  account: AccountSnapshot,
+  now: Date,
+  settings?: CheckSettings,
+): Finding[] => {
   if (!account.access.ok) {
     const error = account.access.error;
     return checks.map((check) =>
@@ -72,9 +92,11 @@ export const evaluateAccount = (checks: readonly CheckDefinition[], account: Acc
       ),
     );
   }
-  return checks
-    .filter((check) => hasSlices(account, check))
-    .flatMap((check) => check.evaluate({ account, now }).map((r) => toFinding(check, account, r, now)));
+  return checks.flatMap((check) => {
+    const absent = absentSlices(account, check);
+    if (absent.length > 0) return [toFinding(check, account, notCollected(check, account, absent), now)];
+    return check.evaluate({ account, now, settings }).map((r) => toFinding(check, account, r, now));
+  });
 };
 
 /** Security Hub findings in the same shape as cloudsec's own, so both render and diff alike. */
@@ -115,6 +137,8 @@ export interface EvaluateOptions {
   /** When given, regional findings outside these regions are dropped (global ones are kept). */
   regions?: readonly string[];
   accountIds?: readonly string[];
+  /** Operator settings for the checks (cloudsec.yml `checks:`); absent = defaults, which exempt nothing. */
+  settings?: CheckSettings;
 }
 
 const byRelevance = (a: Finding, b: Finding) =>
@@ -138,7 +162,7 @@ export const evaluateChecks = (
     if (c.frameworks.securityHub && c.remediation) securityHubControls.set(c.frameworks.securityHub, c.remediation);
   const accounts = snapshot.accounts.filter((a) => !options.accountIds || options.accountIds.includes(a.accountId));
   const findings = accounts.flatMap((account) => {
-    const own = evaluateAccount(selected, account, now);
+    const own = evaluateAccount(selected, account, now, options.settings);
     const hub =
       options.services.includes('securityhub') && account.securityhub
         ? Object.values(account.securityhub).flatMap((r) =>
@@ -157,15 +181,21 @@ export const evaluateChecks = (
 export type Summary = {
   bySeverity: Record<Severity, number>;
   byStatus: Record<FindingStatus, number>;
+  /** What could not be checked, by the severity of its check: a CI gate can fail on it (`--fail-on-unknown`). */
+  unknownBySeverity: Record<Severity, number>;
 };
 
-/** Counts failing findings by severity, and all findings by status. */
+const zeroBySeverity = () => Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+
+/** Counts failing and unknown findings by severity, and all findings by status. */
 export const summarize = (findings: readonly Finding[]): Summary => {
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  const bySeverity = zeroBySeverity();
+  const unknownBySeverity = zeroBySeverity();
   const byStatus = Object.fromEntries(FINDING_STATUSES.map((s) => [s, 0])) as Record<FindingStatus, number>;
   for (const f of findings) {
     byStatus[f.status] += 1;
     if (f.status === 'fail') bySeverity[f.severity] += 1;
+    if (f.status === 'unknown') unknownBySeverity[f.severity] += 1;
   }
-  return { bySeverity, byStatus };
+  return { bySeverity, byStatus, unknownBySeverity };
 };

@@ -69,3 +69,61 @@ export const analyzeFullAdmin = (document: unknown): FullAdminAnalysis => {
   );
   return { ok: true, fullAdmin: statements.length > 0, statements };
 };
+
+const sidOf = (s: PolicyStatement): string | null => (typeof s['Sid'] === 'string' ? s['Sid'] : null);
+
+/**
+ * An unconditional Deny of every action on every resource. An explicit Deny beats any Allow, so a
+ * principal holding one keeps no permission, whatever else it is granted. A Deny that is conditional,
+ * uses NotAction or NotResource, or names fewer actions does not count: it narrows the grant at most,
+ * and a principal left with IAM writes can lift its own restriction.
+ */
+export const isDenyAllStatement = (s: PolicyStatement): boolean =>
+  s['Effect'] === 'Deny' &&
+  s['Condition'] === undefined &&
+  s['NotAction'] === undefined &&
+  s['NotResource'] === undefined &&
+  values(s['Action']).some((a) => ALL_ACTIONS.has(a)) &&
+  values(s['Resource']).includes('*');
+
+export type StatementRef = { index: number; sid: string | null };
+
+export type AdminGrantAnalysis =
+  { ok: true; grants: StatementRef[]; denyAll: StatementRef[] } | { ok: false; reason: string };
+
+/** Which statements of a document grant `*` on `*` and which deny everything, or why it could not be read. */
+export const analyzeAdminGrant = (document: unknown): AdminGrantAnalysis => {
+  const read = readPolicyStatements(document);
+  if (!read.ok) return read;
+  const pick = (test: (s: PolicyStatement) => boolean) =>
+    read.statements.flatMap((s, index) => (test(s) ? [{ index, sid: sidOf(s) }] : []));
+  return { ok: true, grants: pick(isFullAdminStatement), denyAll: pick(isDenyAllStatement) };
+};
+
+export type TrustAnalysis = { ok: true; servicesOnly: boolean; services: string[] } | { ok: false; reason: string };
+
+/** `{"Service": "ec2.amazonaws.com"}` or `{"Service": [ … ]}`, and nothing else beside it. */
+const isServiceOnlyPrincipal = (principal: unknown): boolean => {
+  if (!isRecord(principal) || Object.keys(principal).length !== 1) return false;
+  const service = principal['Service'];
+  const list: unknown[] = Array.isArray(service) ? service : [service];
+  return list.length > 0 && list.every((s) => typeof s === 'string' && s !== '');
+};
+
+/**
+ * Who a role's trust policy lets assume it. `servicesOnly` holds when every Allow statement names AWS
+ * services alone (`"Principal": {"Service": …}`): then only those services can act as the role. Any other
+ * principal (an account, a user, a federated identity, `*`) or `NotPrincipal` makes it false, and so does
+ * a policy without Allow statements (nothing to go by).
+ */
+export const analyzeTrust = (document: unknown): TrustAnalysis => {
+  const read = readPolicyStatements(document);
+  if (!read.ok) return read;
+  const allows = read.statements.filter((s) => s['Effect'] === 'Allow');
+  const servicesOnly =
+    allows.length > 0 && allows.every((s) => s['NotPrincipal'] === undefined && isServiceOnlyPrincipal(s['Principal']));
+  const services = [
+    ...new Set(allows.flatMap((s) => (isRecord(s['Principal']) ? values(s['Principal']['Service']) : []))),
+  ];
+  return { ok: true, servicesOnly, services };
+};

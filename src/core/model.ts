@@ -101,16 +101,27 @@ export const IamPrincipalSchema = z.object({
   id: z.string(),
   attachedPolicies: z.array(AttachedPolicySchema),
   inlinePolicies: z.array(InlinePolicySchema),
+  /** ARN of the managed policy set as the user's or role's permissions boundary; absent when none. */
+  permissionsBoundaryArn: z.string().optional(),
 });
 export const IamUserSchema = IamPrincipalSchema.extend({ groups: z.array(z.string()) });
 export type IamUser = z.infer<typeof IamUserSchema>;
 export type IamPrincipal = z.infer<typeof IamPrincipalSchema>;
+export const IamRoleSchema = IamPrincipalSchema.extend({
+  /**
+   * The trust policy (AssumeRolePolicyDocument), parsed like any policy document; `null` when AWS sent
+   * none. Absent in snapshots written before cloudsec read it: who may assume the role is then unknown.
+   */
+  trustPolicy: PolicyDocumentSchema.optional(),
+});
+export type IamRole = z.infer<typeof IamRoleSchema>;
 
-/** A customer-managed policy with its default version's document. */
+/** A managed policy with its default version's document. */
 export const ManagedPolicySchema = z.object({
   name: z.string(),
   arn: z.string(),
-  attachmentCount: z.number().int(),
+  /** `null` when AWS did not say how many principals it is attached to. */
+  attachmentCount: z.number().int().nullable(),
   defaultDocument: PolicyDocumentSchema,
 });
 export type ManagedPolicy = z.infer<typeof ManagedPolicySchema>;
@@ -118,8 +129,14 @@ export type ManagedPolicy = z.infer<typeof ManagedPolicySchema>;
 export const AuthorizationDetailsSchema = z.object({
   users: z.array(IamUserSchema),
   groups: z.array(IamPrincipalSchema),
-  roles: z.array(IamPrincipalSchema),
+  roles: z.array(IamRoleSchema),
+  /** Customer-managed policies, attached or not. */
   policies: z.array(ManagedPolicySchema),
+  /**
+   * The AWS-managed policies attached to a user, group or role, with their documents. Absent in
+   * snapshots written before cloudsec read them: what those attachments grant is then unknown.
+   */
+  awsManagedPolicies: z.array(ManagedPolicySchema).optional(),
 });
 export type AuthorizationDetails = z.infer<typeof AuthorizationDetailsSchema>;
 
@@ -173,6 +190,11 @@ export type AclGrant = z.infer<typeof AclGrantSchema>;
 export const S3BucketSchema = z.object({
   name: z.string(),
   arn: z.string(),
+  /**
+   * The bucket's home region, where its settings were read. Every bucket of the account is listed
+   * whatever the configured `regions` (those scope the regional services); a bucket finding carries
+   * this region, so `--region` filters buckets by where they live.
+   */
   region: z.string(),
   creationDate: isoDate.nullable(),
   /** GetBucketPolicyStatus; `null` value: the bucket has no policy. */
@@ -229,8 +251,17 @@ export type CloudTrailSlice = z.infer<typeof CloudTrailSliceSchema>;
 
 // ---------------------------------------------------------------- EC2 (per region)
 
+/**
+ * One rule of a security group: one source (CIDR, security group or prefix list) for one protocol and
+ * port range. Rules are read from the group's own IpPermissions / IpPermissionsEgress.
+ */
 export const SecurityGroupRuleSchema = z.object({
-  ruleId: z.string(),
+  /**
+   * The SecurityGroupRuleId, joined from DescribeSecurityGroupRules. `null` when that listing was
+   * refused, unreadable, or did not list exactly one matching rule: the rule is still evaluated, and a
+   * remediation names it by its exact protocol, ports and source instead of by id.
+   */
+  ruleId: z.string().nullable(),
   isEgress: z.boolean(),
   /** `-1` means all protocols. */
   ipProtocol: z.string(),
@@ -248,14 +279,22 @@ export const SecurityGroupSchema = z.object({
   groupId: z.string(),
   groupName: z.string(),
   vpcId: z.string().nullable(),
+  /** The group's IpPermissions and IpPermissionsEgress, one rule per source: what checks evaluate. */
   rules: z.array(SecurityGroupRuleSchema),
+  /**
+   * Rules DescribeSecurityGroupRules lists for this group that its IpPermissions do not have (the
+   * group changed between the two calls, or AWS's two answers disagree). They are not evaluated as the
+   * group's rules, but a check must not pass the group while one of them would fail it.
+   */
+  unconfirmedRules: z.array(SecurityGroupRuleSchema).default([]),
 });
 export type SecurityGroup = z.infer<typeof SecurityGroupSchema>;
 
 export const EbsSnapshotSchema = z.object({
   snapshotId: z.string(),
   volumeId: z.string().nullable(),
-  encrypted: z.boolean(),
+  /** `null`: DescribeSnapshots did not say (shown as evidence only; no verdict reads it). */
+  encrypted: z.boolean().nullable(),
   startTime: isoDate.nullable(),
   /** createVolumePermission includes group `all`. */
   public: z.boolean(),

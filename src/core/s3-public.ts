@@ -89,6 +89,17 @@ const parseDocument = (document: unknown): Json | null => {
 export const policyStatements = (document: unknown): Json[] =>
   asArray(parseDocument(document)?.Statement).filter(isObject);
 
+/**
+ * The statements of a policy document, or null when it is not one (not JSON, no Statement, or a
+ * statement that is not an object): such a document cannot show that a bucket is not public.
+ */
+export const readablePolicyStatements = (document: unknown): Json[] | null => {
+  const parsed = parseDocument(document);
+  if (!parsed || parsed.Statement === undefined) return null;
+  const statements = asArray(parsed.Statement);
+  return statements.every(isObject) ? statements : null;
+};
+
 export const isEveryonePrincipal = (principal: unknown): boolean =>
   principal === '*' || (isObject(principal) && strings(principal.AWS).includes('*'));
 
@@ -142,22 +153,46 @@ export const publicPolicyStatements = (document: unknown): PublicStatement[] =>
 
 // ---------------------------------------------------------------- exposure through the policy
 
+/**
+ * Which evidence decided: AWS's own verdict (GetBucketPolicyStatus), the absence of a policy, or
+ * cloudsec's reading of the document when AWS's verdict could not be read (`statusError` says why).
+ */
 export type PolicyExposure =
-  | { status: 'none'; basis: 'no-policy' | 'policy-status' | 'policy-document' }
+  | { status: 'none'; basis: 'no-policy' | 'policy-status' }
+  | { status: 'none'; basis: 'policy-document'; statusError: CollectError }
   | {
       status: 'public';
-      basis: 'policy-status' | 'policy-document';
+      basis: 'policy-status';
       statements: PublicStatement[];
       /** `null` when AWS says the policy is public but the document could not be read to tell which actions. */
       includesWrite: boolean | null;
     }
-  | { status: 'unknown'; error: CollectError };
+  | {
+      status: 'public';
+      basis: 'policy-document';
+      statusError: CollectError;
+      statements: PublicStatement[];
+      includesWrite: boolean;
+    }
+  /** `documentError`: the policy document could not be read either, so nothing decided. */
+  | { status: 'unknown'; error: CollectError; documentError?: CollectError };
 
 export type PublicPolicy = Extract<PolicyExposure, { status: 'public' }>;
+
+/** A collected policy that is not a policy document (possible in a snapshot file): unreadable evidence. */
+const unreadableDocument = (): CollectError => ({
+  service: 's3',
+  operation: 'GetBucketPolicy',
+  permission: 's3:GetBucketPolicy',
+  code: 'MalformedPolicy',
+  kind: 'malformed',
+  message: 'the bucket policy is not a policy document (no list of statement objects)',
+});
 
 /**
  * AWS's GetBucketPolicyStatus is authoritative (it knows every narrowing rule S3 applies); the
  * document is read to name the statements, and judged by us only when the status is unavailable.
+ * A status that could not be read is never taken as "not public".
  */
 export const policyExposure = (bucket: Pick<S3Bucket, 'policyStatus' | 'policy'>): PolicyExposure => {
   const { policyStatus, policy } = bucket;
@@ -174,12 +209,16 @@ export const policyExposure = (bucket: Pick<S3Bucket, 'policyStatus' | 'policy'>
       includesWrite: statements.length > 0 ? includesWrite : null,
     };
   }
-  // Naming the status permission: it is the one that gives AWS's own verdict.
-  if (!policy.ok) return { status: 'unknown', error: policyStatus.error };
+  const statusError = policyStatus.error;
+  // Naming the status permission first: it is the one that gives AWS's own verdict.
+  if (!policy.ok) return { status: 'unknown', error: statusError, documentError: policy.error };
   if (policy.value === null) return { status: 'none', basis: 'no-policy' };
+  if (readablePolicyStatements(policy.value) === null) {
+    return { status: 'unknown', error: statusError, documentError: unreadableDocument() };
+  }
   return statements.length > 0
-    ? { status: 'public', basis: 'policy-document', statements, includesWrite }
-    : { status: 'none', basis: 'policy-document' };
+    ? { status: 'public', basis: 'policy-document', statusError, statements, includesWrite }
+    : { status: 'none', basis: 'policy-document', statusError };
 };
 
 // ---------------------------------------------------------------- exposure through the ACL
@@ -305,6 +344,50 @@ export const bucketPublicity = (bucket: S3Bucket, accountBlock: AccountBlock): B
 };
 
 // ---------------------------------------------------------------- wording for findings
+
+/** Why a piece of evidence is missing, as a clause: "GetBucketPolicyStatus was refused (cloudsec needs s3:GetBucketPolicyStatus)". */
+export const describeUnreadable = (e: CollectError): string => {
+  switch (e.kind) {
+    case 'access-denied':
+      return `${e.operation} was refused (cloudsec needs ${e.permission})`;
+    case 'malformed':
+      // The collector's own messages already name the call ("GetBucketPolicyStatus answered a <html> document …").
+      return e.message.startsWith(e.operation)
+        ? e.message
+        : `${e.operation} answered something cloudsec could not read (${e.message})`;
+    case 'throttled':
+      return `${e.operation} was throttled (${e.code})`;
+    default:
+      return `${e.operation} failed (${e.code})`;
+  }
+};
+
+/**
+ * The sentence that says which evidence decided, for a finding's message: empty when AWS's own
+ * verdict (or the absence of a policy) decided, a note when cloudsec judged the document itself.
+ */
+export const describePolicyBasis = (p: EffectivePolicyExposure): string =>
+  (p.status === 'none' || p.status === 'public') && p.basis === 'policy-document'
+    ? ` Decided by cloudsec's reading of the policy document, because AWS's policy status could not be read: ${describeUnreadable(p.statusError)}.`
+    : '';
+
+/** Evidence fields naming what decided a policy verdict. */
+export const policyBasisEvidence = (p: EffectivePolicyExposure): Record<string, unknown> =>
+  p.status === 'none' || p.status === 'public'
+    ? {
+        basis: p.basis,
+        ...(p.basis === 'policy-document'
+          ? {
+              policyStatusUnavailable: {
+                operation: p.statusError.operation,
+                code: p.statusError.code,
+                kind: p.statusError.kind,
+                message: p.statusError.message,
+              },
+            }
+          : {}),
+      }
+    : {};
 
 /** "statement PublicRead allows anyone s3:GetObject; statement #2 allows anyone s3:*" */
 export const describePublicPolicy = (p: PublicPolicy): string =>

@@ -59,16 +59,48 @@ const opensPort = (rule: SecurityGroupRule, port: number): boolean => {
   return bounds !== null && bounds[0] <= port && port <= bounds[1];
 };
 
+const admitsWorld = (target: PortTarget) => (rule: SecurityGroupRule) =>
+  !rule.isEgress && isWorldSource(rule) && (target === 'all' ? opensEveryPort(rule) : opensPort(rule, target));
+
 /**
  * The group's ingress rules that let anyone on the internet (0.0.0.0/0 or ::/0) reach `target`.
  * Egress rules, and rules whose source is another security group or a prefix list, never count:
  * they do not admit the whole internet.
  */
 export const worldOpenIngress = (group: Pick<SecurityGroup, 'rules'>, target: PortTarget): SecurityGroupRule[] =>
-  group.rules.filter(
-    (rule) =>
-      !rule.isEgress && isWorldSource(rule) && (target === 'all' ? opensEveryPort(rule) : opensPort(rule, target)),
-  );
+  group.rules.filter(admitsWorld(target));
+
+/**
+ * The same, among the rules only DescribeSecurityGroupRules showed (see SecurityGroup.unconfirmedRules):
+ * when the group's own rules pass but one of these would not, the verdict is unknown, not pass.
+ */
+export const unconfirmedWorldOpenIngress = (
+  group: Pick<SecurityGroup, 'unconfirmedRules'>,
+  target: PortTarget,
+): SecurityGroupRule[] => group.unconfirmedRules.filter(admitsWorld(target));
+
+/** What names a rule inside its group, id aside. */
+export type RuleValues = Pick<
+  SecurityGroupRule,
+  'isEgress' | 'ipProtocol' | 'fromPort' | 'toPort' | 'cidrIpv4' | 'cidrIpv6' | 'referencedGroupId' | 'prefixListId'
+>;
+
+/**
+ * A rule's direction, protocol, ports and source as one string. EC2 refuses to add a rule whose values
+ * equal an existing one's, so within a group this names at most one rule; it is how a rule from
+ * IpPermissions finds its id in DescribeSecurityGroupRules, and how a plan finds a rule that has none.
+ * The two APIs spell "no port" differently (IpPermissions leave ports out for protocol -1 and may for
+ * ICMPv6; DescribeSecurityGroupRules says -1), so a missing or negative port is one value here.
+ */
+export const ruleKey = (rule: RuleValues): string => {
+  const protocol = normalizeProtocol(rule.ipProtocol);
+  const port = (p: number | null) => (p === null || p < 0 ? '-1' : String(p));
+  const ports = protocol === '-1' ? '' : `${port(rule.fromPort)}-${port(rule.toPort)}`;
+  const source = [rule.cidrIpv4, rule.cidrIpv6, rule.referencedGroupId, rule.prefixListId]
+    .map((v) => v ?? '')
+    .join('|');
+  return [rule.isEgress ? 'egress' : 'ingress', protocol, ports, source].join(' ');
+};
 
 /** `all`, `22` or `0-1024`, as a person would write the rule's port range. */
 export const portRangeLabel = (rule: SecurityGroupRule): string => {
@@ -79,11 +111,11 @@ export const portRangeLabel = (rule: SecurityGroupRule): string => {
 };
 
 /**
- * What a finding keeps about each offending rule: the rule id (to revoke exactly that rule) and
- * enough of the rule to authorize it again on undo.
+ * What a finding keeps about each offending rule: its id when AWS gave one, and its protocol, ports
+ * and source, which name it exactly when it has no id (see ruleKey) and let undo authorize it again.
  */
 export const openRuleEvidence = (rules: readonly SecurityGroupRule[]) => ({
-  ruleIds: rules.map((r) => r.ruleId),
+  ruleIds: rules.flatMap((r) => (r.ruleId === null ? [] : [r.ruleId])),
   rules: rules.map((r) => ({
     ruleId: r.ruleId,
     ipProtocol: r.ipProtocol,
@@ -102,7 +134,9 @@ export const groupLabel = (group: Pick<SecurityGroup, 'groupId' | 'groupName'>):
 
 /** `sgr-1 (0.0.0.0/0, tcp 22)`, for one-sentence finding messages. */
 export const describeOpenRules = (rules: readonly SecurityGroupRule[]): string =>
-  rules.map((r) => `${r.ruleId} (${r.cidrIpv4 ?? r.cidrIpv6}, ${trafficLabel(r)})`).join(', ');
+  rules
+    .map((r) => `${r.ruleId ?? 'a rule with no known id'} (${r.cidrIpv4 ?? r.cidrIpv6}, ${trafficLabel(r)})`)
+    .join(', ');
 
 const trafficLabel = (rule: SecurityGroupRule): string => {
   const p = normalizeProtocol(rule.ipProtocol);

@@ -5,14 +5,19 @@ import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bol
 import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { CloudsecApp, InvocationActor, ViewSubmission, ViewSubmissionResult } from '../app/conversation';
 import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
-import { isCloudsecError } from '../errors';
-import { opsRoutes, startOpsServer, type OpsServer } from './http-routes';
-import { actionInvocation, commandInvocation, newRequestId } from './invocations';
+import { CloudsecError, isCloudsecError } from '../errors';
+import { makeBotDmDirectory } from './bot-dm';
+import { slackEventGuard } from './event-guard';
+import { metricsRoute, opsRoutes, startOpsServer, type OpsServer } from './http-routes';
+import { actionInvocation, commandInvocation, isDirectConversation, newRequestId } from './invocations';
 import { boltLogger, requestLogger, type Logger } from './logger';
 import type { PrometheusMetrics } from './metrics';
+import { memoryNonces, type NonceStore } from './nonces';
+import { applyServerLimits, guardSlackRequests, httpLimits, serverOptionsFor, type HttpLimits } from './request-guard';
 import { makeResponder, type SlackResponder } from './responder';
 import type { SlackEnv } from './slack-env';
 import { describeStartError, verifyBotToken } from './slack-startup';
+import { installedWorkspace } from './workspace';
 
 /**
  * The Slack transport: a Bolt app that turns commands, button presses and events into calls on a
@@ -31,6 +36,8 @@ export interface BotIdentity {
   botUserId: string;
   botId: string;
   teamId?: string;
+  /** The Enterprise Grid org of the workspace, when it is in one. */
+  enterpriseId?: string;
 }
 
 export interface StartSlackAppOptions {
@@ -46,12 +53,23 @@ export interface StartSlackAppOptions {
   drainTimeoutMs?: number;
   /** Called once PORT is bound; in Socket Mode that is before the socket connects (health answers 503 until then). */
   onListening?: (port: number) => void;
+  /**
+   * Where signed requests and event ids already seen are remembered: the store, which replicas
+   * share. Default: this process's memory (replays to another replica are then not caught).
+   */
+  nonces?: NonceStore;
+  /** Body size, timeouts and connection cap of the listeners; DEFAULT_HTTP_LIMITS otherwise. */
+  httpLimits?: Partial<HttpLimits>;
+  /** The time request timestamps are checked against (Bolt's own check behind it uses the system clock). Default: the system clock. */
+  clock?: () => Date;
 }
 
 export interface RunningSlackApp {
   mode: SlackEnv['mode'];
   /** The bound port (PORT, or the one picked when PORT=0). */
   port: number;
+  /** The bound METRICS_PORT, when metrics have a listener of their own. */
+  metricsPort?: number;
   botIdentity: BotIdentity;
   stop(): Promise<void>;
 }
@@ -81,12 +99,16 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   const { app, env, metrics } = options;
   const logger = options.logger.child({ component: 'slack', mode: env.mode });
   const identity = options.botIdentity ?? (await verifyBotToken(createSlackWebClient(env, options.logger)));
+  const workspace = installedWorkspace(identity, env.teamId);
+  const limits = httpLimits(options.httpLimits);
+  const clock = options.clock ?? (() => new Date());
+  const nonces = options.nonces ?? memoryNonces(clock);
 
   let started = false;
   let stopping = false;
   let connected = true;
   const isReady = () => started && !stopping && connected;
-  const routes = opsRoutes({ isReady, metrics, logger });
+  const routes = opsRoutes({ isReady, metrics, logger, metricsToken: env.metrics.token });
   const inFlight = new Set<Promise<void>>();
 
   const sdkLogger = boltLogger(options.logger);
@@ -109,13 +131,24 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
       port: env.port,
       customRoutes: routes,
       logger: sdkLogger,
+      // The guard below reads the body with this cap already; Bolt's own stays as a second line.
+      bodyLimit: limits.maxBodyBytes,
       customPropertiesExtractor: (req) => ({ receivedAt: (req as StampedRequest)[RECEIVED_AT] ?? performance.now() }),
     });
+    const guarded = guardSlackRequests({
+      path: EVENTS_PATH,
+      signingSecret: env.signingSecret,
+      limits,
+      clock,
+      nonces,
+      workspace,
+      logger,
+      onRefused: (reason) => metrics.slackRequestRefused(reason),
+    })(http.requestListener);
     // Stamped before the body is read, so the ack latency covers reading and verifying it too.
-    const listener = http.requestListener;
     http.requestListener = (req, res) => {
       (req as StampedRequest)[RECEIVED_AT] = performance.now();
-      listener(req, res);
+      guarded(req, res);
     };
     receiver = http;
     bolt = new App({ ...common, receiver });
@@ -133,6 +166,13 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
     receiver = socket;
     bolt = new App({ ...common, socketMode: true, appToken: env.appToken, receiver });
   }
+
+  // Before any listener, in both modes: payloads from other workspaces, and retried events.
+  bolt.use(slackEventGuard({ workspace, nonces, clock, logger }));
+  const botDms = makeBotDmDirectory({ client: bolt.client, logger });
+  /** The user's DM with the bot, looked up only when the conversation is a 1:1 one. */
+  const botDmFor = (userId: string, channelId: string, channelName?: string): Promise<string | null> =>
+    isDirectConversation(channelId, channelName) ? botDms.botDmOf(userId) : Promise.resolve(null);
 
   const runDetached = (
     work: () => Promise<void>,
@@ -165,25 +205,28 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   bolt.command(COMMAND, async ({ command, ack, respond, client, context }) => {
     await ack();
     observeAck(context);
-    const invocation = commandInvocation(command, newRequestId());
+    const requestId = newRequestId();
     const log = requestLogger(logger, {
-      requestId: invocation.requestId,
-      userId: invocation.actor.userId,
-      command: subcommandOf(invocation.text),
+      requestId,
+      userId: command.user_id,
+      command: subcommandOf((command.text ?? '').trim()),
     });
-    log.info({ channelKind: invocation.channel.kind }, 'command received');
     const responder = makeResponder({
       respond,
       client,
-      userId: invocation.actor.userId,
-      triggerId: invocation.triggerId,
+      userId: command.user_id,
+      triggerId: command.trigger_id || undefined,
     });
-    runDetached(() => app.handleCommand(invocation, responder), {
-      log,
-      responder,
-      requestId: invocation.requestId,
-      isCommand: true,
-    });
+    // After the ack: which DM this is may take a Web API call.
+    runDetached(
+      async () => {
+        const botDm = await botDmFor(command.user_id, command.channel_id, command.channel_name);
+        const invocation = commandInvocation(command, requestId, botDm);
+        log.info({ channelKind: invocation.channel.kind }, 'command received');
+        await app.handleCommand(invocation, responder);
+      },
+      { log, responder, requestId, isCommand: true },
+    );
   });
 
   for (const actionId of app.actionIds) {
@@ -192,20 +235,22 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
       async ({ ack, body, action, respond, client, context }) => {
         await ack();
         observeAck(context);
-        const invocation = actionInvocation(body, action, newRequestId());
-        const log = requestLogger(logger, {
-          requestId: invocation.requestId,
-          userId: invocation.actor.userId,
-          actionId,
-        });
+        const requestId = newRequestId();
+        const log = requestLogger(logger, { requestId, userId: body.user.id, actionId });
         log.info('action received');
         const responder = makeResponder({
           respond,
           client,
-          userId: invocation.actor.userId,
-          triggerId: invocation.triggerId,
+          userId: body.user.id,
+          triggerId: body.trigger_id || undefined,
         });
-        runDetached(() => app.handleAction(invocation, responder), { log, responder, requestId: invocation.requestId });
+        runDetached(
+          async () => {
+            const botDm = body.channel ? await botDmFor(body.user.id, body.channel.id, body.channel.name) : null;
+            await app.handleAction(actionInvocation(body, action, requestId, botDm), responder);
+          },
+          { log, responder, requestId },
+        );
       },
     );
   }
@@ -272,32 +317,52 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   });
 
   let opsServer: OpsServer | undefined;
+  let metricsServer: OpsServer | undefined;
+  if (env.metrics.port !== undefined) {
+    const route = metricsRoute({ metrics, logger, token: env.metrics.token });
+    try {
+      metricsServer = await startOpsServer([route], env.metrics.port, env.metrics.host, limits);
+    } catch (err) {
+      throw describeMetricsStartError(err, env.metrics);
+    }
+  }
   let port: number;
   try {
     if (receiver instanceof HTTPReceiver) {
-      const server = await bolt.start({ port: env.port, ...(options.host ? { host: options.host } : {}) });
+      const server = await bolt.start(
+        { port: env.port, ...(options.host ? { host: options.host } : {}) },
+        serverOptionsFor(limits),
+      );
+      applyServerLimits(server, limits);
       port = (server.address() as AddressInfo).port;
       options.onListening?.(port);
     } else {
       // Health answers 503 while the socket connects, so an orchestrator waits rather than restarts.
-      opsServer = await startOpsServer(routes, env.port, options.host);
+      opsServer = await startOpsServer(routes, env.port, options.host, limits);
       port = opsServer.port;
       options.onListening?.(port);
       await bolt.start();
     }
   } catch (err) {
     await opsServer?.close().catch(() => undefined);
+    await metricsServer?.close().catch(() => undefined);
     throw describeStartError(err, env);
   }
   started = true;
   connected = true;
-  logger.info({ port, botUserId: identity.botUserId, teamId: identity.teamId }, 'Slack app started');
+  logger.info(
+    { port, metricsPort: metricsServer?.port, botUserId: identity.botUserId, teamId: workspace.teamId },
+    'Slack app started',
+  );
 
   let stopped: Promise<void> | undefined;
   const stop = async () => {
     stopping = true;
     await bolt.stop().catch((err: unknown) => logger.warn({ err }, 'error while stopping the Slack receiver'));
     await opsServer?.close().catch((err: unknown) => logger.warn({ err }, 'error while closing the health server'));
+    await metricsServer
+      ?.close()
+      .catch((err: unknown) => logger.warn({ err }, 'error while closing the metrics server'));
     await drain(inFlight, options.drainTimeoutMs ?? 10_000, logger);
     logger.info('Slack app stopped');
   };
@@ -305,10 +370,20 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   return {
     mode: env.mode,
     port,
+    ...(metricsServer ? { metricsPort: metricsServer.port } : {}),
     botIdentity: identity,
     stop: () => (stopped ??= stop()),
   };
 };
+
+const describeMetricsStartError = (err: unknown, settings: SlackEnv['metrics']): Error =>
+  (err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE'
+    ? new CloudsecError('config', `METRICS_PORT ${settings.port} is already in use. Set METRICS_PORT to a free port.`)
+    : new CloudsecError(
+        'config',
+        `Metrics could not be served on ${settings.host}:${settings.port} (${(err as Error).message}). ` +
+          'Check METRICS_HOST and METRICS_PORT.',
+      );
 
 /** The first word of the command, for log lines only (metrics labels come from the app's parser). */
 const subcommandOf = (text: string): string => (text.split(/\s+/)[0] ?? '').toLowerCase().slice(0, 32) || 'help';

@@ -22,6 +22,8 @@ export type CommandOutcome = 'ok' | 'denied' | 'invalid' | 'error';
 
 /** Metrics plus the Prometheus exposition that `GET /metrics` serves. */
 export interface PrometheusMetrics extends Metrics {
+  /** A request the Slack port refused before Bolt saw it; `reason` is one of request-guard's RefusalReason. */
+  slackRequestRefused(reason: string): void;
   readonly contentType: string;
   expose(): Promise<string>;
 }
@@ -70,7 +72,15 @@ export const createMetrics = (options: { defaultMetrics?: boolean } = {}): Prome
     registers: [registry],
   });
 
+  const refused = new Counter({
+    name: 'cloudsec_slack_requests_refused_total',
+    help: 'Requests refused on the Slack port before any handler ran, by reason (stale, replay, too_large, …).',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
+
   return {
+    slackRequestRefused: (reason) => refused.inc({ reason }),
     commandCompleted: (name, outcome) => commands.inc({ command: name, outcome }),
     ackObserved: (seconds) => ackLatency.observe(seconds),
     awsCall: (service, errorCode) => awsCalls.inc({ service, error: errorCode ?? 'none' }),

@@ -28,7 +28,7 @@ const slackErrorCode = (err: unknown): string | undefined => {
 
 const errorText = (err: unknown) => maskSecrets(err instanceof Error ? err.message : String(err));
 
-/** auth.test: checks SLACK_BOT_TOKEN and learns the bot's ids, which Bolt needs to ignore its own events. */
+/** auth.test: checks SLACK_BOT_TOKEN and learns the bot's ids (Bolt needs them to ignore its own events) and its workspace. */
 export const verifyBotToken = async (client: WebClient): Promise<BotIdentity> => {
   let result;
   try {
@@ -47,7 +47,13 @@ export const verifyBotToken = async (client: WebClient): Promise<BotIdentity> =>
   }
   if (!result.user_id || !result.bot_id)
     throw new CloudsecError('credentials', 'SLACK_BOT_TOKEN is not a bot token (auth.test returned no bot id).');
-  return { botUserId: result.user_id, botId: result.bot_id, ...(result.team_id ? { teamId: result.team_id } : {}) };
+  // The workspace (and Grid org) the token belongs to: requests from anywhere else are refused.
+  return {
+    botUserId: result.user_id,
+    botId: result.bot_id,
+    ...(result.team_id ? { teamId: result.team_id } : {}),
+    ...(result.enterprise_id ? { enterpriseId: result.enterprise_id } : {}),
+  };
 };
 
 export const describeStartError = (err: unknown, env: SlackEnv): Error => {

@@ -163,6 +163,74 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE remediation_requests ADD COLUMN requester_message TEXT;
     `,
   },
+  {
+    version: 3,
+    name: 'one open request per target',
+    sql: `
+      -- What a request writes to: src/core/remediations/define.ts, writeTarget, computed here the same
+      -- way for the requests stored before this version (a row whose finding is not JSON gets a key of
+      -- its own, so it blocks nothing).
+      ALTER TABLE remediation_requests ADD COLUMN target TEXT NOT NULL DEFAULT '';
+      UPDATE remediation_requests SET target = CASE
+        WHEN NOT json_valid(finding) THEN 'unreadable|' || id
+        ELSE remediation_id || '|' || account_id || '|' || CASE
+          WHEN remediation_id = 'securityhub_update_workflow' THEN finding_id
+          ELSE COALESCE(
+            NULLIF(json_extract(finding, '$.resource.arn'), ''),
+            region || '|' || json_extract(finding, '$.resource.type') || '|' || json_extract(finding, '$.resource.id')
+          )
+        END
+      END;
+
+      -- Earlier versions let one change be open twice. Per target the request furthest along stays
+      -- (then the oldest); the others that had not started are cancelled, and another one found
+      -- executing is failed for a person to look at (whether its calls ran is unknown). Stamped with
+      -- the machine's time: a migration has no clock of its own.
+      CREATE TEMP TABLE open_duplicates AS
+        SELECT id, keeper, status FROM (
+          SELECT id, status,
+            ROW_NUMBER() OVER w AS n,
+            FIRST_VALUE(id) OVER w AS keeper
+          FROM remediation_requests
+          WHERE status IN ('pending','approved','executing')
+          WINDOW w AS (
+            PARTITION BY target
+            ORDER BY CASE status WHEN 'executing' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, created_at, rowid
+          )
+        ) WHERE n > 1;
+      UPDATE remediation_requests SET
+        status = CASE status WHEN 'executing' THEN 'failed' ELSE 'cancelled' END,
+        reason = CASE status
+          WHEN 'executing' THEN 'Interrupted: request ' || (SELECT keeper FROM temp.open_duplicates d WHERE d.id = remediation_requests.id) ||
+            ' for the same change was executing too when cloudsec was upgraded; whether these calls ran is unknown, so check the resource.'
+          ELSE 'Cancelled when cloudsec was upgraded: request ' || (SELECT keeper FROM temp.open_duplicates d WHERE d.id = remediation_requests.id) ||
+            ' for the same change was already open, and only one may be open at a time.'
+        END,
+        updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'),
+        finished_at = COALESCE(finished_at, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        version = version + 1
+      WHERE id IN (SELECT id FROM temp.open_duplicates);
+      DROP TABLE temp.open_duplicates;
+
+      -- The rule itself: at most one open request per target, whoever writes the row.
+      CREATE UNIQUE INDEX remediation_requests_one_open ON remediation_requests (target)
+        WHERE status IN ('pending','approved','executing');
+      CREATE INDEX remediation_requests_target ON remediation_requests (target, created_at);
+    `,
+  },
+  {
+    version: 4,
+    name: 'request nonces',
+    sql: `
+      -- Signed Slack requests seen (timestamp + signature) and Events API event ids, so a replay or
+      -- a retry runs once, whichever replica it reaches. Rows are deleted once expired.
+      CREATE TABLE request_nonces (
+        key TEXT PRIMARY KEY,
+        expires_at TEXT NOT NULL
+      );
+      CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

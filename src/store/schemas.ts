@@ -89,6 +89,12 @@ export const TERMINAL_REQUEST_STATUSES: readonly RequestStatus[] = [
 ];
 export const isTerminalStatus = (s: RequestStatus): boolean => TERMINAL_REQUEST_STATUSES.includes(s);
 
+/**
+ * A request in one of these may still write to AWS: at most one per `target` (migration 3's unique
+ * index). A finished one never blocks a new request.
+ */
+export const OPEN_REQUEST_STATUSES: readonly RequestStatus[] = ['pending', 'approved', 'executing'];
+
 /** The plan approvers saw, and the state undo restores (`before`, validated by the remediation). */
 export const RequestPlanSchema = z.object({
   calls: z.array(ApiCallSchema),
@@ -115,6 +121,8 @@ export const RemediationRequestSchema = z.object({
   undoOf: z.string().nullable(),
   status: RequestStatusSchema,
   remediationId: z.string(),
+  /** What the calls write to (`writeTarget`); an undo has its original's. One open request per target. */
+  target: z.string().min(1),
   /** The finding as it was when the request was made (account and region come from it). */
   finding: FindingSchema,
   plan: RequestPlanSchema,
@@ -147,6 +155,8 @@ export const NewRequestSchema = z.object({
   kind: z.enum(['remediate', 'undo']).default('remediate'),
   undoOf: z.string().nullable().default(null),
   remediationId: z.string().min(1),
+  /** `remediation.target(finding)`, or the original's for an undo. */
+  target: z.string().min(1),
   finding: FindingSchema,
   plan: RequestPlanSchema,
   options: z.unknown().default(null),
@@ -167,8 +177,14 @@ export const RequestPatchSchema = z.object({
 });
 export type RequestPatch = z.input<typeof RequestPatchSchema>;
 
+/** `created: false` when an open request for the same target exists: nothing was stored. */
+export type CreateRequestResult =
+  { created: true; request: RemediationRequest } | { created: false; existing: RemediationRequest };
+
 export interface RequestQuery {
   statuses?: readonly RequestStatus[];
+  /** Only requests for this target (`RemediationRequest.target`). */
+  target?: string;
   requesterId?: string;
   accountId?: string;
   /** Only requests whose `expiresAt` is at or before this time (for the expiry sweep). */

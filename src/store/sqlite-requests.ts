@@ -9,6 +9,7 @@ import {
   RequestPatchSchema,
   RequestStatusSchema,
   toIso,
+  type CreateRequestResult,
   type RemediationRequest,
   type RequestQuery,
 } from './schemas';
@@ -29,6 +30,7 @@ interface RequestRow {
   undo_of: string | null;
   status: string;
   remediation_id: string;
+  target: string;
   finding_id: string;
   account_id: string;
   region: string;
@@ -79,14 +81,19 @@ type RequestMethods = Pick<
 export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   const { db } = ctx;
   const insertRequest = db.prepare<[RequestRow]>(
-    `INSERT INTO remediation_requests (id, kind, undo_of, status, remediation_id, finding_id, account_id, region,
-       requester_id, requester, finding, plan, options, justification, required_approvals, reason, result,
+    `INSERT INTO remediation_requests (id, kind, undo_of, status, remediation_id, target, finding_id, account_id,
+       region, requester_id, requester, finding, plan, options, justification, required_approvals, reason, result,
        decided_by, message, created_at, updated_at, expires_at, finished_at, version)
-     VALUES (@id, @kind, @undo_of, @status, @remediation_id, @finding_id, @account_id, @region, @requester_id,
-       @requester, @finding, @plan, @options, @justification, @required_approvals, @reason, @result, @decided_by,
-       @message, @created_at, @updated_at, @expires_at, @finished_at, @version)`,
+     VALUES (@id, @kind, @undo_of, @status, @remediation_id, @target, @finding_id, @account_id, @region,
+       @requester_id, @requester, @finding, @plan, @options, @justification, @required_approvals, @reason, @result,
+       @decided_by, @message, @created_at, @updated_at, @expires_at, @finished_at, @version)`,
   );
   const selectRequest = db.prepare<[string], RequestRow>('SELECT * FROM remediation_requests WHERE id = ?');
+  // The statuses spelled out as in the unique index's WHERE, so SQLite can answer from that index.
+  const selectOpenForTarget = db.prepare<[string], RequestRow>(
+    `SELECT * FROM remediation_requests WHERE target = ? AND status IN ('pending','approved','executing')
+     ORDER BY created_at, rowid LIMIT 1`,
+  );
   const selectApprovals = db.prepare<[string], ApprovalRow>(
     'SELECT approver, approved_at, comment FROM request_approvals WHERE request_id = ? ORDER BY ordinal',
   );
@@ -121,6 +128,7 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         undoOf: row.undo_of,
         status: row.status,
         remediationId: row.remediation_id,
+        target: row.target,
         finding: fromJsonText(row.finding, `finding of ${what}`),
         plan: fromJsonText(row.plan, `plan of ${what}`),
         options: fromJsonText(row.options, `options of ${what}`),
@@ -154,12 +162,16 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
   // Reads the request and its approvals from one snapshot.
   const read = db.transaction(load);
 
-  const create = db.transaction((row: RequestRow) => {
+  // Look-up and insert in one IMMEDIATE transaction: no other writer can add an open request for
+  // the target in between. The unique index would refuse one anyway (and does for PostgreSQL).
+  const create = db.transaction((row: RequestRow): CreateRequestResult => {
     if (row.undo_of !== null && !selectRequest.get(row.undo_of)) {
       throw new CloudsecError('internal', `Cannot undo request ${row.undo_of}: there is no such request.`);
     }
+    const open = selectOpenForTarget.get(row.target);
+    if (open) return { created: false, existing: fromRow(open) };
     insertRequest.run(row);
-    return load(row.id);
+    return { created: true, request: load(row.id)! };
   });
 
   const transition = db.transaction(
@@ -208,12 +220,13 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
     createRequest: async (input) => {
       const parsed = NewRequestSchema.parse(input);
       const now = nowIso(ctx);
-      const created = create.immediate({
+      return create.immediate({
         id: randomUUID(),
         kind: parsed.kind,
         undo_of: parsed.undoOf,
         status: 'pending',
         remediation_id: parsed.remediationId,
+        target: parsed.target,
         finding_id: parsed.finding.id,
         account_id: parsed.finding.accountId,
         region: parsed.finding.region,
@@ -234,7 +247,6 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         finished_at: null,
         version: 1,
       });
-      return created!;
     },
     getRequest: async (id) => read(id),
     listRequests: async (query: RequestQuery = {}) => {
@@ -244,6 +256,10 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         if (query.statuses.length === 0) return [];
         where.push(`status IN (${placeholders(query.statuses.length)})`);
         params.push(...query.statuses.map((s) => RequestStatusSchema.parse(s)));
+      }
+      if (query.target !== undefined) {
+        where.push('target = ?');
+        params.push(query.target);
       }
       if (query.requesterId !== undefined) {
         where.push('requester_id = ?');

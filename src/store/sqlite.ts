@@ -9,6 +9,7 @@ import { makeSqliteDigestState } from './sqlite-digest-state';
 import { makeSqliteDigests } from './sqlite-digests';
 import { makeSqliteGroups } from './sqlite-groups';
 import { makeSqliteLocks } from './sqlite-locks';
+import { makeSqliteNonces } from './sqlite-nonces';
 import { makeSqliteRequests } from './sqlite-requests';
 import { makeSqliteScans } from './sqlite-scans';
 import type { Clock, Store } from './store';
@@ -66,6 +67,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
     ...makeSqliteDigestState(ctx),
     ...makeSqliteLocks(ctx),
     ...makeSqliteGroups(ctx),
+    ...makeSqliteNonces(ctx),
     close: async () => {
       if (db.open) db.close();
     },

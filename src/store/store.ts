@@ -5,6 +5,7 @@ import type {
   ApprovalResult,
   ActorRef,
   ClaimOptions,
+  CreateRequestResult,
   DigestClaim,
   DigestCompletion,
   DigestRun,
@@ -60,8 +61,13 @@ export interface Store {
   findingsOfScan(scanId: string): Promise<Finding[]>;
 
   // ------------------------------------------------------------ remediation requests
-  /** Saves a new request with status `pending` and no approvals. */
-  createRequest(input: NewRequest): Promise<RemediationRequest>;
+  /**
+   * Saves a new request with status `pending` and no approvals, unless an open (pending, approved,
+   * executing) request for the same `target` exists: then nothing is stored and that one is
+   * returned as `existing`. Of concurrent callers with one target exactly one creates; a unique
+   * index in the database holds it even for writers that skip this method.
+   */
+  createRequest(input: NewRequest): Promise<CreateRequestResult>;
   getRequest(id: string): Promise<RemediationRequest | null>;
   /** Newest first. */
   listRequests(query?: RequestQuery): Promise<RemediationRequest[]>;
@@ -155,6 +161,13 @@ export interface Store {
   putGroupMembers(groupId: string, members: readonly string[], fetchedAt: Instant): Promise<void>;
   /** Forgets a group (on `subteam_*` events), so the next read fetches it again. */
   invalidateGroup(groupId: string): Promise<void>;
+
+  // ------------------------------------------------------------ request nonces (replayed Slack requests, retried events)
+  /**
+   * Claims `key` until `expiresAt`: true the first time (or once an earlier claim has expired), false
+   * for a repeat. Of concurrent claimers of one key exactly one gets true. Expired rows are deleted.
+   */
+  claimNonce(key: string, expiresAt: Instant): Promise<boolean>;
 
   /** Closes the connection; further calls reject. */
   close(): Promise<void>;

@@ -200,6 +200,76 @@ describe('resolveAccounts', () => {
     });
   });
 
+  describe('when ListAccounts answers with something other than what its API documents', () => {
+    it('then a page without its Accounts list is an AWS error, not an organization with fewer accounts', async () => {
+      callerIs(MANAGEMENT);
+      onOrganizations('ListAccounts', (body) => body.NextToken === undefined).reply(
+        ...orgOk(listAccountsJson(org([{ id: PROD, name: 'prod' }]), 'next-1')),
+      );
+      onOrganizations('ListAccounts', (body) => body.NextToken === 'next-1').reply(...orgOk({}));
+
+      const result = await resolve({ organization: { roleName: 'cloudsec-read' } });
+
+      expect(result).toEqual({
+        ok: false,
+        error: { kind: 'aws', message: expect.stringMatching(/ListAccounts.*without its Accounts list/) },
+      });
+    });
+
+    it('then an account listed without its Id is an AWS error, not an account silently skipped', async () => {
+      callerIs(MANAGEMENT);
+      const [prod] = listAccountsJson(org([{ id: PROD, name: 'prod' }])).Accounts;
+      onOrganizations('ListAccounts').reply(...orgOk({ Accounts: [{ ...prod, Id: undefined }] }));
+
+      const result = await resolve({ organization: { roleName: 'cloudsec-read' } });
+
+      expect(result).toMatchObject({
+        ok: false,
+        error: { kind: 'aws', message: expect.stringContaining('without its Id') },
+      });
+    });
+
+    it('then an account with neither State nor Status is scanned rather than left out unseen', async () => {
+      callerIs(MANAGEMENT);
+      const [prod] = listAccountsJson(org([{ id: PROD, name: 'prod' }])).Accounts;
+      onOrganizations('ListAccounts').reply(...orgOk({ Accounts: [{ ...prod, State: undefined, Status: undefined }] }));
+
+      const accounts = accountsOf(await resolve({ organization: { roleName: 'cloudsec-read' } }));
+
+      expect(accounts.map((a) => a.accountId)).toEqual([PROD]);
+    });
+
+    it('then an HTML page from a proxy is one line naming the HTTP status, never the page', async () => {
+      callerIs(MANAGEMENT);
+      onOrganizations('ListAccounts').reply(200, '<html><body>Proxy login required</body></html>', {
+        'content-type': 'text/html',
+      });
+
+      const result = await resolve({ organization: { roleName: 'cloudsec-read' } });
+
+      expect(result).toMatchObject({ ok: false, error: { kind: 'aws' } });
+      const text = result.ok ? '' : result.error.message;
+      expect(text).toContain('HTTP 200');
+      expect(text).not.toMatch(/[\r\n]|Proxy login|Deserialization error/);
+    });
+  });
+
+  it('when STS cannot be reached, then the message is one line about the network', async () => {
+    // The SDK retries a network failure: every attempt meets the same failure.
+    onSts('GetCallerIdentity')
+      .times(3)
+      .replyWithError(
+        Object.assign(new Error('getaddrinfo ENOTFOUND sts.us-east-1.amazonaws.com'), { code: 'ENOTFOUND' }),
+      );
+
+    const result = await resolve({});
+
+    expect(result).toMatchObject({ ok: false, error: { kind: 'aws' } });
+    const text = result.ok ? '' : result.error.message;
+    expect(text).toMatch(/ENOTFOUND.*network access/);
+    expect(text).not.toMatch(/[\r\n]/);
+  });
+
   it.each([
     [403, 'InvalidClientTokenId', 'The security token included in the request is invalid.'],
     [403, 'SignatureDoesNotMatch', 'The request signature we calculated does not match the signature you provided.'],

@@ -81,10 +81,56 @@ describe('parseCredentialReport', () => {
     expect(rowFor(csv, 'bob').accessKey1LastRotated).toBe('2026-06-01T08:15:00.000Z');
   });
 
-  it('when a date field holds something other than an ISO timestamp, then it is null', () => {
-    const csv = credentialReportCsv([{ user: 'bob', password_last_used: '5', access_key_1_last_rotated: 'garbage' }]);
+  it('when a date field holds one of the markers AWS writes for "no date", then it is null', () => {
+    const csv = credentialReportCsv([
+      {
+        user: 'bob',
+        password_last_used: 'no_information',
+        access_key_1_last_rotated: 'N/A',
+        password_last_changed: '',
+      },
+    ]);
 
-    expect(rowFor(csv, 'bob')).toMatchObject({ passwordLastUsed: null, accessKey1LastRotated: null });
+    expect(rowFor(csv, 'bob')).toMatchObject({
+      passwordLastUsed: null,
+      accessKey1LastRotated: null,
+      passwordLastChanged: null,
+    });
+  });
+
+  it.each([['5'], ['garbage'], ['2026-13-45T99:00:00+00:00']])(
+    'when a date field holds %s, then the report is rejected naming the column and user, not read as "never"',
+    (value) => {
+      const csv = credentialReportCsv([{ user: 'bob', access_key_1_last_rotated: value }]);
+
+      expect(() => parseCredentialReport(csv)).toThrow(CredentialReportFormatError);
+      expect(() => parseCredentialReport(csv)).toThrow(/access_key_1_last_rotated of bob/);
+    },
+  );
+
+  it.each([
+    ['access_key_1_active', 'yes'],
+    ['mfa_active', ''],
+    ['password_enabled', 'not_supported'],
+  ] as const)(
+    'when %s of a user holds "%s", then the report is rejected rather than read as false',
+    (column, value) => {
+      const csv = credentialReportCsv([{ user: 'bob', [column]: value }]);
+
+      expect(() => parseCredentialReport(csv)).toThrow(new RegExp(`${column} of bob is not true or false`));
+    },
+  );
+
+  it('when a boolean is written in capitals, then it still reads', () => {
+    const csv = credentialReportCsv([{ user: 'bob', mfa_active: 'TRUE', access_key_1_active: 'False' }]);
+
+    expect(rowFor(csv, 'bob')).toMatchObject({ mfaActive: true, accessKey1Active: false });
+  });
+
+  it('when a row has no user name or ARN, then the report is rejected', () => {
+    const csv = credentialReportCsv([{ user: 'bob', arn: '' }]);
+
+    expect(() => parseCredentialReport(csv)).toThrow(/has no user name or ARN/);
   });
 
   it('when the content arrives as bytes with a byte-order mark, then it parses like the text', () => {

@@ -63,4 +63,30 @@ describe('resolveRegions', () => {
 
     expect(result).toEqual({ ok: true, value: ['eu-west-1', 'us-east-1'] });
   });
+
+  it.each([
+    [
+      'without its regionInfo list',
+      '<DescribeRegionsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId></DescribeRegionsResponse>',
+    ],
+    ['with an empty regionInfo list', describeRegionsXml([])],
+  ])(
+    'when DescribeRegions answers %s, then the result is unknown (malformed), never "scan no region"',
+    async (_case, body) => {
+      onDescribeRegions().reply(200, `<?xml version="1.0" encoding="UTF-8"?>\n${body.replace(/^<\?xml[^>]*>\n?/, '')}`);
+
+      const result = await resolveRegions(clients(), undefined, HOME);
+
+      expect(result).toMatchObject({ ok: false, error: { kind: 'malformed', permission: 'ec2:DescribeRegions' } });
+    },
+  );
+
+  it('when DescribeRegions lists a region without its name, then the result is unknown rather than a shorter list', async () => {
+    const body = describeRegionsXml(['eu-west-1', 'us-east-1']).replace('<regionName>eu-west-1</regionName>', '');
+    onDescribeRegions().reply(200, body);
+
+    const result = await resolveRegions(clients(), undefined, HOME);
+
+    expect(result).toMatchObject({ ok: false, error: { kind: 'malformed' } });
+  });
 });

@@ -105,6 +105,10 @@ describe('/cloudsec router', () => {
     ['check', 'say what to check'],
     ['check s4', 'did you mean `s3`?'],
     ['check s3 --frsh', "Unknown option '--frsh'"],
+    ['check s3 --frseh', 'did you mean `--fresh`?'],
+    ['check ec2 us-eats-1', 'us-eats-1 is not an AWS region — did you mean `us-east-1`?'],
+    ['check ec2 --region us-eats-1', 'us-eats-1 is not an AWS region — did you mean `us-east-1`?'],
+    ['check ec2 eu-west-1 --region us-east-1', 'give at most one account and one region'],
     ['check s3 prod staging', 'unexpected "staging"'],
     ['check s3 acme-prdo', 'did you mean `acme-prod`?'],
     ['findings hihg', 'did you mean `high`?'],
@@ -117,6 +121,14 @@ describe('/cloudsec router', () => {
     expect(r.sent).toHaveLength(1);
     expect(r.last().text).toContain(expected);
     expect(r.last().text).toContain('Usage:');
+  });
+
+  it("when a region is given with --region, then only that region's regional findings are shown", async () => {
+    const { app } = demoApp(ACCESS);
+    const r = recordingResponder();
+    await app.handleCommand(invocation('check ec2 --region us-east-1'), r.responder);
+    expect(r.last().text).toContain('sg-0bastion');
+    expect(r.last().text).not.toContain('eu-west-1');
   });
 
   it('when findings are asked for at a severity, then Security Hub findings at or above it are listed newest first', async () => {

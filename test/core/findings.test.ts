@@ -68,6 +68,26 @@ describe('evaluateChecks', () => {
     });
   });
 
+  it('when a check fails, then the finding is titled by what is wrong (failTitle); when it passes or is unknown, by the desired state (title)', () => {
+    const evaluated = evaluateChecks([bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3'] });
+    const notCollected = evaluateChecks([bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, {
+      services: ['s3'],
+    });
+    const notEntered = evaluateChecks(
+      [bucketCheck],
+      aSnapshot([anAccount({ access: missing(accessDenied('sts:AssumeRole')) })]),
+      NOW,
+      { services: ['s3'] },
+    );
+    const titles = [...evaluated, ...notCollected, ...notEntered].map((f) => [f.status, f.title]);
+    expect(titles).toEqual([
+      ['fail', 'Bucket name contains "public"'],
+      ['pass', 'Bucket name does not contain "public"'],
+      ['unknown', 'Bucket name does not contain "public"'],
+      ['unknown', 'Bucket name does not contain "public"'],
+    ]);
+  });
+
   it('when a check passes, then the finding has no remediation', () => {
     const findings = evaluateChecks([bucketCheck], aSnapshot([withBuckets()]), NOW, { services: ['s3'] });
     expect(findings.find((f) => f.resource.id === 'b-private')).toMatchObject({ status: 'pass', remediationId: null });
@@ -95,11 +115,24 @@ describe('evaluateChecks', () => {
     expect(findings.map((f) => f.checkId)).toEqual(['iam_account_checked']);
   });
 
-  it('when a slice was not collected, then checks needing it are skipped rather than failing', () => {
-    const findings = evaluateChecks([bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, {
-      services: ['s3'],
+  it('when a slice was not collected, then each check needing it is one unknown finding on the account, saying so', () => {
+    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, {
+      services: ['s3', 'iam'],
     });
-    expect(findings).toEqual([]);
+    expect(findings.map((f) => [f.checkId, f.status])).toEqual([
+      ['iam_account_checked', 'fail'],
+      ['s3_bucket_named_safely', 'unknown'],
+    ]);
+    expect(findings[1]).toMatchObject({
+      severity: 'high',
+      region: 'global',
+      resource: { type: 'AwsAccount', id: '111111111111' },
+      remediationId: null,
+      evidence: { notCollected: ['s3'] },
+    });
+    expect(findings[1]!.message).toMatch(
+      /^Could not check: the s3 data this check reads was not collected in this snapshot/,
+    );
   });
 
   it('when cloudsec could not enter an account, then every selected check is unknown for it, naming the reason', () => {
@@ -167,6 +200,20 @@ describe('summarize', () => {
     expect(summarize(findings)).toEqual({
       bySeverity: { critical: 0, high: 1, medium: 0, low: 1, informational: 0 },
       byStatus: { fail: 2, unknown: 0, pass: 1 },
+      unknownBySeverity: { critical: 0, high: 0, medium: 0, low: 0, informational: 0 },
+    });
+  });
+
+  it('counts unknown findings by severity, so CI can tell what could not be checked', () => {
+    const findings = evaluateChecks([iamCheck, bucketCheck], aSnapshot([anAccount({ s3: undefined })]), NOW, {
+      services: ['s3', 'iam'],
+    });
+    expect(summarize(findings).unknownBySeverity).toEqual({
+      critical: 0,
+      high: 1,
+      medium: 0,
+      low: 0,
+      informational: 0,
     });
   });
 });

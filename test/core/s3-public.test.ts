@@ -208,7 +208,11 @@ describe('policyExposure', () => {
 
   it('when the policy status is unreadable, then the document decides (not public)', () => {
     const document = aPolicy(aPublicReadStatement({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-1' } } }));
-    expect(policyExposure(aBucketJudgedByDocument(document))).toEqual({ status: 'none', basis: 'policy-document' });
+    expect(policyExposure(aBucketJudgedByDocument(document))).toEqual({
+      status: 'none',
+      basis: 'policy-document',
+      statusError: expect.objectContaining({ permission: 's3:GetBucketPolicyStatus' }),
+    });
   });
 
   it('when the policy status is unreadable and there is no policy, then nothing is exposed', () => {

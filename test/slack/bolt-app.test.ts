@@ -200,7 +200,8 @@ describe('slash commands', () => {
   });
 
   it.each([
-    ['D0DIRECT01', 'directmessage', 'dm'],
+    ['D0ALICEDM', 'directmessage', 'dm'],
+    ['D0ALICEBOB', 'directmessage', 'private'],
     ['C0PRIVATE1', 'privategroup', 'private'],
     ['G0LEGACY01', 'secret-stuff', 'private'],
     ['C0GENERAL1', 'general', 'public'],
@@ -211,8 +212,9 @@ describe('slash commands', () => {
   });
 
   it('when two commands arrive, then each gets its own request id', async () => {
-    await postToSlackApp(baseUrl, slashCommand());
-    await postToSlackApp(baseUrl, slashCommand());
+    // Two requests, not one sent twice: Slack signs each with its own timestamp.
+    await postToSlackApp(baseUrl, slashCommand(), { timestamp: nowSeconds() - 1 });
+    await postToSlackApp(baseUrl, slashCommand(), { timestamp: nowSeconds() });
 
     const [a, b] = [await fake.commands.next(), await fake.commands.next()];
     expect(a.requestId).not.toBe(b.requestId);
@@ -473,17 +475,16 @@ describe('health and metrics', () => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('when a command was acked, then /metrics shows one ack latency observation in Prometheus format', async () => {
-    await postToSlackApp(baseUrl, slashCommand());
-    await fake.commands.next();
-
+  it('when no metrics setting is given, then /metrics is not served on the Slack port (test/slack/ops-endpoints.test.ts)', async () => {
     const res = await fetch(`${baseUrl}/metrics`);
-    const text = await res.text();
 
-    expect(res.status).toBe(200);
-    expect(res.headers.get('content-type')).toContain('text/plain');
-    expect(text).toContain('# TYPE cloudsec_ack_latency_seconds histogram');
-    expect(text).toMatch(/^cloudsec_ack_latency_seconds_count 1$/m);
+    expect(res.status).toBe(404);
+  });
+
+  it('when a request is refused at the edge, then the refusal is counted by reason', async () => {
+    await postToSlackApp(baseUrl, slashCommand(), { timestamp: nowSeconds() + 10 * 60 });
+
+    expect(await metrics.expose()).toMatch(/^cloudsec_slack_requests_refused_total\{reason="stale"\} 1$/m);
   });
 
   it('when the app has stopped, then nothing answers on its port', async () => {
@@ -518,6 +519,74 @@ describe('start-up', () => {
 
     expect(other.botIdentity).toEqual({ botUserId: 'U0FROMAUTH', botId: 'B0FROMAUTH', teamId: 'T0FROMAUTH' });
     expect(webApi.all.map((c) => c.method)).toEqual(['auth.test']);
+  });
+
+  it('when the workspace is in an Enterprise Grid org, then auth.test’s enterprise id is kept', async () => {
+    nock.cleanAll();
+    webApi = fakeWebApi({
+      'auth.test': { ok: true, user_id: 'U0B', bot_id: 'B0B', team_id: 'T0GRIDWS', enterprise_id: 'E0GRIDORG' },
+    });
+    const other = await startSlackApp({
+      app: fakeApp().app,
+      env: envWithoutIdentity(),
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      host: '127.0.0.1',
+    });
+    await other.stop();
+
+    expect(other.botIdentity).toMatchObject({ teamId: 'T0GRIDWS', enterpriseId: 'E0GRIDORG' });
+  });
+
+  it('when SLACK_TEAM_ID names another workspace than the token’s, then start-up fails naming both', async () => {
+    const failure = startSlackApp({
+      app: fakeApp().app,
+      env: { ...envWithoutIdentity(), teamId: 'T0ELSEWHERE' },
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      botIdentity: BOT_IDENTITY,
+      host: '127.0.0.1',
+    });
+
+    await expect(failure).rejects.toMatchObject({
+      code: 'config',
+      message: expect.stringMatching(
+        /SLACK_TEAM_ID is T0ELSEWHERE, but SLACK_BOT_TOKEN belongs to workspace T0CLOUDSEC/,
+      ),
+    });
+  });
+
+  it('when no workspace is known (auth.test named none, no SLACK_TEAM_ID), then start-up fails rather than accept any', async () => {
+    const { teamId: _none, ...withoutTeam } = BOT_IDENTITY;
+    const failure = startSlackApp({
+      app: fakeApp().app,
+      env: envWithoutIdentity(),
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      botIdentity: withoutTeam,
+      host: '127.0.0.1',
+    });
+
+    await expect(failure).rejects.toMatchObject({ code: 'config', message: expect.stringContaining('SLACK_TEAM_ID') });
+  });
+
+  it('when METRICS_PORT is taken, then start-up fails with a config error naming METRICS_PORT', async () => {
+    const taken = running!.port;
+    const env = { ...envWithoutIdentity(), metrics: { port: taken, host: '127.0.0.1', token: undefined } };
+
+    const failure = startSlackApp({
+      app: fakeApp().app,
+      env,
+      logger: silentLogger(),
+      metrics: createMetrics(),
+      botIdentity: BOT_IDENTITY,
+      host: '127.0.0.1',
+    });
+
+    await expect(failure).rejects.toMatchObject({
+      code: 'config',
+      message: `METRICS_PORT ${taken} is already in use. Set METRICS_PORT to a free port.`,
+    });
   });
 
   it('when PORT is taken, then start-up fails with a config error naming PORT', async () => {

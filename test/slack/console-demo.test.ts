@@ -4,11 +4,13 @@ import { Readable } from 'node:stream';
 import { main } from '../../src/main';
 import { tempDbPath } from '../fixtures/app';
 import { NOW } from '../fixtures/snapshot-builders';
+import { CHECKS } from '../../src/core/checks';
+import { PUBLIC_BUCKET, expectProblemHeading } from '../fixtures/failing-titles';
 
-const runDemo = async (lines: string[], env: Record<string, string> = {}) => {
+const runDemo = async (lines: string[], env: Record<string, string> = {}, argv: string[] = ['--demo']) => {
   let out = '';
   let err = '';
-  const code = await main(['--demo'], {
+  const code = await main(argv, {
     env: { CLOUDSEC_DB: tempDbPath(), ...env },
     stdin: Readable.from(lines.map((l) => `${l}\n`)),
     stdout: (t) => (out += t),
@@ -27,6 +29,34 @@ describe('the console demo (npm run demo)', () => {
     expect(run.out).toMatch(/cloudsec check: s3\n=+/);
     expect(run.out).toContain('legacy-public');
     expect(run.out).toContain('s3:GetBucketPolicy');
+  });
+
+  it('when /cloudsec check s3 lists the public bucket, then every failing item is headed by what is wrong, never by a desired state', async () => {
+    const run = await runDemo(['/cloudsec check s3']);
+    const answer = run.out.slice(run.out.indexOf('cloudsec check: s3'));
+    const failing = answer.slice(0, answer.indexOf('could not be checked'));
+    expectProblemHeading(failing, PUBLIC_BUCKET);
+    for (const check of CHECKS.filter((c) => c.service === 's3')) expect(failing).not.toContain(check.title);
+  });
+
+  it('when CLOUDSEC_DEMO=1 is set with Slack tokens, then it says at start that the console demo runs and the bot does not', async () => {
+    const run = await runDemo(
+      ['/cloudsec whoami'],
+      { CLOUDSEC_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-1-secret-bot', SLACK_APP_TOKEN: 'xapp-1-A1-secret-app' },
+      [],
+    );
+    expect(run.code).toBe(0);
+    expect(run.err).toMatch(
+      /CLOUDSEC_DEMO=1 is set.*console demo.*Slack bot is not started.*SLACK_BOT_TOKEN, SLACK_APP_TOKEN/s,
+    );
+    expect(run.err).toContain('unset CLOUDSEC_DEMO');
+    expect(`${run.out}${run.err}`).not.toMatch(/secret-bot|secret-app/);
+    expect(run.out).toContain('cloudsec console demo');
+  });
+
+  it('when --demo is given without any Slack token, then nothing is said about the bot', async () => {
+    const run = await runDemo(['/cloudsec whoami']);
+    expect(run.err).toBe('');
   });
 
   it('when the answer has buttons, then typing a number presses one (Next page)', async () => {

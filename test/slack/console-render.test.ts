@@ -95,7 +95,8 @@ describe('renderBlocksAsText', () => {
     );
     expect(text).toContain('1 failing (1 critical) · 0 passing · 0 unknown');
     expect(text).toContain('🔴 Critical · 1 failing');
-    expect(text).toContain('`a&b<c>` · acme-prod (111111111111) · us-east-1');
+    expect(text).toContain('S3 bucket does not block public access · `a&b<c>`\nacme-prod (111111111111) · us-east-1');
+    expect(text).not.toContain('S3 bucket blocks public access');
     expect(buttons).toEqual([{ number: 1, actionId: 'remediation.request', value: f.id, label: 'Remediate' }]);
   });
 

@@ -279,15 +279,15 @@ describe('remediation flows through Slack, end to end', () => {
       });
     });
 
-    it('when Undo is asked for after the undo window, then it is refused with the reason and nothing is sent to AWS', async () => {
+    it('when Undo is pressed after the undo window, then it is refused with the reason before any modal opens and nothing is sent to AWS', async () => {
       const fix = await fixedBucket();
       e2e.clock.advance(24 * HOUR_MS + 60_000);
+      const viewsBefore = e2e.views.length;
 
-      await askForUndo(fix.requestId);
-      await eventually(
-        () => dmsTo(e2e, approver).some((d) => (d.blocks ?? '').includes('Undo is possible for 24 h')),
-        'the refusal',
-      );
+      const answer = await press(e2e, approver, UNDO, fix.requestId);
+
+      expect(answer?.body).toContain('Undo is possible for 24 h');
+      expect(e2e.views).toHaveLength(viewsBefore);
 
       expect((await e2e.store.listRequests({})).filter((r) => r.kind === 'undo')).toEqual([]);
       expect(e2e.posted.filter((p) => p.channel === APPROVALS_CHANNEL && /^Undo request/.test(p.text))).toEqual([]);

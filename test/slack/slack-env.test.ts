@@ -1,5 +1,5 @@
 import { CloudsecError } from '../../src/errors';
-import { readSlackEnv } from '../../src/slack/slack-env';
+import { consoleInsteadOfBotNotice, readSlackEnv } from '../../src/slack/slack-env';
 import { APP_TOKEN, BOT_TOKEN, SIGNING_SECRET } from '../fixtures/slack';
 
 const errorOf = (env: NodeJS.ProcessEnv): CloudsecError => {
@@ -21,6 +21,8 @@ describe('readSlackEnv', () => {
       port: 3000,
       slackApiUrl: undefined,
       logLevel: 'info',
+      teamId: undefined,
+      metrics: { port: undefined, host: '127.0.0.1', token: undefined },
     });
   });
 
@@ -98,4 +100,58 @@ describe('readSlackEnv', () => {
       /SLACK_SIGNING_SECRET: expected the signing secret/,
     );
   });
+
+  it('when the metrics and workspace settings are given, then they are read', () => {
+    expect(
+      readSlackEnv({
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_TEAM_ID: 'T0CLOUDSEC',
+        METRICS_PORT: '9464',
+        METRICS_HOST: '0.0.0.0',
+        METRICS_TOKEN: 'a'.repeat(32),
+      }),
+    ).toMatchObject({ teamId: 'T0CLOUDSEC', metrics: { port: 9464, host: '0.0.0.0', token: 'a'.repeat(32) } });
+  });
+
+  it('when the metrics and workspace settings are malformed, then each is named and no value is echoed', () => {
+    const bad = {
+      SLACK_TEAM_ID: 'acme-corp',
+      METRICS_PORT: '99999',
+      METRICS_HOST: 'my host',
+      METRICS_TOKEN: 'short-secret',
+    };
+
+    const err = errorOf({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, ...bad });
+
+    for (const name of Object.keys(bad)) expect(err.message).toContain(`${name}:`);
+    expect(err.message).toMatch(/METRICS_TOKEN: expected at least 24 characters/);
+    for (const value of Object.values(bad)) expect(err.message).not.toContain(value);
+  });
+});
+
+describe('consoleInsteadOfBotNotice', () => {
+  it('when no Slack variable is set (or only empty ones), then there is nothing to say', () => {
+    expect(consoleInsteadOfBotNotice({}, 'CLOUDSEC_DEMO')).toBeNull();
+    expect(consoleInsteadOfBotNotice({ SLACK_BOT_TOKEN: ' ', SLACK_APP_TOKEN: '' }, '--demo')).toBeNull();
+  });
+
+  it.each([
+    ['CLOUDSEC_DEMO', /CLOUDSEC_DEMO=1 is set.*unset CLOUDSEC_DEMO/],
+    ['--demo', /--demo was given.*start without --demo/],
+    ['--console', /--console was given.*start without --console/],
+  ] as const)(
+    'when the console runs because of %s with Slack set, then it names the cause, the variables and the way out, never their values',
+    (why, says) => {
+      const notice = consoleInsteadOfBotNotice(
+        { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+        why,
+      )!;
+      expect(notice).toMatch(says);
+      expect(notice).toContain('SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET are set');
+      expect(notice).not.toContain(BOT_TOKEN);
+      expect(notice).not.toContain(SIGNING_SECRET);
+      expect(notice.trimEnd()).not.toContain('\n');
+    },
+  );
 });

@@ -93,6 +93,10 @@ describe('Socket Mode', () => {
   });
 
   it('when a slash command arrives over the socket, then it is acked with no payload and reaches the app', async () => {
+    // Slack confirms D0ALICEDM is Alice's DM with the bot (any other 1:1 conversation is not "a DM").
+    nock(SLACK_API)
+      .post('/api/conversations.open')
+      .reply(200, { ok: true, channel: { id: 'D0ALICEDM' } });
     const { app, received } = fakeApp();
     const { hold, starting } = startHeld(app);
     hold.connect();

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { aNewRequest, runTsChild, useTempStores, type ChildRun } from '../fixtures/store';
+import { aNewRequest, createdRequest, runTsChild, useTempStores, type ChildRun } from '../fixtures/store';
 
 const WORKER = path.join(__dirname, 'children', 'store-worker.ts');
 const KEY = 'shared-audit-key';
@@ -42,7 +42,7 @@ describe('several processes sharing one SQLite file', () => {
 
   it('when processes race for one transition, one digest slot and one lock, then each has exactly one winner', async () => {
     const { store, path: dbPath } = stores.open();
-    const { id } = await store.createRequest(aNewRequest());
+    const { id } = await createdRequest(store, aNewRequest());
     const workers = ['r1', 'r2', 'r3', 'r4', 'r5'];
     const children = await startTogether(
       workers.map((worker) => ({ mode: 'race', dbPath, worker, requestId: id, scheduledFor: '2026-11-02T09:00:00Z' })),

@@ -1,5 +1,5 @@
 import { aFinding } from '../fixtures/remediation-builders';
-import { aNewRequest, anActor, manualClock, useTempStores } from '../fixtures/store';
+import { aNewRequest, createdRequest, anActor, manualClock, useTempStores } from '../fixtures/store';
 
 describe('remediation requests in SQLite', () => {
   const stores = useTempStores();
@@ -12,7 +12,7 @@ describe('remediation requests in SQLite', () => {
   it('when a request is created, then it is pending, without approvals, and reads back equal', async () => {
     const { store } = setup();
     const input = aNewRequest({ expiresAt: '2026-11-02T12:00:00Z', options: { note: 'x' } });
-    const created = await store.createRequest(input);
+    const created = await createdRequest(store, input);
     expect(created).toMatchObject({
       kind: 'remediate',
       undoOf: null,
@@ -41,18 +41,18 @@ describe('remediation requests in SQLite', () => {
 
   it('when an undo names a request that does not exist, then it is refused', async () => {
     const { store } = setup();
-    await expect(store.createRequest(aNewRequest({ kind: 'undo', undoOf: 'missing' }))).rejects.toThrow(
+    await expect(createdRequest(store, aNewRequest({ kind: 'undo', undoOf: 'missing' }))).rejects.toThrow(
       /no such request/,
     );
-    const original = await store.createRequest(aNewRequest());
-    const undo = await store.createRequest(aNewRequest({ kind: 'undo', undoOf: original.id }));
+    const original = await createdRequest(store, aNewRequest());
+    const undo = await createdRequest(store, aNewRequest({ kind: 'undo', undoOf: original.id }));
     expect(undo).toMatchObject({ kind: 'undo', undoOf: original.id });
   });
 
   describe('transitionRequest', () => {
     it('when the status is one of `from`, then it moves, applies the patch and bumps version and updatedAt', async () => {
       const { store, clock } = setup();
-      const { id } = await store.createRequest(aNewRequest());
+      const { id } = await createdRequest(store, aNewRequest());
       clock.advance(60_000);
       const approved = await store.transitionRequest(id, ['pending'], 'approved', {
         message: { channel: 'C0APPROVALS', ts: '1730462400.000100' },
@@ -69,7 +69,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when the status is not in `from`, then it returns null and changes nothing', async () => {
       const { store } = setup();
-      const created = await store.createRequest(aNewRequest());
+      const created = await createdRequest(store, aNewRequest());
       expect(
         await store.transitionRequest(created.id, ['approved', 'executing'], 'succeeded', { reason: 'x' }),
       ).toBeNull();
@@ -80,7 +80,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when a request reaches a final status, then finishedAt is set and kept by later in-place patches', async () => {
       const { store, clock } = setup();
-      const { id } = await store.createRequest(aNewRequest());
+      const { id } = await createdRequest(store, aNewRequest());
       await store.transitionRequest(id, ['pending'], 'approved');
       await store.transitionRequest(id, ['approved'], 'executing');
       clock.advance(5_000);
@@ -104,7 +104,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when a patch sets a field to null, then it is cleared; when a field is absent, then it is kept', async () => {
       const { store } = setup();
-      const { id } = await store.createRequest(aNewRequest({ expiresAt: '2026-11-02T00:00:00Z' }));
+      const { id } = await createdRequest(store, aNewRequest({ expiresAt: '2026-11-02T00:00:00Z' }));
       await store.transitionRequest(id, ['pending'], 'pending', { reason: 'first', decidedBy: anActor('U0LEAD') });
       const after = await store.transitionRequest(id, ['pending'], 'denied', { expiresAt: null });
       expect(after).toMatchObject({ reason: 'first', decidedBy: anActor('U0LEAD'), expiresAt: null });
@@ -112,7 +112,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when 20 approvals race for the same pending request, then exactly one wins', async () => {
       const { store } = setup();
-      const { id } = await store.createRequest(aNewRequest());
+      const { id } = await createdRequest(store, aNewRequest());
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
           store.transitionRequest(id, ['pending'], 'approved', { decidedBy: anActor(`U0APPROVER${i}`) }),
@@ -129,7 +129,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when the target status is not a status, then it is refused', async () => {
       const { store } = setup();
-      const { id } = await store.createRequest(aNewRequest());
+      const { id } = await createdRequest(store, aNewRequest());
       await expect(store.transitionRequest(id, ['pending'], 'done' as never)).rejects.toThrow();
       expect((await store.getRequest(id))!.status).toBe('pending');
     });
@@ -138,7 +138,7 @@ describe('remediation requests in SQLite', () => {
   describe('addApproval', () => {
     it('when approvers approve a pending request, then each is recorded once, in order, with the clock time', async () => {
       const { store, clock } = setup();
-      const { id } = await store.createRequest(aNewRequest({ requiredApprovals: 2 }));
+      const { id } = await createdRequest(store, aNewRequest({ requiredApprovals: 2 }));
       const first = await store.addApproval(id, anActor('U0ONE'), 'looks right');
       clock.advance(1000);
       const again = await store.addApproval(id, anActor('U0ONE'));
@@ -159,7 +159,7 @@ describe('remediation requests in SQLite', () => {
 
     it('when the request is no longer pending or does not exist, then no approval is recorded', async () => {
       const { store } = setup();
-      const { id } = await store.createRequest(aNewRequest());
+      const { id } = await createdRequest(store, aNewRequest());
       await store.transitionRequest(id, ['pending'], 'cancelled');
       expect(await store.addApproval(id, anActor())).toMatchObject({ kind: 'not-pending', request: { approvals: [] } });
       expect(await store.addApproval('no-such-request', anActor())).toEqual({ kind: 'not-found' });
@@ -169,15 +169,18 @@ describe('remediation requests in SQLite', () => {
   describe('listRequests', () => {
     it('when filtering by status, requester, account and expiry, then only matching requests come, newest first', async () => {
       const { store, clock } = setup();
-      const a = await store.createRequest(
+      const a = await createdRequest(
+        store,
         aNewRequest({ requester: anActor('U0ANN'), expiresAt: '2026-11-01T13:00:00Z' }),
       );
       clock.advance(1000);
-      const b = await store.createRequest(
+      const b = await createdRequest(
+        store,
         aNewRequest({ requester: anActor('U0BOB'), finding: aFinding({ accountId: '222222222222' }) }),
       );
       clock.advance(1000);
-      const c = await store.createRequest(
+      const c = await createdRequest(
+        store,
         aNewRequest({ requester: anActor('U0ANN'), expiresAt: '2026-11-03T00:00:00Z' }),
       );
       await store.transitionRequest(b.id, ['pending'], 'denied');

@@ -5,7 +5,9 @@ import { evaluateChecks } from '../../core/findings';
 import { SERVICES, severityRank, type Finding, type Service, type Snapshot } from '../../core/model';
 import type { DigestConfig } from '../../digest-config';
 import type { AccountRef } from '../../core/permissions';
+import { errorText } from '../../core/error-text';
 import { errorMessage } from '../remediation/support';
+import { slicesFor } from '../run-check';
 import type { DigestDeps } from './ports';
 
 /** What one run saw, before it is compared with the stored state. */
@@ -86,9 +88,10 @@ export const observeScope = async (
   let snapshot: Snapshot | null = null;
   if (services.length > 0) {
     try {
-      snapshot = await deps.source.load({ services });
+      // Collect what the checks read (CloudTrail's log-bucket checks read S3), report on `services`.
+      snapshot = await deps.source.load({ services: slicesFor(CHECKS, services), reporting: services });
     } catch (err) {
-      result.incomplete.push(`cloudsec checks: the scan failed (${errorMessage(err)})`);
+      result.incomplete.push(`cloudsec checks: the scan failed (${errorText(errorMessage(err))})`);
     }
   }
   if (snapshot) {
@@ -109,7 +112,7 @@ export const observeScope = async (
         );
       for (const w of a.warnings) result.incomplete.push(`${a.accountName} (${a.accountId}): ${w}`);
     }
-    const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services });
+    const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services, settings: deps.config.checks });
     result.findings = findings;
     result.generatedAt = snapshot.generatedAt;
     if (wantsCloudsec) {
@@ -198,7 +201,7 @@ export const observeScope = async (
           result.accounts.push({ id: a.id, name: a.name, partition: 'aws' });
       }
     } catch (err) {
-      result.incomplete.push(`Security Hub: could not be read (${errorMessage(err)})`);
+      result.incomplete.push(`Security Hub: could not be read (${errorText(errorMessage(err))})`);
       result.securityHub = previous;
     }
   }

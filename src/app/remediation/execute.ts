@@ -7,6 +7,7 @@ import type { Refusal } from './outcomes';
 import type { ExecutionReport, RecheckResult, WorkflowDeps } from './ports';
 import {
   callOutcomes,
+  describeCheck,
   describeResult,
   DRY_RUN_LABEL,
   dryRunOutcomes,
@@ -16,7 +17,7 @@ import {
   type ExecutionResult,
 } from './result';
 import { syncSecurityHub } from './security-hub-sync';
-import { audit, errorMessage, moveRequest, notify, refuse, SYSTEM_ACTOR } from './support';
+import { audit, errorMessage, moveRequest, notify, refuse, SYSTEM_ACTOR, tellOriginalUndone } from './support';
 
 export type ExecutionOutcome = { ok: true; request: RemediationRequest } | Refusal;
 
@@ -105,7 +106,7 @@ const verificationFailure = (request: RemediationRequest, state: CheckState): st
   const wanted = request.kind === 'undo' ? 'fail' : 'pass';
   if (state.status === wanted) return null;
   if (request.kind === 'undo') {
-    return `AWS accepted the undo calls but the check does not show the previous state (${state.status}: ${state.message})`;
+    return `AWS accepted the undo calls but the previous state is not back (the check ${describeCheck(state)})`;
   }
   switch (state.status) {
     case 'fail':
@@ -139,6 +140,7 @@ const finish = async (
   }
   await notify(deps, done, 'requestChanged', (n) => n.requestChanged(done, status));
   await notify(deps, done, 'resultPosted', (n) => n.resultPosted(done, describeResult(done)));
+  await tellOriginalUndone(deps, done);
   return { ok: true, request: done };
 };
 

@@ -29,7 +29,9 @@ export type RefusalCode =
   | 'not-undoable'
   | 'undo-window-closed'
   /** An undo of that request is already pending, running or done. */
-  | 'undo-exists';
+  | 'undo-exists'
+  /** An open request (remediation or undo) already changes the same thing; `request` is that one. */
+  | 'already-requested';
 
 export interface Refusal {
   ok: false;
@@ -37,6 +39,7 @@ export interface Refusal {
   reason: string;
   /** The request's status when that is why (not-pending, not-approved). */
   status?: RequestStatus;
+  /** The request refused, or for `already-requested` and `undo-exists` the open one it conflicts with. */
   request?: RemediationRequest;
 }
 

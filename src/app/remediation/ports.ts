@@ -103,6 +103,8 @@ export interface RemediationNotifier {
   resultPosted(request: RemediationRequest, summary: string): Promise<void>;
   /** Tells the approvers' channel that a requester approved their own request (break-glass). */
   selfApprovalNotice(request: RemediationRequest, reason: string): Promise<void>;
+  /** Updates the original's card once its undo succeeded: it says so and no longer offers Undo. */
+  requestUndone(original: RemediationRequest, undo: RemediationRequest): Promise<void>;
 }
 
 // ---------------------------------------------------------------- who and where

@@ -1,8 +1,8 @@
 import type { RemediationRequest } from '../../store/store';
 import { executeApproved, observe, type ExecutionOutcome } from './execute';
 import type { WorkflowDeps } from './ports';
-import { describeResult, emptyResult, verificationOf } from './result';
-import { audit, moveRequest, notify, SYSTEM_ACTOR } from './support';
+import { describeCheck, describeResult, emptyResult, verificationOf } from './result';
+import { audit, moveRequest, notify, SYSTEM_ACTOR, tellOriginalUndone } from './support';
 
 export interface ReconcileOptions {
   /**
@@ -53,14 +53,13 @@ export const reconcileInterrupted = async (
       details: { ...seen.state },
     });
     const status = verified ? 'succeeded' : 'failed';
-    const reason = verified
-      ? INTERRUPTED_VERIFIED
-      : `${INTERRUPTED} (the check is ${seen.state.status}: ${seen.state.message})`;
+    const reason = verified ? INTERRUPTED_VERIFIED : `${INTERRUPTED} (the check ${describeCheck(seen.state)})`;
     const moved = await moveRequest(deps, request.id, ['executing'], status, SYSTEM_ACTOR, { reason, result });
     if (!moved) continue;
     reconciled.push(moved);
     await notify(deps, moved, 'requestChanged', (n) => n.requestChanged(moved, status));
     await notify(deps, moved, 'resultPosted', (n) => n.resultPosted(moved, describeResult(moved)));
+    await tellOriginalUndone(deps, moved);
   }
 
   const resumed: ExecutionOutcome[] = [];

@@ -2,9 +2,10 @@ import type { Finding } from '../../core/model';
 import type { Remediation } from '../../core/remediations/define';
 import { remediationsFor } from '../../core/remediations';
 import type { RemediationRequest, RequestPlan } from '../../store/store';
+import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';
-import { actorRef, audit, authorizeOn, errorMessage, HOUR_MS, notify, refuse } from './support';
+import { actorRef, audit, authorizeOn, errorMessage, HOUR_MS, notify, refuse, type AuditStep } from './support';
 
 export interface RemediationChoice extends WorkflowInput {
   /** What a button carries; the finding is loaded from the latest stored scans. */
@@ -45,6 +46,52 @@ export const requiredApprovalsFor = (deps: WorkflowDeps, remediation: Remediatio
 
 const describeResource = (f: Finding): string => `${f.resource.id} in account ${f.accountId}`;
 
+/** The remediation asked for, or the finding's own; undefined when none applies. */
+const chooseRemediation = (finding: Finding, remediationId: string | undefined): Remediation | undefined => {
+  const applicable = remediationsFor(finding);
+  return remediationId ? applicable.find((r) => r.id === remediationId) : applicable[0];
+};
+
+/** Refuses with a pointer to the open request that already makes this change. */
+const refuseAsOpen = (
+  deps: WorkflowDeps,
+  step: Omit<AuditStep, 'outcome'>,
+  existing: RemediationRequest,
+): Promise<Refusal> =>
+  refuse(
+    deps,
+    { ...step, details: { ...step.details, existingRequestId: existing.id, existingStatus: existing.status } },
+    'already-requested',
+    alreadyOpenReason(existing),
+    { request: existing },
+  );
+
+/**
+ * Loads, authorizes and looks for an open request for the same change; nothing is collected. What a
+ * modal submission checks within the 3 s Slack waits, so a second submission is answered in the
+ * modal; the request itself checks again (and the store decides) when it is made.
+ */
+export const checkRequest = async (deps: WorkflowDeps, input: RemediationChoice): Promise<{ ok: true } | Refusal> => {
+  const actor = actorRef(input.actor);
+  const step = {
+    actor,
+    action: 'remediation.request',
+    requestId: null,
+    details: { findingId: input.finding?.id ?? input.findingId },
+  };
+  if (!deps.config.remediation.enabled) {
+    return refuse(deps, step, 'disabled', 'Remediation is not enabled in this cloudsec (remediation.enabled).');
+  }
+  const given = input.finding ?? (input.findingId ? await deps.findings.findFinding(input.findingId) : null);
+  // Unknown findings and remediations are refused with their reasons by the request itself.
+  if (!given) return { ok: true };
+  const decision = await authorizeOn(deps, input, 'remediation:request', given.accountId);
+  if (!decision.allowed) return refuse(deps, { ...step, finding: given }, 'not-allowed', decision.reason);
+  const remediation = chooseRemediation(given, input.remediationId);
+  const open = remediation ? await findOpenRequest(deps, remediation.target(given)) : null;
+  return open ? refuseAsOpen(deps, { ...step, finding: given }, open) : { ok: true };
+};
+
 /**
  * Loads, authorizes, re-collects and plans: what the modal shows and what a request stores. The
  * plan is always made from a fresh collection, never from the scan the button came from.
@@ -68,6 +115,11 @@ const prepare = async (
   const decision = await authorizeOn(deps, input, 'remediation:request', given.accountId);
   if (!decision.allowed) return refuse(deps, withFinding, 'not-allowed', decision.reason);
 
+  // Before collecting anything: a change already asked for is not asked for twice.
+  const chosen = chooseRemediation(given, input.remediationId);
+  const open = chosen ? await findOpenRequest(deps, chosen.target(given)) : null;
+  if (open) return refuseAsOpen(deps, withFinding, open);
+
   let fresh;
   try {
     fresh = await deps.recheck.recheck(given);
@@ -89,7 +141,7 @@ const prepare = async (
   }
 
   const applicable = remediationsFor(finding);
-  const remediation = input.remediationId ? applicable.find((r) => r.id === input.remediationId) : applicable[0];
+  const remediation = chooseRemediation(finding, input.remediationId);
   if (!remediation) {
     const reason = input.remediationId
       ? `${input.remediationId} does not fix this finding${applicable.length ? `; available: ${applicable.map((r) => r.id).join(', ')}` : ''}.`
@@ -154,9 +206,10 @@ export const requestRemediation = async (
   if (!prepared.ok) return prepared;
 
   const now = deps.clock();
-  const created = await deps.store.createRequest({
+  const outcome = await createExclusive(deps, {
     kind: 'remediate',
     remediationId: prepared.remediation.id,
+    target: prepared.remediation.target(prepared.finding),
     finding: prepared.finding,
     plan: prepared.plan,
     options: input.options ?? null,
@@ -165,6 +218,15 @@ export const requestRemediation = async (
     requiredApprovals: prepared.requiredApprovals,
     expiresAt: new Date(now.getTime() + deps.config.remediation.expiryHours * HOUR_MS),
   });
+  // Another submission for the same change got there first (a second modal, a replayed submit).
+  if (!outcome.created) {
+    return refuseAsOpen(
+      deps,
+      { actor, action: 'remediation.request', finding: prepared.finding, details: { findingId: prepared.finding.id } },
+      outcome.existing,
+    );
+  }
+  const created = outcome.request;
   await audit(deps, {
     actor,
     action: 'remediation.request',

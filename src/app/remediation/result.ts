@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { ApiCall } from '../../core/remediations/define';
+import { sentence } from '../../core/render/blocks/remediation/format';
 import type { RemediationRequest } from '../../store/store';
 import type { ExecutionReport } from './ports';
 
@@ -143,23 +144,37 @@ const describeCall = (c: CallOutcome, i: number): string => {
   }
 };
 
-const describeState = (s: CheckState): string => {
+/** What a fresh look at the check found, as the end of "the check …": "fails: bucket x is public." */
+export const describeCheck = (s: CheckState): string => {
+  const detail = s.message ? `: ${sentence(s.message)}` : '.';
   switch (s.status) {
+    case 'pass':
+      return `passes${detail}`;
+    case 'fail':
+      return `fails${detail}`;
+    case 'unknown':
+      return `could not be decided${detail}`;
     case 'gone':
-      return 'not found (the resource no longer exists)';
+      return 'found no resource: it no longer exists.';
     case 'error':
-      return `not re-evaluated (${s.message})`;
-    default:
-      return `${s.status}: ${s.message}`;
+      return `could not be evaluated${detail}`;
   }
+};
+
+/** After the calls: a fix is verified by a passing check, an undo by the check failing again. */
+const describeAfter = (request: RemediationRequest, v: Verification): string => {
+  const state = { status: v.status, message: v.message };
+  if (request.kind !== 'undo') return `After: the check ${describeCheck(state)}`;
+  if (v.status === 'fail') return `After: the undo restored the previous state; the check ${describeCheck(state)}`;
+  return `After: the previous state is not back; the check ${describeCheck(state)}`;
 };
 
 const describeSecurityHub = (s: SecurityHubSync): string => {
   switch (s.outcome) {
     case 'ok':
-      return `Security Hub: the source finding was ${s.message}.`;
+      return `Security Hub: the source finding was ${sentence(s.message)}`;
     case 'dry_run':
-      return `Security Hub: ${DRY_RUN_LABEL}, ${s.message}.`;
+      return `Security Hub: ${DRY_RUN_LABEL}, ${sentence(s.message)}`;
     case 'skipped':
       return `Security Hub: the source finding was not updated (${s.message}).`;
     case 'error':
@@ -175,9 +190,9 @@ export const describeResult = (request: RemediationRequest): string => {
   const what = request.kind === 'undo' ? 'Undo of' : 'Remediation';
   const status = STATUS_WORDS[request.status] ?? request.status;
   lines.push(`${what} ${request.remediationId}: ${status}${request.reason ? ` — ${request.reason}` : ''}`);
-  if (result?.precheck) lines.push(`Before: the check was ${describeState(result.precheck)}.`);
+  if (result?.precheck) lines.push(`Before: the check ${describeCheck(result.precheck)}`);
   if (result && result.calls.length > 0) lines.push('Calls:', ...result.calls.map(describeCall));
-  if (result?.verification) lines.push(`After: the check is ${describeState(result.verification)}.`);
+  if (result?.verification) lines.push(describeAfter(request, result.verification));
   if (result?.securityHub) lines.push(describeSecurityHub(result.securityHub));
   return lines.join('\n');
 };

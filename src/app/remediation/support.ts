@@ -125,6 +125,17 @@ export const notify = async <T>(
   }
 };
 
+/**
+ * Once an undo succeeded, the original's card says so and stops offering Undo (another undo would
+ * be refused anyway: the original is undone).
+ */
+export const tellOriginalUndone = async (deps: WorkflowDeps, undo: RemediationRequest): Promise<void> => {
+  if (undo.kind !== 'undo' || undo.status !== 'succeeded' || undo.undoOf === null) return;
+  const original = await deps.store.getRequest(undo.undoOf);
+  if (!original) return;
+  await notify(deps, original, 'requestUndone', (n) => n.requestUndone(original, undo));
+};
+
 /** A request whose expiry has passed (inclusive, like the store's `expiresBefore`). */
 export const isPastExpiry = (request: RemediationRequest, now: Date): boolean =>
   request.expiresAt !== null && Date.parse(request.expiresAt) <= now.getTime();

@@ -1,25 +1,65 @@
 import { getRemediation } from '../../core/remediations';
+import type { ApiCall, Remediation } from '../../core/remediations/define';
 import type { RemediationRequest } from '../../store/store';
+import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';
 import { postApprovalCard, requiredApprovalsFor } from './request';
 import { parseExecutionResult } from './result';
-import { actorRef, audit, authorizeOn, HOUR_MS, refuse } from './support';
+import { actorRef, audit, authorizeOn, HOUR_MS, refuse, type AuditStep } from './support';
 
-export interface UndoInput extends WorkflowInput {
+export interface UndoCheckInput extends WorkflowInput {
   /** A succeeded `remediate` request. */
   requestId: string;
+}
+
+export interface UndoInput extends UndoCheckInput {
   justification: string;
 }
 
 export type UndoResult = { ok: true; request: RemediationRequest } | Refusal;
+export type UndoCheck = { ok: true; request: RemediationRequest } | Refusal;
+
+/** An undo of the request, waiting, running or done: undoing twice would restore twice. */
+const UNDO_COUNTS = new Set<RemediationRequest['status']>(['pending', 'approved', 'executing', 'succeeded']);
+
+/** The refusal that points to the request already changing the same thing. */
+const refuseAsOpen = (
+  deps: WorkflowDeps,
+  about: Omit<AuditStep, 'outcome'>,
+  original: RemediationRequest,
+  existing: RemediationRequest,
+): Promise<Refusal> =>
+  existing.undoOf === original.id
+    ? refuse(
+        deps,
+        about,
+        'undo-exists',
+        `An undo of this remediation is already ${existing.status} (request ${existing.id}).`,
+        { request: existing },
+      )
+    : refuse(
+        deps,
+        { ...about, details: { existingRequestId: existing.id, existingStatus: existing.status } },
+        'already-requested',
+        alreadyOpenReason(existing),
+        { request: existing },
+      );
+
+interface Prepared {
+  ok: true;
+  original: RemediationRequest;
+  remediation: Remediation;
+  /** The inverse calls, from the stored plan and `before` state. */
+  inverse: ApiCall[];
+}
 
 /**
- * Asks to reverse a succeeded remediation within the undo window. The inverse calls are computed
- * from the stored plan and `before` state, and the undo is a new request (kind `undo`) that goes
- * through the same approval, execution and verification as any other.
+ * Everything an undo needs but its justification: the request exists, the actor may undo on its
+ * account, it is a succeeded (real) remediation within the window, reversible, not undone yet, and
+ * nothing else is open for the same change.
  */
-export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise<UndoResult> => {
+const prepareUndo = async (deps: WorkflowDeps, input: UndoCheckInput): Promise<Prepared | Refusal> => {
   const actor = actorRef(input.actor);
   const step = { actor, action: 'remediation.undo_request', requestId: input.requestId };
   if (!deps.config.remediation.enabled) {
@@ -33,9 +73,6 @@ export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise
   const decision = await authorizeOn(deps, input, 'remediation:undo', original.finding.accountId);
   if (!decision.allowed) return refuse(deps, about, 'not-allowed', decision.reason);
 
-  const justification = boundedText(input.justification, 'justification', JUSTIFICATION_BOUNDS);
-  if (!justification.ok) return refuse(deps, about, 'invalid', justification.reason);
-
   if (original.kind !== 'remediate') {
     return refuse(deps, about, 'not-undoable', 'An undo cannot itself be undone; ask for the remediation again.');
   }
@@ -45,9 +82,7 @@ export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise
       about,
       'not-undoable',
       `Only a succeeded remediation can be undone; this one is ${original.status}.`,
-      {
-        status: original.status,
-      },
+      { status: original.status },
     );
   }
   // A dry run changed nothing, so its "undo" would be a real change nobody approved as such.
@@ -82,31 +117,50 @@ export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise
       `${remediation.id} cannot be undone: ${remediation.irreversible.reason}`,
     );
   }
-  const siblings = await deps.store.listRequests({ accountId: original.finding.accountId });
-  const existing = siblings.find(
-    (r) => r.undoOf === original.id && ['pending', 'approved', 'executing', 'succeeded'].includes(r.status),
-  );
-  if (existing) {
-    return refuse(
-      deps,
-      about,
-      'undo-exists',
-      `An undo of this remediation is already ${existing.status} (request ${existing.id}).`,
-      {
-        request: existing,
-      },
-    );
-  }
+  const sameTarget = await deps.store.listRequests({ target: original.target });
+  const undone = sameTarget.find((r) => r.undoOf === original.id && UNDO_COUNTS.has(r.status));
+  if (undone) return refuseAsOpen(deps, about, original, undone);
+  const open = await findOpenRequest(deps, original.target);
+  if (open) return refuseAsOpen(deps, about, original, open);
+
   const inverse = remediation.inverse(original.plan.calls, original.plan.before);
   if (!inverse.ok) return refuse(deps, about, 'not-undoable', inverse.reason);
+  return { ok: true, original, remediation, inverse: inverse.calls };
+};
 
-  const created = await deps.store.createRequest({
+/**
+ * What the Undo button checks before it opens the modal, so nobody writes a justification for an
+ * undo they may not ask for or that cannot happen. Refusals are audited as the undo request's.
+ */
+export const checkUndo = async (deps: WorkflowDeps, input: UndoCheckInput): Promise<UndoCheck> => {
+  const prepared = await prepareUndo(deps, input);
+  return prepared.ok ? { ok: true, request: prepared.original } : prepared;
+};
+
+/**
+ * Asks to reverse a succeeded remediation within the undo window. The inverse calls are computed
+ * from the stored plan and `before` state, and the undo is a new request (kind `undo`) that goes
+ * through the same approval, execution and verification as any other. It has its original's
+ * target, so it cannot be open beside another request for the same change.
+ */
+export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise<UndoResult> => {
+  const actor = actorRef(input.actor);
+  const prepared = await prepareUndo(deps, input);
+  if (!prepared.ok) return prepared;
+  const { original, remediation, inverse } = prepared;
+  const about = { actor, action: 'remediation.undo_request', request: original };
+
+  const justification = boundedText(input.justification, 'justification', JUSTIFICATION_BOUNDS);
+  if (!justification.ok) return refuse(deps, about, 'invalid', justification.reason);
+
+  const outcome = await createExclusive(deps, {
     kind: 'undo',
     undoOf: original.id,
     remediationId: original.remediationId,
+    target: original.target,
     finding: original.finding,
     plan: {
-      calls: inverse.calls,
+      calls: inverse,
       before: null,
       notes: [`Restores the state recorded before request ${original.id} ran.`],
     },
@@ -116,6 +170,9 @@ export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise
     requiredApprovals: requiredApprovalsFor(deps, remediation),
     expiresAt: new Date(deps.clock().getTime() + deps.config.remediation.expiryHours * HOUR_MS),
   });
+  // Another undo (or a new fix) of the same change got there first.
+  if (!outcome.created) return refuseAsOpen(deps, about, original, outcome.existing);
+  const created = outcome.request;
   await audit(deps, {
     actor,
     action: 'remediation.undo_request',

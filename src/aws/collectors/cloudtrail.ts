@@ -6,8 +6,9 @@ import {
   type EventSelector,
   type Trail as SdkTrail,
 } from '@aws-sdk/client-cloudtrail';
-import { known, missing, type CloudTrailSlice, type Fact, type Trail } from '../../core/model';
+import { known, missing, type CloudTrailSlice, type CollectError, type Fact, type Trail } from '../../core/model';
 import { attempt } from '../attempt';
+import { MalformedAnswerError } from '../errors';
 import type { CollectContext } from './context';
 
 type ReadWriteType = 'All' | 'ReadOnly' | 'WriteOnly';
@@ -19,22 +20,67 @@ const SERVICE = 'cloudtrail';
 export const collectCloudTrail = async (ctx: CollectContext): Promise<CloudTrailSlice> => {
   const found = await describeTrailsEverywhere(ctx);
   if (!found.ok) return { trails: found };
-  const trails = await Promise.all(
-    found.value.map(({ trail, arn, homeRegion }) => describeTrail(ctx, trail, arn, homeRegion)),
-  );
+  const trails = await Promise.all(found.value.map((t) => describeTrail(ctx, t)));
   return { trails: known(trails) };
 };
 
+/** A trail as DescribeTrails lists it, with the fields every check reads checked present. */
 interface FoundTrail {
   trail: SdkTrail;
   arn: string;
   homeRegion: string;
+  isMultiRegion: boolean;
+  isOrganizationTrail: boolean;
+  logFileValidationEnabled: boolean;
 }
+
+const flag = (trail: SdkTrail, field: 'IsMultiRegionTrail' | 'IsOrganizationTrail' | 'LogFileValidationEnabled') => {
+  const value = trail[field];
+  // The API reference documents these on every trail: without one, "false" would be a guess.
+  if (typeof value !== 'boolean')
+    throw new MalformedAnswerError(`DescribeTrails listed trail ${trail.Name ?? '?'} without ${field}`);
+  return value;
+};
+
+/**
+ * A trail's home region is its HomeRegion, or else the region in its ARN
+ * (`arn:aws:cloudtrail:<home region>:…`); never the region that listed a shadow copy, where status
+ * and selectors would be asked of the wrong region.
+ */
+const readTrail = (trail: SdkTrail): FoundTrail => {
+  const arn = trail.TrailARN;
+  if (!arn) throw new MalformedAnswerError(`DescribeTrails listed trail ${trail.Name ?? '?'} without TrailARN`);
+  const homeRegion = trail.HomeRegion || arn.split(':')[3];
+  if (!homeRegion) throw new MalformedAnswerError(`DescribeTrails listed trail ${arn} without its home region`);
+  return {
+    trail,
+    arn,
+    homeRegion,
+    isMultiRegion: flag(trail, 'IsMultiRegionTrail'),
+    isOrganizationTrail: flag(trail, 'IsOrganizationTrail'),
+    logFileValidationEnabled: flag(trail, 'LogFileValidationEnabled'),
+  };
+};
+
+/**
+ * Failures of one region that leave the trail list usable: a region that is not enabled (or where
+ * CloudTrail is not offered) holds no trail. A regional deny (an SCP keeping unused regions off
+ * limits) is tolerated too, as before: it is how many organizations keep those regions empty, and
+ * reading it as "trails unknown" would make every CloudTrail check unknown in such estates; the
+ * cost is that a single-region trail homed in a denied region goes unseen (a multi-region trail is
+ * listed by every other region as a shadow). Anything else (an unreadable answer, a timeout,
+ * throttling that outlasted the retries) may be hiding any trail, so the trail list is unknown.
+ */
+const HARMLESS_IN_ONE_REGION: ReadonlySet<CollectError['kind']> = new Set([
+  'region-unavailable',
+  'unsupported',
+  'access-denied',
+]);
 
 /**
  * A multi-region trail shows up (as a shadow trail) in every region, so the same ARN is seen many
- * times. A region that fails (opt-in region not enabled, a regional deny) only hides the trails
- * that exist nowhere else; the slice is unknown only when no region could answer.
+ * times. The slice is unknown when no region could answer, or when one failed in a way that may
+ * hide a trail (see HARMLESS_IN_ONE_REGION).
  */
 const describeTrailsEverywhere = async (ctx: CollectContext): Promise<Fact<FoundTrail[]>> => {
   const regions = ctx.regions.length > 0 ? ctx.regions : [ctx.homeRegion];
@@ -46,33 +92,36 @@ const describeTrailsEverywhere = async (ctx: CollectContext): Promise<Fact<Found
           const out = await ctx.clients
             .cloudtrail(region)
             .send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-          return (out.trailList ?? []).map((trail) => ({ trail, seenIn: region }));
+          // An account without trails answers `"trailList": []`; no list at all is not an answer.
+          if (!Array.isArray(out.trailList))
+            throw new MalformedAnswerError('DescribeTrails answered without its trailList');
+          return out.trailList.map(readTrail);
         },
       ),
     ),
   );
 
+  const failures = perRegion.flatMap((f) => (f.ok ? [] : [f.error]));
+  const hiding = failures.find((e) => !HARMLESS_IN_ONE_REGION.has(e.kind));
+  if (hiding) return missing(hiding);
   const answered = perRegion.flatMap((f) => (f.ok ? [f.value] : []));
-  if (answered.length === 0) return missing(mostTellingError(perRegion));
+  if (answered.length === 0) return missing(mostTellingError(failures));
 
   const byArn = new Map<string, FoundTrail>();
-  for (const { trail, seenIn } of answered.flat()) {
-    if (!trail.TrailARN || byArn.has(trail.TrailARN)) continue;
-    byArn.set(trail.TrailARN, { trail, arn: trail.TrailARN, homeRegion: trail.HomeRegion ?? seenIn });
-  }
+  for (const found of answered.flat()) if (!byArn.has(found.arn)) byArn.set(found.arn, found);
   return known([...byArn.values()]);
 };
 
 /** A refused permission says more than an opt-in region that is simply not enabled. */
-const mostTellingError = (failures: Fact<unknown>[]) => {
-  const errors = failures.flatMap((f) => (f.ok ? [] : [f.error]));
+const mostTellingError = (errors: CollectError[]): CollectError => {
   const chosen = errors.find((e) => e.kind !== 'region-unavailable') ?? errors[0];
   if (!chosen) throw new Error('mostTellingError needs at least one failure');
   return chosen;
 };
 
 /** Status and selectors are asked of the trail's home region: other regions only hold a shadow copy. */
-const describeTrail = async (ctx: CollectContext, trail: SdkTrail, arn: string, homeRegion: string): Promise<Trail> => {
+const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Trail> => {
+  const { trail, arn, homeRegion } = found;
   const client = ctx.clients.cloudtrail(homeRegion);
   const meta = (operation: string) => ({
     service: SERVICE,
@@ -84,25 +133,36 @@ const describeTrail = async (ctx: CollectContext, trail: SdkTrail, arn: string, 
     ctx.fanOut(() =>
       attempt(meta('GetTrailStatus'), async () => {
         const out = await client.send(new GetTrailStatusCommand({ Name: arn }));
-        return { isLogging: out.IsLogging ?? false, latestDeliveryError: out.LatestDeliveryError || null };
+        // Without IsLogging the trail is neither "stopped" nor "logging": unknown.
+        if (typeof out.IsLogging !== 'boolean')
+          throw new MalformedAnswerError(`GetTrailStatus answered for ${arn} without IsLogging`);
+        // An empty LatestDeliveryError means the last delivery worked: no error to report.
+        return { isLogging: out.IsLogging, latestDeliveryError: out.LatestDeliveryError || null };
       }),
     ),
     ctx.fanOut(() =>
       attempt(meta('GetEventSelectors'), async () => {
         const out = await client.send(new GetEventSelectorsCommand({ TrailName: arn }));
+        // A trail uses basic or advanced selectors, so the answer carries one list and not the
+        // other; the absent one is empty. With neither, nothing says what the trail records.
+        if (!Array.isArray(out.EventSelectors) && !Array.isArray(out.AdvancedEventSelectors))
+          throw new MalformedAnswerError(`GetEventSelectors answered for ${arn} without any selector list`);
         return summarizeSelectors(out.EventSelectors ?? [], out.AdvancedEventSelectors ?? []);
       }),
     ),
   ]);
   return {
-    name: trail.Name ?? arn,
+    // The name is only a label; the ARN, which names the trail too, stands in for it.
+    name: trail.Name || arn,
     arn,
     homeRegion,
-    isMultiRegion: trail.IsMultiRegionTrail ?? false,
-    isOrganizationTrail: trail.IsOrganizationTrail ?? false,
-    logFileValidationEnabled: trail.LogFileValidationEnabled ?? false,
-    kmsKeyId: trail.KmsKeyId ?? null,
-    s3BucketName: trail.S3BucketName ?? null,
+    isMultiRegion: found.isMultiRegion,
+    isOrganizationTrail: found.isOrganizationTrail,
+    logFileValidationEnabled: found.logFileValidationEnabled,
+    // Absent by design when the trail uses S3's own encryption (a state: the KMS check fails it).
+    kmsKeyId: trail.KmsKeyId || null,
+    // null is read as "not told" by the checks that need the bucket (they report unknown).
+    s3BucketName: trail.S3BucketName || null,
     status,
     eventSelectors,
   };
@@ -110,10 +170,17 @@ const describeTrail = async (ctx: CollectContext, trail: SdkTrail, arn: string, 
 
 // ---------------------------------------------------------------- event selectors
 
+/** Whether a basic selector records management events; the API reference has it on every selector. */
+const includesManagementEvents = (selector: EventSelector): boolean => {
+  if (typeof selector.IncludeManagementEvents !== 'boolean')
+    throw new MalformedAnswerError('GetEventSelectors listed a selector without IncludeManagementEvents');
+  return selector.IncludeManagementEvents;
+};
+
 /** Several selectors can each record part of the management events; together they may cover all. */
 export const summarizeSelectors = (basic: EventSelector[], advanced: AdvancedEventSelector[]): EventSelectorSummary => {
   const recorded = [
-    ...basic.filter((s) => s.IncludeManagementEvents === true).map((s) => asReadWriteType(s.ReadWriteType)),
+    ...basic.filter(includesManagementEvents).map((s) => asReadWriteType(s.ReadWriteType)),
     ...advanced.flatMap(advancedManagementReadWrite),
   ];
   if (recorded.length === 0) return { managementEvents: false, readWriteType: null };
@@ -123,16 +190,28 @@ export const summarizeSelectors = (basic: EventSelector[], advanced: AdvancedEve
   return { managementEvents: true, readWriteType };
 };
 
-/** The API's default when a basic selector leaves ReadWriteType out is `All`. */
-const asReadWriteType = (value: string | undefined): ReadWriteType =>
-  value === 'ReadOnly' || value === 'WriteOnly' ? value : 'All';
+/**
+ * The API defaults ReadWriteType to `All` when a selector is written without it, and answers with
+ * the value it applied; an answer without it (or with another value) is not read as "all".
+ */
+const asReadWriteType = (value: string | undefined): ReadWriteType => {
+  if (value === 'All' || value === 'ReadOnly' || value === 'WriteOnly') return value;
+  throw new MalformedAnswerError(`GetEventSelectors listed a selector with ReadWriteType ${value ?? '(none)'}`);
+};
 
 const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWriteType[] => {
-  const fields = selector.FieldSelectors ?? [];
+  const fields = selector.FieldSelectors;
+  // Required by the API: a selector without field selectors says nothing about what it records.
+  if (!Array.isArray(fields) || fields.length === 0)
+    throw new MalformedAnswerError(
+      `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} without FieldSelectors`,
+    );
+  // eventCategory only takes Equals (API reference); a field without it selects no category.
   const isManagement = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'));
   if (!isManagement) return [];
   const readOnly = fields.find((f) => f.Field === 'readOnly');
   if (!readOnly) return ['All'];
+  // A readOnly field with only NotEquals starts from both values and removes what it excludes.
   const selected = new Set<string>(readOnly.Equals ?? ['true', 'false']);
   for (const excluded of readOnly.NotEquals ?? []) selected.delete(excluded);
   if (selected.has('true') && selected.has('false')) return ['All'];

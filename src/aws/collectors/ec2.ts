@@ -6,12 +6,12 @@ import {
   paginateDescribeSnapshots,
   type EC2Client,
   type Instance as Ec2Instance,
+  type IpPermission,
   type SecurityGroup as Ec2SecurityGroup,
   type SecurityGroupRule as Ec2SecurityGroupRule,
   type Snapshot as Ec2Snapshot,
 } from '@aws-sdk/client-ec2';
 import {
-  missing,
   type EbsSnapshot,
   type Ec2Region,
   type Fact,
@@ -19,13 +19,22 @@ import {
   type SecurityGroup,
   type SecurityGroupRule,
 } from '../../core/model';
+import { ruleKey } from '../../core/security-groups';
 import { attempt } from '../attempt';
+import { MalformedAnswerError, type CallMeta } from '../errors';
 import type { CollectContext } from './context';
 
 /** The largest page every Describe call here accepts: fewer round trips in big accounts. */
 const PAGE_SIZE = 1000;
 
 const SERVICE = 'ec2';
+
+const meta = (operation: string, region: string): CallMeta => ({
+  service: SERVICE,
+  operation,
+  permission: `ec2:${operation}`,
+  region,
+});
 
 /** Collects one region's security groups, EBS snapshots, instances and EBS default encryption. */
 export const collectEc2Region = async (ctx: CollectContext, region: string): Promise<Ec2Region> => {
@@ -34,89 +43,201 @@ export const collectEc2Region = async (ctx: CollectContext, region: string): Pro
     collectSecurityGroups(client, region),
     collectSnapshots(client, region),
     collectInstances(client, region),
-    attempt(
-      { service: SERVICE, operation: 'GetEbsEncryptionByDefault', permission: 'ec2:GetEbsEncryptionByDefault', region },
-      async () => {
-        const out = await client.send(new GetEbsEncryptionByDefaultCommand({}));
-        return out.EbsEncryptionByDefault ?? false;
-      },
-    ),
+    attempt(meta('GetEbsEncryptionByDefault', region), async () => {
+      const out = await client.send(new GetEbsEncryptionByDefaultCommand({}));
+      // The API reference lists EbsEncryptionByDefault in every answer; without it the setting is unknown.
+      return out.EbsEncryptionByDefault ?? malformed('GetEbsEncryptionByDefault', 'ebsEncryptionByDefault');
+    }),
   ]);
   return { securityGroups, snapshots, instances, ebsEncryptionByDefault };
 };
 
-const collectAll = async <P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> => {
+// ---------------------------------------------------------------- answers that are not EC2's
+
+/**
+ * AWS (or something in between) answered 200, but not with the documented answer: a list or field
+ * EC2 always sends is missing. An HTML page from a proxy or captive portal is such an answer: the SDK
+ * reads it as an answer with no fields at all, which must not become "no security groups". The error
+ * makes the fact unknown with the kind `malformed` (a body the SDK cannot parse at all already is).
+ */
+const malformed = (operation: string, what: string): never => {
+  throw new MalformedAnswerError(`${operation} answered without ${what}`);
+};
+
+/**
+ * Every item of a paginated listing. EC2 writes an empty list as an empty element (`<snapshotSet/>`),
+ * which the SDK reads as `[]`; a page without the element at all is not EC2's answer, and taking it
+ * as empty would report the region as having nothing to check.
+ */
+const collectAll = async <P, T>(
+  pages: AsyncIterable<P>,
+  items: (page: P) => T[] | undefined,
+  operation: string,
+  element: string,
+): Promise<T[]> => {
   const all: T[] = [];
-  for await (const page of pages) all.push(...(items(page) ?? []));
+  for await (const page of pages) all.push(...(items(page) ?? malformed(operation, element)));
   return all;
 };
+
+/** A field the API reference documents in every item; its absence makes the whole answer unreadable. */
+const required = <T>(value: T | undefined, operation: string, what: string): T =>
+  value === undefined ? malformed(operation, what) : value;
 
 // ---------------------------------------------------------------- security groups
 
 /**
- * Rules come from DescribeSecurityGroupRules rather than the groups' IpPermissions because only it
- * gives each rule its SecurityGroupRuleId, which a remediation needs to revoke exactly one rule.
+ * The groups are judged on their own IpPermissions / IpPermissionsEgress (DescribeSecurityGroups):
+ * that is the group as EC2 describes it. DescribeSecurityGroupRules only adds each rule's
+ * SecurityGroupRuleId, which lets a remediation revoke a rule by id. When that listing is refused,
+ * unreadable, or does not match the group's rules, the rules keep `ruleId: null` and are still
+ * evaluated; the remediation then names them by their exact protocol, ports and source.
  */
 const collectSecurityGroups = async (client: EC2Client, region: string): Promise<Fact<SecurityGroup[]>> => {
-  const [groups, rules] = await Promise.all([
-    attempt(
-      { service: SERVICE, operation: 'DescribeSecurityGroups', permission: 'ec2:DescribeSecurityGroups', region },
-      () => collectAll(paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {}), (p) => p.SecurityGroups),
+  const [groups, listed] = await Promise.all([
+    attempt(meta('DescribeSecurityGroups', region), async () =>
+      (
+        await collectAll(
+          paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {}),
+          (p) => p.SecurityGroups,
+          'DescribeSecurityGroups',
+          'securityGroupInfo',
+        )
+      ).map(toGroup),
     ),
-    attempt(
-      {
-        service: SERVICE,
-        operation: 'DescribeSecurityGroupRules',
-        permission: 'ec2:DescribeSecurityGroupRules',
-        region,
-      },
-      () =>
-        collectAll(
-          paginateDescribeSecurityGroupRules({ client, pageSize: PAGE_SIZE }, {}),
-          (p) => p.SecurityGroupRules,
-        ),
+    attempt(meta('DescribeSecurityGroupRules', region), () =>
+      collectAll(
+        paginateDescribeSecurityGroupRules({ client, pageSize: PAGE_SIZE }, {}),
+        (p) => p.SecurityGroupRules,
+        'DescribeSecurityGroupRules',
+        'securityGroupRuleSet',
+      ),
     ),
   ]);
   if (!groups.ok) return groups;
-  if (!rules.ok) return missing(rules.error);
-  return { ok: true, value: joinRules(groups.value, rules.value) };
+  // Without the rule listing the verdicts stand; only the rule ids are missing.
+  return { ok: true, value: listed.ok ? joinRuleIds(groups.value, listed.value) : groups.value };
 };
 
-const joinRules = (groups: Ec2SecurityGroup[], rules: Ec2SecurityGroupRule[]): SecurityGroup[] => {
-  const rulesByGroup = new Map<string, SecurityGroupRule[]>();
-  for (const rule of rules) {
-    if (!rule.GroupId || !rule.SecurityGroupRuleId) continue;
-    const list = rulesByGroup.get(rule.GroupId) ?? [];
-    list.push(toRule(rule, rule.SecurityGroupRuleId));
-    rulesByGroup.set(rule.GroupId, list);
+const OP_GROUPS = 'DescribeSecurityGroups';
+
+const toGroup = (g: Ec2SecurityGroup): SecurityGroup => {
+  // Dropping a group without an id could hide an open one, so the answer as a whole is unreadable.
+  const groupId = required(g.GroupId, OP_GROUPS, 'a groupId');
+  const rules = (permissions: IpPermission[] | undefined, isEgress: boolean, element: string) =>
+    required(permissions, OP_GROUPS, `${element} for ${groupId}`).flatMap((p) =>
+      expandPermission(p, isEgress, groupId),
+    );
+  return {
+    groupId,
+    // GroupName is documented as always present; the id still names the group if it is not.
+    groupName: g.GroupName ?? groupId,
+    // Only names the VPC in messages; no verdict depends on it.
+    vpcId: g.VpcId ?? null,
+    rules: [
+      ...rules(g.IpPermissions, false, 'ipPermissions'),
+      ...rules(g.IpPermissionsEgress, true, 'ipPermissionsEgress'),
+    ],
+    unconfirmedRules: [],
+  };
+};
+
+/**
+ * One IpPermission holds every source for one protocol and port range; each source (address range,
+ * security group, prefix list) is a rule of its own, as DescribeSecurityGroupRules lists it.
+ * The four source lists are always in EC2's answer, empty ones as empty elements (API reference
+ * example of DescribeSecurityGroups); a missing list, or a permission with no source at all, is not
+ * a real answer, and reading it as "no source" could hide a 0.0.0.0/0 range.
+ */
+const expandPermission = (p: IpPermission, isEgress: boolean, groupId: string): SecurityGroupRule[] => {
+  const where = `a rule of ${groupId}`;
+  const ipProtocol = required(p.IpProtocol, OP_GROUPS, `the ipProtocol of ${where}`);
+  const list = <T>(items: T[] | undefined, element: string) => required(items, OP_GROUPS, `${element} in ${where}`);
+  const base = {
+    ruleId: null,
+    isEgress,
+    ipProtocol,
+    // AWS leaves the ports out for protocol -1 (and may for ICMPv6). An absent port stays null, never a
+    // number: portBounds reads a TCP/UDP rule without ports as open on every port.
+    fromPort: p.FromPort ?? null,
+    toPort: p.ToPort ?? null,
+    cidrIpv4: null,
+    cidrIpv6: null,
+    referencedGroupId: null,
+    prefixListId: null,
+  };
+  const rule = (source: Partial<SecurityGroupRule>, description: string | undefined): SecurityGroupRule => ({
+    ...base,
+    ...source,
+    description: description || null,
+  });
+  const rules = [
+    ...list(p.UserIdGroupPairs, 'groups').map((pair) =>
+      rule(
+        { referencedGroupId: required(pair.GroupId, OP_GROUPS, `the groupId of a source of ${where}`) },
+        pair.Description,
+      ),
+    ),
+    ...list(p.IpRanges, 'ipRanges').map((r) =>
+      rule({ cidrIpv4: required(r.CidrIp, OP_GROUPS, `the cidrIp of a range of ${where}`) }, r.Description),
+    ),
+    ...list(p.Ipv6Ranges, 'ipv6Ranges').map((r) =>
+      rule({ cidrIpv6: required(r.CidrIpv6, OP_GROUPS, `the cidrIpv6 of a range of ${where}`) }, r.Description),
+    ),
+    ...list(p.PrefixListIds, 'prefixListIds').map((r) =>
+      rule({ prefixListId: required(r.PrefixListId, OP_GROUPS, `the prefixListId of ${where}`) }, r.Description),
+    ),
+  ];
+  return rules.length > 0 ? rules : malformed(OP_GROUPS, `any source in ${where}`);
+};
+
+/**
+ * A rule of DescribeSecurityGroupRules in our shape, or null when it lacks what names it (group, id,
+ * direction, protocol): such a rule cannot be joined, and the group's own rule keeps `ruleId: null`.
+ * These rules never decide a pass: a field read as null here can only leave a rule without its id,
+ * or keep an unconfirmed rule from turning a pass into unknown, which the group's own rules decide.
+ */
+const toListedRule = (r: Ec2SecurityGroupRule): { groupId: string; rule: SecurityGroupRule } | null => {
+  if (!r.GroupId || !r.SecurityGroupRuleId || r.IsEgress === undefined || !r.IpProtocol) return null;
+  return {
+    groupId: r.GroupId,
+    rule: {
+      ruleId: r.SecurityGroupRuleId,
+      isEgress: r.IsEgress,
+      ipProtocol: r.IpProtocol,
+      fromPort: r.FromPort ?? null,
+      toPort: r.ToPort ?? null,
+      cidrIpv4: r.CidrIpv4 ?? null,
+      cidrIpv6: r.CidrIpv6 ?? null,
+      referencedGroupId: r.ReferencedGroupInfo?.GroupId ?? null,
+      prefixListId: r.PrefixListId ?? null,
+      description: r.Description || null,
+    },
+  };
+};
+
+/**
+ * Gives each rule of the groups the id DescribeSecurityGroupRules lists for the same group, direction,
+ * protocol, ports and source (ruleKey), when exactly one listed rule matches. Listed rules that match
+ * none of the group's rules are kept as the group's `unconfirmedRules`.
+ */
+const joinRuleIds = (groups: SecurityGroup[], listed: Ec2SecurityGroupRule[]): SecurityGroup[] => {
+  const byGroup = new Map<string, SecurityGroupRule[]>();
+  for (const entry of listed.map(toListedRule)) {
+    if (entry) byGroup.set(entry.groupId, [...(byGroup.get(entry.groupId) ?? []), entry.rule]);
   }
-  return groups.flatMap((g) =>
-    g.GroupId
-      ? [
-          {
-            groupId: g.GroupId,
-            groupName: g.GroupName ?? g.GroupId,
-            vpcId: g.VpcId ?? null,
-            rules: rulesByGroup.get(g.GroupId) ?? [],
-          },
-        ]
-      : [],
-  );
+  return groups.map((group) => {
+    const candidates = byGroup.get(group.groupId) ?? [];
+    const used = new Set<SecurityGroupRule>();
+    const rules = group.rules.map((rule) => {
+      const key = ruleKey(rule);
+      const matches = candidates.filter((c) => ruleKey(c) === key);
+      matches.forEach((m) => used.add(m));
+      return matches.length === 1 ? { ...rule, ruleId: matches[0]!.ruleId } : rule;
+    });
+    return { ...group, rules, unconfirmedRules: candidates.filter((c) => !used.has(c)) };
+  });
 };
-
-/** Ports are passed through as AWS gives them: `-1` for "all" (protocol `-1`, or every ICMP type). */
-const toRule = (r: Ec2SecurityGroupRule, ruleId: string): SecurityGroupRule => ({
-  ruleId,
-  isEgress: r.IsEgress ?? false,
-  ipProtocol: r.IpProtocol ?? '-1',
-  fromPort: r.FromPort ?? null,
-  toPort: r.ToPort ?? null,
-  cidrIpv4: r.CidrIpv4 ?? null,
-  cidrIpv6: r.CidrIpv6 ?? null,
-  referencedGroupId: r.ReferencedGroupInfo?.GroupId ?? null,
-  prefixListId: r.PrefixListId ?? null,
-  description: r.Description || null,
-});
 
 // ---------------------------------------------------------------- snapshots
 
@@ -127,24 +248,30 @@ const toRule = (r: Ec2SecurityGroupRule, ruleId: string): SecurityGroupRule => (
  * would otherwise need thousands of calls and hit EC2's request rate limit.
  */
 const collectSnapshots = (client: EC2Client, region: string): Promise<Fact<EbsSnapshot[]>> =>
-  attempt(
-    { service: SERVICE, operation: 'DescribeSnapshots', permission: 'ec2:DescribeSnapshots', region },
-    async () => {
-      const list = (input: { OwnerIds: string[]; RestorableByUserIds?: string[] }) =>
-        collectAll(paginateDescribeSnapshots({ client, pageSize: PAGE_SIZE }, input), (p) => p.Snapshots);
-      const [owned, restorableByAll] = await Promise.all([
-        list({ OwnerIds: ['self'] }),
-        list({ OwnerIds: ['self'], RestorableByUserIds: ['all'] }),
-      ]);
-      const publicIds = new Set(restorableByAll.map((s) => s.SnapshotId));
-      return owned.flatMap((s) => (s.SnapshotId ? [toSnapshot(s, s.SnapshotId, publicIds.has(s.SnapshotId))] : []));
-    },
-  );
+  attempt(meta('DescribeSnapshots', region), async () => {
+    const list = async (input: { OwnerIds: string[]; RestorableByUserIds?: string[] }) =>
+      (
+        await collectAll(
+          paginateDescribeSnapshots({ client, pageSize: PAGE_SIZE }, input),
+          (p) => p.Snapshots,
+          'DescribeSnapshots',
+          'snapshotSet',
+        )
+      ).map((s) => ({ s, snapshotId: required(s.SnapshotId, 'DescribeSnapshots', 'a snapshotId') }));
+    const [owned, restorableByAll] = await Promise.all([
+      list({ OwnerIds: ['self'] }),
+      list({ OwnerIds: ['self'], RestorableByUserIds: ['all'] }),
+    ]);
+    const publicIds = new Set(restorableByAll.map(({ snapshotId }) => snapshotId));
+    return owned.map(({ s, snapshotId }) => toSnapshot(s, snapshotId, publicIds.has(snapshotId)));
+  });
 
 const toSnapshot = (s: Ec2Snapshot, snapshotId: string, isPublic: boolean): EbsSnapshot => ({
   snapshotId,
+  // Informational only; the API reference notes that copied snapshots carry an arbitrary volume id.
   volumeId: s.VolumeId ?? null,
-  encrypted: s.Encrypted ?? false,
+  // No verdict reads it; an absent flag stays unknown rather than "not encrypted".
+  encrypted: s.Encrypted ?? null,
   startTime: s.StartTime ? s.StartTime.toISOString() : null,
   public: isPublic,
 });
@@ -152,25 +279,29 @@ const toSnapshot = (s: Ec2Snapshot, snapshotId: string, isPublic: boolean): EbsS
 // ---------------------------------------------------------------- instances
 
 const collectInstances = (client: EC2Client, region: string): Promise<Fact<Instance[]>> =>
-  attempt(
-    { service: SERVICE, operation: 'DescribeInstances', permission: 'ec2:DescribeInstances', region },
-    async () => {
-      const reservations = await collectAll(
-        paginateDescribeInstances({ client, pageSize: PAGE_SIZE }, {}),
-        (p) => p.Reservations,
-      );
-      return reservations
-        .flatMap((r) => r.Instances ?? [])
-        .filter((i) => i.State?.Name !== 'terminated')
-        .flatMap((i) => (i.InstanceId ? [toInstance(i, i.InstanceId)] : []));
-    },
-  );
+  attempt(meta('DescribeInstances', region), async () => {
+    const reservations = await collectAll(
+      paginateDescribeInstances({ client, pageSize: PAGE_SIZE }, {}),
+      (p) => p.Reservations,
+      'DescribeInstances',
+      'reservationSet',
+    );
+    return reservations
+      .flatMap((r) => required(r.Instances, 'DescribeInstances', 'the instancesSet of a reservation'))
+      .filter((i) => i.State?.Name !== 'terminated')
+      .map((i) => toInstance(i, required(i.InstanceId, 'DescribeInstances', 'an instanceId')));
+  });
 
+/**
+ * Metadata options the SDK does not report, or values it does not know, stay null: the IMDSv2 check
+ * reads null as missing evidence (unknown), never as either setting.
+ */
 const toInstance = (i: Ec2Instance, instanceId: string): Instance => {
   const tokens = i.MetadataOptions?.HttpTokens;
   const endpoint = i.MetadataOptions?.HttpEndpoint;
   return {
     instanceId,
+    // A state-less instance is still judged (only shutting-down and terminated ones are skipped).
     state: i.State?.Name ?? 'unknown',
     name: i.Tags?.find((t) => t.Key === 'Name')?.Value ?? null,
     httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : null,

@@ -5,6 +5,7 @@ import {
   GetCredentialReportCommand,
   paginateGetAccountAuthorizationDetails,
   paginateListVirtualMFADevices,
+  type AttachedPermissionsBoundary,
   type AttachedPolicy,
   type IAMClient,
   type ManagedPolicyDetail,
@@ -21,9 +22,10 @@ import {
   type ManagedPolicy,
   type PasswordPolicy,
 } from '../../core/model';
+import { isAwsManagedArn } from '../../core/iam-admin-access';
 import { attempt } from '../attempt';
-import { parseCredentialReport } from '../credential-report';
-import type { CallMeta } from '../errors';
+import { CredentialReportFormatError, parseCredentialReport } from '../credential-report';
+import { MalformedAnswerError, type CallMeta } from '../errors';
 import type { CollectContext } from './context';
 
 /** A report for a few thousand users takes seconds to generate; 15 polls 2 s apart is ample. */
@@ -66,6 +68,15 @@ export const collectIam = async (ctx: CollectContext): Promise<IamSlice> => {
   return { credentialReport, authorizationDetails, passwordPolicy, accountSummary, virtualMfaDevices };
 };
 
+/**
+ * A value AWS always sends (a name, an ARN, a required list). Without it the answer is malformed: the
+ * value becomes missing evidence rather than an empty or nameless entry a check would read as "nothing there".
+ */
+const required = <T>(value: T | undefined | null, what: string): T => {
+  if (value === undefined || value === null || value === '') throw new MalformedAnswerError(`AWS sent ${what}`);
+  return value;
+};
+
 // ---------------------------------------------------------------- credential report
 
 const NOT_READY = Symbol('credential report not ready');
@@ -104,7 +115,12 @@ const collectCredentialReport = async (
 
     const report = await attempt<CredentialReportRow[] | typeof NOT_READY>(
       call('GetCredentialReport'),
-      async () => parseCredentialReport((await iam.send(new GetCredentialReportCommand({}))).Content ?? ''),
+      async () => {
+        const { Content } = await iam.send(new GetCredentialReportCommand({}));
+        if (Content === undefined)
+          throw new CredentialReportFormatError('GetCredentialReport answered without Content');
+        return parseCredentialReport(Content);
+      },
       notReadyStates,
     );
     if (!report.ok) return missing(report.error);
@@ -141,67 +157,143 @@ export const decodePolicyDocument = (raw: string | undefined): unknown => {
   }
 };
 
-const attached = (list: AttachedPolicy[] | undefined) =>
-  (list ?? []).map((p) => ({ name: p.PolicyName ?? '', arn: p.PolicyArn ?? '' }));
+/*
+ * Lists inside a principal (attached and inline policies, group memberships) are optional in the API
+ * reference, and IAM leaves empty ones out: its own sample answer has no UserPolicyList for a user without
+ * inline policies. An absent list therefore means an empty one (`?? []` below); a list with members cannot
+ * arrive half-sent. Scalars that identify something (names, ARNs) are required: without them a policy or
+ * principal cannot be told apart, so the whole answer is malformed.
+ */
 
-const inline = (list: PolicyDetail[] | undefined) =>
-  (list ?? []).map((p) => ({ name: p.PolicyName ?? '', document: decodePolicyDocument(p.PolicyDocument) }));
+const attached = (list: AttachedPolicy[] | undefined, owner: string) =>
+  (list ?? []).map((p) => ({
+    name: required(p.PolicyName, `a managed policy attached to ${owner} without a PolicyName`),
+    arn: required(p.PolicyArn, `a managed policy attached to ${owner} without a PolicyArn`),
+  }));
+
+const inline = (list: PolicyDetail[] | undefined, owner: string) =>
+  (list ?? []).map((p) => ({
+    name: required(p.PolicyName, `an inline policy of ${owner} without a PolicyName`),
+    // A missing document stays null: the checks report that policy as unreadable (unknown).
+    document: decodePolicyDocument(p.PolicyDocument),
+  }));
 
 const principal = (
+  kind: string,
   name: string | undefined,
   arn: string | undefined,
   id: string | undefined,
   attachedPolicies: AttachedPolicy[] | undefined,
   inlinePolicies: PolicyDetail[] | undefined,
-): IamPrincipal => ({
-  name: name ?? '',
-  arn: arn ?? '',
-  id: id ?? '',
-  attachedPolicies: attached(attachedPolicies),
-  inlinePolicies: inline(inlinePolicies),
-});
+  boundary?: AttachedPermissionsBoundary,
+): IamPrincipal => {
+  const ownName = required(name, `a ${kind} without a name`);
+  const owner = `${kind} ${ownName}`;
+  return {
+    name: ownName,
+    arn: required(arn, `${owner} without an Arn`),
+    id: required(id, `${owner} without an id`),
+    attachedPolicies: attached(attachedPolicies, owner),
+    inlinePolicies: inline(inlinePolicies, owner),
+    ...(boundary?.PermissionsBoundaryArn ? { permissionsBoundaryArn: boundary.PermissionsBoundaryArn } : {}),
+  };
+};
 
 const managedPolicy = (p: ManagedPolicyDetail): ManagedPolicy => {
+  const name = required(p.PolicyName, 'a managed policy without a PolicyName');
+  // No version list or no default version: the document stays null and checks report it unreadable.
   const versions = p.PolicyVersionList ?? [];
   const defaultVersion =
     versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
   return {
-    name: p.PolicyName ?? '',
-    arn: p.Arn ?? '',
-    attachmentCount: p.AttachmentCount ?? 0,
+    name,
+    arn: required(p.Arn, `managed policy ${name} without an Arn`),
+    attachmentCount: p.AttachmentCount ?? null,
     defaultDocument: decodePolicyDocument(defaultVersion?.Document),
   };
 };
 
 const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
 
+/**
+ * AWSManagedPolicy adds the AWS-managed policies to `Policies`, so what AdministratorAccess and its kin
+ * grant is read from AWS's answer rather than assumed. AWS does not say whether the filter returns every
+ * AWS-managed policy or only those in use; either way the attached ones are among them, and only those
+ * are kept. One attached policy whose document is still missing makes its holders unknown, not safe.
+ */
+export const AUTHORIZATION_DETAILS_FILTER = [
+  'User',
+  'Role',
+  'Group',
+  'LocalManagedPolicy',
+  'AWSManagedPolicy',
+] as const;
+
 const fetchAuthorizationDetails = async (iam: IAMClient): Promise<AuthorizationDetails> => {
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [] };
+  const awsManaged: ManagedPolicyDetail[] = [];
   const pages = paginateGetAccountAuthorizationDetails(
     { client: iam, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
-    // LocalManagedPolicy: customer-managed only; AWS-managed policies are the same in every account.
-    { Filter: ['User', 'Role', 'Group', 'LocalManagedPolicy'] },
+    { Filter: [...AUTHORIZATION_DETAILS_FILTER] },
   );
   for await (const page of pages) {
+    // A page need not hold every entity type: a list it leaves out is empty on that page, and
+    // IsTruncated/Marker (followed by the paginator) say whether more pages follow.
     for (const u of page.UserDetailList ?? []) {
       details.users.push({
-        ...principal(u.UserName, u.Arn, u.UserId, u.AttachedManagedPolicies, u.UserPolicyList),
+        ...principal(
+          'user',
+          u.UserName,
+          u.Arn,
+          u.UserId,
+          u.AttachedManagedPolicies,
+          u.UserPolicyList,
+          u.PermissionsBoundary,
+        ),
         groups: u.GroupList ?? [],
       });
     }
     for (const g of page.GroupDetailList ?? []) {
-      details.groups.push(principal(g.GroupName, g.Arn, g.GroupId, g.AttachedManagedPolicies, g.GroupPolicyList));
+      details.groups.push(
+        principal('group', g.GroupName, g.Arn, g.GroupId, g.AttachedManagedPolicies, g.GroupPolicyList),
+      );
     }
     for (const r of page.RoleDetailList ?? []) {
-      details.roles.push(principal(r.RoleName, r.Arn, r.RoleId, r.AttachedManagedPolicies, r.RolePolicyList));
+      details.roles.push({
+        ...principal(
+          'role',
+          r.RoleName,
+          r.Arn,
+          r.RoleId,
+          r.AttachedManagedPolicies,
+          r.RolePolicyList,
+          r.PermissionsBoundary,
+        ),
+        // null when absent: who may assume the role is then unknown, and it is not taken for a service role.
+        trustPolicy: decodePolicyDocument(r.AssumeRolePolicyDocument),
+      });
     }
-    for (const p of page.Policies ?? []) details.policies.push(managedPolicy(p));
+    for (const p of page.Policies ?? []) {
+      const arn = required(p.Arn, `managed policy ${p.PolicyName ?? '(no name)'} without an Arn`);
+      // AWS-managed documents are decoded only once we know which are attached (see the filter above).
+      if (isAwsManagedArn(arn)) awsManaged.push(p);
+      else details.policies.push(managedPolicy(p));
+    }
   }
+  const inUse = new Set(
+    [...details.users, ...details.groups, ...details.roles].flatMap((p) => p.attachedPolicies.map((a) => a.arn)),
+  );
+  details.awsManagedPolicies = awsManaged.filter((p) => inUse.has(p.Arn!)).map(managedPolicy);
   return details;
 };
 
 // ---------------------------------------------------------------- account settings
 
+/**
+ * The booleans are optional on the wire, and UpdateAccountPasswordPolicy documents `false` as what an
+ * unspecified one means, so `?? false` reads an absent flag as IAM itself does. It is also the weaker
+ * setting in every case, so a gap can only make a check report more, never less.
+ */
 const toPasswordPolicy = (p: WirePasswordPolicy): PasswordPolicy => ({
   minimumPasswordLength: p.MinimumPasswordLength ?? null,
   requireSymbols: p.RequireSymbols ?? false,
@@ -222,7 +314,7 @@ const fetchPasswordPolicy = async (iam: IAMClient): Promise<PasswordPolicy | nul
 const fetchAccountSummary = async (iam: IAMClient): Promise<Record<string, number>> => {
   const out = await iam.send(new GetAccountSummaryCommand({}));
   const summary: Record<string, number> = {};
-  for (const [key, value] of Object.entries(out.SummaryMap ?? {})) {
+  for (const [key, value] of Object.entries(required(out.SummaryMap, 'GetAccountSummary without a SummaryMap'))) {
     if (typeof value === 'number') summary[key] = value;
   }
   return summary;
@@ -231,8 +323,14 @@ const fetchAccountSummary = async (iam: IAMClient): Promise<Record<string, numbe
 const fetchVirtualMfaDevices = async (iam: IAMClient) => {
   const devices: { serialNumber: string; userArn: string | null }[] = [];
   for await (const page of paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Assigned' })) {
-    for (const d of page.VirtualMFADevices ?? []) {
-      devices.push({ serialNumber: d.SerialNumber ?? '', userArn: d.User?.Arn ?? null });
+    // The list is required in every answer; without it we cannot say root's device is not virtual.
+    for (const d of required(page.VirtualMFADevices, 'ListVirtualMFADevices without VirtualMFADevices')) {
+      const serialNumber = required(d.SerialNumber, 'a virtual MFA device without a SerialNumber');
+      // Only assigned devices were asked for, so each names its user; one that does not could be root's.
+      devices.push({
+        serialNumber,
+        userArn: required(d.User?.Arn, `assigned MFA device ${serialNumber} without a user`),
+      });
     }
   }
   return devices;

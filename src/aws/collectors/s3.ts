@@ -7,17 +7,21 @@ import {
   GetBucketPolicyStatusCommand,
   GetBucketVersioningCommand,
   GetPublicAccessBlockCommand,
-  paginateListBuckets,
+  ListBucketsCommand,
   type GetBucketAclCommandOutput,
   type GetBucketEncryptionCommandOutput,
   type GetBucketLoggingCommandOutput,
+  type GetBucketPolicyStatusCommandOutput,
   type GetBucketVersioningCommandOutput,
+  type ListBucketsCommandOutput,
   type PublicAccessBlockConfiguration,
 } from '@aws-sdk/client-s3';
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import type { MiddlewareStack } from '@aws-sdk/types';
 import { known, missing, type Fact, type PublicAccessBlock, type S3Bucket, type S3Slice } from '../../core/model';
 import { attempt } from '../attempt';
-import type { CallMeta } from '../errors';
+import { MalformedAnswerError as MalformedAnswer, type CallMeta } from '../errors';
+import { expectXml, type ExpectedXml } from '../expect-xml';
 import type { CollectContext } from './context';
 
 /**
@@ -26,6 +30,35 @@ import type { CollectContext } from './context';
  * saves a GetBucketLocation per bucket.
  */
 const LIST_BUCKETS_PAGE_SIZE = 1000;
+
+/**
+ * The document element of each successful answer (S3 API reference, "Response Syntax"), and the
+ * booleans in it. S3 Control wraps nothing: its GetPublicAccessBlock answers the configuration itself.
+ */
+const PUBLIC_ACCESS_BLOCK_BOOLEANS = [
+  'BlockPublicAcls',
+  'IgnorePublicAcls',
+  'BlockPublicPolicy',
+  'RestrictPublicBuckets',
+] as const satisfies readonly (keyof PublicAccessBlockConfiguration)[];
+const ANSWERS = {
+  ListBuckets: { root: 'ListAllMyBucketsResult' },
+  GetBucketLocation: { root: 'LocationConstraint' },
+  GetBucketPolicyStatus: { root: 'PolicyStatus', booleans: ['IsPublic'] },
+  GetPublicAccessBlock: { root: 'PublicAccessBlockConfiguration', booleans: PUBLIC_ACCESS_BLOCK_BOOLEANS },
+  GetBucketAcl: { root: 'AccessControlPolicy' },
+  GetBucketEncryption: { root: 'ServerSideEncryptionConfiguration' },
+  GetBucketVersioning: { root: 'VersioningConfiguration' },
+  GetBucketLogging: { root: 'BucketLoggingStatus' },
+} satisfies Record<string, ExpectedXml>;
+
+/** Named so an unknown finding cannot be read as the bucket-level call of the same name. */
+const ACCOUNT_BLOCK_OPERATION = 'S3 Control GetPublicAccessBlock (account-level)';
+
+const checked = <I extends object, O extends object, C extends { middlewareStack: MiddlewareStack<I, O> }>(
+  command: C & { middlewareStack: MiddlewareStack<I, O> },
+  operation: keyof typeof ANSWERS,
+): C => expectXml(command, ANSWERS[operation], operation);
 
 const noConfiguration = () => null;
 
@@ -56,20 +89,30 @@ export const collectS3 = async (ctx: CollectContext): Promise<S3Slice> => {
 const collectAccountPublicAccessBlock = (ctx: CollectContext): Promise<Fact<PublicAccessBlock | null>> =>
   attempt(
     {
-      service: 's3',
-      operation: 'GetPublicAccessBlock',
+      service: 's3control',
+      operation: ACCOUNT_BLOCK_OPERATION,
       permission: 's3:GetAccountPublicAccessBlock',
       region: ctx.homeRegion,
     },
     async () => {
       const out = await ctx.clients
         .s3control(ctx.homeRegion)
-        .send(new GetAccountPublicAccessBlockCommand({ AccountId: ctx.accountId }));
-      return toPublicAccessBlock(out.PublicAccessBlockConfiguration);
+        .send(
+          expectXml(
+            new GetAccountPublicAccessBlockCommand({ AccountId: ctx.accountId }),
+            ANSWERS.GetPublicAccessBlock,
+            ACCOUNT_BLOCK_OPERATION,
+          ),
+        );
+      return toPublicAccessBlock(out.PublicAccessBlockConfiguration, ACCOUNT_BLOCK_OPERATION);
     },
     { NoSuchPublicAccessBlockConfiguration: noConfiguration },
   );
 
+/**
+ * Every bucket of the account, whatever `regions` says: S3 lists them all with one call, and a
+ * public bucket is a risk in any region (the configured regions scope the regional services).
+ */
 const collectBuckets = async (ctx: CollectContext): Promise<Fact<S3Bucket[]>> => {
   const listed = await attempt(
     { service: 's3', operation: 'ListBuckets', permission: 's3:ListAllMyBuckets', region: ctx.homeRegion },
@@ -79,23 +122,49 @@ const collectBuckets = async (ctx: CollectContext): Promise<Fact<S3Bucket[]>> =>
   return known(await Promise.all(listed.value.map((b) => collectBucket(ctx, b))));
 };
 
+/**
+ * Pages through ListBuckets. A page without its Buckets element, a bucket without a name or a
+ * continuation token seen before fails the whole listing: a bucket left out would be a bucket no
+ * check ever looks at.
+ */
 const listBuckets = async (ctx: CollectContext): Promise<ListedBucket[]> => {
+  const s3 = ctx.clients.s3(ctx.homeRegion);
   const buckets: ListedBucket[] = [];
-  const pages = paginateListBuckets({ client: ctx.clients.s3(ctx.homeRegion), pageSize: LIST_BUCKETS_PAGE_SIZE }, {});
-  for await (const page of pages) {
-    for (const b of page.Buckets ?? []) {
-      if (!b.Name) continue;
+  const tokens = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page: ListBucketsCommandOutput = await s3.send(
+      checked(
+        new ListBucketsCommand({ MaxBuckets: LIST_BUCKETS_PAGE_SIZE, ...(token ? { ContinuationToken: token } : {}) }),
+        'ListBuckets',
+      ),
+    );
+    // An account without buckets is answered with an empty <Buckets/>, which the SDK reads as [].
+    if (!page.Buckets) throw new MalformedAnswer('ListBuckets answered a page without its <Buckets> element');
+    for (const b of page.Buckets) {
+      if (!b.Name) throw new MalformedAnswer('ListBuckets answered a bucket without a <Name>');
       buckets.push({
         name: b.Name,
+        // Absent unless asked for in pages (see LIST_BUCKETS_PAGE_SIZE); then GetBucketLocation decides.
         region: b.BucketRegion || null,
+        // Informational only (no check reads it), so an absent date is recorded as unknown, not guessed.
         creationDate: b.CreationDate ? b.CreationDate.toISOString() : null,
       });
     }
-  }
+    token = page.ContinuationToken || undefined;
+    if (token !== undefined) {
+      if (tokens.has(token)) throw new MalformedAnswer('ListBuckets answered the same continuation token twice');
+      tokens.add(token);
+    }
+  } while (token !== undefined);
   return buckets;
 };
 
-/** GetBucketLocation's legacy answers: no constraint means us-east-1, and `EU` is the old name of eu-west-1. */
+/**
+ * GetBucketLocation's legacy answers: the API reference documents an empty LocationConstraint for
+ * us-east-1, and `EU` is the old name of eu-west-1. (The <LocationConstraint> document element itself
+ * is checked, so an empty or foreign body does not read as us-east-1.)
+ */
 const regionFromLocationConstraint = (constraint: string | undefined): string =>
   !constraint ? 'us-east-1' : constraint === 'EU' ? 'eu-west-1' : constraint;
 
@@ -105,7 +174,9 @@ const resolveRegion = (ctx: CollectContext, bucket: ListedBucket): Promise<Fact<
     ctx,
     { operation: 'GetBucketLocation', permission: 's3:GetBucketLocation', region: ctx.homeRegion },
     async () => {
-      const out = await ctx.clients.s3(ctx.homeRegion).send(new GetBucketLocationCommand({ Bucket: bucket.name }));
+      const out = await ctx.clients
+        .s3(ctx.homeRegion)
+        .send(checked(new GetBucketLocationCommand({ Bucket: bucket.name }), 'GetBucketLocation'));
       return regionFromLocationConstraint(out.LocationConstraint);
     },
   );
@@ -147,88 +218,163 @@ const collectBucketSettings = async (ctx: CollectContext, name: string, region: 
     s3Call(
       ctx,
       { operation: 'GetBucketPolicyStatus', permission: 's3:GetBucketPolicyStatus', region },
-      async () => {
-        const out = await s3.send(new GetBucketPolicyStatusCommand({ Bucket }));
-        return { isPublic: out.PolicyStatus?.IsPublic ?? false };
-      },
+      async () =>
+        toPolicyStatus(await s3.send(checked(new GetBucketPolicyStatusCommand({ Bucket }), 'GetBucketPolicyStatus'))),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
       { operation: 'GetBucketPolicy', permission: 's3:GetBucketPolicy', region },
-      async (): Promise<unknown> => {
-        const out = await s3.send(new GetBucketPolicyCommand({ Bucket }));
-        return out.Policy ? (JSON.parse(out.Policy) as unknown) : null;
-      },
+      async (): Promise<unknown> => toPolicyDocument((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
       { operation: 'GetPublicAccessBlock', permission: 's3:GetBucketPublicAccessBlock', region },
       async () => {
-        const out = await s3.send(new GetPublicAccessBlockCommand({ Bucket }));
-        return toPublicAccessBlock(out.PublicAccessBlockConfiguration);
+        const out = await s3.send(checked(new GetPublicAccessBlockCommand({ Bucket }), 'GetPublicAccessBlock'));
+        return toPublicAccessBlock(out.PublicAccessBlockConfiguration, 'GetPublicAccessBlock');
       },
       { NoSuchPublicAccessBlockConfiguration: noConfiguration },
     ),
     s3Call(ctx, { operation: 'GetBucketAcl', permission: 's3:GetBucketAcl', region }, async () =>
-      toAcl(await s3.send(new GetBucketAclCommand({ Bucket }))),
+      toAcl(await s3.send(checked(new GetBucketAclCommand({ Bucket }), 'GetBucketAcl'))),
     ),
     s3Call(
       ctx,
       { operation: 'GetBucketEncryption', permission: 's3:GetEncryptionConfiguration', region },
-      async () => toEncryption(await s3.send(new GetBucketEncryptionCommand({ Bucket }))),
+      async () =>
+        toEncryption(await s3.send(checked(new GetBucketEncryptionCommand({ Bucket }), 'GetBucketEncryption'))),
       { ServerSideEncryptionConfigurationNotFoundError: noConfiguration },
     ),
     s3Call(ctx, { operation: 'GetBucketVersioning', permission: 's3:GetBucketVersioning', region }, async () =>
-      toVersioning(await s3.send(new GetBucketVersioningCommand({ Bucket }))),
+      toVersioning(await s3.send(checked(new GetBucketVersioningCommand({ Bucket }), 'GetBucketVersioning'))),
     ),
     s3Call(ctx, { operation: 'GetBucketLogging', permission: 's3:GetBucketLogging', region }, async () =>
-      toLogging(await s3.send(new GetBucketLoggingCommand({ Bucket }))),
+      toLogging(await s3.send(checked(new GetBucketLoggingCommand({ Bucket }), 'GetBucketLogging'))),
     ),
   ]);
   return { policyStatus, policy, publicAccessBlock, acl, encryption, versioning, logging };
 };
 
 // ---------------------------------------------------------------- SDK output → model
+//
+// Each reader takes an answer whose document element was already checked (see ANSWERS) and refuses
+// one that lacks what the API reference says a successful answer always carries. A default is used
+// only where the reference documents that S3 leaves the element out, and says so.
 
-/** A setting S3 leaves out of the configuration is off. */
-const toPublicAccessBlock = (c: PublicAccessBlockConfiguration | undefined): PublicAccessBlock => ({
-  blockPublicAcls: c?.BlockPublicAcls ?? false,
-  ignorePublicAcls: c?.IgnorePublicAcls ?? false,
-  blockPublicPolicy: c?.BlockPublicPolicy ?? false,
-  restrictPublicBuckets: c?.RestrictPublicBuckets ?? false,
-});
+/** Every successful GetBucketPolicyStatus carries IsPublic; "no policy" is the NoSuchBucketPolicy error. */
+const toPolicyStatus = (out: GetBucketPolicyStatusCommandOutput): { isPublic: boolean } => {
+  const isPublic = out.PolicyStatus?.IsPublic;
+  if (isPublic === undefined) throw new MalformedAnswer('GetBucketPolicyStatus answered without <IsPublic>');
+  return { isPublic };
+};
+
+/**
+ * GetBucketPolicy answers the policy JSON itself; a bucket without a policy is the NoSuchBucketPolicy
+ * error, so an empty answer, text that is not JSON or JSON without a Statement is not a policy.
+ */
+const toPolicyDocument = (text: string | undefined): unknown => {
+  if (!text) throw new MalformedAnswer('GetBucketPolicy answered an empty policy');
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    throw new MalformedAnswer('GetBucketPolicy answered text that is not JSON');
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document) || !('Statement' in document)) {
+    throw new MalformedAnswer('GetBucketPolicy answered JSON that is not a policy (no Statement)');
+  }
+  return document;
+};
+
+/**
+ * S3 and S3 Control answer all four settings in every PublicAccessBlockConfiguration they return
+ * (an absent configuration is the NoSuchPublicAccessBlockConfiguration error), so a missing one is
+ * an answer cloudsec cannot read, not a setting that is off.
+ */
+const toPublicAccessBlock = (c: PublicAccessBlockConfiguration | undefined, operation: string): PublicAccessBlock => {
+  const absent = PUBLIC_ACCESS_BLOCK_BOOLEANS.filter((k) => c?.[k] === undefined);
+  if (!c || absent.length > 0) throw new MalformedAnswer(`${operation} answered without ${absent.join(', ')}`);
+  return {
+    blockPublicAcls: c.BlockPublicAcls!,
+    ignorePublicAcls: c.IgnorePublicAcls!,
+    blockPublicPolicy: c.BlockPublicPolicy!,
+    restrictPublicBuckets: c.RestrictPublicBuckets!,
+  };
+};
 
 type Value<K extends keyof S3Bucket> = Extract<S3Bucket[K], { ok: true }>['value'];
 
-const toAcl = (out: GetBucketAclCommandOutput): Value<'acl'> => ({
-  ownerId: out.Owner?.ID ?? null,
-  grants: (out.Grants ?? []).map((g) => ({
-    // A grant is kept even when malformed: dropping it could hide a public grant.
-    granteeType: g.Grantee?.Type ?? 'Unknown',
-    ...(g.Grantee?.ID ? { granteeId: g.Grantee.ID } : {}),
-    ...(g.Grantee?.URI ? { granteeUri: g.Grantee.URI } : {}),
-    permission: g.Permission ?? 'Unknown',
-  })),
-});
+/**
+ * Every AccessControlPolicy carries an AccessControlList (empty when no one holds a grant, which the
+ * SDK reads as []). A grant without its grantee type or permission cannot be judged, and dropping it
+ * could hide a public grant, so it makes the whole ACL unreadable.
+ */
+const toAcl = (out: GetBucketAclCommandOutput): Value<'acl'> => {
+  if (!out.Grants) throw new MalformedAnswer('GetBucketAcl answered without <AccessControlList>');
+  return {
+    // Informational only (no check reads it).
+    ownerId: out.Owner?.ID ?? null,
+    grants: out.Grants.map((g) => {
+      if (!g.Grantee?.Type || !g.Permission) {
+        throw new MalformedAnswer('GetBucketAcl answered a grant without its grantee type or permission');
+      }
+      return {
+        granteeType: g.Grantee.Type,
+        ...(g.Grantee.ID ? { granteeId: g.Grantee.ID } : {}),
+        ...(g.Grantee.URI ? { granteeUri: g.Grantee.URI } : {}),
+        permission: g.Permission,
+      };
+    }),
+  };
+};
 
-const toEncryption = (out: GetBucketEncryptionCommandOutput): Value<'encryption'> => ({
-  rules: (out.ServerSideEncryptionConfiguration?.Rules ?? []).flatMap((r) => {
-    const byDefault = r.ApplyServerSideEncryptionByDefault;
-    return byDefault?.SSEAlgorithm
-      ? [{ algorithm: byDefault.SSEAlgorithm, kmsKeyId: byDefault.KMSMasterKeyID || null }]
-      : [];
-  }),
-});
+/**
+ * Rules are required in a ServerSideEncryptionConfiguration, and SSEAlgorithm in a rule's
+ * ApplyServerSideEncryptionByDefault. A rule may leave ApplyServerSideEncryptionByDefault out (it is
+ * optional: such a rule only sets BucketKeyEnabled), and then it sets no default algorithm.
+ */
+const toEncryption = (out: GetBucketEncryptionCommandOutput): Value<'encryption'> => {
+  const rules = out.ServerSideEncryptionConfiguration?.Rules;
+  if (!rules || rules.length === 0) throw new MalformedAnswer('GetBucketEncryption answered without a <Rule>');
+  return {
+    rules: rules.flatMap((r) => {
+      const byDefault = r.ApplyServerSideEncryptionByDefault;
+      if (!byDefault) return [];
+      if (!byDefault.SSEAlgorithm) {
+        throw new MalformedAnswer('GetBucketEncryption answered a default encryption without <SSEAlgorithm>');
+      }
+      return [{ algorithm: byDefault.SSEAlgorithm, kmsKeyId: byDefault.KMSMasterKeyID || null }];
+    }),
+  };
+};
 
-/** A bucket that was never versioned has no Status element at all. */
-const toVersioning = (out: GetBucketVersioningCommandOutput): Value<'versioning'> => ({
-  status: out.Status === 'Enabled' || out.Status === 'Suspended' ? out.Status : 'Disabled',
-  mfaDelete: out.MFADelete === 'Enabled',
-});
+/**
+ * The API reference: a bucket whose versioning was never set has no Status in the answer, and
+ * MfaDelete "is only returned if the bucket has been configured with MFA delete".
+ */
+const toVersioning = (out: GetBucketVersioningCommandOutput): Value<'versioning'> => {
+  const status = out.Status ?? 'Disabled';
+  if (status !== 'Enabled' && status !== 'Suspended' && status !== 'Disabled') {
+    throw new MalformedAnswer('GetBucketVersioning answered a Status the API does not document');
+  }
+  const mfaDelete = out.MFADelete ?? 'Disabled';
+  if (mfaDelete !== 'Enabled' && mfaDelete !== 'Disabled') {
+    throw new MalformedAnswer('GetBucketVersioning answered an MfaDelete the API does not document');
+  }
+  return { status, mfaDelete: mfaDelete === 'Enabled' };
+};
 
-const toLogging = (out: GetBucketLoggingCommandOutput): Value<'logging'> =>
-  out.LoggingEnabled?.TargetBucket
-    ? { targetBucket: out.LoggingEnabled.TargetBucket, targetPrefix: out.LoggingEnabled.TargetPrefix ?? '' }
-    : null;
+/**
+ * Logging off is an empty BucketLoggingStatus (API reference, PutBucketLogging). When LoggingEnabled
+ * is there, TargetBucket and TargetPrefix are required (an empty prefix reads as '').
+ */
+const toLogging = (out: GetBucketLoggingCommandOutput): Value<'logging'> => {
+  const enabled = out.LoggingEnabled;
+  if (!enabled) return null;
+  if (!enabled.TargetBucket || enabled.TargetPrefix === undefined) {
+    throw new MalformedAnswer('GetBucketLogging answered <LoggingEnabled> without its target bucket or prefix');
+  }
+  return { targetBucket: enabled.TargetBucket, targetPrefix: enabled.TargetPrefix };
+};

@@ -10,7 +10,7 @@ import { normalizeSecurityHubFinding } from '../../core/findings';
 import type { CollectError, Severity } from '../../core/model';
 import { attempt } from '../attempt';
 import type { CollectContext } from './context';
-import { isNotSubscribed, toSecurityHubFinding } from './securityhub';
+import { findingsOf, isNotSubscribed, toSecurityHubFinding } from './securityhub';
 
 /**
  * Security Hub as digests read it: what changed since the last run, not every finding every day.
@@ -131,10 +131,8 @@ const readFindings = async (
       const page = await client.send(
         new GetFindingsCommand({ Filters: filters, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
       );
-      for (const raw of page.Findings ?? []) {
-        const item = toItem(raw);
-        if (item) items.push(item);
-      }
+      // A page without its list, or a finding without its id, fails the whole read (see findingsOf).
+      for (const raw of findingsOf(page)) items.push(toItem(raw));
       token = page.NextToken || undefined;
     } while (token);
   });
@@ -172,9 +170,8 @@ const makeItemMapper = (accountId: string, region: string, remediationFor: (cont
     if (interned.size < INTERN_LIMIT) interned.set(s, s);
     return s;
   };
-  return (raw: AwsSecurityFinding): ObservedItem | null => {
+  return (raw: AwsSecurityFinding): ObservedItem => {
     const hub = toSecurityHubFinding(raw, accountId, region);
-    if (!hub) return null;
     // The core normalizer gives the id and fields `/cloudsec check` shows, so a digest and a check
     // name the same finding alike.
     const f = normalizeSecurityHubFinding(hub, remediationFor);

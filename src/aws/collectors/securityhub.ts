@@ -15,6 +15,7 @@ import {
   type Severity,
 } from '../../core/model';
 import { attempt } from '../attempt';
+import { MalformedAnswerError } from '../errors';
 import type { CollectContext } from './context';
 
 export interface SecurityHubFilter {
@@ -37,8 +38,7 @@ export const collectSecurityHubRegion = async (
   const meta = { service: 'securityhub', operation: 'GetFindings', permission: 'securityhub:GetFindings', region };
   const fetched = await attempt(meta, () => fetchFindings(ctx, region, filter));
   if (fetched.ok) {
-    const findings = fetched.value.flatMap((f) => toSecurityHubFinding(f, ctx.accountId, region) ?? []);
-    return { enabled: known(true), findings: known(findings) };
+    return { enabled: known(true), findings: known(fetched.value) };
   }
   if (isNotSubscribed(fetched.error)) return { enabled: known(false), findings: known([]) };
   return { enabled: missing(fetched.error), findings: missing(fetched.error) };
@@ -55,7 +55,7 @@ const fetchFindings = async (
   ctx: CollectContext,
   region: string,
   filter: SecurityHubFilter,
-): Promise<AwsSecurityFinding[]> => {
+): Promise<SecurityHubFinding[]> => {
   // No severity selected means no findings wanted; one request still runs so `enabled` is known.
   const limit = filter.severities.length === 0 ? 0 : Math.max(0, Math.floor(filter.maxFindings));
   const pages = paginateGetFindings(
@@ -65,9 +65,11 @@ const fetchFindings = async (
       SortCriteria: [{ Field: 'UpdatedAt', SortOrder: 'desc' }],
     },
   );
-  const collected: AwsSecurityFinding[] = [];
+  const collected: SecurityHubFinding[] = [];
   for await (const page of pages) {
-    collected.push(...(page.Findings ?? []));
+    // Mapped here, inside `attempt`, so that a finding AWS sent without what identifies it makes the
+    // region unknown instead of silently dropping a failure.
+    for (const f of findingsOf(page)) collected.push(toSecurityHubFinding(f, ctx.accountId, region));
     // At the cap we just stop paging; the model carries no "truncated" flag. Sorting by UpdatedAt
     // desc means what is kept is the most recently updated findings.
     if (collected.length >= limit) break;
@@ -76,6 +78,13 @@ const fetchFindings = async (
 };
 
 const equals = (value: string): StringFilter => ({ Value: value, Comparison: 'EQUALS' });
+
+/** A GetFindings page's list; a page without one is not "no findings" (it would read as all fixed). */
+export const findingsOf = (page: { Findings?: AwsSecurityFinding[] }): AwsSecurityFinding[] => {
+  if (!Array.isArray(page.Findings))
+    throw new MalformedAnswerError('securityhub:GetFindings answered a page without its Findings list');
+  return page.Findings;
+};
 
 /**
  * An administrator account also sees its members' findings, and an aggregation region sees its
@@ -94,12 +103,18 @@ export const findingFilters = (
   ...(severities.length > 0 ? { SeverityLabel: severities.map((s) => equals(s.toUpperCase())) } : {}),
 });
 
-export const toSecurityHubFinding = (
-  f: AwsSecurityFinding,
-  accountId: string,
-  region: string,
-): SecurityHubFinding | null => {
-  if (!f.Id) return null;
+/**
+ * One ASFF finding in cloudsec's shape. `Id` and a severity are what a finding cannot do without (the
+ * digest diffs on the id, scopes filter on the severity): without them the answer is malformed. The
+ * fallbacks below are not "safe" defaults but what the request already fixed, or labels only:
+ * - account and region: the request filtered on both (`findingFilters`), so a finding lacking them
+ *   is of this account and region;
+ * - resource: ASFF requires one; a finding without is still a failure, shown on the account;
+ * - product, generator, title, description: text shown to people (an empty title shows the check id);
+ * - compliance and workflow status: null reads as open in the digest mapping, never as resolved.
+ */
+export const toSecurityHubFinding = (f: AwsSecurityFinding, accountId: string, region: string): SecurityHubFinding => {
+  if (!f.Id) throw new MalformedAnswerError('securityhub:GetFindings listed a finding without its Id');
   const resource = f.Resources?.[0];
   const findingAccount = f.AwsAccountId ?? accountId;
   const updatedAt = f.UpdatedAt ?? f.CreatedAt;
@@ -110,7 +125,7 @@ export const toSecurityHubFinding = (
     controlId: controlIdOf(f),
     title: f.Title ?? '',
     description: f.Description ?? '',
-    severity: severityOf(f.Severity),
+    severity: severityOf(f.Severity, f.Id),
     accountId: findingAccount,
     region: f.Region ?? region,
     resourceType: resource?.Type ?? 'AwsAccount',
@@ -136,10 +151,21 @@ const controlIdOf = (f: AwsSecurityFinding): string | null => {
   return candidates.find((c): c is string => typeof c === 'string' && CONTROL_ID.test(c)) ?? null;
 };
 
-/** Security Hub fills Label from Normalized when a provider sends only the score, so Label is always there. */
-const severityOf = (s: AsffSeverity | undefined): Severity => {
+/** Security Hub's documented mapping of the 0-100 score to labels, for providers that send only the score. */
+const labelOfScore = (score: number): Severity =>
+  score >= 90 ? 'critical' : score >= 70 ? 'high' : score >= 40 ? 'medium' : score >= 1 ? 'low' : 'informational';
+
+/**
+ * Security Hub fills Label from Normalized when a provider sends only the score, so Label is there in
+ * practice; a finding with neither has no severity, which must not silently become the lowest one
+ * (a high finding would drop out of every "high and above" view).
+ */
+const severityOf = (s: AsffSeverity | undefined, id: string): Severity => {
   const label = s?.Label?.toLowerCase();
-  return SEVERITIES.find((name) => name === label) ?? 'informational';
+  const named = SEVERITIES.find((name) => name === label);
+  if (named) return named;
+  if (typeof s?.Normalized === 'number' && s.Normalized >= 0 && s.Normalized <= 100) return labelOfScore(s.Normalized);
+  throw new MalformedAnswerError(`securityhub:GetFindings sent finding ${id.slice(0, 200)} without a severity`);
 };
 
 const toIso = (value: string): string => {

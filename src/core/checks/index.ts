@@ -2,6 +2,7 @@ import type { CheckDefinition } from './define';
 import iam_password_policy_min_length from './iam/iam_password_policy_min_length';
 import iam_password_policy_reuse_prevention from './iam/iam_password_policy_reuse_prevention';
 import iam_policy_no_full_admin from './iam/iam_policy_no_full_admin';
+import iam_principal_full_admin from './iam/iam_principal_full_admin';
 import iam_root_access_keys_absent from './iam/iam_root_access_keys_absent';
 import iam_root_hardware_mfa_enabled from './iam/iam_root_hardware_mfa_enabled';
 import iam_root_mfa_enabled from './iam/iam_root_mfa_enabled';
@@ -24,6 +25,7 @@ import cloudtrail_kms_encrypted from './cloudtrail/cloudtrail_kms_encrypted';
 import cloudtrail_log_file_validation from './cloudtrail/cloudtrail_log_file_validation';
 import cloudtrail_management_events_recorded from './cloudtrail/cloudtrail_management_events_recorded';
 import cloudtrail_multi_region_logging from './cloudtrail/cloudtrail_multi_region_logging';
+import cloudtrail_trail_logging from './cloudtrail/cloudtrail_trail_logging';
 import ec2_default_security_group_restricted from './ec2/ec2_default_security_group_restricted';
 import ec2_ebs_default_encryption from './ec2/ec2_ebs_default_encryption';
 import ec2_instance_imdsv2_required from './ec2/ec2_instance_imdsv2_required';
@@ -38,6 +40,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   iam_password_policy_min_length,
   iam_password_policy_reuse_prevention,
   iam_policy_no_full_admin,
+  iam_principal_full_admin,
   iam_root_access_keys_absent,
   iam_root_hardware_mfa_enabled,
   iam_root_mfa_enabled,
@@ -60,6 +63,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   cloudtrail_log_file_validation,
   cloudtrail_management_events_recorded,
   cloudtrail_multi_region_logging,
+  cloudtrail_trail_logging,
   ec2_default_security_group_restricted,
   ec2_ebs_default_encryption,
   ec2_instance_imdsv2_required,

@@ -25,6 +25,11 @@ export const DigestItemSchema = z.object({
   resourceType: z.string(),
   resourceId: z.string(),
   resourceArn: z.string().nullable(),
+  /**
+   * The finding's title when last observed: for a cloudsec check, what is wrong (its failTitle).
+   * Items stored before checks had one hold the desired state; renderers head every item with
+   * `problemTitle` (src/core/render/headline.ts), which reads both right.
+   */
   title: z.string(),
   /** One sentence about this resource, as last observed. */
   message: z.string(),

@@ -107,6 +107,27 @@ export const cannot = (reason: string): { ok: false; reason: string } => ({ ok: 
 
 export type Risk = 'low' | 'high';
 
+export type WritesTo = 'resource' | 'finding';
+
+/**
+ * One string naming what a remediation's requests for `finding` write to. The store keeps at most
+ * one open (pending, approved, executing) request per target, remediations and their undos alike,
+ * so two modals, a replayed submission or an undo racing a new fix never write to the same thing
+ * twice. By resource, two findings about one bucket that the same remediation fixes share a target:
+ * they would send the same call. The resource is named by its ARN when it has one (the same for a
+ * cloudsec finding and a Security Hub finding about it), else by region, type and id.
+ *
+ * Migration 3 (src/store/migrations.ts) computes the same string in SQL for requests stored
+ * before it; test/store/open-requests.test.ts keeps the two equal.
+ */
+export const writeTarget = (remediationId: string, finding: Finding, writesTo: WritesTo = 'resource'): string => {
+  const { resource } = finding;
+  // An empty ARN names nothing: it must not make every such resource one target.
+  const byResource = resource.arn ? resource.arn : `${finding.region}|${resource.type}|${resource.id}`;
+  const what = writesTo === 'finding' ? finding.id : byResource;
+  return `${remediationId}|${finding.accountId}|${what}`;
+};
+
 /** High risk can cut off access or break workloads, so it always takes two approvers. */
 type RiskAndApprovals = { risk: 'low'; approvals?: 1 | 2 } | { risk: 'high'; approvals?: 2 };
 
@@ -122,6 +143,12 @@ type SpecBase<B, O> = RiskAndApprovals & {
   options?: z.ZodType<O>;
   /** Overrides the default: the finding fails a check in `fixes`, or names this remediation. */
   appliesTo?: (finding: Finding) => boolean;
+  /**
+   * What the calls write to, for "one open request per change" (see `writeTarget`): the finding's
+   * resource (the default), or the finding itself for remediations that change only the finding
+   * (a Security Hub workflow status), so two findings about one resource do not block each other.
+   */
+  writesTo?: WritesTo;
   plan: (finding: Finding, account: AccountSnapshot, options: O) => PlanResult<B>;
 };
 
@@ -151,6 +178,8 @@ export interface Remediation {
   options: z.ZodType | null;
   irreversible: { reason: string } | null;
   appliesTo: (finding: Finding) => boolean;
+  /** The key of what a request of this remediation for `finding` writes to (`writeTarget`). */
+  target: (finding: Finding) => string;
   plan: (finding: Finding, account: AccountSnapshot, options?: unknown) => PlanResult;
   inverse: (calls: readonly ApiCall[], before: unknown) => InverseResult;
 }
@@ -169,8 +198,12 @@ export const defineRemediation = <B, O = undefined>(spec: RemediationSpec<B, O>)
     options: spec.options ?? null,
     irreversible,
     appliesTo,
+    target: (finding) => writeTarget(spec.id, finding, spec.writesTo),
     plan: (finding, account, options) => {
-      if (finding.status !== 'fail') return cannot(`The finding is ${finding.status}, not fail: nothing to fix.`);
+      if (finding.status !== 'fail')
+        return cannot(
+          `The finding is ${finding.status === 'pass' ? 'passing' : 'unknown'} now, not failing: nothing to fix.`,
+        );
       if (!appliesTo(finding)) return cannot(`${spec.id} does not fix ${finding.checkId}.`);
       if (finding.accountId !== account.accountId) {
         return cannot(`The finding is about account ${finding.accountId}, the snapshot about ${account.accountId}.`);

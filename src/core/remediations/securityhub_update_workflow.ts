@@ -27,6 +27,8 @@ export default defineRemediation({
   title: 'Mark the Security Hub finding resolved or suppressed, with a note',
   fixes: [],
   appliesTo: (finding) => finding.source === 'securityhub',
+  // It changes the Security Hub finding, not the resource the finding is about.
+  writesTo: 'finding',
   risk: 'low',
   permissions: ['securityhub:BatchUpdateFindings'],
   undoPermissions: ['securityhub:BatchUpdateFindings'],

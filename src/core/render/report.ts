@@ -22,6 +22,7 @@ export interface CheckReport {
     | 'source'
     | 'status'
     | 'severity'
+    | 'service'
     | 'accountId'
     | 'region'
     | 'resource'
@@ -30,6 +31,7 @@ export interface CheckReport {
     | 'remediationId'
     | 'frameworks'
     | 'evidence'
+    | 'observedAt'
   >[];
   summary: Summary;
 }
@@ -59,6 +61,8 @@ export const buildCheckReport = (
     source: f.source,
     status: f.status,
     severity: f.severity,
+    // The CSV export and SIEMs read these two; without them "Download all" left both columns empty.
+    service: f.service,
     accountId: f.accountId,
     region: f.region,
     resource: f.resource,
@@ -67,6 +71,7 @@ export const buildCheckReport = (
     remediationId: f.remediationId,
     frameworks: f.frameworks,
     evidence: f.evidence,
+    observedAt: f.observedAt,
   })),
   summary,
 });

@@ -1,6 +1,8 @@
 import { SEVERITIES, type Severity } from '../model';
 import type { CheckReport } from './report';
 import type { CheckDefinition } from '../checks/define';
+import { problemTitle } from './headline';
+import { terminalLine } from './plain';
 
 const DEMO_BANNER = '*** DEMO DATA: a fictional, deliberately misconfigured estate, not your AWS accounts ***';
 
@@ -27,10 +29,23 @@ const accountLabel = (report: CheckReport, id: string) => {
   return name && name !== id ? `${id} (${name})` : id;
 };
 
+/**
+ * Two lines per failing finding: what is wrong and where (a table row), then its sentence, the check
+ * and the fix. Every value is one terminal line, so a message AWS wrote over several lines cannot
+ * break the table.
+ */
 const findingRows = (report: CheckReport, findings: CheckReport['findings']) =>
   findings.flatMap((f) => [
-    [`  ${f.checkId}`, accountLabel(report, f.accountId), f.region, `${f.resource.type} ${f.resource.id}`],
-    [`      ${f.message}${f.remediationId ? `  [fix: ${f.remediationId}]` : ''}`],
+    [
+      `  ${terminalLine(problemTitle(f), 120)}`,
+      terminalLine(accountLabel(report, f.accountId), 100),
+      terminalLine(f.region, 40),
+      terminalLine(`${f.resource.type} ${f.resource.id}`, 200),
+    ],
+    [
+      `      ${terminalLine(f.message, 400)}  [check: ${terminalLine(f.checkId, 120)}` +
+        `${f.remediationId ? `, fix: ${terminalLine(f.remediationId, 120)}` : ''}]`,
+    ],
   ]);
 
 /** Human-readable answer of `cloudsec check`: failing findings grouped by severity, then unknowns. */
@@ -43,8 +58,9 @@ export const renderCheckText = (report: CheckReport): string => {
     `${byStatus.fail} failing${byStatus.fail ? ` (${counts(bySeverity)})` : ''}, ${byStatus.pass} passing, ${byStatus.unknown} unknown`,
   );
   for (const a of report.accounts.filter((acc) => !acc.reachable))
-    out.push(`! account ${a.id} (${a.name}) unreachable: ${a.error}`);
-  for (const a of report.accounts) for (const w of a.warnings) out.push(`! account ${a.id} (${a.name}): ${w}`);
+    out.push(terminalLine(`! account ${a.id} (${a.name}) unreachable: ${a.error}`, 600));
+  for (const a of report.accounts)
+    for (const w of a.warnings) out.push(terminalLine(`! account ${a.id} (${a.name}): ${w}`, 600));
 
   const failing = report.findings.filter((f) => f.status === 'fail');
   for (const severity of SEVERITIES) {
@@ -58,11 +74,12 @@ export const renderCheckText = (report: CheckReport): string => {
   }
   const unknown = report.findings.filter((f) => f.status === 'unknown');
   if (unknown.length > 0) {
-    out.push('', `UNKNOWN (${unknown.length}): cloudsec could not decide; grant the named permission and re-run`);
+    // Not every unknown is a missing permission (throttling, network, regions): each line says its own next step.
+    out.push('', `UNKNOWN (${unknown.length}): cloudsec could not decide; each says why and what to do`);
     for (const f of unknown)
       out.push(
-        `  ${f.checkId}  ${accountLabel(report, f.accountId)}  ${f.region}  ${f.resource.id}`,
-        `      ${f.message}`,
+        `  ${[f.checkId, accountLabel(report, f.accountId), f.region, f.resource.id].map((v) => terminalLine(v, 200)).join('  ')}`,
+        `      ${terminalLine(f.message, 400)}`,
       );
   }
   if (byStatus.fail === 0 && byStatus.unknown === 0) out.push('', 'All checks pass.');

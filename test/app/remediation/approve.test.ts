@@ -38,7 +38,7 @@ describe('approveRequest', () => {
     expect(posted?.text).toContain(
       's3 PutPublicAccessBlock (us-east-1): ok [AWS request AWSREQ-1] — AWS answered: {"answeredBy":"fake AWS"}',
     );
-    expect(posted?.text).toContain('After: the check is pass');
+    expect(posted?.text).toContain('After: the check passes: all four settings on.');
     expect((await h.auditOf(request.id)).map((e) => `${e.action}:${e.outcome}`)).toEqual([
       'remediation.request:ok',
       'remediation.approve:ok',

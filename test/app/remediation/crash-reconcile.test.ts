@@ -230,7 +230,7 @@ describe('a cloudsec process killed after sending a remediation write, before re
         id: requestId,
         status: 'failed',
         reason: expect.stringMatching(
-          new RegExp(`^${INTERRUPTED} \\(the check is fail: EBS encryption by default is off`),
+          new RegExp(`^${INTERRUPTED} \\(the check fails: EBS encryption by default is off`),
         ),
       }),
     ]);

@@ -1,6 +1,6 @@
 import { OTHER_ACCOUNT_ID, PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
 import { aFinding } from '../../fixtures/remediation-builders';
-import { aNewRequest, anActor, useTempStores } from '../../fixtures/store';
+import { aNewRequest, createdRequest, anActor, useTempStores } from '../../fixtures/store';
 
 const MINUTE = 60_000;
 
@@ -50,7 +50,7 @@ describe('reconcileInterrupted', () => {
       expect.objectContaining({
         id: request.id,
         status: 'failed',
-        reason: expect.stringMatching(/^interrupted \(the check is fail/),
+        reason: expect.stringMatching(/^interrupted \(the check fails: /),
       }),
     ]);
     expect(after.estate.executions).toEqual([]);
@@ -91,7 +91,8 @@ describe('listRequests', () => {
   const twoAccounts = async (h: WorkflowHarness) => {
     const prod = await h.pendingRequest();
     await h.workflow.approve({ actor: PEOPLE.approver, requestId: prod.id });
-    const staging = await h.store.createRequest(
+    const staging = await createdRequest(
+      h.store,
       aNewRequest({
         finding: aFinding({ id: 'f_staging', accountId: OTHER_ACCOUNT_ID }),
         requester: anActor('U0OTHER'),

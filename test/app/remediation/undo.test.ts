@@ -1,5 +1,5 @@
 import { PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
-import { useTempStores } from '../../fixtures/store';
+import { aNewRequest, createdRequest, useTempStores } from '../../fixtures/store';
 
 const HOUR = 3_600_000;
 const WHY = 'The website broke: it needs public reads until the CDN is in place.';
@@ -102,7 +102,8 @@ describe('requestUndo', () => {
 
   it('when the request did not succeed or is itself an undo, then there is nothing to undo', async () => {
     const h = workflowHarness(stores);
-    const pending = await h.pendingRequest();
+    // Another change, still pending (a request of its own target: the estate's finding gets the fix below).
+    const pending = await createdRequest(h.store, aNewRequest());
     const original = await succeededRemediation(h);
     const undo = await h.workflow.undo({ actor: PEOPLE.approver, requestId: original.id, justification: WHY });
     if (!undo.ok) throw new Error(undo.reason);

@@ -15,11 +15,14 @@ import {
   describeTrailsJson,
   eventSelectorsJson,
   trailArn,
+  trailJson,
   trailStatusJson,
   type TrailFixture,
 } from '../../fixtures/aws/cloudtrail';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
+/** An opt-in region: an account that has not enabled it gets UnrecognizedClientException there. */
+const OPT_IN = 'ap-east-1';
 
 const makeContext = (regions: string[] = REGIONS): CollectContext => ({
   clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: CT_ACCOUNT_ID }),
@@ -206,7 +209,7 @@ describe('collectCloudTrail', () => {
         false,
         null,
       ],
-      ['no selectors at all', {}, false, null],
+      ['an empty list of basic selectors', { basic: [] }, false, null],
     ])('then %s is summarized', async (_, selectors, managementEvents, readWriteType) => {
       stubDescribeTrails('us-east-1', [MAIN]);
       stubStatus(MAIN);
@@ -239,24 +242,37 @@ describe('collectCloudTrail', () => {
   });
 
   describe('when DescribeTrails fails in one region only', () => {
-    it('then the trails seen from the other regions are kept', async () => {
+    it('then, when that region is an opt-in region not enabled, the trails seen from the other regions are kept', async () => {
       stubDescribeTrails('us-east-1', [MAIN]);
-      cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(...ctRegionDisabled());
+      cloudTrailCall(cloudTrailEndpoint(OPT_IN), 'DescribeTrails').reply(...ctRegionDisabled());
       stubStatus(MAIN);
       stubSelectors(MAIN);
 
-      const trails = trailsOf(await collect());
+      const trails = trailsOf(await collect(['us-east-1', OPT_IN]));
 
       expect(trails.map((t) => t.arn)).toEqual([trailArn(MAIN)]);
+    });
+
+    it('then, when a region kept throttling, the trails are unknown: that region may hold a trail nobody else lists', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails')
+        .times(3)
+        .reply(...ctThrottled());
+      stubStatus(MAIN);
+      stubSelectors(MAIN);
+
+      const { trails } = await collect();
+
+      expect(trails).toEqual({ ok: false, error: expect.objectContaining({ kind: 'throttled', region: 'eu-west-1' }) });
     });
   });
 
   describe('when DescribeTrails fails in every region', () => {
     it('then the trails are unknown, naming the refused permission rather than the disabled region', async () => {
-      cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'DescribeTrails').reply(...ctRegionDisabled());
+      cloudTrailCall(cloudTrailEndpoint(OPT_IN), 'DescribeTrails').reply(...ctRegionDisabled());
       cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(...ctAccessDenied('DescribeTrails'));
 
-      const { trails } = await collect();
+      const { trails } = await collect([OPT_IN, 'eu-west-1']);
 
       expect(trails).toEqual({
         ok: false,
@@ -270,10 +286,10 @@ describe('collectCloudTrail', () => {
     });
 
     it('then, when no region is enabled for the credentials, the trails are unknown as region-unavailable', async () => {
-      for (const region of REGIONS)
+      for (const region of [OPT_IN, 'me-south-1'])
         cloudTrailCall(cloudTrailEndpoint(region), 'DescribeTrails').reply(...ctRegionDisabled());
 
-      const { trails } = await collect();
+      const { trails } = await collect([OPT_IN, 'me-south-1']);
 
       expect(trails).toEqual({
         ok: false,
@@ -299,6 +315,91 @@ describe('collectCloudTrail', () => {
 
       expect(trail?.status).toEqual({ ok: true, value: { isLogging: true, latestDeliveryError: null } });
       expect(api.isDone()).toBe(true);
+    });
+  });
+
+  describe('when an answer lacks what the API reference says it carries (fail closed)', () => {
+    const malformed = expect.objectContaining({ kind: 'malformed', code: 'MalformedAnswer' });
+
+    it('then a status without IsLogging is unknown, not "stopped" and not "logging"', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      const { IsLogging: _dropped, ...withoutIsLogging } = trailStatusJson(true);
+      stubStatus(MAIN, ctOk(withoutIsLogging));
+      stubSelectors(MAIN);
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.status).toEqual({ ok: false, error: malformed });
+      expect(trail?.eventSelectors.ok).toBe(true);
+    });
+
+    it('then selectors without either list are unknown, not "records nothing"', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      stubSelectors(MAIN, ctOk({ TrailARN: trailArn(MAIN) }));
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({ ok: false, error: malformed });
+    });
+
+    it('then a basic selector without IncludeManagementEvents is unknown', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      const { IncludeManagementEvents: _dropped, ...selector } = basicSelector('All');
+      stubSelectors(MAIN, ctOk({ TrailARN: trailArn(MAIN), EventSelectors: [selector] }));
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({ ok: false, error: malformed });
+    });
+
+    it('then an advanced selector without field selectors is unknown', async () => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      stubSelectors(MAIN, ctOk({ TrailARN: trailArn(MAIN), AdvancedEventSelectors: [{ Name: 'broken' }] }));
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({ ok: false, error: malformed });
+    });
+
+    it('then a DescribeTrails answer without trailList makes the trails unknown, not "no trail"', async () => {
+      cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'DescribeTrails').reply(...ctOk({}));
+
+      const { trails } = await collect(['us-east-1']);
+
+      expect(trails).toEqual({ ok: false, error: malformed });
+    });
+
+    it.each(['TrailARN', 'IsMultiRegionTrail', 'IsOrganizationTrail', 'LogFileValidationEnabled'])(
+      'then a trail listed without %s makes the trails unknown, even when another region answered well',
+      async (field) => {
+        const broken: Record<string, unknown> = trailJson(LOCAL);
+        delete broken[field];
+        stubDescribeTrails('us-east-1', [MAIN]);
+        cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(
+          ...ctOk({ trailList: [trailJson(MAIN), broken] }),
+        );
+        stubStatus(MAIN);
+        stubSelectors(MAIN);
+
+        const { trails } = await collect();
+
+        expect(trails).toEqual({ ok: false, error: malformed });
+      },
+    );
+
+    it('then a trail listed without HomeRegion takes it from its ARN, not from the region that listed its shadow', async () => {
+      const { HomeRegion: _dropped, ...shadow } = trailJson(MAIN);
+      cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(...ctOk({ trailList: [shadow] }));
+      stubStatus(MAIN);
+      stubSelectors(MAIN);
+
+      const [trail] = trailsOf(await collect(['eu-west-1']));
+
+      expect(trail?.homeRegion).toBe('us-east-1');
+      expect(trail?.status.ok).toBe(true);
     });
   });
 });

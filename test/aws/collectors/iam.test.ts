@@ -29,6 +29,9 @@ import {
   throttlingXml,
   urlEncodedPolicy,
   virtualMfaDevicesXml,
+  awsManagedArn,
+  EC2_TRUST_DOCUMENT,
+  iamResponse,
   type AuthorizationDetailsPage,
   type WireUser,
 } from '../../fixtures/aws/iam';
@@ -54,6 +57,11 @@ const makeContext = (sleep: (ms: number) => Promise<void> = async () => {}): Col
   fanOut: (fn) => fn(),
 });
 
+const READ_ONLY_DOCUMENT = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: ['ec2:Describe*', 's3:Get*', 's3:List*'], Resource: '*' }],
+};
+
 const ACCOUNT_DETAILS: AuthorizationDetailsPage = {
   users: [
     {
@@ -77,6 +85,23 @@ const ACCOUNT_DETAILS: AuthorizationDetailsPage = {
         { id: 'v1', document: urlEncodedPolicy({ Version: '2012-10-17', Statement: [] }), isDefault: false },
         { id: 'v2', document: urlEncodedPolicy(ADMIN_DOCUMENT), isDefault: true },
       ],
+    },
+    {
+      name: 'AdministratorAccess',
+      arn: awsManagedArn('AdministratorAccess'),
+      versions: [{ id: 'v1', document: urlEncodedPolicy(ADMIN_DOCUMENT), isDefault: true }],
+    },
+    {
+      name: 'ReadOnlyAccess',
+      arn: awsManagedArn('ReadOnlyAccess'),
+      versions: [{ id: 'v120', document: urlEncodedPolicy(READ_ONLY_DOCUMENT), isDefault: true }],
+    },
+    {
+      // In the answer, but attached to nobody here: not kept.
+      name: 'AmazonEC2FullAccess',
+      arn: awsManagedArn('AmazonEC2FullAccess'),
+      attachmentCount: 0,
+      versions: [{ id: 'v5', document: urlEncodedPolicy(ADMIN_DOCUMENT), isDefault: true }],
     },
   ],
 };
@@ -186,6 +211,20 @@ describe('collectIam', () => {
     ]);
     expect(details.policies).toEqual([
       { name: 'deploy', arn: arn('policy/deploy'), attachmentCount: 2, defaultDocument: ADMIN_DOCUMENT },
+    ]);
+    expect(details.awsManagedPolicies).toEqual([
+      {
+        name: 'AdministratorAccess',
+        arn: 'arn:aws:iam::aws:policy/AdministratorAccess',
+        attachmentCount: 1,
+        defaultDocument: ADMIN_DOCUMENT,
+      },
+      {
+        name: 'ReadOnlyAccess',
+        arn: 'arn:aws:iam::aws:policy/ReadOnlyAccess',
+        attachmentCount: 1,
+        defaultDocument: READ_ONLY_DOCUMENT,
+      },
     ]);
 
     expect(valueOf(slice.passwordPolicy)).toEqual({
@@ -353,7 +392,9 @@ describe('collectIam', () => {
           b.Action === 'GetAccountAuthorizationDetails' &&
           b.Marker === undefined &&
           b.MaxItems === '1000' &&
-          ['User', 'Role', 'Group', 'LocalManagedPolicy'].every((f) => Object.values(b).includes(f)),
+          ['User', 'Role', 'Group', 'LocalManagedPolicy', 'AWSManagedPolicy'].every((f) =>
+            Object.values(b).includes(f),
+          ),
       )
       .reply(200, authorizationDetailsXml(page1))
       .post(
@@ -438,7 +479,7 @@ describe('collectIam', () => {
       ok: false,
       error: expect.objectContaining({
         code: 'CredentialReportMalformed',
-        kind: 'other',
+        kind: 'malformed',
         permission: 'iam:GetCredentialReport',
       }),
     });
@@ -472,6 +513,150 @@ describe('collectIam', () => {
     expect(OK_KEYS(slice)).toHaveLength(5);
     scope.done();
   }, 5_000);
+
+  describe('what the checks need to say who is admin', () => {
+    const detailsOf = async (page: AuthorizationDetailsPage) => {
+      const { scope } = mockIam({ GetAccountAuthorizationDetails: [[200, authorizationDetailsXml(page)]] });
+      const slice = await collectIam(makeContext());
+      scope.done();
+      return slice.authorizationDetails;
+    };
+
+    it('when a role comes with its trust policy and a permissions boundary, then both are kept', async () => {
+      const boundary = arn('policy/dev-boundary');
+      const details = valueOf(
+        await detailsOf({
+          users: [{ name: 'carol', boundary }],
+          roles: [
+            { name: 'ec2-app', boundary },
+            { name: 'no-trust', trust: null },
+          ],
+        }),
+      );
+
+      expect(details.users[0]?.permissionsBoundaryArn).toBe(boundary);
+      expect(details.roles).toEqual([
+        expect.objectContaining({ name: 'ec2-app', trustPolicy: EC2_TRUST_DOCUMENT, permissionsBoundaryArn: boundary }),
+        expect.objectContaining({ name: 'no-trust', trustPolicy: null }),
+      ]);
+      expect(details.roles[1]).not.toHaveProperty('permissionsBoundaryArn');
+    });
+
+    it('when an AWS-managed policy sits under a path, then it is still told apart from customer-managed ones', async () => {
+      const path = '/service-role/';
+      const ref = { name: 'AWSOpsWorksRole', arn: awsManagedArn('AWSOpsWorksRole', path) };
+      const details = valueOf(
+        await detailsOf({
+          roles: [{ name: 'opsworks', attached: [ref] }],
+          policies: [
+            {
+              ...ref,
+              path,
+              versions: [{ id: 'v1', document: urlEncodedPolicy(READ_ONLY_DOCUMENT), isDefault: true }],
+            },
+          ],
+        }),
+      );
+
+      expect(details.policies).toEqual([]);
+      expect(details.awsManagedPolicies?.map((p) => p.arn)).toEqual([ref.arn]);
+    });
+
+    it('when IAM leaves out the empty lists of a principal, then they read as empty, as in its own sample answer', async () => {
+      const details = valueOf(
+        await detailsOf({
+          users: [{ name: 'alice', omit: ['UserPolicyList', 'GroupList', 'AttachedManagedPolicies'] }],
+          groups: [{ name: 'devs', omit: ['GroupPolicyList'] }],
+        }),
+      );
+
+      expect(details.users[0]).toMatchObject({ groups: [], attachedPolicies: [], inlinePolicies: [] });
+      expect(details.groups[0]).toMatchObject({ inlinePolicies: [] });
+    });
+
+    it('when AttachmentCount is left out, then it is null rather than "attached to nobody"', async () => {
+      const details = valueOf(
+        await detailsOf({
+          policies: [
+            {
+              name: 'p',
+              attachmentCount: null,
+              versions: [{ id: 'v1', document: urlEncodedPolicy(ADMIN_DOCUMENT), isDefault: true }],
+            },
+          ],
+        }),
+      );
+
+      expect(details.policies[0]?.attachmentCount).toBeNull();
+    });
+
+    it.each([
+      ['a user without its UserName', { users: [{ name: 'x', omit: ['UserName'] }] }],
+      ['a role without its Arn', { roles: [{ name: 'x', omit: ['Arn'] }] }],
+      ['a group without its GroupName', { groups: [{ name: 'x', omit: ['GroupName'] }] }],
+    ] as [string, AuthorizationDetailsPage][])(
+      'when the answer holds %s, then the details are unknown as malformed, not a nameless principal',
+      async (_what, page) => {
+        const details = await detailsOf(page);
+
+        expect(details).toEqual({
+          ok: false,
+          error: expect.objectContaining({
+            kind: 'malformed',
+            operation: 'GetAccountAuthorizationDetails',
+            permission: 'iam:GetAccountAuthorizationDetails',
+          }),
+        });
+      },
+    );
+  });
+
+  describe('answers missing what AWS always sends', () => {
+    it('when ListVirtualMFADevices answers without its device list, then the devices are unknown, not "none"', async () => {
+      const { scope } = mockIam({
+        ListVirtualMFADevices: [[200, iamResponse('ListVirtualMFADevices', '<IsTruncated>false</IsTruncated>')]],
+      });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.virtualMfaDevices).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+      scope.done();
+    });
+
+    it("when an assigned MFA device names no user, then the devices are unknown (it could be root's)", async () => {
+      const { scope } = mockIam({
+        ListVirtualMFADevices: [[200, virtualMfaDevicesXml([{ serialNumber: arn('mfa/mystery') }])]],
+      });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.virtualMfaDevices).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+      scope.done();
+    });
+
+    it('when GetAccountSummary answers without its SummaryMap, then the summary is unknown', async () => {
+      const { scope } = mockIam({ GetAccountSummary: [[200, iamResponse('GetAccountSummary', '')]] });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.accountSummary).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+      scope.done();
+    });
+
+    it('when GetCredentialReport answers without Content, then the report is unknown as malformed', async () => {
+      const { scope } = mockIam({
+        GetCredentialReport: [[200, iamResponse('GetCredentialReport', '<ReportFormat>text/csv</ReportFormat>')]],
+      });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.credentialReport).toEqual({
+        ok: false,
+        error: expect.objectContaining({ code: 'CredentialReportMalformed', kind: 'malformed' }),
+      });
+      scope.done();
+    });
+  });
 
   describe('call count', () => {
     const manyUsers = (n: number): WireUser[] =>

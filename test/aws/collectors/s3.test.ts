@@ -2,12 +2,17 @@ import pLimit from 'p-limit';
 import { makeClientFactory } from '../../../src/aws/clients';
 import type { CollectContext } from '../../../src/aws/collectors/context';
 import { collectS3 } from '../../../src/aws/collectors/s3';
+import accountBlockCheck from '../../../src/core/checks/s3/s3_account_public_access_blocked';
+import policyCheck from '../../../src/core/checks/s3/s3_bucket_not_public_by_policy';
 import { S3SliceSchema, type Fact, type S3Bucket, type S3Slice } from '../../../src/core/model';
+import { resultFor, run } from '../../fixtures/check-harness';
+import { anAccount } from '../../fixtures/snapshot-builders';
 import {
   accessDeniedReply,
   accountPublicAccessBlockXml,
   aclXml,
   encryptionXml,
+  htmlReply,
   interceptAccountPublicAccessBlock,
   interceptBucket,
   interceptBucketLocation,
@@ -19,6 +24,7 @@ import {
   policyStatusXml,
   publicAccessBlockXml,
   s3ControlError,
+  s3Error,
   slowDownReply,
   unconfiguredBucket,
   versioningXml,
@@ -250,7 +256,7 @@ describe('collectS3', () => {
     expect(slice.buckets).toEqual({ ok: true, value: [] });
   });
 
-  it('when the account-level block is refused, then only that fact is unknown and names s3:GetAccountPublicAccessBlock', async () => {
+  it('when the account-level block is refused, then only that fact is unknown, naming the S3 Control call and s3:GetAccountPublicAccessBlock', async () => {
     interceptAccountPublicAccessBlock(
       ACCOUNT_ID,
       HOME,
@@ -264,7 +270,8 @@ describe('collectS3', () => {
     expect(slice.accountPublicAccessBlock).toEqual({
       ok: false,
       error: expect.objectContaining({
-        operation: 'GetPublicAccessBlock',
+        service: 's3control',
+        operation: 'S3 Control GetPublicAccessBlock (account-level)',
         permission: 's3:GetAccountPublicAccessBlock',
         code: 'AccessDenied',
         kind: 'access-denied',
@@ -418,7 +425,7 @@ describe('collectS3', () => {
     expect(b.policy).toEqual({ ok: true, value: null });
   });
 
-  it('when the bucket policy is not valid JSON, then only the policy fact is unknown', async () => {
+  it('when the bucket policy is not valid JSON, then only the policy fact is unknown, as an answer cloudsec could not read', async () => {
     accountBlockAbsent();
     listOnePage([{ name: 'odd-bucket', creationDate: CREATED, region: HOME }]);
     interceptBucket(
@@ -435,7 +442,7 @@ describe('collectS3', () => {
     const b = bucketNamed(slice, 'odd-bucket');
     expect(b.policy).toEqual({
       ok: false,
-      error: expect.objectContaining({ operation: 'GetBucketPolicy', kind: 'other' }),
+      error: expect.objectContaining({ operation: 'GetBucketPolicy', code: 'MalformedAnswer', kind: 'malformed' }),
     });
     expect(b.policyStatus).toEqual({ ok: true, value: { isPublic: false } });
   });
@@ -519,5 +526,103 @@ describe('collectS3', () => {
       error: expect.objectContaining({ permission: 's3:GetBucketLogging', code: 'SlowDown', kind: 'throttled' }),
     });
     expect(b.versioning.ok).toBe(true);
+  });
+
+  describe("AWS's policy status that does not say", () => {
+    const collectPublicPolicyBucket = (policyStatus: Parameters<typeof unconfiguredBucket>[0]) => {
+      accountBlockAbsent();
+      listOnePage([{ name: 'public-site', creationDate: CREATED, region: HOME }]);
+      interceptBucket('public-site', HOME, unconfiguredBucket(policyStatus));
+      return collectS3(makeContext());
+    };
+
+    it.each([
+      ['a PolicyStatus without IsPublic', xmlReply(policyStatusXml(null))],
+      ['IsPublic that is neither true nor false', xmlReply(policyStatusXml('yes'))],
+      ['an HTML page with status 200', htmlReply()],
+      ['an HTML page labelled application/xml', htmlReply('application/xml')],
+    ])(
+      'when GetBucketPolicyStatus answers %s, then the public policy document makes the bucket fail, and the finding says the document decided',
+      async (_label, answer) => {
+        const slice = await collectPublicPolicyBucket({
+          policyStatus: answer,
+          policy: policyReply(PUBLIC_READ_POLICY),
+        });
+
+        const b = bucketNamed(slice, 'public-site');
+        expect(b.policyStatus).toEqual({
+          ok: false,
+          error: expect.objectContaining({
+            operation: 'GetBucketPolicyStatus',
+            code: 'MalformedAnswer',
+            kind: 'malformed',
+          }),
+        });
+        const result = resultFor(run(policyCheck, anAccount({ s3: slice })), 'public-site');
+        expect(result.status).toBe('fail');
+        expect(result.message).toContain('statement PublicRead allows anyone s3:GetObject');
+        expect(result.message).toContain("Decided by cloudsec's reading of the policy document");
+        expect(result.evidence).toMatchObject({
+          basis: 'policy-document',
+          policyStatusUnavailable: { operation: 'GetBucketPolicyStatus', kind: 'malformed' },
+        });
+      },
+    );
+
+    it('when GetBucketPolicyStatus answers without IsPublic and the policy document is refused, then the bucket is unknown, naming both reasons', async () => {
+      const slice = await collectPublicPolicyBucket({
+        policyStatus: xmlReply(policyStatusXml(null)),
+        policy: accessDeniedReply(),
+      });
+
+      const result = resultFor(run(policyCheck, anAccount({ s3: slice })), 'public-site');
+      expect(result.status).toBe('unknown');
+      expect(result.message).toContain('GetBucketPolicyStatus answered');
+      expect(result.message).toContain('cloudsec needs s3:GetBucketPolicy');
+    });
+  });
+
+  it('when S3 Control answers the account-level block with an HTML page labelled as XML, then the account check is unknown and names the S3 Control call', async () => {
+    interceptAccountPublicAccessBlock(ACCOUNT_ID, HOME, htmlReply('application/xml'));
+    listOnePage([]);
+
+    const slice = await collectS3(makeContext());
+
+    expect(slice.accountPublicAccessBlock).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'MalformedAnswer', kind: 'malformed', service: 's3control' }),
+    });
+    const [result] = run(accountBlockCheck, anAccount({ s3: slice }));
+    expect(result).toMatchObject({
+      status: 'unknown',
+      evidence: { operation: 'S3 Control GetPublicAccessBlock (account-level)' },
+    });
+    expect(result!.message).toContain('S3 Control GetPublicAccessBlock');
+  });
+
+  it('when S3 answers an error document inside a 200, then it is treated as the error S3 means (retried), not as an unreadable answer', async () => {
+    accountBlockAbsent();
+    listOnePage([{ name: 'flaky-bucket', creationDate: CREATED, region: HOME }]);
+    const internalErrorIn200 = { ...s3Error(500, 'InternalError', 'We encountered an internal error.'), status: 200 };
+    interceptBucket(
+      'flaky-bucket',
+      HOME,
+      unconfiguredBucket({
+        acl: [
+          internalErrorIn200,
+          xmlReply(aclXml(OWNER_ID, [{ type: 'CanonicalUser', id: OWNER_ID, permission: 'FULL_CONTROL' }])),
+        ],
+      }),
+    );
+
+    const slice = await collectS3(makeContext());
+
+    expect(bucketNamed(slice, 'flaky-bucket').acl).toEqual({
+      ok: true,
+      value: {
+        ownerId: OWNER_ID,
+        grants: [{ granteeType: 'CanonicalUser', granteeId: OWNER_ID, permission: 'FULL_CONTROL' }],
+      },
+    });
   });
 });

@@ -216,12 +216,30 @@ describe('collectSecurityHubChanges', () => {
     expect(itemsOf(result)[0]?.remediationId).toBe('custom_fix');
   });
 
-  it('when a finding has no Id, then it is skipped and the others are kept', async () => {
-    const kept = asffFinding({ resourceId: 'arn:aws:s3:::kept', region: REGION });
-    stubPages([{ findings: [asffFinding({ region: REGION, raw: { Id: undefined } }), kept] }]);
+  it.each(collectors)(
+    'when a finding has no Id, then the %s read fails as malformed rather than dropping it',
+    async (_, read) => {
+      const kept = asffFinding({ resourceId: 'arn:aws:s3:::kept', region: REGION });
+      stubPages([{ findings: [asffFinding({ region: REGION, raw: { Id: undefined } }), kept] }]);
 
-    expect(itemsOf(await changes()).map((i) => i.resourceId)).toEqual(['arn:aws:s3:::kept']);
-  });
+      expect(await read()).toEqual({
+        ok: false,
+        error: expect.objectContaining({ kind: 'malformed', message: expect.stringContaining('without its Id') }),
+      });
+    },
+  );
+
+  it.each(collectors)(
+    'when a page comes without its Findings list, then the %s read fails as malformed, never a partial list',
+    async (_, read) => {
+      onGetFindings(REGION, (body) => body.NextToken === undefined).reply(
+        ...shOk(findingsPage([asffFinding({ region: REGION })], 'page-2')),
+      );
+      onGetFindings(REGION, (body) => body.NextToken === 'page-2').reply(...shOk({}));
+
+      expect(await read()).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+    },
+  );
 
   it('when no severity is in scope, then nothing is asked and nothing is returned', async () => {
     // No interceptor: any request would fail with a refused connection.

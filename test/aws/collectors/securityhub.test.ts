@@ -244,6 +244,62 @@ describe('collectSecurityHubRegion', () => {
     expect(slice.findings).toMatchObject(expected);
   });
 
+  describe('when Security Hub answers with something other than what its API reference documents', () => {
+    const expectMalformed = (slice: SecurityHubRegion) => {
+      expect(slice.enabled).toMatchObject({ ok: false, error: { kind: 'malformed', code: 'MalformedAnswer' } });
+      expect(slice.findings).toMatchObject({ ok: false, error: { kind: 'malformed', code: 'MalformedAnswer' } });
+    };
+
+    it('then a page without its Findings list makes the region unknown, not "no findings"', async () => {
+      onGetFindings(REGION).reply(...shOk({}));
+
+      expectMalformed(await collect());
+    });
+
+    it('then a later page without its Findings list makes the region unknown, not the first page alone', async () => {
+      onGetFindings(REGION, (body) => body.NextToken === undefined).reply(
+        ...shOk(findingsPage([asffFinding({ region: REGION })], 'page-2')),
+      );
+      onGetFindings(REGION, (body) => body.NextToken === 'page-2').reply(...shOk({ NextToken: 'page-3' }));
+
+      expectMalformed(await collect());
+    });
+
+    it('then a finding without its Id makes the region unknown instead of silently dropping a failure', async () => {
+      stubPages([
+        { findings: [asffFinding({ region: REGION, raw: { Id: undefined } }), asffFinding({ region: REGION })] },
+      ]);
+
+      const slice = await collect();
+
+      expectMalformed(slice);
+      expect(slice.findings.ok ? '' : slice.findings.error.message).toContain('without its Id');
+    });
+
+    it("then a finding with only a normalized score gets Security Hub's label for that score", async () => {
+      stubPages([{ findings: [asffFinding({ region: REGION, raw: { Severity: { Normalized: 75 } } })] }]);
+
+      expect(findingsOf(await collect())[0]?.severity).toBe('high');
+    });
+
+    it('then a finding with no severity at all makes the region unknown, not an informational finding', async () => {
+      stubPages([{ findings: [asffFinding({ region: REGION, raw: { Severity: undefined } })] }]);
+
+      expectMalformed(await collect());
+    });
+
+    it('then an HTML page with status 200 makes the region unknown with the status named, in one line', async () => {
+      onGetFindings(REGION).reply(200, '<html><body>Session expired</body></html>', { 'content-type': 'text/html' });
+
+      const slice = await collect();
+
+      expectMalformed(slice);
+      const message = slice.findings.ok ? '' : slice.findings.error.message;
+      expect(message).toContain('HTTP 200');
+      expect(message).not.toMatch(/[\r\n]|Session expired/);
+    });
+  });
+
   it('when GetFindings is throttled once, then the retry still collects the findings', async () => {
     onGetFindings(REGION).reply(...shThrottled());
     const finding = asffFinding({ region: REGION });

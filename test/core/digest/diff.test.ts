@@ -234,7 +234,7 @@ describe('toObservedItem', () => {
     { services: ['s3'] },
   ) as [Finding, Finding];
 
-  it('when a cloudsec check fails, then the finding is open with its resource, wording and remediation', () => {
+  it('when a cloudsec check fails, then the finding is open with its resource, wording (what is wrong) and remediation', () => {
     expect(toObservedItem(failing)).toEqual({
       findingId: failing.id,
       source: 'cloudsec',
@@ -246,7 +246,7 @@ describe('toObservedItem', () => {
       resourceType: 'AwsS3Bucket',
       resourceId: 'a-public',
       resourceArn: 'arn:aws:s3:::a-public',
-      title: 'Bucket name does not contain "public"',
+      title: 'Bucket name contains "public"',
       message: 'a-public is public',
       remediationId: 's3_block_public_access',
       state: 'open',

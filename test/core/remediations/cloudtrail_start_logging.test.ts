@@ -2,6 +2,8 @@ import type { StartLoggingCommandInput, StopLoggingCommandInput } from '@aws-sdk
 import { known } from '../../../src/core/model';
 import { evaluateAccount } from '../../../src/core/findings';
 import multiRegionLogging from '../../../src/core/checks/cloudtrail/cloudtrail_multi_region_logging';
+import trailLogging from '../../../src/core/checks/cloudtrail/cloudtrail_trail_logging';
+import { remediationsFor } from '../../../src/core/remediations';
 import remediation from '../../../src/core/remediations/cloudtrail_start_logging';
 import { ACCOUNT_ID, NOW, aCloudTrailSlice, aTrail, anAccount, denied } from '../../fixtures/snapshot-builders';
 import { SAMPLES, aFinding, planned, reasonOf } from '../../fixtures/remediation-builders';
@@ -14,7 +16,7 @@ const ARN = `arn:aws:cloudtrail:eu-west-1:${ACCOUNT_ID}:trail/org-trail`;
 const trailFinding = aFinding({ ...finding, resource: { type: 'AwsCloudTrailTrail', id: 'org-trail', arn: ARN } });
 
 describe('cloudtrail_start_logging', () => {
-  it('when the multi-region trail is stopped, then the plan starts it by ARN in its home region', () => {
+  it('when the trail is stopped, then the plan starts it by ARN in its home region', () => {
     const result = planned(
       remediation.plan(trailFinding, withTrail({ arn: ARN, homeRegion: 'eu-west-1', status: STOPPED })),
     );
@@ -36,27 +38,18 @@ describe('cloudtrail_start_logging', () => {
     });
   });
 
-  it('when the trail skips some management events, then approvers are told the finding may remain', () => {
-    const account = withTrail({
-      status: STOPPED,
-      eventSelectors: known({ managementEvents: true, readWriteType: 'WriteOnly' }),
-    });
-    expect(planned(remediation.plan(finding, account)).notes?.join(' ')).toMatch(/management events/);
-  });
-
-  it('when the finding is about the account (no trail at all), then the reason says to create one', () => {
-    const noTrail = aFinding({ ...finding, resource: { type: 'AwsAccount', id: ACCOUNT_ID, arn: null } });
-    expect(reasonOf(remediation.plan(noTrail, anAccount()))).toMatch(/no trail to start: create/i);
+  it('when the finding is about the account rather than a trail, then there is nothing to start', () => {
+    const onAccount = aFinding({ ...finding, resource: { type: 'AwsAccount', id: ACCOUNT_ID, arn: null } });
+    expect(reasonOf(remediation.plan(onAccount, anAccount()))).toMatch(/no trail to start/i);
   });
 
   it('when the trail is already logging, then starting it would change nothing', () => {
     expect(reasonOf(remediation.plan(finding, withTrail({})))).toMatch(/already logging/);
   });
 
-  it('when the trail is single-region, then starting it would not fix the finding', () => {
-    expect(reasonOf(remediation.plan(finding, withTrail({ isMultiRegion: false, status: STOPPED })))).toMatch(
-      /not multi-region/,
-    );
+  it('when a stopped trail is single-region, then it is started too (a stopped trail records nothing)', () => {
+    const result = planned(remediation.plan(finding, withTrail({ isMultiRegion: false, status: STOPPED })));
+    expect(result.calls.map((c) => c.command)).toEqual(['StartLogging']);
   });
 
   it('when the trail belongs to the management account, then it is not changed from the member', () => {
@@ -72,12 +65,17 @@ describe('cloudtrail_start_logging', () => {
     );
   });
 
-  it('when the real check fails a stopped trail, then its finding plans StartLogging; when no trail exists, it does not', () => {
+  it('when the trail-logging check fails a stopped trail, then its finding plans StartLogging', () => {
     const stopped = withTrail({ status: STOPPED });
-    const [onTrail] = evaluateAccount([multiRegionLogging], stopped, NOW);
+    const [onTrail] = evaluateAccount([trailLogging], stopped, NOW);
+    expect(onTrail).toMatchObject({ status: 'fail', remediationId: 'cloudtrail_start_logging' });
     expect(planned(remediation.plan(onTrail!, stopped)).calls[0]?.command).toBe('StartLogging');
+  });
+
+  it('when no multi-region trail exists, then the account-level finding names no remediation and none applies to it', () => {
     const none = anAccount({ cloudtrail: aCloudTrailSlice({ trails: known([]) }) });
     const [onAccount] = evaluateAccount([multiRegionLogging], none, NOW);
-    expect(reasonOf(remediation.plan(onAccount!, none))).toMatch(/create/);
+    expect(onAccount).toMatchObject({ status: 'fail', remediationId: null });
+    expect(remediationsFor(onAccount!)).toEqual([]);
   });
 });

@@ -106,4 +106,98 @@ describe('ec2_revoke_world_ingress', () => {
   it('when declared, then it needs two approvals because it can cut off access', () => {
     expect(remediation).toMatchObject({ risk: 'high', approvals: 2 });
   });
+
+  describe('when AWS gave no rule id for the offending rules', () => {
+    // As collected when DescribeSecurityGroupRules is refused, unreadable, or disagrees with IpPermissions.
+    const sshNoId = aRule({ ruleId: null, fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0', description: 'admin' });
+    const sshV6NoId = aRule({ ruleId: null, fromPort: 22, toPort: 22, cidrIpv4: null, cidrIpv6: '::/0' });
+    const https = aRule({ ruleId: null });
+    const noIds = withGroup(aSecurityGroup({ rules: [https, sshNoId, sshV6NoId] }));
+    const failingSsh = (acct: ReturnType<typeof withGroup>) => {
+      const failing = evaluateAccount([sshCheck], acct, NOW).filter((f) => f.status === 'fail');
+      expect(failing).toHaveLength(1);
+      return failing[0]!;
+    };
+
+    it('then the check still fails and the plan revokes exactly their IpPermissions, saying why', () => {
+      const result = planned(remediation.plan(failingSsh(noIds), noIds));
+
+      const expected: RevokeSecurityGroupIngressCommandInput = {
+        GroupId: 'sg-0web',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+        ],
+      };
+      expect(result.calls).toEqual([
+        { service: 'ec2', region: REGION, command: 'RevokeSecurityGroupIngress', input: expected },
+      ]);
+      expect(result.notes?.join(' ')).toMatch(
+        /no rule id for 2 of these rules .* exact protocol, ports and address range/,
+      );
+    });
+
+    it('then undo authorizes the same rules again, descriptions included', () => {
+      const result = planned(remediation.plan(failingSsh(noIds), noIds));
+
+      const expected: AuthorizeSecurityGroupIngressCommandInput = {
+        GroupId: 'sg-0web',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0', Description: 'admin' }] },
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+        ],
+      };
+      expect(remediation.inverse(result.calls, JSON.parse(JSON.stringify(result.before)))).toEqual({
+        ok: true,
+        calls: [{ service: 'ec2', region: REGION, command: 'AuthorizeSecurityGroupIngress', input: expected }],
+      });
+    });
+
+    it('when only some rules have an id, then all of them are revoked by IpPermissions in one call', () => {
+      const mixed = withGroup(aSecurityGroup({ rules: [https, { ...sshNoId, ruleId: 'sgr-0ssh' }, sshV6NoId] }));
+
+      const result = planned(remediation.plan(failingSsh(mixed), mixed));
+
+      expect(result.calls).toHaveLength(1);
+      expect(result.calls[0]!.input).toEqual({
+        GroupId: 'sg-0web',
+        IpPermissions: [
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+          { IpProtocol: 'tcp', FromPort: 22, ToPort: 22, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+        ],
+      });
+      expect(result.notes?.join(' ')).toMatch(/no rule id for 1 of these rules/);
+    });
+
+    it('when the rules have ids by the time the plan is made, then they are revoked by id', () => {
+      const finding = failingSsh(noIds);
+      const withIds = withGroup(
+        aSecurityGroup({
+          rules: [https, { ...sshNoId, ruleId: 'sgr-0ssh' }, { ...sshV6NoId, ruleId: 'sgr-0ssh6' }],
+        }),
+      );
+
+      expect(planned(remediation.plan(finding, withIds)).calls[0]!.input).toEqual({
+        GroupId: 'sg-0web',
+        SecurityGroupRuleIds: ['sgr-0ssh', 'sgr-0ssh6'],
+      });
+    });
+
+    it('when a rule named by its values has changed since (another port), then no plan is made', () => {
+      const finding = failingSsh(noIds);
+      const changed = withGroup(
+        aSecurityGroup({ rules: [https, { ...sshNoId, fromPort: 2222, toPort: 2222 }, sshV6NoId] }),
+      );
+
+      expect(reasonOf(remediation.plan(finding, changed))).toMatch(
+        /inbound rule from 0\.0\.0\.0\/0 \(tcp 22-22\) is not in security group sg-0web/,
+      );
+    });
+
+    it('when the finding’s rule list is unreadable, then no plan is made rather than a guess', () => {
+      const finding = aFinding({ ...failingSsh(noIds), evidence: { ruleIds: [], rules: [{ ruleId: null }] } });
+
+      expect(reasonOf(remediation.plan(finding, noIds))).toMatch(/does not name the security group rules/);
+    });
+  });
 });

@@ -6,19 +6,21 @@
  *   append: appends `count` audit entries tagged with `worker`, prints `done`.
  *   race:   tries the same CAS transition, digest claim and lock as its siblings, prints the outcome as JSON.
  *   crash:  forever creates a request, appends an audit entry and approves, printing `wrote N` after each.
+ *   request: creates a request for `target` like its siblings, prints `{created, id}` (the open request's id when not created).
  */
 import readline from 'node:readline';
 import { openSqliteStore } from '../../../src/store/sqlite';
-import { aNewRequest, anActor, anAuditInput } from '../../fixtures/store';
+import { aNewRequest, createdRequest, anActor, anAuditInput } from '../../fixtures/store';
 
 interface Job {
-  mode: 'append' | 'race' | 'crash';
+  mode: 'append' | 'race' | 'crash' | 'request';
   dbPath: string;
   worker: string;
   auditKey?: string;
   count?: number;
   requestId?: string;
   scheduledFor?: string;
+  target?: string;
 }
 
 const job = JSON.parse(process.argv[2] ?? '{}') as Job;
@@ -49,7 +51,7 @@ const main = async () => {
       input: { GroupId: `sg-${i}`, IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] },
     }));
     for (let n = 1; ; n++) {
-      const request = await store.createRequest(aNewRequest({ plan: { calls, before: { n }, notes: [] } }));
+      const request = await createdRequest(store, aNewRequest({ plan: { calls, before: { n }, notes: [] } }));
       await store.appendAudit(anAuditInput({ action: 'remediation.request', requestId: request.id, details: { n } }));
       await store.addApproval(request.id, anActor('U0APPROVER'));
       await store.transitionRequest(request.id, ['pending'], 'approved');
@@ -62,6 +64,9 @@ const main = async () => {
       await store.appendAudit(anAuditInput({ details: { worker: job.worker, i } }));
     }
     say('done');
+  } else if (job.mode === 'request') {
+    const result = await store.createRequest(aNewRequest({ target: job.target!, requester: anActor(job.worker) }));
+    say(JSON.stringify({ created: result.created, id: result.created ? result.request.id : result.existing.id }));
   } else {
     const transition = await store.transitionRequest(job.requestId!, ['pending'], 'approved', {
       decidedBy: anActor(job.worker),

@@ -1,6 +1,12 @@
 import { GLOBAL_REGION, type Trail } from '../../model';
 import { accountResource, bucketResource } from '../../resources';
-import { bucketPublicity, describePublicAcl, describePublicPolicy } from '../../s3-public';
+import {
+  bucketPublicity,
+  describePolicyBasis,
+  describePublicAcl,
+  describePublicPolicy,
+  policyBasisEvidence,
+} from '../../s3-public';
 import { defineCheck, fail, pass, unknownFrom, withFact, type CheckResult } from '../define';
 
 /**
@@ -47,9 +53,12 @@ export default defineCheck({
         const publicity = bucketPublicity(bucket, s3.accountPublicAccessBlock);
         if (publicity.status === 'unknown') return unknownFrom(resource, bucket.region, publicity.error);
         if (publicity.status === 'not-public') {
-          return pass(resource, bucket.region, `Bucket ${name}, used by ${trailsText}, is not public.`, {
-            trails: trailNames,
-          });
+          return pass(
+            resource,
+            bucket.region,
+            `Bucket ${name}, used by ${trailsText}, is not public.` + describePolicyBasis(publicity.policy),
+            { trails: trailNames, ...policyBasisEvidence(publicity.policy) },
+          );
         }
         const routes = [
           ...(publicity.policy.status === 'public' ? [describePublicPolicy(publicity.policy)] : []),
@@ -58,9 +67,11 @@ export default defineCheck({
         return fail(
           resource,
           bucket.region,
-          `Bucket ${name}, which holds CloudTrail logs for ${trailsText}, is public: ${routes.join('; and ')}.`,
+          `Bucket ${name}, which holds CloudTrail logs for ${trailsText}, is public: ${routes.join('; and ')}.` +
+            describePolicyBasis(publicity.policy),
           {
             trails: trailNames,
+            ...policyBasisEvidence(publicity.policy),
             policy: publicity.policy.status === 'public' ? publicity.policy : null,
             acl: publicity.acl.status === 'public' ? publicity.acl : null,
           },

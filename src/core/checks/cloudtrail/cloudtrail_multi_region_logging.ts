@@ -20,7 +20,9 @@ const judgeTrail = (t: Trail): Verdict => {
 
 /**
  * An account-level verdict: one good multi-region trail is enough. Failures land on the trail that
- * falls short (so StartLogging has a target) and on the account only when no multi-region trail exists.
+ * falls short and on the account only when no multi-region trail exists. It names no remediation:
+ * the fix is often to create a trail or change its selectors, which cloudsec does not do; a stopped
+ * trail is its own finding (cloudtrail_trail_logging), which offers StartLogging.
  */
 export default defineCheck({
   id: 'cloudtrail_multi_region_logging',
@@ -34,7 +36,7 @@ export default defineCheck({
     'Create a multi-region trail recording read and write management events (CloudTrail console → Trails → Create trail), or start logging on the existing one (`aws cloudtrail start-logging --name <trail>`).',
   frameworks: { cis: '3.1', securityHub: 'CloudTrail.1' },
   requires: ['cloudtrail'],
-  remediation: 'cloudtrail_start_logging',
+  remediation: null,
   evaluate: ({ account }) => {
     const accountRef = accountResource(account);
     return withFact(account.cloudtrail!.trails, accountRef, GLOBAL_REGION, (trails) => {

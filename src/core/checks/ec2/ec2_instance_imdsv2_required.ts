@@ -11,13 +11,28 @@ const IGNORED_STATES = new Set(['shutting-down', 'terminated']);
 
 const label = (i: Instance) => (i.name ? `${i.instanceId} (${i.name})` : i.instanceId);
 
-const problem = (i: Instance): string | null => {
+type Verdict = { status: 'pass' | 'fail' | 'unknown'; text: string };
+
+/**
+ * DescribeInstances reports MetadataOptions (HttpTokens, HttpEndpoint) for every instance; an answer
+ * without them is missing evidence, so the instance is unknown rather than judged on a guess.
+ */
+const verdict = (i: Instance): Verdict => {
   // With the endpoint off there is no metadata service to steal credentials from, whatever HttpTokens says.
-  if (i.httpEndpoint === 'disabled' || i.httpTokens === 'required') return null;
-  return i.httpTokens === 'optional'
-    ? 'allows IMDSv1 (HttpTokens is optional)'
-    : // AWS always reports HttpTokens; without it nothing shows IMDSv2 is enforced, so this fails rather than passes.
-      'does not report HttpTokens=required, so IMDSv1 may be allowed';
+  if (i.httpEndpoint === 'disabled') return { status: 'pass', text: 'has the instance metadata service turned off' };
+  if (i.httpTokens === 'required') return { status: 'pass', text: 'requires IMDSv2' };
+  if (i.httpTokens === 'optional') {
+    return i.httpEndpoint === 'enabled'
+      ? { status: 'fail', text: 'allows IMDSv1 (HttpTokens is optional)' }
+      : {
+          status: 'unknown',
+          text: 'has HttpTokens optional, but DescribeInstances did not say whether its metadata endpoint is on',
+        };
+  }
+  return {
+    status: 'unknown',
+    text: 'has no metadata options (HttpTokens) in the DescribeInstances answer, so whether it allows IMDSv1 is unknown',
+  };
 };
 
 export default defineCheck({
@@ -41,11 +56,14 @@ export default defineCheck({
           .map((i) => {
             const resource = instanceResource(account, region, i);
             const evidence = { state: i.state, httpTokens: i.httpTokens, httpEndpoint: i.httpEndpoint };
-            const issue = problem(i);
-            if (issue) return fail(resource, region, `Instance ${label(i)} ${issue}.`, evidence);
-            return i.httpEndpoint === 'disabled'
-              ? pass(resource, region, `Instance ${label(i)} has the instance metadata service turned off.`, evidence)
-              : pass(resource, region, `Instance ${label(i)} requires IMDSv2.`, evidence);
+            const { status, text } = verdict(i);
+            const message =
+              status === 'unknown' ? `Could not check: instance ${label(i)} ${text}.` : `Instance ${label(i)} ${text}.`;
+            return status === 'pass'
+              ? pass(resource, region, message, evidence)
+              : status === 'fail'
+                ? fail(resource, region, message, evidence)
+                : { status, resource, region, message, evidence };
           }),
       ),
     ),

@@ -34,6 +34,14 @@ const judge = (
     : pass(resource, GLOBAL_REGION, `${label} does not allow "*" on "*".`, context);
 };
 
+// AWS did not say how many principals hold it: the policy still fails, without claiming it is unused.
+const attachedNote = (count: number | null): string =>
+  count === null
+    ? ' (how many principals it is attached to is unknown)'
+    : count > 0
+      ? ` and is attached to ${count} principal${count === 1 ? '' : 's'}`
+      : ' (not attached)';
+
 export default defineCheck({
   id: 'iam_policy_no_full_admin',
   service: 'iam',
@@ -54,10 +62,8 @@ export default defineCheck({
           iamPolicyResource(p),
           `Customer-managed policy ${p.name}`,
           p.defaultDocument,
-          { attachmentCount: p.attachmentCount, attached: p.attachmentCount > 0 },
-          p.attachmentCount > 0
-            ? ` and is attached to ${p.attachmentCount} principal${p.attachmentCount === 1 ? '' : 's'}`
-            : ' (not attached)',
+          { attachmentCount: p.attachmentCount, attached: p.attachmentCount === null ? null : p.attachmentCount > 0 },
+          attachedNote(p.attachmentCount),
         ),
       );
       const principals: [PrincipalKind, IamPrincipal[]][] = [

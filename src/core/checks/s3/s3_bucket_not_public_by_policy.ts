@@ -1,7 +1,38 @@
 import { GLOBAL_REGION } from '../../model';
 import { accountResource, bucketResource } from '../../resources';
-import { describePublicPolicy, effectivePolicyExposure } from '../../s3-public';
-import { defineCheck, fail, pass, unknownFrom, withFact } from '../define';
+import type { CollectError, ResourceRef } from '../../model';
+import {
+  describePolicyBasis,
+  describePublicPolicy,
+  describeUnreadable,
+  effectivePolicyExposure,
+  policyBasisEvidence,
+} from '../../s3-public';
+import { defineCheck, fail, pass, unknownFrom, withFact, type CheckResult } from '../define';
+
+/** Neither AWS's verdict nor the document could be read: both reasons, so either grant fixes it. */
+const unknownPolicy = (
+  resource: ResourceRef,
+  region: string,
+  name: string,
+  error: CollectError,
+  documentError: CollectError | undefined,
+): CheckResult => {
+  const result = unknownFrom(resource, region, error);
+  if (!documentError) return result;
+  return {
+    ...result,
+    message: `Could not check whether bucket ${name}'s policy is public: neither AWS's policy status nor the policy document could be read. ${describeUnreadable(error)}; ${describeUnreadable(documentError)}.`,
+    evidence: {
+      ...result.evidence,
+      documentError: {
+        operation: documentError.operation,
+        code: documentError.code,
+        permission: documentError.permission,
+      },
+    },
+  };
+};
 
 /**
  * Security Hub splits this into S3.2 (public read) and S3.3 (public write); a check carries one id,
@@ -28,11 +59,18 @@ export default defineCheck({
         const exposure = effectivePolicyExposure(b, s3.accountPublicAccessBlock);
         switch (exposure.status) {
           case 'unknown':
-            return unknownFrom(resource, b.region, exposure.error);
+            return unknownPolicy(resource, b.region, b.name, exposure.error, exposure.documentError);
           case 'none':
-            return pass(resource, b.region, `Bucket ${b.name}'s policy does not grant public access.`, {
-              basis: exposure.basis,
-            });
+            return pass(
+              resource,
+              b.region,
+              (exposure.basis === 'no-policy'
+                ? `Bucket ${b.name} has no bucket policy, so no policy grants public access.`
+                : exposure.basis === 'policy-status'
+                  ? `Bucket ${b.name}'s policy does not grant public access, according to AWS's policy status.`
+                  : `Bucket ${b.name}'s policy does not grant public access.`) + describePolicyBasis(exposure),
+              policyBasisEvidence(exposure),
+            );
           case 'blocked':
             return pass(
               resource,
@@ -47,9 +85,10 @@ export default defineCheck({
             return fail(
               resource,
               b.region,
-              `Bucket ${b.name} is public: ${describePublicPolicy(exposure)}${write ? ', including write access' : ''}.`,
+              `Bucket ${b.name} is public: ${describePublicPolicy(exposure)}${write ? ', including write access' : ''}.` +
+                describePolicyBasis(exposure),
               {
-                basis: exposure.basis,
+                ...policyBasisEvidence(exposure),
                 statements: exposure.statements,
                 includesWrite: exposure.includesWrite,
                 securityHubControl: write ? 'S3.3' : 'S3.2',

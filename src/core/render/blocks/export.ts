@@ -1,18 +1,24 @@
 import type { Finding } from '../../model';
 import type { RenderableFinding } from './finding';
+import { headingOf } from '../headline';
 
-/** The export reads what a check report carries; `observedAt` is filled in when present. */
+/**
+ * The export reads what a check report carries. `service` and `observedAt` are required: when they
+ * were optional, "Download all" was handed report rows without them and wrote both columns empty.
+ */
 export type ExportableFinding = RenderableFinding &
-  Partial<Pick<Finding, 'observedAt' | 'service' | 'source' | 'frameworks'>>;
+  Pick<Finding, 'observedAt' | 'service'> &
+  Partial<Pick<Finding, 'source' | 'frameworks'>>;
 
 const COLUMNS: readonly [string, (f: ExportableFinding) => string][] = [
   ['id', (f) => f.id],
   ['status', (f) => f.status],
   ['severity', (f) => f.severity],
   ['check_id', (f) => f.checkId],
-  ['title', (f) => f.title],
+  // What is wrong for a failing finding, as on every other surface (headline.ts).
+  ['title', (f) => headingOf(f)],
   ['source', (f) => f.source ?? ''],
-  ['service', (f) => f.service ?? ''],
+  ['service', (f) => f.service],
   ['account_id', (f) => f.accountId],
   ['region', (f) => f.region],
   ['resource_type', (f) => f.resource.type],
@@ -26,7 +32,7 @@ const COLUMNS: readonly [string, (f: ExportableFinding) => string][] = [
     'missing_permission',
     (f) => (typeof f.evidence['missingPermission'] === 'string' ? f.evidence['missingPermission'] : ''),
   ],
-  ['observed_at', (f) => f.observedAt ?? ''],
+  ['observed_at', (f) => f.observedAt],
 ];
 
 /**
@@ -54,16 +60,16 @@ export const findingsToJson = (findings: readonly ExportableFinding[]): string =
       ...(f.source ? { source: f.source } : {}),
       status: f.status,
       severity: f.severity,
-      ...(f.service ? { service: f.service } : {}),
+      service: f.service,
       accountId: f.accountId,
       region: f.region,
       resource: f.resource,
-      title: f.title,
+      title: headingOf(f),
       message: f.message,
       remediationId: f.remediationId,
       ...(f.frameworks ? { frameworks: f.frameworks } : {}),
       evidence: f.evidence,
-      ...(f.observedAt ? { observedAt: f.observedAt } : {}),
+      observedAt: f.observedAt,
     })),
     null,
     2,

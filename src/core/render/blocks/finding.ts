@@ -1,6 +1,7 @@
 import { SEVERITIES, type Finding, type Severity } from '../../model';
 import { bold, clip, code, lineStart } from '../mrkdwn';
 import { button, section, type SectionBlock } from './kit';
+import { headingOf } from '../headline';
 
 /** Slack action ids this module emits (`domain.verb`, as the design asks); handlers register these. */
 export const ACTION_IDS = {
@@ -63,19 +64,24 @@ export const accountLabel = (accountId: string, names: AccountNames): string => 
 const MAX = { title: 120, resource: 140, region: 30, message: 320 } as const;
 
 /**
- * One finding as one section: title, where it is, and its sentence; the Remediate button rides along as
- * the section's accessory so a finding costs one block, not two.
+ * One finding as one section: heading, where it is, and its sentence; the Remediate button rides along
+ * as the section's accessory so a finding costs one block, not two. A failing finding's heading is
+ * what is wrong and the resource it is wrong with ("*S3 bucket is public through its bucket policy* ·
+ * `legacy-public`"), never the control's desired state (see headline.ts).
  */
 export const findingSection = (
   f: RenderableFinding,
   names: AccountNames,
   opts: { remediationEnabled: boolean; showSeverity?: boolean; updated?: string },
 ): SectionBlock => {
-  const title = bold(f.title, MAX.title) || code(f.checkId, MAX.title);
+  const title = bold(headingOf(f), MAX.title) || code(f.checkId, MAX.title);
+  const failing = f.status === 'fail';
+  const resource = code(f.resource.id, MAX.resource);
+  const where = [...(failing ? [] : [resource]), accountLabel(f.accountId, names), clip(f.region, MAX.region)];
   const lines = [
-    `${opts.showSeverity ? `${SEVERITY_EMOJI[f.severity]} ${severityLabel(f.severity)} · ` : ''}${title}`,
-    `${code(f.resource.id, MAX.resource)} · ${accountLabel(f.accountId, names)} · ${clip(f.region, MAX.region)}` +
-      (opts.updated ? ` · updated ${opts.updated}` : ''),
+    `${opts.showSeverity ? `${SEVERITY_EMOJI[f.severity]} ${severityLabel(f.severity)} · ` : ''}${title}` +
+      (failing ? ` · ${resource}` : ''),
+    where.join(' · ') + (opts.updated ? ` · updated ${opts.updated}` : ''),
   ];
   const message = clip(f.message, MAX.message);
   if (message) lines.push(lineStart(message));
@@ -92,45 +98,97 @@ export const missingPermissionOf = (f: RenderableFinding): string | null => {
   return typeof p === 'string' && keyOf(p).trim() !== '' ? keyOf(p) : null;
 };
 
+/** Why a value could not be collected, other than a refusal: what a person is told, and what to do. */
+const CAUSES = {
+  throttled: { label: 'AWS throttled the calls', next: 'run the check again later' },
+  unreachable: {
+    label: 'AWS could not be reached (network, DNS, timeout)',
+    next: 'check network access to AWS, then run the check again',
+  },
+  'region-unavailable': {
+    label: 'Region not enabled for the account',
+    next: 'enable it, or leave it out of the regions cloudsec scans',
+  },
+  unsupported: { label: 'Not offered in that region', next: 'leave the region out of the regions cloudsec scans' },
+  malformed: {
+    label: "AWS's answer could not be read",
+    next: 'a proxy may be answering for AWS: check network access, then run the check again',
+  },
+  other: { label: 'AWS calls failed', next: "run the check again; cloudsec's logs say more if it keeps failing" },
+} as const;
+type Cause = keyof typeof CAUSES;
+
 /**
- * Unknown findings, grouped by the permission that would let cloudsec decide. Counts are exact: the
- * listed groups, the "other permissions" line and the "other reasons" line add up to `unknown.length`.
+ * Why an unknown finding is unknown: a refused permission (grouped by the permission), a collection
+ * failure of some other kind (`errorKind`, recorded since the kinds were split), or a reason only its
+ * own sentence gives (null). Findings stored before `errorKind` existed named a permission for every
+ * kind of failure, so for them the permission is all there is to go on.
+ */
+const causeOf = (f: RenderableFinding): { permission: string } | { cause: Cause } | null => {
+  const kind = f.evidence['errorKind'];
+  if (typeof kind === 'string' && kind !== 'access-denied' && Object.prototype.hasOwnProperty.call(CAUSES, kind))
+    return { cause: kind as Cause };
+  const permission = missingPermissionOf(f);
+  return permission === null ? null : { permission };
+};
+
+const checks = (n: number) => `${n} ${n === 1 ? 'check' : 'checks'}`;
+
+/**
+ * Unknown findings by cause, each with its next step: refused permissions grouped by the permission
+ * (grant it), then throttling, network, region and unreadable answers (not fixed by granting
+ * anything), then what only the findings' own sentences explain. Counts are exact: every bullet's
+ * "N check(s)" adds up to `unknown.length`.
  */
 export const unknownSummary = (unknown: readonly RenderableFinding[], names: AccountNames, maxGroups = 6): string => {
   const byPermission = new Map<string, { count: number; accounts: Set<string> }>();
+  const byCause = new Map<Cause, number>();
   let otherReasons = 0;
+  const examples = new Set<string>();
   for (const f of unknown) {
-    const p = missingPermissionOf(f);
-    if (p === null) {
+    const why = causeOf(f);
+    if (why === null) {
       otherReasons += 1;
-      continue;
+      if (examples.size < 2) examples.add(clip(f.message, 160));
+    } else if ('cause' in why) byCause.set(why.cause, (byCause.get(why.cause) ?? 0) + 1);
+    else {
+      const entry = byPermission.get(why.permission) ?? { count: 0, accounts: new Set<string>() };
+      entry.count += 1;
+      entry.accounts.add(keyOf(f.accountId));
+      byPermission.set(why.permission, entry);
     }
-    const entry = byPermission.get(p) ?? { count: 0, accounts: new Set<string>() };
-    entry.count += 1;
-    entry.accounts.add(keyOf(f.accountId));
-    byPermission.set(p, entry);
   }
   const groups = [...byPermission.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const shown = groups.slice(0, maxGroups);
-  const lines = [
-    `:grey_question: *${unknown.length} could not be checked.* Grant the permission and run the check again:`,
-    ...shown.map(([permission, { count, accounts }]) => {
+  const lines = [`:grey_question: *${unknown.length} could not be checked.* Why, and what to do:`];
+  if (groups.length > 0) {
+    lines.push('Missing permissions: grant them to the role cloudsec uses, then run the check again.');
+    for (const [permission, { count, accounts }] of shown) {
       const ids = [...accounts];
       const where = ids
         .slice(0, 2)
         .map((id) => accountLabel(id, names))
         .join(', ');
       const more = ids.length > 2 ? ` and ${ids.length - 2} more accounts` : '';
-      return `• ${code(permission, 80)}: ${count} ${count === 1 ? 'check' : 'checks'} (${where}${more})`;
-    }),
-  ];
-  const hidden = groups.slice(maxGroups);
-  if (hidden.length > 0) {
-    const count = hidden.reduce((n, [, g]) => n + g.count, 0);
-    lines.push(`• ${hidden.length} other permissions: ${count} ${count === 1 ? 'check' : 'checks'}`);
+      lines.push(`• ${code(permission, 80)}: ${checks(count)} (${where}${more})`);
+    }
+    const hidden = groups.slice(maxGroups);
+    if (hidden.length > 0) {
+      const count = hidden.reduce((n, [, g]) => n + g.count, 0);
+      lines.push(`• ${hidden.length} other permissions: ${checks(count)}`);
+    }
   }
-  if (otherReasons > 0)
-    lines.push(`• ${otherReasons} for other reasons (region not enabled, throttling, errors): see the CSV export`);
+  for (const cause of Object.keys(CAUSES) as Cause[]) {
+    const count = byCause.get(cause);
+    if (count) lines.push(`• ${CAUSES[cause].label}: ${checks(count)}. Next: ${CAUSES[cause].next}.`);
+  }
+  // These are explained only by their own sentences, which the summary does not otherwise show.
+  if (otherReasons > 0) {
+    const shownExamples = [...examples].filter(Boolean);
+    const lead = shownExamples.length === 0 ? '.' : otherReasons > shownExamples.length ? ', for example:' : ':';
+    lines.push(`• Other reasons: ${checks(otherReasons)}${lead}`);
+    for (const example of shownExamples) lines.push(`    ◦ ${example}`);
+  }
   return lines.join('\n');
 };
 

@@ -16,6 +16,7 @@ import {
   type SectionBlock,
 } from '../blocks/kit';
 import { largestFitting, memoize } from '../blocks/paging';
+import { problemTitle } from '../headline';
 import {
   LIST_CAP,
   SECTION_TITLES,
@@ -154,16 +155,18 @@ const itemBlock = (
   names: AccountNames,
   options: DigestRenderOptions,
 ): SectionBlock => {
-  const title = bold(item.title, MAX.title) || code(item.checkId, MAX.title);
+  // Every digest item is a failing finding: it leads with what is wrong and with what (headline.ts),
+  // so a public bucket is never listed under the control's desired state.
+  const title = bold(problemTitle(item), MAX.title) || code(item.checkId, MAX.title);
+  const resource = code(item.resourceId, MAX.resource);
   const age = itemAge(list.section, item, report.scheduledFor);
   const where = [
-    code(item.resourceId, MAX.resource),
     accountLabel(item.accountId, names),
     clip(item.region, MAX.region),
     consoleLink(item, options.partition),
   ].filter((p): p is string => !!p);
   const lines = [
-    `${SEVERITY_EMOJI[item.severity]} ${severityLabel(item.severity)} · ${title}${age ? ` · ${age}` : ''}`,
+    `${SEVERITY_EMOJI[item.severity]} ${severityLabel(item.severity)} · ${title}${resource ? ` · ${resource}` : ''}${age ? ` · ${age}` : ''}`,
     where.join(' · '),
   ];
   // The sentence matters most for what is new; for the rest the title says enough and space is scarce.

@@ -1,6 +1,7 @@
 import type { DigestItem } from '../../digest/model';
 import { daysBetween, itemConsoleUrl, type DigestSection } from './format';
 import { defuse, quote } from '../blocks/export';
+import { problemTitle } from '../headline';
 
 /**
  * The full list attached to a digest whose message had to be cut. One header and one row per
@@ -20,6 +21,11 @@ const COLUMNS = [
   'age_days',
   'finding_id',
   'console_url',
+  // Added after the first release: appended, so that readers that count columns keep working.
+  'check_id',
+  'service',
+  'message',
+  'last_seen',
 ] as const;
 
 const line = (cells: readonly string[]): string => cells.map((c) => quote(defuse(c))).join(',') + '\r\n';
@@ -43,7 +49,8 @@ export const digestCsvRow = (
   const row: Record<(typeof COLUMNS)[number], string> = {
     section: options.section ?? item.state,
     severity: item.severity,
-    title: item.title,
+    // What is wrong, as in the message (items stored before checks had a failTitle included).
+    title: problemTitle(item),
     account_id: item.accountId,
     account_name: accountName,
     region: item.region,
@@ -53,6 +60,10 @@ export const digestCsvRow = (
     age_days: age === null ? '' : String(age),
     finding_id: item.findingId,
     console_url: itemConsoleUrl(item, partition) ?? '',
+    check_id: item.checkId,
+    service: item.service,
+    message: item.message,
+    last_seen: item.lastSeenAt,
   };
   return line(COLUMNS.map((c) => row[c]));
 };

@@ -21,6 +21,8 @@ import {
   type DigestList,
 } from './format';
 import type { DigestRenderOptions } from './blocks';
+import { terminalLine } from '../plain';
+import { problemTitle } from '../headline';
 
 const DEMO_BANNER = '*** DEMO DATA: a fictional, deliberately misconfigured estate, not your AWS accounts ***';
 
@@ -29,17 +31,7 @@ export interface DigestTextOptions extends DigestRenderOptions {
   maxPerSection?: number;
 }
 
-/**
- * One line of outside text for a terminal: control characters (an ANSI escape in a resource name
- * could rewrite the screen) and bidirectional overrides (could reorder what is shown) become spaces,
- * whitespace collapses, and a pathological value is capped.
- */
-const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-const clean = (raw: string, max = 300): string => {
-  const bounded = raw.length > 4 * max ? raw.slice(0, 4 * max) : raw;
-  const line = bounded.replace(CONTROL, ' ').replace(/\s+/g, ' ').trim();
-  return line.length > max || bounded.length < raw.length ? `${line.slice(0, max - 1)}…` : line;
-};
+const clean = terminalLine;
 
 const labelOf = (id: string, name: string | undefined): string =>
   name && name !== id ? `${clean(name, 60)} (${clean(id, 40)})` : clean(id, 40);
@@ -51,12 +43,12 @@ const accountLabel = (report: DigestReport, id: string): string => labelOf(id, n
 
 const itemLines = (item: DigestItem, list: DigestList, report: DigestReport, options: DigestTextOptions): string[] => {
   const age = itemAge(list.section, item, report.scheduledFor);
-  const title = clean(item.title, 200) || clean(item.checkId, 200);
+  // Every digest item is a failing finding: it leads with what is wrong and with what (headline.ts).
+  const title = clean(problemTitle(item), 200) || clean(item.checkId, 200);
+  const resource = clean(item.resourceId, 200);
   const out = [
-    `  [${item.severity.toUpperCase()}] ${title}${age ? ` · ${age}` : ''}`,
-    `      ${[clean(item.resourceId, 200), accountLabel(report, item.accountId), clean(item.region, 40)]
-      .filter(Boolean)
-      .join(' · ')}`,
+    `  [${item.severity.toUpperCase()}] ${title}${resource ? ` · ${resource}` : ''}${age ? ` · ${age}` : ''}`,
+    `      ${[accountLabel(report, item.accountId), clean(item.region, 40)].filter(Boolean).join(' · ')}`,
   ];
   if (list.section === 'new') {
     const message = clean(item.message, 400);

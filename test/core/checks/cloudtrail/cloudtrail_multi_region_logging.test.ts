@@ -31,7 +31,7 @@ describe('cloudtrail_multi_region_logging', () => {
     expect(result!.message).toContain('local');
   });
 
-  it('when the only multi-region trail is stopped, then that trail fails so StartLogging has a target', () => {
+  it('when the only multi-region trail is stopped, then that trail fails, naming it', () => {
     const results = run(check, withTrails(stopped({ homeRegion: 'eu-west-1' })));
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({
@@ -93,5 +93,9 @@ describe('cloudtrail_multi_region_logging', () => {
     expect(results).toEqual([
       expect.objectContaining({ status: 'unknown', resource: expect.objectContaining({ type: 'AwsAccount' }) }),
     ]);
+  });
+
+  it('names no remediation: creating a trail or changing its selectors is not a plan cloudsec can run', () => {
+    expect(check.remediation).toBeNull();
   });
 });

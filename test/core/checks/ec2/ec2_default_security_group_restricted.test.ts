@@ -48,4 +48,26 @@ describe('ec2_default_security_group_restricted', () => {
     expect(results).toHaveLength(1);
     expect(results[0]).toMatchObject({ status: 'unknown', resource: { id: '111111111111/us-east-1/security-groups' } });
   });
+
+  it('when AWS gave no ids for the default group’s rules, then it still fails, counting them', () => {
+    const group = aDefaultSecurityGroup({
+      rules: [aRule({ ruleId: null, cidrIpv4: null, referencedGroupId: 'sg-0default' }), anEgressAllRule('sgr-out')],
+    });
+    const result = resultFor(run(check, accountWithGroups([group])), 'sg-0default');
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain('still has 1 inbound rule and 1 outbound rule');
+    expect(result.evidence).toEqual({
+      vpcId: 'vpc-0main',
+      ingressRuleIds: [],
+      egressRuleIds: ['sgr-out'],
+      rulesWithoutId: 1,
+    });
+  });
+
+  it('when the default group has no rules of its own but the rule listing shows some, then it is unknown, not passing', () => {
+    const group = aDefaultSecurityGroup({ unconfirmedRules: [anEgressAllRule('sgr-late')] });
+    const result = resultFor(run(check, accountWithGroups([group])), 'sg-0default');
+    expect(result.status).toBe('unknown');
+    expect(result.evidence).toEqual({ vpcId: 'vpc-0main', unconfirmedRuleIds: ['sgr-late'] });
+  });
 });

@@ -28,9 +28,23 @@ describe('ec2_instance_imdsv2_required', () => {
     expect(result.message).toContain('metadata service turned off');
   });
 
-  it('when the metadata options are missing, then the instance fails rather than passing unproven', () => {
+  it('when the metadata options are missing, then the instance is unknown: neither passing unproven nor failing on a guess', () => {
     const instance = anInstance({ httpTokens: null, httpEndpoint: null });
-    expect(resultFor(run(check, withInstances(instance)), 'i-0abc123').status).toBe('fail');
+    const result = resultFor(run(check, withInstances(instance)), 'i-0abc123');
+    expect(result.status).toBe('unknown');
+    expect(result.message).toBe(
+      'Could not check: instance i-0abc123 (web-1) has no metadata options (HttpTokens) in the DescribeInstances answer, so whether it allows IMDSv1 is unknown.',
+    );
+  });
+
+  it('when HttpTokens is optional but the endpoint state is missing, then the instance is unknown', () => {
+    const instance = anInstance({ httpTokens: 'optional', httpEndpoint: null });
+    expect(resultFor(run(check, withInstances(instance)), 'i-0abc123').status).toBe('unknown');
+  });
+
+  it('when HttpTokens is required and the endpoint state is missing, then IMDSv1 is off either way and it passes', () => {
+    const instance = anInstance({ httpTokens: 'required', httpEndpoint: null });
+    expect(resultFor(run(check, withInstances(instance)), 'i-0abc123').status).toBe('pass');
   });
 
   it('when the instance is stopped, then it is still judged because starting it brings IMDSv1 back', () => {

@@ -56,4 +56,42 @@ describe('ec2_security_group_ssh_restricted', () => {
     expect(unknown.message).toContain('ec2:DescribeSecurityGroups');
     expect(results.filter((r) => r.region === 'eu-west-1').map((r) => r.status)).toEqual(['pass', 'pass']);
   });
+
+  it('when AWS gave no id for the open rule, then the group still fails, naming the rule by its source and port', () => {
+    const group = aSecurityGroup({ rules: [aRule({ ruleId: null, fromPort: 22, toPort: 22 })] });
+    const result = resultFor(run(check, accountWithGroups([group])), 'sg-0web');
+    expect(result.status).toBe('fail');
+    expect(result.message).toBe(
+      'Security group web (sg-0web) allows SSH (port 22) from the internet through a rule with no known id (0.0.0.0/0, tcp 22).',
+    );
+    expect(result.evidence).toMatchObject({
+      ruleIds: [],
+      rules: [{ ruleId: null, ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIpv4: '0.0.0.0/0' }],
+    });
+  });
+
+  it('when only the rule listing shows SSH open to the world, then the group is unknown, not passing', () => {
+    const listedOnly = aRule({ ruleId: 'sgr-late', fromPort: 22, toPort: 22, cidrIpv4: null, cidrIpv6: '::/0' });
+    const group = aSecurityGroup({ rules: [aRule()], unconfirmedRules: [listedOnly] });
+    const result = resultFor(run(check, accountWithGroups([group])), 'sg-0web');
+    expect(result.status).toBe('unknown');
+    expect(result.message).toContain('DescribeSecurityGroupRules lists sgr-late (::/0, tcp 22)');
+    expect(result.evidence).toMatchObject({ unconfirmedRules: [{ ruleId: 'sgr-late', cidrIpv6: '::/0' }] });
+  });
+
+  it('when the group’s own rules open SSH, then it fails whatever the rule listing adds', () => {
+    const group = aSecurityGroup({
+      rules: [aRule({ ruleId: 'sgr-ssh', fromPort: 22, toPort: 22 })],
+      unconfirmedRules: [aRule({ ruleId: 'sgr-late', fromPort: 22, toPort: 22 })],
+    });
+    expect(resultFor(run(check, accountWithGroups([group])), 'sg-0web').status).toBe('fail');
+  });
+
+  it('when the rule listing adds only rules that keep SSH closed, then the group passes', () => {
+    const group = aSecurityGroup({
+      rules: [aRule()],
+      unconfirmedRules: [aRule({ ruleId: 'sgr-private', fromPort: 22, toPort: 22, cidrIpv4: '10.0.0.0/8' })],
+    });
+    expect(resultFor(run(check, accountWithGroups([group])), 'sg-0web').status).toBe('pass');
+  });
 });

@@ -6,6 +6,7 @@ import {
   anAccountWithoutBlockPublicAccess,
   aPolicy,
   aPublicReadStatement,
+  malformedAnswer,
 } from '../../../fixtures/s3-builders';
 import { ALL_BLOCKED, aBucket, anAccount, anS3Slice, denied } from '../../../fixtures/snapshot-builders';
 
@@ -74,6 +75,68 @@ describe('s3_bucket_not_public_by_policy', () => {
     const result = resultFor(run(check, anAccountWithoutBlockPublicAccess([bucket])), 'app-data');
     expect(result.status).toBe('unknown');
     expect(result.message).toContain('s3:GetBucketPolicyStatus');
+  });
+
+  it("when AWS's policy status says not public, then the pass says AWS's verdict decided", () => {
+    const bucket = aBucket({
+      policyStatus: known({ isPublic: false }),
+      policy: known(aPolicy(aPublicReadStatement())),
+    });
+    const result = resultFor(run(check, anAccountWithoutBlockPublicAccess([bucket])), 'app-data');
+    expect(result).toMatchObject({ status: 'pass', evidence: { basis: 'policy-status' } });
+    expect(result.message).toContain("according to AWS's policy status");
+  });
+
+  it('when the policy status answer could not be read and the document is public, then it fails and says the document decided and why', () => {
+    const bucket = aBucketJudgedByDocument(aPolicy(aPublicReadStatement()), {
+      policyStatus: malformedAnswer('GetBucketPolicyStatus', 's3:GetBucketPolicyStatus'),
+    });
+    const result = resultFor(run(check, anAccountWithoutBlockPublicAccess([bucket])), 'app-data');
+    expect(result.status).toBe('fail');
+    expect(result.message).toContain("Decided by cloudsec's reading of the policy document");
+    expect(result.message).toContain('GetBucketPolicyStatus answered');
+    expect(result.evidence).toMatchObject({
+      basis: 'policy-document',
+      policyStatusUnavailable: { operation: 'GetBucketPolicyStatus', code: 'MalformedAnswer', kind: 'malformed' },
+    });
+  });
+
+  it('when the policy status was refused and the document grants nothing public, then the pass says the document decided', () => {
+    const statement = aPublicReadStatement({ Condition: { StringEquals: { 'aws:SourceVpce': 'vpce-0abc' } } });
+    const result = resultFor(
+      run(check, anAccountWithoutBlockPublicAccess([aBucketJudgedByDocument(aPolicy(statement))])),
+      'app-data',
+    );
+    expect(result).toMatchObject({ status: 'pass', evidence: { basis: 'policy-document' } });
+    expect(result.message).toContain('cloudsec needs s3:GetBucketPolicyStatus');
+  });
+
+  it.each([
+    ['text that is not JSON', '<html><body>Sign in</body></html>'],
+    ['JSON without a Statement', { Version: '2012-10-17' }],
+    ['statements that are not objects', { Version: '2012-10-17', Statement: ['Allow everyone'] }],
+  ])(
+    'when the policy status is unavailable and the recorded policy is %s, then it is unknown, not a pass',
+    (_label, document) => {
+      const result = resultFor(
+        run(check, anAccountWithoutBlockPublicAccess([aBucketJudgedByDocument(document)])),
+        'app-data',
+      );
+      expect(result.status).toBe('unknown');
+      expect(result.message).toContain('neither AWS');
+    },
+  );
+
+  it('when neither the policy status nor the policy can be read, then the unknown names both reasons', () => {
+    const bucket = aBucket({
+      policyStatus: malformedAnswer('GetBucketPolicyStatus', 's3:GetBucketPolicyStatus'),
+      policy: denied('s3:GetBucketPolicy'),
+    });
+    const result = resultFor(run(check, anAccountWithoutBlockPublicAccess([bucket])), 'app-data');
+    expect(result.status).toBe('unknown');
+    expect(result.message).toContain('GetBucketPolicyStatus answered');
+    expect(result.message).toContain('cloudsec needs s3:GetBucketPolicy');
+    expect(result.evidence).toMatchObject({ documentError: { permission: 's3:GetBucketPolicy' } });
   });
 
   it('when buckets cannot be listed, then one unknown result stands for the account', () => {

@@ -1,6 +1,7 @@
 import { PageActionValueSchema, renderCheckMessage } from '../../../../src/core/render/blocks';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { aCheckData, aFinding, aPass, anUnknown, buttons, minutesBefore, NOW, visibleText } from './builders';
+import { PUBLIC_BUCKET, PUBLIC_SENTENCE, TITLES, expectProblemHeading } from '../../../fixtures/failing-titles';
 
 const options = { now: NOW, remediationEnabled: true, scopeKey: 'scope-1' };
 
@@ -49,7 +50,7 @@ describe('renderCheckMessage', () => {
     expect(visibleText(renderCheckMessage(aCheckData([aPass()]), options).blocks)).not.toContain('Demo data');
   });
 
-  it('when findings fail, then each shows title, resource, account, region and its sentence under its severity', () => {
+  it('when findings fail, then each leads with what is wrong and the resource, then account, region and its sentence, under its severity', () => {
     const data = aCheckData([
       aFinding({ severity: 'high', title: 'High thing', message: 'High sentence.' }),
       aFinding({
@@ -61,10 +62,24 @@ describe('renderCheckMessage', () => {
       }),
     ]);
     const text = visibleText(renderCheckMessage(data, options).blocks);
-    expect(text).toContain('*Critical thing*\n`sg-0abc` · acme-prod (111111111111) · eu-west-1\nOpens all ports.');
+    expect(text).toContain('*Critical thing* · `sg-0abc`\nacme-prod (111111111111) · eu-west-1\nOpens all ports.');
     expect(text.indexOf('*Critical* · 1 failing')).toBeLessThan(text.indexOf('*High* · 1 failing'));
     expect(text.indexOf('Critical thing')).toBeLessThan(text.indexOf('High thing'));
   });
+
+  it.each(Object.entries(TITLES))(
+    'when a public bucket fails (%s title), then it is headed by what is wrong with the bucket, never by the desired state',
+    (_, titles) => {
+      const data = aCheckData([
+        aFinding({
+          ...titles,
+          resource: { type: 'AwsS3Bucket', id: PUBLIC_BUCKET, arn: null },
+          message: PUBLIC_SENTENCE,
+        }),
+      ]);
+      expectProblemHeading(visibleText(renderCheckMessage(data, options).blocks));
+    },
+  );
 
   it('when remediation is enabled, then only findings with a remediation get a Remediate button carrying their id', () => {
     const fixable = aFinding();
@@ -90,13 +105,56 @@ describe('renderCheckMessage', () => {
       anUnknown('s3:GetBucketPolicy'),
       anUnknown('s3:GetBucketPolicy', { accountId: '222222222222' }),
       anUnknown('iam:GenerateCredentialReport'),
-      anUnknown(null),
+      anUnknown(null, { message: 'Could not check: trail main delivers to a bucket in another account.' }),
     ]);
     const text = visibleText(renderCheckMessage(data, options).blocks);
     expect(text).toContain('*4 could not be checked.*');
+    expect(text).toContain('Missing permissions: grant them to the role cloudsec uses');
     expect(text).toContain('• `s3:GetBucketPolicy`: 2 checks (acme-prod (111111111111), 222222222222)');
     expect(text).toContain('• `iam:GenerateCredentialReport`: 1 check (acme-prod (111111111111))');
-    expect(text).toContain('• 1 for other reasons');
+    expect(text).toContain(
+      '• Other reasons: 1 check:\n    ◦ Could not check: trail main delivers to a bucket in another account.',
+    );
+  });
+
+  it('when checks could not run for reasons no permission fixes, then nobody is told to grant one, and each cause says its next step', () => {
+    const failed = (errorKind: string, n: number) =>
+      Array.from({ length: n }, () =>
+        anUnknown(null, { evidence: { errorKind, errorCode: 'X', operation: 'GetBucketPolicy' } }),
+      );
+    const data = aCheckData([
+      ...failed('throttled', 2),
+      ...failed('unreachable', 1),
+      ...failed('region-unavailable', 1),
+      ...failed('unsupported', 1),
+      ...failed('malformed', 1),
+      ...failed('other', 1),
+    ]);
+    const text = visibleText(renderCheckMessage(data, options).blocks);
+    expect(text).toContain('*7 could not be checked.*');
+    expect(text).not.toMatch(/grant/i);
+    expect(text).toContain('• AWS throttled the calls: 2 checks. Next: run the check again later.');
+    expect(text).toContain(
+      '• AWS could not be reached (network, DNS, timeout): 1 check. Next: check network access to AWS',
+    );
+    expect(text).toContain('• Region not enabled for the account: 1 check. Next: enable it');
+    expect(text).toContain('• Not offered in that region: 1 check.');
+    expect(text).toContain("• AWS's answer could not be read: 1 check.");
+    expect(text).toContain('• AWS calls failed: 1 check.');
+  });
+
+  it('when a stored unknown finding predates the error kinds (a permission named for every failure), then it is still counted under its permission', () => {
+    const text = visibleText(
+      renderCheckMessage(
+        aCheckData([
+          anUnknown('s3:GetBucketPolicy', {
+            evidence: { missingPermission: 's3:GetBucketPolicy', errorCode: 'SlowDown' },
+          }),
+        ]),
+        options,
+      ).blocks,
+    );
+    expect(text).toContain('• `s3:GetBucketPolicy`: 1 check');
   });
 
   it('when everything passes, then it says so and offers no paging', () => {
@@ -159,8 +217,7 @@ describe('renderCheckMessage', () => {
       { accounts: [{ id: '111111111111', name: '<!here>' }] },
     );
     const text = visibleText(renderCheckMessage(data, options).blocks);
-    expect(text).toContain('`&lt;!channel&gt;` · &lt;!here&gt; (111111111111)');
-    expect(text).toContain('*&lt;@U123&gt; &amp; co*');
+    expect(text).toContain('*&lt;@U123&gt; &amp; co* · `&lt;!channel&gt;`\n&lt;!here&gt; (111111111111)');
     expect(text).toContain('see &lt;https://evil.example|your bank&gt;');
     expect(text).not.toMatch(/[<>]/);
   });

@@ -1,7 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { findingsToCsv, findingsToJson } from '../../../../src/core/render/blocks';
-import { aFinding, anUnknown } from './builders';
+import { aFinding, aPass, anUnknown } from './builders';
+import { PUBLIC_BUCKET, TITLES, WHAT_IS_WRONG, DESIRED_STATE } from '../../../fixtures/failing-titles';
 
 const rows = (csv: string): string[][] => parse(csv, { relax_column_count: false }) as string[][];
 
@@ -30,6 +31,28 @@ describe('findingsToCsv', () => {
     expect(row![head!.indexOf('message')]).toBe("'-1+2");
   });
 
+  it.each(Object.entries(TITLES))(
+    'when a failing finding (%s title) is exported, then its title column says what is wrong',
+    (_, titles) => {
+      const f = aFinding({ ...titles, resource: { type: 'AwsS3Bucket', id: PUBLIC_BUCKET, arn: null } });
+      const [head, row] = rows(findingsToCsv([f]));
+      expect(row![head!.indexOf('title')]).toBe(WHAT_IS_WRONG);
+    },
+  );
+
+  it('when passing and unknown findings are exported, then their title column is the desired state', () => {
+    const [head, ...body] = rows(findingsToCsv([aPass(TITLES.stored), anUnknown('s3:GetBucketPolicy', TITLES.stored)]));
+    expect(body.map((r) => r[head!.indexOf('title')])).toEqual([DESIRED_STATE, DESIRED_STATE]);
+  });
+
+  it('when findings are exported, then service and observed_at are filled on every row', () => {
+    const [head, ...body] = rows(findingsToCsv([aFinding(), anUnknown('s3:GetBucketPolicy')]));
+    for (const row of body) {
+      expect(row[head!.indexOf('service')]).toBe('s3');
+      expect(row[head!.indexOf('observed_at')]).toBe('2026-11-01T12:00:00.000Z');
+    }
+  });
+
   it('when lines end, then they end with CRLF as RFC 4180 says', () => {
     expect(findingsToCsv([aFinding()])).toMatch(/^[^\n]*\r\n[^\n]*\r\n$/);
   });
@@ -37,7 +60,8 @@ describe('findingsToCsv', () => {
   it('when any text is exported, then a CSV parser reads back exactly the cells, defused', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), (texts) => {
-        const findings = texts.map((t) => aFinding({ message: t, title: t }));
+        // A check outside the catalog: the title is exported as it is (catalog titles are tested below).
+        const findings = texts.map((t) => aFinding({ checkId: 'custom_check', message: t, title: t }));
         const parsed = rows(findingsToCsv(findings));
         expect(parsed).toHaveLength(findings.length + 1);
         parsed.slice(1).forEach((row, i) => {

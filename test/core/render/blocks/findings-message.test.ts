@@ -26,6 +26,21 @@ describe('renderFindingsMessage', () => {
     expect(payload.text).toBe('Security Hub (account 111111111111): 2 findings (1 critical, 1 low).');
   });
 
+  it('when a Security Hub control fails, then the finding is led by the failed control, not by what resources should do', () => {
+    const data = {
+      findings: [
+        hubFinding('S3 general purpose buckets should block public access', 5, {
+          checkId: 'securityhub:S3.8',
+          resource: { type: 'AwsS3Bucket', id: 'arn:aws:s3:::public-assets', arn: 'arn:aws:s3:::public-assets' },
+        }),
+      ],
+    };
+    const text = visibleText(renderFindingsMessage(data, options).blocks);
+    expect(text).toContain(
+      '*Fails S3.8: S3 general purpose buckets should block public access* · `arn:aws:s3:::public-assets`',
+    );
+  });
+
   it('when there are none, then it says so plainly', () => {
     const payload = renderFindingsMessage({ findings: [], filter: { severity: 'critical' } }, options);
     expect(visibleText(payload.blocks)).toContain('*No Security Hub findings* (severity critical).');

@@ -1,6 +1,7 @@
 import { renderHomeView, type AccountPosture, type HomeViewData } from '../../../../src/core/render/blocks';
 import { HOME_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { aFinding, buttons, minutesBefore, NOW, visibleText } from './builders';
+import { PUBLIC_BUCKET, PUBLIC_SENTENCE, TITLES, expectProblemHeading } from '../../../fixtures/failing-titles';
 
 const posture = (accountId: string, name: string, over: Partial<AccountPosture> = {}): AccountPosture => ({
   accountId,
@@ -55,6 +56,18 @@ describe('renderHomeView', () => {
     expect(buttons(view.blocks).map((b) => b.action_id)).toEqual(['remediation.request']);
     expect(buttons(renderHomeView(home({ remediationEnabled: false })).blocks)).toEqual([]);
   });
+
+  it.each(Object.entries(TITLES))(
+    'when a top finding is a public bucket (%s title), then it is headed by what is wrong with the bucket',
+    (_, titles) => {
+      const finding = aFinding({
+        ...titles,
+        resource: { type: 'AwsS3Bucket', id: PUBLIC_BUCKET, arn: null },
+        message: PUBLIC_SENTENCE,
+      });
+      expectProblemHeading(visibleText(renderHomeView(home({ topFindings: [finding] })).blocks));
+    },
+  );
 
   it('when pending approvals are absent, then the tab has no approvals section at all', () => {
     expect(visibleText(renderHomeView(home()).blocks)).not.toContain('Waiting for your approval');

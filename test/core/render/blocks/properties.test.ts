@@ -73,7 +73,26 @@ const findingArb: fc.Arbitrary<Finding> = fc.record({
   resource: fc.record({ type: text, id: text, arn: fc.option(text) }),
   title: text,
   message: text,
-  evidence: fc.oneof(fc.constant({}), fc.record({ missingPermission: text })),
+  evidence: fc.oneof(
+    fc.constant({}),
+    fc.record({ missingPermission: text }),
+    fc.record(
+      {
+        missingPermission: text,
+        errorKind: fc.constantFrom(
+          'access-denied',
+          'region-unavailable',
+          'throttled',
+          'unreachable',
+          'unsupported',
+          'malformed',
+          'other',
+          'not-a-kind',
+        ),
+      },
+      { requiredKeys: ['errorKind'] },
+    ),
+  ),
   remediationId: fc.option(text),
   frameworks: fc.record({ cis: fc.option(text), securityHub: fc.option(text) }),
   observedAt: iso,
@@ -218,9 +237,10 @@ describe('Block Kit renderers, for any finding set', () => {
         expect(unknownBlock === undefined).toBe(byStatus.unknown === 0);
         if (unknownBlock) {
           expect(unknownBlock).toContain(`*${byStatus.unknown} could not be checked.*`);
-          const listed = [...unknownBlock.matchAll(/: (\d+) checks?(?: \(|$)/gm)].map((m) => Number(m[1]));
-          const other = Number(/• (\d+) for other reasons/.exec(unknownBlock)?.[1] ?? 0);
-          expect(listed.reduce((a, b) => a + b, 0) + other).toBe(byStatus.unknown);
+          // Every bullet (permission, cause, other reasons) carries one "N check(s)"; together they are all.
+          const bullets = unknownBlock.split('\n').filter((l) => l.startsWith('• '));
+          const listed = bullets.map((l) => Number(/^• .*?: (\d+) checks?\b/.exec(l)?.[1] ?? NaN));
+          expect(listed.reduce((a, b) => a + b, 0)).toBe(byStatus.unknown);
         }
       }),
       { numRuns: 100 },

@@ -6,6 +6,7 @@ import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/lim
 import { escapeMrkdwn } from '../../../../src/core/render/mrkdwn';
 import { aDigestItem, aDigestReport, counts, daysBefore, listOf } from '../../../fixtures/digest-builders';
 import { allButtons, allText, countFields, listNamed, readLists, sectionText } from './read-digest';
+import { PUBLIC_BUCKET, PUBLIC_SENTENCE, TITLES, expectProblemHeading } from '../../../fixtures/failing-titles';
 
 const render = (over: Partial<DigestReport> = {}, options = {}): DigestMessage => {
   const message = renderDigestBlocks(aDigestReport(over), options);
@@ -49,7 +50,7 @@ describe('renderDigestBlocks: lists', () => {
     expect(m.truncated).toBe(false);
   });
 
-  it('when an item is listed, then it shows severity, title, resource, account name, region and a console link', () => {
+  it('when an item is listed, then it leads with severity, what is wrong and the resource, then account name, region and a console link', () => {
     const item = aDigestItem({
       severity: 'critical',
       title: 'S3 bucket blocks public access',
@@ -61,9 +62,41 @@ describe('renderDigestBlocks: lists', () => {
     const text = listNamed(m.blocks, NEW)!.items[0]!.text!.text;
     const url = consoleUrl(item, 'aws')!;
     expect(url).toMatch(/^https:\/\/console\.aws\.amazon\.com\/s3\/buckets\/acme-logs/);
-    expect(text).toContain(':red_circle: Critical · *S3 bucket blocks public access*');
-    expect(text).toContain(`\`acme-logs\` · acme-prod (111111111111) · eu-west-1 · <${escapeMrkdwn(url)}|AWS console>`);
+    expect(text).toContain(':red_circle: Critical · *S3 bucket does not block public access* · `acme-logs`\n');
+    expect(text).toContain(`acme-prod (111111111111) · eu-west-1 · <${escapeMrkdwn(url)}|AWS console>`);
     expect(text).toContain(item.message);
+  });
+
+  describe.each(Object.entries(TITLES))('when a public bucket is listed (%s title)', (_, titles) => {
+    const item = () => aDigestItem({ ...titles, resourceId: PUBLIC_BUCKET, message: PUBLIC_SENTENCE });
+
+    it.each([
+      ['opened', NEW],
+      ['resolved', RESOLVED],
+      ['newlySuppressed', SUPPRESSED],
+      ['stillOpen', STILL_OPEN],
+    ] as const)(
+      'then in %s it is headed by what is wrong with the bucket, never the desired state',
+      (list, heading) => {
+        const m = render({ [list]: listOf([item()]) });
+        const [first] = listNamed(m.blocks, heading)!.items;
+        expectProblemHeading(first!.text!.text.split('\n')[0]!);
+        expectProblemHeading(allText(m.blocks));
+      },
+    );
+  });
+
+  it('when a Security Hub control fails, then its item is led by the failed control rather than by what resources should do', () => {
+    const item = aDigestItem({
+      source: 'securityhub',
+      checkId: 'securityhub:S3.8',
+      title: 'S3 general purpose buckets should block public access',
+      resourceId: 'arn:aws:s3:::public-assets',
+    });
+    const text = listNamed(render({ opened: listOf([item]) }).blocks, NEW)!.items[0]!.text!.text;
+    expect(text.split('\n')[0]).toContain(
+      '*Fails S3.8: S3 general purpose buckets should block public access* · `arn:aws:s3:::public-assets`',
+    );
   });
 
   it('when an account has a partition of its own, then its links go to that partition’s console', () => {
@@ -92,7 +125,7 @@ describe('renderDigestBlocks: lists', () => {
     const text = listNamed(render({ opened: listOf([trail]) }).blocks, NEW)!.items[0]!.text!.text;
     expect(text).not.toContain('AWS console');
     expect(text).not.toContain('<!channel>');
-    expect(text).toContain('`main` · acme-prod (111111111111) · us-east-1');
+    expect(text).toContain('· `main`\nacme-prod (111111111111) · us-east-1');
   });
 
   it('when nothing was suppressed, then there is no suppressed heading, while new, resolved and still open say "none"', () => {
@@ -116,10 +149,10 @@ describe('renderDigestBlocks: lists', () => {
     });
     const texts = listNamed(m.blocks, STILL_OPEN)!.items.map((s) => s.text!.text.split('\n')[0]);
     expect(texts).toEqual([
-      expect.stringContaining('*Forty-one days* · open 41 days'),
-      expect.stringContaining('*Two days* · open 2 days'),
-      expect.stringContaining('*One day* · open 1 day'),
-      expect.stringContaining('*Hours* · open less than a day'),
+      expect.stringMatching(/\*Forty-one days\* · `[^`]+` · open 41 days$/),
+      expect.stringMatching(/\*Two days\* · `[^`]+` · open 2 days$/),
+      expect.stringMatching(/\*One day\* · `[^`]+` · open 1 day$/),
+      expect.stringMatching(/\*Hours\* · `[^`]+` · open less than a day$/),
     ]);
     expect(sectionText(m.blocks.find((b) => sectionText(b)?.includes('*Still open*'))!)).toContain('oldest first');
   });

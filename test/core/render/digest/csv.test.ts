@@ -1,13 +1,14 @@
 import { parse } from 'csv-parse/sync';
 import { digestCsvHeader, digestCsvRow } from '../../../../src/core/render/digest';
 import { aDigestItem, daysBefore, SCHEDULED } from '../../../fixtures/digest-builders';
+import { PUBLIC_BUCKET, TITLES, WHAT_IS_WRONG } from '../../../fixtures/failing-titles';
 
 const rows = (csv: string): Record<string, string>[] => parse(csv, { columns: true, relax_quotes: false });
 
 describe('digest CSV', () => {
   it('when the header is written, then it names the columns in order and ends with CRLF', () => {
     expect(digestCsvHeader()).toBe(
-      'section,severity,title,account_id,account_name,region,resource_type,resource_id,first_seen,age_days,finding_id,console_url\r\n',
+      'section,severity,title,account_id,account_name,region,resource_type,resource_id,first_seen,age_days,finding_id,console_url,check_id,service,message,last_seen\r\n',
     );
   });
 
@@ -18,7 +19,7 @@ describe('digest CSV', () => {
       {
         section: 'still_open',
         severity: 'high',
-        title: 'S3 bucket blocks public access',
+        title: 'S3 bucket does not block public access',
         account_id: '111111111111',
         account_name: 'acme-prod',
         region: 'us-east-1',
@@ -28,9 +29,22 @@ describe('digest CSV', () => {
         age_days: '41',
         finding_id: item.findingId,
         console_url: 'https://console.aws.amazon.com/s3/buckets/acme-logs?region=us-east-1',
+        check_id: 's3_bucket_public_access_blocked',
+        service: 's3',
+        message: item.message,
+        last_seen: item.lastSeenAt,
       },
     ]);
   });
+
+  it.each(Object.entries(TITLES))(
+    'when a public bucket is written (%s title), then its title says what is wrong, never the desired state',
+    (_, titles) => {
+      const item = aDigestItem({ ...titles, resourceId: PUBLIC_BUCKET });
+      const [row] = rows(digestCsvHeader() + digestCsvRow(item, 'acme-prod', 'aws', { section: 'still_open' }));
+      expect(row!['title']).toBe(WHAT_IS_WRONG);
+    },
+  );
 
   it('when no section or time is given, then the column holds the stored state and the age runs to the last sighting', () => {
     const item = aDigestItem({ state: 'suppressed', firstSeenAt: daysBefore(10), lastSeenAt: daysBefore(3) });
@@ -73,6 +87,6 @@ describe('digest CSV: odd data', () => {
     const item = aDigestItem({ resourceType: 'AwsS3Bucket', resourceId: 'bucket-\uD800' });
     const row = digestCsvRow(item, 'a', 'aws');
     expect(row).toContain(',bucket-\uD800,');
-    expect(row.endsWith(`,${item.findingId},\r\n`)).toBe(true);
+    expect(row).toContain(`,${item.findingId},,${item.checkId},`);
   });
 });

@@ -1,6 +1,13 @@
 import type { DigestReport } from '../../../../src/core/digest/model';
 import { renderDigestText } from '../../../../src/core/render/digest';
 import { aDigestItem, aDigestReport, counts, daysBefore, listOf } from '../../../fixtures/digest-builders';
+import {
+  PUBLIC_BUCKET,
+  PUBLIC_SENTENCE,
+  TITLES,
+  WHAT_IS_WRONG,
+  expectProblemHeading,
+} from '../../../fixtures/failing-titles';
 
 const text = (over: Partial<DigestReport> = {}, options = {}) => renderDigestText(aDigestReport(over), options);
 const lines = (s: string) => s.split('\n');
@@ -53,17 +60,30 @@ describe('renderDigestText', () => {
       'SUPPRESSED SINCE LAST DIGEST (1)',
       'STILL OPEN (12, oldest first)',
     ]);
-    expect(out).toContain('  [CRITICAL] New one\n');
+    expect(out).toMatch(/\n {2}\[CRITICAL\] New one · acme-bucket-\d+\n/);
     expect(out).toContain(
       [
-        '  [HIGH] Old one · open 41 days',
-        '      acme-logs · acme-prod (111111111111) · us-east-1',
+        '  [HIGH] Old one · acme-logs · open 41 days',
+        '      acme-prod (111111111111) · us-east-1',
         '      https://console.aws.amazon.com/s3/buckets/acme-logs?region=us-east-1',
         `      fix: /cloudsec remediate ${still.findingId}`,
         '  …and 11 more',
       ].join('\n'),
     );
   });
+
+  it.each(Object.entries(TITLES))(
+    'when a public bucket is listed (%s title), then each section heads it with what is wrong with the bucket',
+    (_, titles) => {
+      for (const list of ['opened', 'resolved', 'newlySuppressed', 'stillOpen'] as const) {
+        const item = aDigestItem({ ...titles, resourceId: PUBLIC_BUCKET, message: PUBLIC_SENTENCE });
+        const out = text({ [list]: listOf([item]) });
+        const line = lines(out).find((l) => l.startsWith('  [HIGH] '))!;
+        expect(line.startsWith(`  [HIGH] ${WHAT_IS_WRONG} · ${PUBLIC_BUCKET}`)).toBe(true);
+        expectProblemHeading(out);
+      }
+    },
+  );
 
   it('when the workflow is off, then no fix hint is printed', () => {
     expect(text({ opened: listOf([aDigestItem()]), remediationEnabled: false })).not.toContain('fix:');
@@ -128,8 +148,7 @@ describe('renderDigestText', () => {
       ]),
     });
     expect(out.replace(/\n/g, '')).not.toMatch(/[\p{Cc}\u202a-\u202e]/u);
-    expect(out).toContain('[HIGH] evil [2J ]0;pwned title');
-    expect(out).toContain('      a b c d · acme-prod');
+    expect(out).toContain('[HIGH] evil [2J ]0;pwned title · a b c d\n      acme-prod');
   });
 
   it('when the report is demo data, then a banner opens and closes the text', () => {

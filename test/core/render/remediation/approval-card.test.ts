@@ -35,7 +35,7 @@ describe('renderApprovalCard while pending', () => {
     const text = textOf(aRequest());
     expect(text).toContain('Remediation request: Block all public access to the S3 bucket');
     expect(text).toContain(':hourglass_flowing_sand: *Waiting for approval* · 0 of 1 approval');
-    expect(text).toContain(':large_orange_circle: *High* · *S3 bucket blocks public access*');
+    expect(text).toContain(':large_orange_circle: *High* · *S3 bucket does not block public access*');
     expect(text).toContain('`acme-logs` · account `111111111111` · `us-east-1` · AwsS3Bucket');
     expect(text).toContain('Bucket acme-logs does not block public access: blockPublicAcls off.');
     expect(text).toContain('_Evidence_: `blockPublicAcls`: false · `bucketPolicyPublic`: true');
@@ -136,7 +136,7 @@ describe('renderApprovalCard after a decision', () => {
     [
       'no_op',
       { status: 'no_op', ...finished },
-      ':information_source: *No change needed* · the finding already passed when it was checked again; nothing was changed.',
+      ':information_source: *No change needed* · The finding already passed when it was checked again; nothing was changed.',
     ],
     [
       'cancelled',

@@ -131,6 +131,7 @@ export const requestArb: fc.Arbitrary<RemediationRequest> = fc.record({
   undoOf: fc.option(text),
   status: fc.constantFrom(...REQUEST_STATUSES),
   remediationId: text,
+  target: text,
   finding: findingArb,
   plan: fc.record({ calls: callsArb, before: fc.constant(null), notes: fc.array(text, { maxLength: 12 }) }),
   options: fc.constant(null),

@@ -32,6 +32,7 @@ export const aRequest = (over: Partial<RemediationRequest> = {}): RemediationReq
   undoOf: null,
   status: 'pending',
   remediationId: 's3_block_public_access',
+  target: 's3_block_public_access|111122223333|arn:aws:s3:::acme-logs',
   finding: aFinding({ id: 'f_00000000000000aa', evidence: { blockPublicAcls: false, bucketPolicyPublic: true } }),
   plan: { calls: [putPublicAccessBlock], before: null, notes: [] },
   options: null,

@@ -23,8 +23,8 @@ describe('renderRequesterStatus', () => {
     expect(fallback).toBe('Your remediation request for acme-logs: Waiting for approval.');
   });
 
-  it('when no remediation title is given, then the finding title names the request', () => {
-    expect(status(aRequest()).text).toContain('Your remediation request: *S3 bucket blocks public access*');
+  it('when no remediation title is given, then what is wrong with the finding names the request', () => {
+    expect(status(aRequest()).text).toContain('Your remediation request: *S3 bucket does not block public access*');
   });
 
   it('when it is executing, then the requester is told there is nothing to do', () => {

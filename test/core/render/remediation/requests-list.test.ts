@@ -26,7 +26,7 @@ describe('renderRequestsList', () => {
         '`main` · account `111111111111` · `us-east-1`\n' +
         `Requested by <@U0REQUEST> 3 min ago · \`s3_block_public_access\` · \`${idOf(2)}\``,
     );
-    expect(text).toContain(':no_entry: *Denied* · *S3 bucket blocks public access*');
+    expect(text).toContain(':no_entry: *Denied* · *S3 bucket does not block public access*');
     expect(text).toContain('Requested by <@U0REQUEST> 2 h ago');
     expect(text).toContain('2 requests · 1 waiting for approval · 1 denied · newest first');
     expect(fallback).toBe('Remediation requests: 2 requests.');

@@ -36,6 +36,8 @@ export interface ApprovalCardOptions {
   undoUntil?: Date | null;
   /** Dry-run mode is on: label the card before anything ran (a recorded result labels itself). */
   dryRun?: boolean;
+  /** The undo that reversed this (succeeded) request: the card says so and offers no Undo. */
+  undoneBy?: { id: string; finishedAt: string | null } | null;
 }
 
 /** Plan input JSON shared across the shown calls; what is left of the budget goes to everything else. */
@@ -47,6 +49,7 @@ export const riskLabel = (risk: Risk): string =>
 const undoOffered = (r: RemediationRequest, o: ApprovalCardOptions): boolean =>
   r.status === 'succeeded' &&
   r.kind === 'remediate' &&
+  !o.undoneBy &&
   !o.remediation.irreversible &&
   o.undoUntil instanceof Date &&
   o.undoUntil.getTime() > o.now.getTime();
@@ -85,6 +88,15 @@ const factFields = (r: RemediationRequest, o: ApprovalCardOptions): string[] => 
 const undoLine = (r: RemediationRequest, o: ApprovalCardOptions): Block[] => {
   if (r.kind === 'undo')
     return [context(`:leftwards_arrow_with_hook: This request undoes request ${code(r.undoOf ?? 'unknown', 60)}.`)];
+  if (o.undoneBy) {
+    const when = o.undoneBy.finishedAt ? ` ${clip(utcStamp(o.undoneBy.finishedAt), 40)}` : '';
+    return [
+      context(
+        `:leftwards_arrow_with_hook: Undone${when} by request ${code(o.undoneBy.id, 60)}: ` +
+          'the state from before this remediation is back.',
+      ),
+    ];
+  }
   if (undoOffered(r, o)) {
     const until = o.undoUntil!.toISOString();
     return [context(`Undo is possible until ${clip(utcStamp(until), 40)} (${untilOf(until, o.now)}).`)];

@@ -3,6 +3,7 @@ import { bold, clip, code, lineStart } from '../../mrkdwn';
 import { SEVERITY_EMOJI, severityLabel } from '../finding';
 import { section, type Block } from '../kit';
 import { entriesSummary } from './format';
+import { problemTitle } from '../../headline';
 
 /** What the renderers read from a finding. */
 export type RemediableFinding = Pick<
@@ -20,7 +21,7 @@ export const whereLine = (f: RemediableFinding): string =>
  */
 export const findingBlock = (f: RemediableFinding, opts: { evidenceKeys?: number } = {}): Block => {
   const lines = [
-    `${SEVERITY_EMOJI[f.severity]} *${severityLabel(f.severity)}* · ${bold(f.title, 150) || code(f.checkId, 120)}`,
+    `${SEVERITY_EMOJI[f.severity]} *${severityLabel(f.severity)}* · ${bold(problemTitle(f), 150) || code(f.checkId, 120)}`,
     `${whereLine(f)} · ${clip(f.resource.type, 40) || 'resource'}`,
   ];
   const message = clip(f.message, 400);

@@ -91,3 +91,12 @@ export const multiline = (raw: string, max: number, maxLines = 15): string => {
   // A value cut before escaping always says so, even when collapsed whitespace left room to spare.
   return head !== raw && !text.endsWith(ELLIPSIS) ? truncate(`${text} ${ELLIPSIS}`, max) : text;
 };
+
+/**
+ * Ends a sentence with one full stop: text that already ends in `.`, `!`, `?` or `…` keeps its own,
+ * so a finding message or a reason never reads "off..". Empty text stays empty.
+ */
+export const sentence = (text: string): string => {
+  const t = text.trimEnd();
+  return t === '' || /[.!?…]$/.test(t) ? t : `${t}.`;
+};

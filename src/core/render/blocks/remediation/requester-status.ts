@@ -6,6 +6,7 @@ import { whereLine } from './finding-summary';
 import { actorRef, fallbackText, multiline, plural, rawLine } from './format';
 import { assertRequestId } from './ids';
 import { STATUS_LABEL, isDryRunRequest, statusLine } from './status';
+import { problemTitle } from '../../headline';
 
 export interface RequesterStatusOptions {
   now: Date;
@@ -13,7 +14,11 @@ export interface RequesterStatusOptions {
   remediationTitle?: string;
 }
 
-const askAgain = (r: RemediationRequest) => code(`/cloudsec remediate ${r.finding.id}`, 160);
+/** How to ask once more: a remediation with the command, an undo with Undo on its original's card. */
+const askAgain = (r: RemediationRequest) =>
+  r.kind === 'undo'
+    ? `Undo on the card of request ${code(r.undoOf ?? 'unknown', 60)} (while its undo window is open)`
+    : code(`/cloudsec remediate ${r.finding.id}`, 160);
 
 /** What the requester can do now, in one sentence or two. */
 const nextStep = (r: RemediationRequest): string => {
@@ -32,8 +37,11 @@ const nextStep = (r: RemediationRequest): string => {
     case 'executing':
       return 'Nothing to do: cloudsec is making the calls and checks the resource again afterwards.';
     case 'succeeded':
-      return isDryRunRequest(r)
-        ? 'Nothing changed in AWS (dry run). To apply it for real, an admin must turn dry-run mode off and you must ask again.'
+      if (isDryRunRequest(r))
+        return 'Nothing changed in AWS (dry run). To apply it for real, an admin must turn dry-run mode off and you must ask again.';
+      // After an undo the check fails again: that is what an undo is for.
+      return r.kind === 'undo'
+        ? 'Nothing to do: the previous state is restored, so the finding fails again as it did before the fix. Ask for a new fix when it can be applied.'
         : 'Nothing to do: the change is made and the check passes. If it breaks something, ask an approver to undo it from the approval card.';
     case 'failed':
       return `Read what AWS answered in the approval card's thread, fix the cause, then ask again with ${askAgain(r)}.`;
@@ -42,7 +50,9 @@ const nextStep = (r: RemediationRequest): string => {
     case 'expired':
       return `It did not get its approvals in time. Ask again with ${askAgain(r)}, and tell an approver it is waiting.`;
     case 'no_op':
-      return 'Nothing to do: the finding already passes.';
+      return r.kind === 'undo'
+        ? 'Nothing to do: there was nothing to undo (the reason is above).'
+        : 'Nothing to do: the finding already passes.';
     case 'cancelled':
       return `Nothing to do. To ask again: ${askAgain(r)}.`;
   }
@@ -67,7 +77,7 @@ export const renderRequesterStatus = (request: RemediationRequest, options: Requ
   const r = request;
   const what = options.remediationTitle
     ? bold(options.remediationTitle, 150)
-    : bold(r.finding.title, 150) || code(r.finding.checkId, 120);
+    : bold(problemTitle(r.finding), 150) || code(r.finding.checkId, 120);
   const blocks: Block[] = [
     section(
       `${r.kind === 'undo' ? 'Your undo request' : 'Your remediation request'}: ${what || '*remediation*'}\n${whereLine(r.finding)}`,

@@ -7,6 +7,7 @@ import { largestFitting, memoize } from '../paging';
 import { whereLine } from './finding-summary';
 import { actorRef, fallbackText, plural } from './format';
 import { STATUS_EMOJI, STATUS_LABEL, isDryRunRequest } from './status';
+import { problemTitle } from '../../headline';
 
 export type RequestsFilter = 'pending' | 'mine' | 'all';
 
@@ -46,7 +47,7 @@ const requestSection = (r: RemediationRequest, now: Date): Block => {
     r.status === 'pending' ? ` · ${r.approvals.length} of ${plural(r.requiredApprovals, 'approval')}` : '';
   return section(
     [
-      `${status}${pending} · ${r.kind === 'undo' ? 'Undo · ' : ''}${bold(r.finding.title, 120) || code(r.finding.checkId, 120)}`,
+      `${status}${pending} · ${r.kind === 'undo' ? 'Undo · ' : ''}${bold(problemTitle(r.finding), 120) || code(r.finding.checkId, 120)}`,
       whereLine(r.finding),
       `Requested by ${actorRef(r.requester)} ${ageOf(r.createdAt, now)} · ${code(r.remediationId, 80)} · ${code(r.id, 60)}`,
     ].join('\n'),

@@ -3,7 +3,7 @@ import { MESSAGE_BUDGET } from '../../limits';
 import { clip, code, lineStart } from '../../mrkdwn';
 import { context, section, type Block, type MessagePayload } from '../kit';
 import { largestFitting } from '../paging';
-import { compactValue, entriesSummary, fallbackText, plural } from './format';
+import { compactValue, entriesSummary, fallbackText, plural, sentence } from './format';
 import { callTitle } from './plan';
 import { readResult, type CallOutcome, type CheckState, type RemediationResult } from './result';
 import { DRY_RUN_NOTE, STATUS_EMOJI, STATUS_LABEL } from './status';
@@ -64,19 +64,26 @@ const precheckBlock = (result: RemediationResult): Block[] =>
       ]
     : [];
 
-const verificationBlock = (result: RemediationResult): Block[] => {
+const verificationBlock = (r: RemediationRequest, result: RemediationResult): Block[] => {
   const v = result.verification;
   if (v === null)
     return [
       context(result.dryRun ? 'Verification: not done, as nothing was changed (dry run).' : 'Verification: not done.'),
     ];
-  const detail = v.message ? `: ${clip(v.message, 400)}` : '.';
+  const detail = v.message ? `: ${sentence(clip(v.message, 400))}` : '.';
+  // An undo is verified when the check fails again: the state from before the fix is back.
   const line =
-    v.outcome === 'passed'
-      ? `:white_check_mark: *Verified*: collected again and the check passes${detail}`
-      : v.outcome === 'failed'
-        ? `:x: *Not verified*: collected again and the check still fails${detail}`
-        : `:grey_question: *Not verified*: cloudsec could not tell whether the check passes${detail}`;
+    r.kind === 'undo'
+      ? v.outcome === 'failed'
+        ? `:white_check_mark: *Verified*: the undo restored the previous state; collected again, the check fails as it did before the fix${detail}`
+        : v.outcome === 'passed'
+          ? `:x: *Not verified*: collected again, the check still passes, so the previous state is not back${detail}`
+          : `:grey_question: *Not verified*: cloudsec could not tell whether the previous state is back${detail}`
+      : v.outcome === 'passed'
+        ? `:white_check_mark: *Verified*: collected again and the check passes${detail}`
+        : v.outcome === 'failed'
+          ? `:x: *Not verified*: collected again and the check still fails${detail}`
+          : `:grey_question: *Not verified*: cloudsec could not tell whether the check passes${detail}`;
   return [section(line)];
 };
 
@@ -86,9 +93,9 @@ const securityHubBlock = (result: RemediationResult): Block[] => {
   const message = clip(s.message, 300);
   switch (s.outcome) {
     case 'ok':
-      return [section(`:white_check_mark: *Security Hub*: the source finding was ${message}.`)];
+      return [section(`:white_check_mark: *Security Hub*: the source finding was ${sentence(message)}`)];
     case 'dry_run':
-      return [context(`Security Hub: dry run, ${message}.`)];
+      return [context(`Security Hub: dry run, ${sentence(message)}`)];
     case 'skipped':
       return [context(`Security Hub: the source finding was not updated (${message}).`)];
     case 'error':
@@ -133,7 +140,7 @@ export const renderResultReply = (request: RemediationRequest): MessagePayload =
   }
   const calls = read.result.calls;
   const tail = [
-    ...verificationBlock(read.result),
+    ...verificationBlock(r, read.result),
     ...securityHubBlock(read.result),
     context(`Request ${code(r.id, 60)}`),
   ];

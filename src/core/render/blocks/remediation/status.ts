@@ -1,7 +1,7 @@
 import type { RemediationRequest, RequestStatus } from '../../../../store/schemas';
 import { clip, lineStart } from '../../mrkdwn';
 import { utcStamp } from '../age';
-import { actorList, actorRef, plural, whenLabel } from './format';
+import { actorList, actorRef, plural, sentence, whenLabel } from './format';
 import { readResult } from './result';
 
 export const STATUS_EMOJI: Record<RequestStatus, string> = {
@@ -52,10 +52,16 @@ const verificationLine = (r: RemediationRequest): string | null => {
   const read = readResult(r.result);
   if (read.kind !== 'ok' || read.result.verification === null) return null;
   const v = read.result.verification;
-  const detail = v.message ? `: ${clip(v.message, 300)}` : '';
-  if (v.outcome === 'passed') return `Verified: the check passes now${detail}.`;
-  if (v.outcome === 'failed') return `Verification: the check still fails${detail}.`;
-  return `Verification: cloudsec could not tell whether the check passes${detail}.`;
+  const detail = v.message ? `: ${sentence(clip(v.message, 300))}` : '.';
+  // An undo is verified when the check fails again: the state from before the fix is back.
+  if (r.kind === 'undo') {
+    if (v.outcome === 'failed') return `Verified: the undo restored the previous state; the check fails again${detail}`;
+    if (v.outcome === 'passed') return `Verification: the check still passes; the previous state is not back${detail}`;
+    return `Verification: cloudsec could not tell whether the previous state is back${detail}`;
+  }
+  if (v.outcome === 'passed') return `Verified: the check passes now${detail}`;
+  if (v.outcome === 'failed') return `Verification: the check still fails${detail}`;
+  return `Verification: cloudsec could not tell whether the check passes${detail}`;
 };
 
 /**
@@ -101,7 +107,8 @@ export const statusLine = (r: RemediationRequest, now: Date): string => {
         'nothing was changed.'
       );
     case 'no_op':
-      return `${head}${dry} · ${reason || 'the finding already passed when it was checked again'}; nothing was changed.`;
+      // The reason usually says "nothing was changed" itself.
+      return `${head}${dry} · ${reason ? sentence(reason) : 'The finding already passed when it was checked again; nothing was changed.'}`;
     case 'cancelled':
       return `${head}${r.decidedBy ? ` by ${actorRef(r.decidedBy)}` : ''}${reason ? `: ${reason}` : '.'}`;
   }

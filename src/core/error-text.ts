@@ -1,0 +1,35 @@
+import { redactText } from './audit';
+
+/**
+ * Error text from outside (AWS, the SDK, Node) made fit to show: one line, bounded, without secrets
+ * and without the ARN of the identity cloudsec runs as. Used when an error is recorded (src/aws) and
+ * again when it is described (snapshots stored by older versions may hold raw SDK text).
+ */
+
+/** The sentence the AWS SDK appends, on a line of its own, to an answer it could not parse. */
+const SDK_HINT =
+  /Deserialization error:\s*to see the raw response,? inspect the hidden field \{error\}\.\$response on this object\.?/gi;
+
+/**
+ * The calling identity, as AWS names it in refusals ("User: arn:aws:sts::111111111111:assumed-role/
+ * cloudsec-read/session is not authorized to perform …"). Where cloudsec runs and under which session
+ * name is nobody's business in a Slack channel; the permission that was refused is named elsewhere.
+ */
+const PRINCIPAL_ARN =
+  /\barn:aws[a-z-]*:(?:sts|iam)::\d{12}:(?:assumed-role\/|user\/|federated-user\/|role\/|root\b)[^\s"',;)]*/g;
+
+/** Control characters (an ANSI escape could rewrite a terminal) and bidirectional overrides. */
+const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
+
+export const ERROR_TEXT_MAX = 200;
+
+/** `raw` as one bounded line, secrets redacted and principal ARNs replaced; `…` ends a cut line. */
+export const errorText = (raw: string, max = ERROR_TEXT_MAX): string => {
+  const bounded = raw.length > 8 * max ? raw.slice(0, 8 * max) : raw;
+  const line = redactText(bounded.replace(SDK_HINT, ' '))
+    .replace(PRINCIPAL_ARN, '[principal]')
+    .replace(CONTROL, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return line.length > max || bounded.length < raw.length ? `${line.slice(0, Math.max(0, max - 1)).trimEnd()}…` : line;
+};
