@@ -6,6 +6,7 @@ import { checkRegionNames, describeUnknownRegion, isKnownRegion, suggestRegion }
 import { visiblePart } from '../src/app/visible-findings';
 import { buildCheckReport } from '../src/core/render/report';
 import { renderCheckMessage, renderScanningMessage } from '../src/core/render/blocks';
+import { commandScanOptions, refuseFreshScan, renderNothingVisible } from './scan-feedback';
 
 /**
  * A region, or a near miss of one (`us-eats-1`), so a typo is reported as a region rather than
@@ -69,32 +70,32 @@ export const CheckArgs = z
   });
 export type CheckArgs = z.infer<typeof CheckArgs>;
 
-/** Slack lets a response_url be used five times; keep one for the answer and one for an error. */
-const MAX_PROGRESS_UPDATES = 2;
-
 export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Promise<void> => {
   const { deps, responder, visibility } = ctx;
   const services = args.service === 'all' ? SERVICE_SELECTORS.filter((s) => s !== 'all') : [args.service];
+  if (await refuseFreshScan(ctx, args.fresh)) return;
   await responder.send(renderScanningMessage({ services }), { visibility });
-  let updates = 0;
-  const result = await deps.scans.run({
-    service: args.service,
-    ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
-    ...(args.region ? { regions: [args.region] } : {}),
-    fresh: args.fresh,
-    onProgress: ({ done, total }) => {
-      // Only multi-account scans get progress, and only at the halfway point and near the end.
-      if (total < 4 || updates >= MAX_PROGRESS_UPDATES) return;
-      if (done === Math.ceil(total / 2) || done === total - 1) {
-        updates += 1;
-        void responder.send(renderScanningMessage({ services, accounts: { done, total } }), {
-          visibility,
-          replace: true,
-        });
-      }
-    },
-  });
+  const { settled, onProgress, ...options } = commandScanOptions(ctx, 'check:run', services);
+  const result = await deps.scans
+    .run(
+      {
+        service: args.service,
+        ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
+        ...(args.region ? { regions: [args.region] } : {}),
+        fresh: args.fresh,
+        onProgress,
+      },
+      options,
+    )
+    .finally(settled);
   const shown = visiblePart(ctx.actor, 'check:run', deps.config, result.snapshot, result.findings);
+  if (shown.accountIds.size === 0) {
+    await responder.send(renderNothingVisible(ctx, 'check:run', result.snapshot.accounts.length), {
+      visibility,
+      replace: true,
+    });
+    return;
+  }
   const report = buildCheckReport(
     { ...result.snapshot, accounts: result.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)) },
     shown.findings,
@@ -107,6 +108,7 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
       now: deps.clock(),
       remediationEnabled: deps.features.remediation,
       scopeKey: result.scopeKey,
+      requestedBy: ctx.actor.userId,
     }),
     { visibility, replace: true },
   );

@@ -3,11 +3,14 @@ import { closest } from 'fastest-levenshtein';
 import { defineCommand, type CommandContext } from './command';
 import { header, renderErrorMessage, section, type MessagePayload } from '../src/core/render/blocks';
 import { clip, code, truncate } from '../src/core/render/mrkdwn';
-import { authorizeDigest } from '../src/app/digest/authorize';
+import { authorizeDigest, digestVisibleTo } from '../src/app/digest/authorize';
+import { loadEstateView } from '../src/app/account-directory';
+import type { EstateView } from '../src/core/account-directory';
 import type { DigestService } from '../src/app/digest';
 import type { DigestConfig } from '../src/digest-config';
 import type { Permission } from '../src/core/permissions';
 import type { DigestRun } from '../src/store/store';
+import { recordedActor } from '../src/app/conversation';
 
 const ACTIONS = ['list', 'now', 'preview'] as const;
 
@@ -17,13 +20,26 @@ const notConfigured = () =>
     message: 'Digests are not available in this mode.',
   });
 
-const unknownDigest = (name: string, service: DigestService) => {
-  const names = service.digests().map((d) => d.name);
+/** The digests the actor may see: those whose every account they may read (src/app/digest/authorize.ts). */
+const visibleDigests = (ctx: CommandContext, service: DigestService, estate: EstateView): DigestConfig[] =>
+  service.digests().filter((d) => digestVisibleTo(ctx.actor, d, estate, ctx.deps.config));
+
+/**
+ * Said alike for a digest that does not exist and one covering accounts the actor may not see, and
+ * suggesting only digests they may see: asking names reveals nothing about the others.
+ */
+const unknownDigest = (name: string, service: DigestService, visible: readonly DigestConfig[]) => {
+  const names = visible.map((d) => d.name);
   const guess = names.length > 0 ? closest(name, names) : undefined;
   return renderErrorMessage({
     title: 'No such digest',
-    message: `There is no digest named "${name}".${guess ? ` Did you mean "${guess}"?` : ''}`,
-    suggestion: names.length > 0 ? `Digests: ${names.join(', ')}` : 'Define digests under `digests:` in cloudsec.yml.',
+    message: `No digest named "${name}" that you may see.${guess ? ` Did you mean "${guess}"?` : ''}`,
+    suggestion:
+      names.length > 0
+        ? `Digests you may see: ${names.join(', ')}`
+        : service.digests().length === 0
+          ? 'Define digests under `digests:` in cloudsec.yml.'
+          : 'No digest covers only accounts you may see.',
   });
 };
 
@@ -34,27 +50,37 @@ const allowedDigest = async (
   name: string,
   permission: Permission,
 ): Promise<DigestConfig | null> => {
+  const estate = await loadEstateView(ctx.deps.store, ctx.deps.config);
   const digest = service.find(name);
   if (!digest) {
-    await ctx.responder.send(unknownDigest(name, service), { visibility: 'ephemeral' });
+    await ctx.responder.send(unknownDigest(name, service, visibleDigests(ctx, service, estate)), {
+      visibility: 'ephemeral',
+    });
     return null;
   }
-  const decision = authorizeDigest(
-    { actor: ctx.actor, permission, digest, channel: ctx.invocation.channel },
-    await ctx.deps.knownAccounts(),
-    ctx.deps.config,
-  );
+  // Seeing it comes first: to someone who may not read every account it covers, it is not there.
+  const sees = authorizeDigest({ actor: ctx.actor, permission: 'findings:read', digest }, estate, ctx.deps.config);
+  const decision = sees.allowed
+    ? authorizeDigest(
+        { actor: ctx.actor, permission, digest, channel: ctx.invocation.channel },
+        estate,
+        ctx.deps.config,
+      )
+    : sees;
   await ctx.deps.store.appendAudit({
-    actor: { kind: 'slack-user', id: ctx.actor.userId },
+    actor: recordedActor(ctx.invocation.actor),
     action: `digest.${permission === 'digest:manage' ? 'now' : 'preview'}`,
     target: `digest:${digest.name}`,
     outcome: decision.allowed ? 'allowed' : 'denied',
     details: { permission, reason: decision.reason },
   });
   if (!decision.allowed) {
-    await ctx.responder.send(renderErrorMessage({ title: 'Not allowed', message: decision.reason }), {
-      visibility: 'ephemeral',
-    });
+    await ctx.responder.send(
+      decision.outside
+        ? unknownDigest(name, service, visibleDigests(ctx, service, estate))
+        : renderErrorMessage({ title: 'Not allowed', message: decision.reason }),
+      { visibility: 'ephemeral' },
+    );
     return null;
   }
   return digest;
@@ -138,15 +164,24 @@ export default defineCommand({
       return;
     }
     if (args.action === 'list') {
-      const listing = await service.list();
+      const estate = await loadEstateView(ctx.deps.store, ctx.deps.config);
+      // Only the digests the asker may see: one covering an account outside their scope is not listed.
+      const listing = await service.list((d) => digestVisibleTo(ctx.actor, d, estate, ctx.deps.config));
+      const hidden = service.digests().length - listing.length;
       const lines =
         listing.length === 0
-          ? ['No digests are configured. Add them under `digests:` in cloudsec.yml (see the README).']
+          ? [
+              service.digests().length === 0
+                ? 'No digests are configured. Add them under `digests:` in cloudsec.yml (see the README).'
+                : 'No digest covers only accounts you may see.',
+            ]
           : listing.map(
               ({ digest, last }) =>
                 `• ${code(digest.name)} · ${code(digest.schedule)} ${clip(digest.timezone, 60)} → ${channelLink(digest)} · ${digest.style}\n` +
                 `   last run: ${last ? `${when(last.scheduledFor)} (${last.status})` : 'never'}`,
             );
+      if (hidden > 0 && !estate.complete)
+        lines.push(`Digests whose accounts cloudsec cannot tell yet are not listed: ${estate.why}.`);
       await ctx.responder.send(
         answer('cloudsec digests', lines, (n) => `…and ${n} more digests (see \`digests:\` in cloudsec.yml)`),
         { visibility: 'ephemeral' },

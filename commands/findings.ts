@@ -4,6 +4,7 @@ import { SEVERITIES, severityRank, type Severity } from '../src/core/model';
 import { visiblePart } from '../src/app/visible-findings';
 import { renderFindingsMessage, renderScanningMessage } from '../src/core/render/blocks';
 import { suggest } from '../src/core/suggest';
+import { commandScanOptions, refuseFreshScan, renderNothingVisible } from './scan-feedback';
 
 const FILTERABLE = ['critical', 'high', 'medium', 'low'] as const;
 
@@ -55,13 +56,28 @@ export default defineCommand<FindingsArgs>({
   shareOf: (a) => a.share,
   run: async (ctx, args) => {
     const { deps, responder, visibility } = ctx;
+    if (await refuseFreshScan(ctx, args.fresh)) return;
     await responder.send(renderScanningMessage({ services: ['securityhub'] }), { visibility });
-    const result = await deps.scans.run({
-      service: 'securityhub',
-      ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
-      fresh: args.fresh,
-    });
+    const { settled, onProgress, ...options } = commandScanOptions(ctx, 'findings:read', ['securityhub']);
+    const result = await deps.scans
+      .run(
+        {
+          service: 'securityhub',
+          ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
+          fresh: args.fresh,
+          onProgress,
+        },
+        options,
+      )
+      .finally(settled);
     const shown = visiblePart(ctx.actor, 'findings:read', deps.config, result.snapshot, result.findings);
+    if (shown.accountIds.size === 0) {
+      await responder.send(renderNothingVisible(ctx, 'findings:read', result.snapshot.accounts.length), {
+        visibility,
+        replace: true,
+      });
+      return;
+    }
     const floor = args.severity ? severityRank(args.severity) : SEVERITIES.length;
     const hub = shown.findings
       .filter((f) => f.source === 'securityhub' && severityRank(f.severity) <= floor)
@@ -81,7 +97,12 @@ export default defineCommand<FindingsArgs>({
             .filter((a) => shown.accountIds.has(a.accountId))
             .map((a) => ({ id: a.accountId, name: a.accountName })),
         },
-        { now: deps.clock(), remediationEnabled: deps.features.remediation, scopeKey: result.scopeKey },
+        {
+          now: deps.clock(),
+          remediationEnabled: deps.features.remediation,
+          scopeKey: result.scopeKey,
+          requestedBy: ctx.actor.userId,
+        },
       ),
       { visibility, replace: true },
     );

@@ -1,7 +1,8 @@
-import { authorize, groupsNamedIn, describeAccount } from '../src/core/policy';
+import { authorize, groupsNamedIn } from '../src/core/policy';
+import { resolveNamedAccount } from '../src/app/access';
 import type { AccountRef, Actor } from '../src/core/permissions';
 import type { AppDeps } from '../src/app/deps';
-import type { CommandInvocation, Responder } from '../src/app/conversation';
+import { recordedActor, type CommandInvocation, type Responder } from '../src/app/conversation';
 import { parseTokens, tokenize } from '../src/app/command-text';
 import { suggest } from '../src/core/suggest';
 import { renderErrorMessage } from '../src/core/render/blocks';
@@ -11,24 +12,7 @@ import type { CommandSpec } from './command';
 
 type Outcome = 'ok' | 'denied' | 'error' | 'invalid';
 
-const auditActor = (inv: CommandInvocation) => ({
-  kind: 'slack-user' as const,
-  id: inv.actor.userId,
-  ...(inv.actor.userName ? { name: inv.actor.userName } : {}),
-});
-
-const resolveAccount = (word: string, known: readonly AccountRef[]): AccountRef | string => {
-  const match = known.find((a) => a.id === word || a.name.toLowerCase() === word.toLowerCase());
-  if (match) return match;
-  if (/^\d{12}$/.test(word)) return { id: word, name: word };
-  const near = suggest(
-    word,
-    known.map((a) => a.name),
-  );
-  return `unknown account "${word}"${near ? ` — did you mean \`${near}\`?` : ''}${
-    known.length ? ` Known accounts: ${known.map(describeAccount).join(', ')}.` : ''
-  }`;
-};
+const auditActor = (inv: CommandInvocation) => recordedActor(inv.actor);
 
 /**
  * The /cloudsec router: parse, resolve the account, authorize (deny by default), audit the
@@ -92,9 +76,28 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
     const named = spec.accountOf?.(args);
     let account: AccountRef | undefined;
     if (named) {
-      const resolved = resolveAccount(named, await deps.knownAccounts());
-      if (typeof resolved === 'string') return await usageError(resolved, spec);
-      account = resolved;
+      const denied = async (reason: string) => {
+        outcome = 'denied';
+        await audit('denied', { permission: spec.permission, account: null, named, reason, groups: resolution.groups });
+        await responder.send(renderErrorMessage({ title: 'Not allowed', message: reason }), {
+          visibility: 'ephemeral',
+        });
+      };
+      // Authorized before the name is looked up: who holds the permission nowhere learns nothing of
+      // the accounts, and the others only of those they may see.
+      if (spec.permission) {
+        const anywhere = authorize({ actor, permission: spec.permission, channel: inv.channel }, deps.config);
+        if (!anywhere.allowed) return await denied(anywhere.reason);
+      }
+      const resolved = resolveNamedAccount(
+        named,
+        actor,
+        spec.permission ?? 'findings:read',
+        await deps.knownAccounts(),
+        deps.config,
+      );
+      if (!resolved.ok) return await denied(resolved.reason);
+      account = resolved.account;
     }
 
     let visibility: 'ephemeral' | 'in_channel' = 'ephemeral';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { defineCommand } from './command';
 import { openRequestModal } from '../handlers/remediation-request-modal';
 import { remediationDisabled } from '../handlers/remediation-replies';
+import { recordedFields } from '../src/app/conversation';
 
 export default defineCommand({
   name: 'remediate',
@@ -23,7 +24,7 @@ export default defineCommand({
       return;
     }
     await openRequestModal(ctx.responder, ctx.deps.remediation, {
-      actor: { ...ctx.actor, ...(ctx.invocation.actor.userName ? { name: ctx.invocation.actor.userName } : {}) },
+      actor: { ...ctx.actor, ...recordedFields(ctx.invocation.actor) },
       channel: ctx.invocation.channel,
       findingId: args.findingId,
     });

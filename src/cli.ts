@@ -12,7 +12,7 @@ import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { makeLiveSnapshotSource } from './aws/live-source';
-import { readPolicyDocument, writePolicyDocument } from './aws/permissions';
+import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/permissions';
 import { openSqliteStore } from './store/sqlite';
 import { describeVerification } from './app/audit';
 import { makeDigestService } from './app/digest';
@@ -97,18 +97,28 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 
   program
     .command('iam-policy')
-    .description('print the IAM policy of the read-only scan role (default) or of the remediation write role')
-    .addOption(new Option('--read', 'the read-only scan role (default)').conflicts('write'))
-    .addOption(new Option('--write', 'the remediation write role: only the calls remediations make'))
+    .description(
+      'print the IAM policy of the read-only scan role (default), of the remediation write role, or of the undo role',
+    )
+    .addOption(new Option('--read', 'the read-only scan role (default)').conflicts(['write', 'undo']))
     .addOption(
-      new Option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)').conflicts(
-        'write',
+      new Option('--write', 'the remediation write role: only the calls fixes make, none that undo one').conflicts(
+        'undo',
       ),
     )
-    .action((opts: { read?: boolean; write?: boolean; organization?: boolean }) => {
+    .addOption(new Option('--undo', 'the optional undo role: only the calls undos make (they weaken security)'))
+    .addOption(
+      new Option('--organization', 'include organizations:ListAccounts (for organization: in cloudsec.yml)').conflicts([
+        'write',
+        'undo',
+      ]),
+    )
+    .action((opts: { read?: boolean; write?: boolean; undo?: boolean; organization?: boolean }) => {
       const policy = opts.write
-        ? writePolicyDocument()
-        : readPolicyDocument({ organization: opts.organization === true });
+        ? fixPolicyDocument()
+        : opts.undo
+          ? undoPolicyDocument()
+          : readPolicyDocument({ organization: opts.organization === true });
       io.stdout(JSON.stringify(policy, null, 2) + '\n');
     });
 
@@ -259,7 +269,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
           onProgress: (p) => io.stderr(`collected ${p.accountId} (${p.done}/${p.total})\n`),
         });
         try {
-          fs.writeFileSync(opts.out, JSON.stringify(snapshot, null, 2) + '\n');
+          // A new file is private (the snapshot maps the estate's weak spots); an existing one keeps its mode.
+          fs.writeFileSync(opts.out, JSON.stringify(snapshot, null, 2) + '\n', { mode: 0o600 });
         } catch (err) {
           throw new CloudsecError('usage', `Cannot write ${opts.out}: ${(err as Error).message}`);
         }

@@ -1,13 +1,13 @@
 import path from 'node:path';
 import { CHECKS } from './core/checks';
 import type { Config } from './config';
-import type { AccountRef } from './core/permissions';
 import type { Store } from './store/store';
 import type { AppDeps, AppLogger, AppMetrics, GroupLookup } from './app/deps';
 import { makeScanService } from './app/scan-service';
 import { makeCloudsecApp } from './app/cloudsec-app';
 import type { SnapshotSource } from './app/snapshot-source';
 import { accountRefsOf } from './app/visible-findings';
+import { knownAccountRefs, loadEstateView } from './app/account-directory';
 import { makeRemediationWorkflow, type RemediationExecutor } from './app/remediation';
 import { makeFindingLookup, makeFindingRecheck } from './app/remediation-ports';
 import { makeRemediationNotifier } from './app/remediation-notifier';
@@ -64,10 +64,10 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     store: options.store,
     clock: options.clock,
     ttlMs: options.config.cache.scanTtlSeconds * 1000,
+    limits: options.config.limits,
     ...(options.metrics.scanObserved ? { onScanDuration: (s: number) => options.metrics.scanObserved!(s) } : {}),
   });
   const remediationOn = options.config.remediation.enabled;
-  const configured: AccountRef[] = (options.config.accounts ?? []).map((a) => ({ id: a.id, name: a.name }));
   const deps: AppDeps = {
     config: options.config,
     scans,
@@ -81,10 +81,11 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     remediation: null,
     digests: null,
     knownAccounts: async () => {
-      // Configured accounts, plus those a full scan found (organization mode lists them only then).
+      // The account directory (configured accounts, and the organization's as last discovered, with
+      // their OU paths), plus any account a cached full scan saw that it does not hold yet.
       const seen = scans.cached('all:*:*');
       const found = seen ? accountRefsOf(seen.snapshot) : [];
-      return [...configured, ...found.filter((f) => !configured.some((c) => c.id === f.id))];
+      return knownAccountRefs(await loadEstateView(options.store, options.config), found);
     },
   };
   if (remediationOn) {

@@ -7,6 +7,7 @@ import { accessConfigShape, validateAccessConfig } from './access-config';
 import { DigestsSchema } from './digest-config';
 import { describeUnknownRegion, isKnownRegion, suggestRegion } from './aws/region-names';
 import { CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from './core/check-settings';
+import { MAX_CONFIGURED_PRODUCTS, PRODUCT_ARN } from './aws/collectors/securityhub-products';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
 export const EnvSchema = z.object({
@@ -65,6 +66,11 @@ export const AccountConfigSchema = z
     externalId: externalId.optional(),
     /** Role for remediation writes (separate from the read role); without it remediation is refused for the account. */
     writeRoleArn: roleArn.optional(),
+    /**
+     * Role that runs undos (`cloudsec iam-policy --undo`): the calls that turn a control back off
+     * live only here, never in the write role. Without it Undo is refused for the account.
+     */
+    undoRoleArn: roleArn.optional(),
     /** Slack channel where this account's approval cards go (else remediation.approvalsChannel). */
     approvalsChannel: z
       .string()
@@ -72,27 +78,49 @@ export const AccountConfigSchema = z
       .optional(),
   })
   .strict()
-  .refine((a) => !a.roleArn || a.roleArn.split(':')[4] === a.id, {
-    message: 'roleArn must be a role in the same account as id',
-    path: ['roleArn'],
+  .superRefine((a, ctx) => {
+    // A role elsewhere would read, fix or undo another account than the one its findings are about.
+    for (const field of ['roleArn', 'writeRoleArn', 'undoRoleArn'] as const) {
+      const arn = a[field];
+      if (arn && arn.split(':')[4] !== a.id) {
+        ctx.addIssue({ code: 'custom', message: `${field} must be a role in the same account as id`, path: [field] });
+      }
+    }
+    // One role for both would give every fix the power to undo security again.
+    if (a.undoRoleArn && a.undoRoleArn === a.writeRoleArn) {
+      ctx.addIssue({ code: 'custom', message: 'must be a different role from writeRoleArn', path: ['undoRoleArn'] });
+    }
   });
+
+const roleName = (example: string) =>
+  z.string().regex(/^[\w+=,.@-]{1,64}$/, `expected an IAM role name such as ${example}`);
+
+/**
+ * Defaults of `limits:`. Ten fresh scans an hour is more than a person re-checking a fix needs and
+ * far below what a script could ask; four scans at once keeps a small replica within its AWS API
+ * rate and memory while one scan of a large organization runs.
+ */
+export const DEFAULT_LIMITS = { freshScansPerUserPerHour: 10, concurrentScans: 4 } as const;
 
 export const ConfigSchema = z
   .object({
     accounts: z.array(AccountConfigSchema).min(1).optional(),
     organization: z
       .object({
-        roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-read'),
+        roleName: roleName('cloudsec-read'),
         externalId: externalId.optional(),
         /** Role assumed in each member for remediation writes. */
-        writeRoleName: z
-          .string()
-          .regex(/^[\w+=,.@-]{1,64}$/, 'expected an IAM role name such as cloudsec-write')
-          .optional(),
+        writeRoleName: roleName('cloudsec-write').optional(),
+        /** Role assumed in each member for undos (see accounts[].undoRoleArn); without it Undo is refused. */
+        undoRoleName: roleName('cloudsec-undo').optional(),
         /** Also scan the management account (with the caller's credentials). Default true. */
         includeManagementAccount: z.boolean().optional(),
       })
       .strict()
+      .refine((o) => !o.undoRoleName || o.undoRoleName !== o.writeRoleName, {
+        message: 'must be a different role from writeRoleName',
+        path: ['undoRoleName'],
+      })
       .optional(),
     /** `all` = every region enabled in each account (ec2:DescribeRegions). */
     regions: z.union([z.literal('all'), z.array(region).min(1)]).default('all'),
@@ -142,13 +170,41 @@ export const ConfigSchema = z
       })
       .strict()
       .default({ scanTtlSeconds: 300, groupTtlSeconds: 600 }),
+    /** What one user, and everyone together, may make the bot scan (src/app/scan-queue.ts, src/app/fresh-scan-limit.ts). */
+    limits: z
+      .object({
+        /** `--fresh` scans one user may start in any hour; more are refused, saying when to try again. */
+        freshScansPerUserPerHour: z.number().int().min(1).max(1000).default(DEFAULT_LIMITS.freshScansPerUserPerHour),
+        /** Scans running at once across all users; more wait in line, in order, told their place. */
+        concurrentScans: z.number().int().min(1).max(50).default(DEFAULT_LIMITS.concurrentScans),
+      })
+      .strict()
+      .default(() => ({ ...DEFAULT_LIMITS })),
     securityhub: z
       .object({
         severities: z.array(SeveritySchema).min(1).default(['critical', 'high', 'medium', 'low']),
         maxFindingsPerRegion: z.number().int().min(1).max(100_000).default(1000),
+        /**
+         * Products whose findings are believed besides Security Hub's own controls (any account can
+         * import findings about itself under its own product). `*` as the region means every region.
+         */
+        productArns: z
+          .array(
+            z
+              .string()
+              .regex(
+                PRODUCT_ARN,
+                'expected a Security Hub product ARN such as arn:aws:securityhub:*::product/aws/guardduty',
+              ),
+          )
+          .max(
+            MAX_CONFIGURED_PRODUCTS,
+            `at most ${MAX_CONFIGURED_PRODUCTS} (Security Hub filters on 20 products at once)`,
+          )
+          .default([]),
       })
       .strict()
-      .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000 }),
+      .default({ severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000, productArns: [] }),
     /** How checks judge: e.g. `checks.iam.breakGlassRoles` (src/core/check-settings.ts). */
     checks: CheckSettingsSchema.default(() => structuredClone(DEFAULT_CHECK_SETTINGS)),
     /** Scheduled posture digests (src/digest-config.ts). */

@@ -1,12 +1,15 @@
 import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
 import { isCloudsecError } from './errors';
+import { auditKeyNotice } from './app/audit';
 import { demoConfigPath, demoSnapshotPath } from './paths';
 import { openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
+import { discoverAccounts } from './aws/estate';
+import { recordAccountDirectory } from './app/account-directory';
 import { composeApp, exportDirFor, noGroups, noWriteExecutor } from './compose';
-import { makeConsoleScreen, runConsole } from './slack/console-adapter';
+import { consoleActor, makeConsoleScreen, runConsole } from './slack/console-adapter';
 import { createLogger, type Logger } from './slack/logger';
 import { createMetrics } from './slack/metrics';
 import { consoleInsteadOfBotNotice, readSlackEnv } from './slack/slack-env';
@@ -14,8 +17,7 @@ import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
 import { makeGroupResolver } from './slack/usergroups';
 import { makeSlackMessenger } from './slack/messenger';
 import { makeClientFactory, resolveHomeRegion } from './aws/clients';
-import { makeExecutor } from './aws/executor';
-import { writeAccessFor } from './aws/write-access';
+import { makeRoleExecutor } from './aws/role-executor';
 import fs from 'node:fs';
 import os from 'node:os';
 import { renderTrendPng } from './charts/trend-chart';
@@ -76,7 +78,7 @@ const openStore = async (
   return store;
 };
 
-/** The write-role executor, or one that refuses when no AWS region is configured (remediation then says so). */
+/** The executor of the write and undo roles, or one that refuses when no AWS region is configured (remediation then says so). */
 const buildExecutor = async (
   config: Config,
   dryRun: boolean,
@@ -86,16 +88,14 @@ const buildExecutor = async (
 ) => {
   const homeRegion = await resolveHomeRegion();
   if (!homeRegion) return noWriteExecutor;
-  const writeClients = makeClientFactory({
-    homeRegion,
-    sessionName: 'cloudsec-remediation',
-    ...(onCall ? { onCall } : {}),
-  });
-  return makeExecutor({
-    clientsFor: (accountId) => {
-      const access = writeAccessFor(config, accountId);
-      return access ? writeClients(access) : null;
-    },
+  // One factory per role, so CloudTrail tells a fix's session from an undo's by its name.
+  const clientsByRole = {
+    fix: makeClientFactory({ homeRegion, sessionName: 'cloudsec-remediation', ...(onCall ? { onCall } : {}) }),
+    undo: makeClientFactory({ homeRegion, sessionName: 'cloudsec-undo', ...(onCall ? { onCall } : {}) }),
+  };
+  return makeRoleExecutor({
+    config,
+    clientsOf: (access, purpose) => clientsByRole[purpose](access),
     homeRegion,
     dryRun,
     audit: (input) => store.appendAudit(input),
@@ -125,7 +125,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const screen = makeConsoleScreen(io.stdout);
       const source: SnapshotSource = demo
         ? recordedSnapshotSource(demoSnapshotPath())
-        : makeLiveSnapshotSource({ config });
+        : makeLiveSnapshotSource({ config, onAccountsResolved: recordAccountDirectory(store) });
       const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB));
       const { app, deps } = composeApp({
         config,
@@ -147,20 +147,31 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       });
       // A console run killed mid-execution leaves requests `executing` too: verify them, never re-run.
       if (!demo) await deps.remediation?.reconcile();
+      const actor = consoleActor({ slackUserId: actorId, demo });
       await runConsole(app, {
         input: io.stdin as NodeJS.ReadableStream & import('node:stream').Readable,
         screen,
-        actor: { userId: actorId, userName: demo ? 'demo' : actorId },
+        actor,
+        // Acting as someone else would put their name on approvals: only where nothing is written to AWS.
+        allowImpersonation: demo || isDryRun(env),
         exportDir,
         banner: demo
           ? `cloudsec console demo — DEMO DATA: a fictional estate, no AWS or Slack needed. You are ${actorId}.`
-          : `cloudsec console — live AWS. You are ${actorId}.`,
+          : `cloudsec console — live AWS. You are ${actor.userName} with the roles of ${actorId}; the audit log records you as a CLI user.`,
       });
       return 0;
     }
 
+    // Said before anything else: without the key, the audit log and the requests can be rewritten.
+    const keyNotice = auditKeyNotice(env.CLOUDSEC_AUDIT_KEY, io.env.CLOUDSEC_REQUIRE_AUDIT_KEY);
+    if (keyNotice?.refuse) {
+      io.stderr(`cloudsec: ${keyNotice.message}\n`);
+      return 2;
+    }
+    if (keyNotice) io.stderr(`${keyNotice.message}\n`);
     const slackEnv = readSlackEnv(io.env);
     const logger: Logger = createLogger({ level: slackEnv.logLevel });
+    if (keyNotice) logger.warn({ auditKey: 'missing' }, keyNotice.message);
     const metrics = createMetrics({ defaultMetrics: true });
     store = await openStore(env, false, io.clock, config, loaded.source, 'bot');
     const slack = createSlackWebClient(slackEnv, logger);
@@ -176,7 +187,11 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const { app, deps } = composeApp({
       config,
       store,
-      source: makeLiveSnapshotSource({ config, onCall: (service, code) => metrics.awsCall(service, code) }),
+      source: makeLiveSnapshotSource({
+        config,
+        onCall: (service, code) => metrics.awsCall(service, code),
+        onAccountsResolved: recordAccountDirectory(store),
+      }),
       groups,
       clock: io.clock,
       log: logger,
@@ -194,6 +209,15 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         owner: `${os.hostname()}:${process.pid}`,
       },
     });
+    // The account directory is refreshed at start-up (and by every scan): digests are authorized on
+    // the organization as it is. Until this finishes, scopes it cannot resolve are refused.
+    discoverAccounts({
+      config,
+      onCall: (service, code) => metrics.awsCall(service, code),
+      onAccountsResolved: recordAccountDirectory(store),
+    }).catch((err: unknown) =>
+      logger.warn({ err }, 'could not discover the accounts at start-up; every scan tries again'),
+    );
     // The store remembers signed requests and event ids, so a replay is refused by every replica.
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics, nonces: store, clock: io.clock });
     logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');

@@ -60,6 +60,17 @@ describe('cloudsec audit verify', () => {
     expect(wrong.code).toBe(1);
   });
 
+  it('when the log carries HMACs and no key is given, then it does not say OK: the HMACs could not be checked, exit 1', async () => {
+    const file = tempDbPath();
+    await seed(file, TIMES, KEY);
+    const run = await runCli(['audit', 'verify'], { env: { CLOUDSEC_DB: file } });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).not.toContain('Chain OK');
+    expect(run.stderr).toContain('Chain NOT VERIFIED');
+    expect(run.stderr).toContain('3 carry HMACs and CLOUDSEC_AUDIT_KEY is not set, so the HMACs could not be checked');
+  });
+
   it('when there is no database at CLOUDSEC_DB, then it exits 2 without creating one', async () => {
     const file = tempDbPath();
     const run = await runCli(['audit', 'verify'], { env: { CLOUDSEC_DB: file } });

@@ -12,9 +12,10 @@ import type { ActionContext, ActionHandler } from './action';
 import { openRequestModal } from '../remediation-request-modal';
 import { noteMessage, refusalMessage, remediationDisabled } from '../remediation-replies';
 import { sayStaleButton } from './scope-result';
+import { recordedFields } from '../../src/app/conversation';
 
 const workflowInput = (ctx: ActionContext) => ({
-  actor: { ...ctx.actor, ...(ctx.invocation.actor.userName ? { name: ctx.invocation.actor.userName } : {}) },
+  actor: { ...ctx.actor, ...recordedFields(ctx.invocation.actor) },
   channel: ctx.invocation.channel ?? undefined,
 });
 

@@ -7,7 +7,7 @@ import {
   parseDenyReason,
   parseJustification,
 } from '../../src/core/render/blocks/remediation';
-import type { ViewSubmissionResult } from '../../src/app/conversation';
+import { recordedFields, type ViewSubmissionResult } from '../../src/app/conversation';
 import type { RemediationWorkflow, Refusal } from '../../src/app/remediation';
 import type { ViewContext, ViewHandler } from './view';
 import { UNDO_INPUT, UNDO_SUBMIT } from './undo-modal';
@@ -20,7 +20,7 @@ const stale = (blockId: string): ViewSubmissionResult => ({
 });
 
 const workflowInput = (ctx: ViewContext) => ({
-  actor: { ...ctx.actor, ...(ctx.submission.actor.userName ? { name: ctx.submission.actor.userName } : {}) },
+  actor: { ...ctx.actor, ...recordedFields(ctx.submission.actor) },
 });
 
 /** Outcomes of modal work reach the user as a DM (the modal is already closed). */

@@ -9,7 +9,17 @@ import {
   type ChannelPolicy,
   type Permission,
 } from '../core/permissions';
-import { describeScope, permissionsOf, rolesOf, scopeOf, type Grant, type Scope } from '../core/policy';
+import {
+  accountsVisibleTo,
+  describeAccount,
+  describeScope,
+  permissionsOf,
+  rolesOf,
+  scopeOf,
+  type Grant,
+  type Scope,
+} from '../core/policy';
+import { suggest } from '../core/suggest';
 
 /**
  * `/cloudsec whoami` (open to everyone) and `/cloudsec access` (admin): the data, and a plain-text
@@ -36,6 +46,7 @@ export interface Whoami {
   roles: RoleSummary[];
   /** Held on every account, including the cloudsec-wide `admin` and `audit:read`. */
   everywhere: Permission[];
+  /** The known accounts the user holds at least one permission on; no other account is named. */
   accounts: AccountPermissions[];
   channels: ChannelPolicy;
   /** What anyone may use, role or not. */
@@ -61,12 +72,57 @@ export const whoami = (
     subject,
   })),
   everywhere: permissionsOf(actor, access),
-  accounts: accounts.map((a) => ({ id: a.id, name: a.name, permissions: permissionsOf(actor, access, a) })),
+  // Only accounts the user holds something on: the others are not theirs to learn about.
+  accounts: accounts
+    .map((a) => ({ id: a.id, name: a.name, permissions: permissionsOf(actor, access, a) }))
+    .filter((a) => a.permissions.length > 0),
   channels: access.channels,
   openCommands: OPEN_COMMANDS,
   accessHelp: access.accessHelp ?? null,
   warnings: options.warnings ?? [],
 });
+
+/** An account named in a command (id or name), as the asker may know it; or why it is not one. */
+export type NamedAccount = { ok: true; account: AccountRef } | { ok: false; reason: string };
+
+/** Enough accounts to find one's own; a large organization is not listed whole in an error. */
+const LISTED_ACCOUNTS = 20;
+
+/**
+ * Resolves an account named in a command among the accounts the actor holds `permission` on, so
+ * neither the answer nor the suggestion reveals the others: an account outside their scope reads
+ * exactly like one that does not exist. A 12-digit id stands for itself (the policy then decides
+ * on the id alone, never showing the name of an account the asker may not see).
+ */
+export const resolveNamedAccount = (
+  word: string,
+  actor: Actor,
+  permission: Permission,
+  known: readonly AccountRef[],
+  access: AccessPolicy,
+): NamedAccount => {
+  const visible = accountsVisibleTo(actor, permission, known, access);
+  const match = visible.find((a) => a.id === word || a.name.toLowerCase() === word.toLowerCase());
+  if (match) return { ok: true, account: match };
+  if (/^\d{12}$/.test(word)) return { ok: true, account: { id: word, name: word } };
+  const near = suggest(
+    word,
+    visible.map((a) => a.name),
+  );
+  const shown = visible.slice(0, LISTED_ACCOUNTS).map(describeAccount);
+  const more = visible.length - shown.length;
+  return {
+    ok: false,
+    reason: [
+      `"${word}" is not an account you may see with ${permission}.`,
+      ...(near ? [`Did you mean \`${near}\`?`] : []),
+      visible.length > 0
+        ? `Accounts you may see: ${shown.join(', ')}${more > 0 ? ` and ${more} more` : ''}.`
+        : 'You may see no account.',
+      `For access to another account, ask ${access.accessHelp ?? 'a cloudsec admin'}.`,
+    ].join(' '),
+  };
+};
 
 export interface RoleDefinition {
   name: string;

@@ -1,9 +1,20 @@
-import type { AuditEntry, ChainVerification } from '../core/audit';
+import { isUnchecked, type AuditEntry, type ChainVerification } from '../core/audit';
 
-const describeVerification = (v: ChainVerification): string =>
-  v.ok
-    ? `Chain OK: ${v.count} entries verified${v.count > 0 ? ` (last #${v.lastSeq})` : ''}.`
-    : `Chain BROKEN at entry #${v.seq}: ${v.reason}.`;
+/**
+ * One line for people. A chain whose HMACs could not be checked (no key) is never called OK: its
+ * hashes can be recomputed by anyone who can write the database, so they alone prove nothing.
+ */
+const describeVerification = (v: ChainVerification): string => {
+  if (v.ok) return `Chain OK: ${v.count} entries verified${v.count > 0 ? ` (last #${v.lastSeq})` : ''}.`;
+  if (isUnchecked(v)) {
+    return (
+      `Chain NOT VERIFIED: the hashes of all ${v.count} entries hold (last #${v.lastSeq}), but ${v.hmacs} ` +
+      `${v.hmacs === 1 ? 'carries an HMAC' : 'carry HMACs'} and CLOUDSEC_AUDIT_KEY is not set, so the HMACs could ` +
+      'not be checked. Set CLOUDSEC_AUDIT_KEY to the key the log was written with and verify again.'
+    );
+  }
+  return `Chain BROKEN at entry #${v.seq}: ${v.reason}.`;
+};
 
 /** One line per entry: when, who, what, on what, how it ended. */
 export const renderAuditEntryLine = (e: AuditEntry): string =>
@@ -27,3 +38,35 @@ export const renderAuditEntriesText = (newestFirst: readonly AuditEntry[], verif
   ].join('\n');
 
 export { describeVerification };
+
+/** CLOUDSEC_REQUIRE_AUDIT_KEY: any value but empty, 0, false or no asks for the key. */
+const requiresKey = (value: string | undefined): boolean =>
+  value !== undefined && !['', '0', 'false', 'no'].includes(value.trim().toLowerCase());
+
+/**
+ * What the bot says at start-up about CLOUDSEC_AUDIT_KEY: nothing when it is set; without it a loud
+ * warning, or a refusal to start when CLOUDSEC_REQUIRE_AUDIT_KEY asks for the key.
+ */
+export const auditKeyNotice = (
+  auditKey: string | undefined,
+  requireKey: string | undefined,
+): { refuse: boolean; message: string } | null => {
+  if (auditKey) return null;
+  if (requiresKey(requireKey)) {
+    return {
+      refuse: true,
+      message:
+        'CLOUDSEC_REQUIRE_AUDIT_KEY is set but CLOUDSEC_AUDIT_KEY is not: refusing to start without the audit key. ' +
+        'Set CLOUDSEC_AUDIT_KEY (at least 32 characters, e.g. `openssl rand -hex 32`, kept in a secret store).',
+    };
+  }
+  return {
+    refuse: false,
+    message:
+      'WARNING: CLOUDSEC_AUDIT_KEY is not set. Audit entries carry no HMAC and remediation requests no seal: ' +
+      'anyone who can write the database can rewrite the audit log without `cloudsec audit verify` noticing, and ' +
+      'requests are bound only to audit hashes anyone can recompute. Set CLOUDSEC_AUDIT_KEY (at least 32 ' +
+      'characters, e.g. `openssl rand -hex 32`) from a secret store; set CLOUDSEC_REQUIRE_AUDIT_KEY=1 to refuse ' +
+      'to start without it.',
+  };
+};

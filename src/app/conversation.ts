@@ -10,7 +10,25 @@ export interface InvocationActor {
   userId: string;
   userName?: string;
   teamId?: string;
+  /**
+   * `cli` for the live console: the person at the terminal (named by their OS user in `userName`)
+   * holding the roles of `userId`. Records then never say a Slack user did it. Slack by default.
+   */
+  kind?: 'slack-user' | 'cli';
 }
+
+/** How an invocation's actor is written down (audit log, requests, approvals). */
+export const recordedFields = (actor: InvocationActor): { name?: string; kind?: 'slack-user' | 'cli' } => ({
+  ...(actor.userName ? { name: actor.userName } : {}),
+  ...(actor.kind ? { kind: actor.kind } : {}),
+});
+
+/** The audit log's actor for an invocation. */
+export const recordedActor = (actor: InvocationActor) => ({
+  kind: actor.kind ?? ('slack-user' as const),
+  id: actor.userId,
+  ...(actor.userName ? { name: actor.userName } : {}),
+});
 
 export interface InvocationChannel {
   id: string;

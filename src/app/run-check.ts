@@ -62,9 +62,11 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
     const present = new Set(snapshot.accounts.map((a) => a.accountId));
     const absent = request.accountIds.filter((id) => !present.has(id));
     if (absent.length > 0) {
+      // The accounts that were scanned are not listed: whoever asked may not be allowed to see them
+      // all (the Slack router lists the accounts the asker may see before any scan).
       throw new CloudsecError(
         'usage',
-        `Account ${absent.join(', ')} is not in scope. Accounts available: ${[...present].join(', ') || 'none'}.`,
+        `Account ${absent.join(', ')} is not in scope: cloudsec did not scan it (it is not listed in cloudsec.yml or in the organization).`,
       );
     }
   }

@@ -4,6 +4,10 @@ import type { Store } from '../store/store';
 import { runCheck, SERVICE_SELECTORS, type CheckOutcome, type CheckRequest } from './run-check';
 import type { SnapshotSource } from './snapshot-source';
 import { isKnownRegion } from '../aws/region-names';
+import { DEFAULT_LIMITS } from '../config';
+import type { AccountNarrowing } from './visible-findings';
+import { makeScanQueue, type QueueTicket } from './scan-queue';
+import { makeFreshScanLimit, type FreshScanClaim } from './fresh-scan-limit';
 
 export interface ScanResult extends CheckOutcome {
   scopeKey: string;
@@ -21,6 +25,21 @@ export interface ScanServiceDeps {
   onScanDuration?: (seconds: number) => void;
   /** cloudsec.yml `checks:`; absent = defaults, which exempt nothing. */
   settings?: CheckSettings;
+  /** cloudsec.yml `limits:`; absent = its defaults (never unlimited). */
+  limits?: { freshScansPerUserPerHour: number; concurrentScans: number };
+}
+
+export interface RunOptions {
+  /**
+   * Collect only the accounts the asker may see (narrowingFor); null or absent: every account in
+   * scope. A full scan that is cached or running answers a narrowed request too (callers show
+   * only the visible part of any answer), so narrowing never scans more.
+   */
+  narrowTo?: AccountNarrowing | null;
+  /** The scan has to wait for a free slot (limits.concurrentScans): its place in line, 1 = next. */
+  onQueued?: (position: number) => void;
+  /** A scan that was queued has started (not called for one that started at once). */
+  onStarted?: () => void;
 }
 
 const canonical = (values: readonly string[] | undefined) =>
@@ -51,37 +70,66 @@ export const requestOfScopeKey = (scopeKey: string): CheckRequest | null => {
 /**
  * Runs checks for Slack and the console with a per-scope cache, and records every new scan in the
  * store (history for digests, App Home and paging after a restart). Concurrent requests for the
- * same scope share one scan instead of each starting their own.
+ * same scope share one scan instead of each starting their own; at most `limits.concurrentScans`
+ * scans run at once, the rest wait in line in order.
  */
 export const makeScanService = (deps: ScanServiceDeps) => {
+  const limits = deps.limits ?? DEFAULT_LIMITS;
   const cache = new Map<string, { outcome: CheckOutcome; expiresAt: number }>();
-  const inFlight = new Map<string, Promise<CheckOutcome>>();
+  const inFlight = new Map<string, { promise: Promise<CheckOutcome>; ticket: QueueTicket }>();
+  const queue = makeScanQueue(limits.concurrentScans);
+  const fresh = makeFreshScanLimit({ perHour: limits.freshScansPerUserPerHour, clock: deps.clock });
 
-  const scan = async (scopeKey: string, request: CheckRequest): Promise<CheckOutcome> => {
+  /** Where a scope's scan lives: narrowed scans are kept apart from the full scan of the same scope. */
+  const keyOf = (scopeKey: string, narrowTo: AccountNarrowing | null) =>
+    narrowTo ? `${scopeKey}|${narrowTo.key}` : scopeKey;
+  /** The entries that can answer: the full scan's first, then the narrowed one's. */
+  const candidateKeys = (scopeKey: string, narrowTo: AccountNarrowing | null) =>
+    narrowTo ? [scopeKey, keyOf(scopeKey, narrowTo)] : [scopeKey];
+  const newest = (keys: readonly string[], valid: (e: { expiresAt: number }) => boolean) =>
+    keys
+      .map((k) => cache.get(k))
+      .filter((e): e is NonNullable<typeof e> => e !== undefined && valid(e))
+      .sort((a, b) => b.outcome.snapshot.generatedAt.localeCompare(a.outcome.snapshot.generatedAt))[0];
+
+  const scan = async (key: string, request: CheckRequest, narrowTo: AccountNarrowing | null): Promise<CheckOutcome> => {
     const started = deps.clock().getTime();
     const outcome = await runCheck(
       { source: deps.source, checks: deps.checks, clock: deps.clock, settings: deps.settings },
-      request,
+      narrowTo ? { ...request, admitAccount: narrowTo.admits } : request,
     );
     deps.onScanDuration?.((deps.clock().getTime() - started) / 1000);
-    cache.set(scopeKey, { outcome, expiresAt: deps.clock().getTime() + deps.ttlMs });
-    await deps.store.saveScan({ scopeKey, generatedAt: outcome.snapshot.generatedAt, findings: outcome.findings });
+    cache.set(key, { outcome, expiresAt: deps.clock().getTime() + deps.ttlMs });
+    await deps.store.saveScan({ scopeKey: key, generatedAt: outcome.snapshot.generatedAt, findings: outcome.findings });
     return outcome;
   };
 
   return {
-    async run(request: CheckRequest & { fresh?: boolean }): Promise<ScanResult> {
+    async run(request: CheckRequest & { fresh?: boolean }, options: RunOptions = {}): Promise<ScanResult> {
       const scopeKey = scopeKeyOf(request);
-      const hit = cache.get(scopeKey);
-      if (!request.fresh && hit && hit.expiresAt > deps.clock().getTime()) {
-        return { ...hit.outcome, scopeKey, fromCache: true };
+      const narrowTo = options.narrowTo ?? null;
+      const keys = candidateKeys(scopeKey, narrowTo);
+      if (!request.fresh) {
+        const hit = newest(keys, (e) => e.expiresAt > deps.clock().getTime());
+        if (hit) return { ...hit.outcome, scopeKey, fromCache: true };
       }
-      let pending = inFlight.get(scopeKey);
+      let pending = keys.map((k) => inFlight.get(k)).find((p) => p !== undefined);
       if (!pending) {
-        pending = scan(scopeKey, request).finally(() => inFlight.delete(scopeKey));
-        inFlight.set(scopeKey, pending);
+        const key = keyOf(scopeKey, narrowTo);
+        const { ticket, result } = queue.enter(() => scan(key, request, narrowTo));
+        pending = { promise: result.finally(() => inFlight.delete(key)), ticket };
+        inFlight.set(key, pending);
       }
-      return { ...(await pending), scopeKey, fromCache: false };
+      const position = pending.ticket.position();
+      if (position !== null) {
+        options.onQueued?.(position);
+        if (options.onStarted) pending.ticket.whenStarted(options.onStarted);
+      }
+      return { ...(await pending.promise), scopeKey, fromCache: false };
+    },
+    /** Counts a `--fresh` scan for the user, or refuses it with when the next one is allowed. */
+    claimFresh(userId: string): FreshScanClaim {
+      return fresh.claim(userId);
     },
     /** A finding by id in any cached answer, newest scan first (what a Remediate button points at). */
     findCached(findingId: string) {
@@ -93,9 +141,16 @@ export const makeScanService = (deps: ScanServiceDeps) => {
       }
       return null;
     },
-    /** The cached outcome of a scope, even if stale (paging through a result the user already has). */
-    cached(scopeKey: string): CheckOutcome | null {
-      return cache.get(scopeKey)?.outcome ?? null;
+    /**
+     * The cached outcome of a scope, even if stale (paging through a result the user already has):
+     * the full scan's or, for a narrowed asker, their narrowed one's, whichever is newer.
+     */
+    cached(scopeKey: string, narrowTo: AccountNarrowing | null = null): CheckOutcome | null {
+      return newest(candidateKeys(scopeKey, narrowTo), () => true)?.outcome ?? null;
+    },
+    /** Scans running and waiting now. */
+    load(): { running: number; waiting: number } {
+      return { running: queue.running, waiting: queue.waiting };
     },
   };
 };

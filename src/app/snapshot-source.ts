@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import { SnapshotSchema, type Service, type Snapshot } from '../core/model';
 import { CloudsecError } from '../errors';
 import { formatIssues } from '../config';
+import type { AccountRef } from '../core/permissions';
+import { accountRefOf } from './visible-findings';
 
 export interface SnapshotRequest {
   /** Snapshot slices to collect: what the selected checks `require` (see slicesFor in run-check.ts). */
@@ -14,6 +16,12 @@ export interface SnapshotRequest {
   reporting?: readonly Service[];
   /** Only these accounts (ids); all in scope when absent. */
   accountIds?: readonly string[];
+  /**
+   * Only the accounts this admits (the asker's scope: src/app/visible-findings.ts narrowingFor);
+   * every account in scope when absent. Sources apply it to their list of accounts before
+   * collecting any, so nothing outside the asker's scope is read.
+   */
+  admitAccount?: (account: AccountRef) => boolean;
   /** Only these regions for regional services; configured regions when absent. */
   regions?: readonly string[];
   /** Progress for long multi-account scans (Slack updates its message with it). */
@@ -60,6 +68,8 @@ export const recordedSnapshotSource = (path: string): SnapshotSource => ({
         `${path} was collected for ${snapshot.services.join(', ')} only; it has no ${absent.join(', ')} data. Collect again with those services.`,
       );
     }
-    return snapshot;
+    const admit = request.admitAccount;
+    // Recorded data is already collected: narrowing keeps the rest out of the scan and its cache.
+    return admit ? { ...snapshot, accounts: snapshot.accounts.filter((a) => admit(accountRefOf(a))) } : snapshot;
   },
 });

@@ -1,10 +1,52 @@
-import { accountsVisibleTo } from '../core/policy';
+import { accountsVisibleTo, rolesOf } from '../core/policy';
 import type { AccessPolicy, AccountRef, Actor, Permission } from '../core/permissions';
-import type { Finding, Snapshot } from '../core/model';
+import type { AccountSnapshot, Finding, Snapshot } from '../core/model';
 import { summarize, type Summary } from '../core/findings';
 
-export const accountRefsOf = (snapshot: Snapshot): AccountRef[] =>
-  snapshot.accounts.map((a) => ({ id: a.accountId, name: a.accountName, ...(a.ou ? { ou: a.ou } : {}) }));
+export const accountRefOf = (a: Pick<AccountSnapshot, 'accountId' | 'accountName' | 'ou'>): AccountRef => ({
+  id: a.accountId,
+  name: a.accountName,
+  ...(a.ou ? { ou: a.ou } : {}),
+});
+
+export const accountRefsOf = (snapshot: Snapshot): AccountRef[] => snapshot.accounts.map(accountRefOf);
+
+/**
+ * The accounts a scan may collect for someone: only those they may see. Applied to the list of
+ * accounts before any is collected (src/app/snapshot-source.ts `admitAccount`), so a viewer of one
+ * account makes the bot read that account, not the organization.
+ */
+export interface AccountNarrowing {
+  /**
+   * Names what is admitted: two narrowings with the same key admit the same accounts, so their
+   * scans can share a cache entry. Built from the scopes of the grants, not from who asked.
+   */
+  key: string;
+  admits(account: AccountRef): boolean;
+}
+
+const canonical = (values: readonly string[]) => [...new Set(values)].sort().join(',');
+
+/**
+ * The narrowing for an actor and a permission; null when a grant covers every account (their scan
+ * is everyone's full scan). An actor holding the permission nowhere admits no account at all.
+ */
+export const narrowingFor = (actor: Actor, permission: Permission, access: AccessPolicy): AccountNarrowing | null => {
+  const grants = rolesOf(actor, access).filter((g) => g.permissions.includes(permission));
+  if (grants.some((g) => g.scope.kind === 'all')) return null;
+  const accounts: string[] = [];
+  const ous: string[] = [];
+  for (const g of grants) {
+    if (g.scope.kind !== 'limited') continue;
+    accounts.push(...g.scope.accounts);
+    ous.push(...g.scope.ous);
+  }
+  return {
+    key: `accounts=${canonical(accounts)};ous=${canonical(ous)}`,
+    // The policy decides, the same function that filters the answer afterwards (visiblePart).
+    admits: (account) => accountsVisibleTo(actor, permission, [account], access).length > 0,
+  };
+};
 
 /**
  * The part of a scan the actor may see: findings and accounts outside their scope are dropped

@@ -1,6 +1,7 @@
 import { paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AccountClients } from './clients';
+import { OU_ID, type AccountDirectoryUpdate, type DirectorySource } from '../core/account-directory';
 import { errorDetail, errorName, MalformedAnswerError } from './errors';
 
 /** One account listed in cloudsec.yml. Without `roleArn` it can only be the credentials' own account. */
@@ -36,6 +37,11 @@ export interface AccountTarget {
   externalId?: string;
   /** Innermost organizational unit id (`ou-…`) when Organizations reports the account's path. */
   ou?: string;
+  /**
+   * Every OU from the root down (the innermost last; empty directly under the root), when
+   * Organizations reported one readable path. Absent: the account's place is unknown.
+   */
+  ouPath?: string[];
 }
 
 export interface CallerIdentity {
@@ -177,6 +183,7 @@ const mergeListed = (
       partition: caller.partition,
       ...access,
       ...(found?.ou ? { ou: found.ou } : {}),
+      ...(found?.ouPath ? { ouPath: found.ouPath } : {}),
     });
   }
   return [...byId.values()];
@@ -218,7 +225,8 @@ const listOrganizationAccounts = async (
       const state = a.State ?? a.Status;
       if (!a.Id || (state !== undefined && state !== 'ACTIVE')) return [];
       if (!includeManagement && managementAccountOf(a) === a.Id) return [];
-      const ou = innermostOu(a.Paths);
+      const ouPath = ouPathOf(a.Id, a.Paths);
+      const ou = ouPath?.[ouPath.length - 1];
       return [
         {
           accountId: a.Id,
@@ -227,6 +235,7 @@ const listOrganizationAccounts = async (
           partition: caller.partition,
           ...(a.Id === caller.accountId ? {} : orgRole(caller.partition, a.Id, org)),
           ...(ou ? { ou } : {}),
+          ...(ouPath ? { ouPath } : {}),
         },
       ];
     }),
@@ -236,11 +245,41 @@ const listOrganizationAccounts = async (
 /** Organization account ARNs name the management account: arn:aws:organizations::<management>:account/o-…/<id>. */
 const managementAccountOf = (a: Account): string | undefined => a.Arn?.split(':')[4];
 
-const innermostOu = (paths: string[] | undefined): string | undefined =>
-  paths?.[0]
-    ?.split('/')
-    .filter((segment) => segment.startsWith('ou-'))
-    .pop();
+/**
+ * The OUs on an account's path (`o-…/r-…/ou-…/…/<account id>/`), root first. Undefined unless
+ * Organizations gave exactly one path of that shape ending at this account: an OU scope is
+ * authorized on this path, so a guess (a missing, second or unreadable path) would grant or hide
+ * accounts; unknown instead makes OU scopes fail closed.
+ */
+const ouPathOf = (accountId: string, paths: string[] | undefined): string[] | undefined => {
+  if (!Array.isArray(paths) || paths.length !== 1 || typeof paths[0] !== 'string') return undefined;
+  const segments = paths[0].replace(/\/$/, '').split('/');
+  const [org, root, ...rest] = segments;
+  const account = rest.pop();
+  if (!org?.startsWith('o-') || !root?.startsWith('r-') || account !== accountId) return undefined;
+  return rest.every((segment) => OU_ID.test(segment)) ? rest : undefined;
+};
+
+/** Where discovered accounts come from, as cloudsec.yml asks. */
+export const directorySourceOf = (config: AccountsConfig): DirectorySource =>
+  config.organization ? 'organization' : (config.accounts?.length ?? 0) > 0 ? 'listed' : 'caller';
+
+/**
+ * The account directory for what `resolveAccounts` found. Outside an organization accounts have no
+ * OU (`[]`); inside, an account whose path Organizations did not give (or a listed account it did
+ * not list) has an unknown one (null).
+ */
+export const directoryUpdateOf = (
+  config: AccountsConfig,
+  accounts: readonly AccountTarget[],
+): AccountDirectoryUpdate => ({
+  source: directorySourceOf(config),
+  accounts: accounts.map((a) => ({
+    id: a.accountId,
+    name: a.name,
+    ouPath: a.ouPath ? [...a.ouPath] : config.organization ? null : [],
+  })),
+});
 
 const listAccountsError = (err: unknown, caller: CallerIdentity): AccountsError => {
   const code = errorName(err);

@@ -1,6 +1,7 @@
 import type { Config } from '../config';
 import { CloudsecError } from '../errors';
-import { resolveAccounts, type AccountTarget } from './accounts';
+import type { AccountDirectoryUpdate } from '../core/account-directory';
+import { directoryUpdateOf, resolveAccounts, type AccountTarget } from './accounts';
 import { makeClientFactory, resolveHomeRegion, type AccountClients, type ClientFactory } from './clients';
 
 export interface EstateDeps {
@@ -9,6 +10,12 @@ export interface EstateDeps {
   clientFactory?: ClientFactory;
   homeRegion?: string;
   onCall?: (service: string, errorCode: string | null) => void;
+  /**
+   * Told the whole estate every time the accounts are discovered (each scan, start-up), so the
+   * account directory in the store follows the organization. Its failure fails the discovery:
+   * authorization would otherwise go on with a directory nobody knows is stale.
+   */
+  onAccountsResolved?: (update: AccountDirectoryUpdate) => Promise<void>;
 }
 
 export interface Estate {
@@ -35,13 +42,15 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
   const factory =
     deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
   const callerClients = factory({ accountId: 'caller' });
-  const resolved = await resolveAccounts(callerClients, {
+  const accountsConfig = {
     ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
     ...(deps.config.organization ? { organization: deps.config.organization } : {}),
-  });
+  };
+  const resolved = await resolveAccounts(callerClients, accountsConfig);
   if (!resolved.ok) {
     throw new CloudsecError(resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind, resolved.error.message);
   }
+  await deps.onAccountsResolved?.(directoryUpdateOf(accountsConfig, resolved.accounts));
   return {
     homeRegion,
     factory,
@@ -49,4 +58,14 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
     targets: resolved.accounts,
     clientsOf: (target) => (target.roleArn ? factory(target) : callerClients),
   };
+};
+
+/**
+ * Discovers the accounts without scanning them: at start-up, so the account directory is current
+ * before the first command (a scan refreshes it again). Throws what openEstate throws.
+ */
+export const discoverAccounts = async (
+  deps: EstateDeps & Required<Pick<EstateDeps, 'onAccountsResolved'>>,
+): Promise<void> => {
+  await openEstate(deps);
 };

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { redactSecrets, redactText, type AuditActor, type AuditInput, type JsonObject } from '../core/audit';
+import { getRemediation } from '../core/remediations';
 import { ApiCallSchema, bindLookups, selectLookupValue, type ApiCall } from '../core/remediations/define';
 import type { AccountClients } from './clients';
 import { errorMessage, errorName } from './errors';
 import { clientFor, regionOf, resolveCommand, UNKNOWN_COMMAND, type SdkSender } from './executor-commands';
 import { retryOnlyWhenThrottled } from './executor-retry';
+import { actionForOperation } from './permissions';
 
 /**
  * Runs a remediation plan: its calls in order, with the account's write role, stopping at the first
@@ -15,7 +17,23 @@ import { retryOnlyWhenThrottled } from './executor-retry';
  * and nothing is sent. Lookups are reads and run in dry-run mode too, so a dry run shows the key
  * the write would have touched. No entry and no result carries credentials: inputs and outputs go
  * through `redactSecrets`, and the clients' credentials are never looked at.
+ *
+ * A plan may come back from the database, which someone other than cloudsec may have written, so
+ * the executor does not take it on trust either: every call must be an operation the remediation
+ * named in the context declares (its `permissions`, or `undoPermissions` for an undo; see
+ * `actionForOperation` for operations authorized under another action's name). Anything else stops
+ * the plan before a single request is sent, however it got there.
  */
+
+/** The IAM actions a remediation declares for its plan or its undo; null when there is no such remediation. */
+export type DeclaredActions = (remediationId: string, kind: 'remediate' | 'undo') => readonly string[] | null;
+
+/** From the catalog (src/core/remediations): what each remediation says it needs, and nothing more. */
+export const catalogActions: DeclaredActions = (remediationId, kind) => {
+  const remediation = getRemediation(remediationId);
+  if (!remediation) return null;
+  return kind === 'undo' ? remediation.undoPermissions : remediation.permissions;
+};
 
 export interface ExecutorOptions {
   /** Clients signed with the account's write role; null when none is configured. */
@@ -25,12 +43,18 @@ export interface ExecutorOptions {
   dryRun: boolean;
   audit: (input: AuditInput) => Promise<unknown>;
   clock: () => Date;
+  /** Where the allowed operations come from; the catalog unless a test says otherwise. */
+  declaredActions?: DeclaredActions;
 }
 
 export interface ExecutionContext {
   accountId: string;
   /** The remediation request the plan belongs to (audit correlation). */
   requestId: string;
+  /** The remediation whose declared operations are all this plan may send. */
+  remediationId: string;
+  /** `undo` holds the plan to the remediation's undo operations; absent, to its fix's (never its undo's). */
+  kind?: 'remediate' | 'undo';
   /** Who the write is done for: the approver whose approval released it, or the system. */
   actor: AuditActor;
 }
@@ -63,6 +87,7 @@ export const EXECUTOR_ERRORS = {
   unknownCommand: UNKNOWN_COMMAND,
   lookupFailed: 'LookupFailed',
   auditFailed: 'AuditFailed',
+  undeclaredOperation: 'UndeclaredOperation',
 } as const;
 
 /** `calls` are the ones AWS answered (or, in dry-run mode, that were skipped), in order. */
@@ -78,9 +103,32 @@ const READ_ONLY_OPERATION = /^(Get|List|Describe)[A-Z]/;
 
 type Step = { call: ApiCall; Command: ReturnType<typeof resolveCommand> };
 
+interface Declared {
+  remediationId: string;
+  kind: 'remediate' | 'undo';
+  /** Null: no such remediation, so nothing may be sent. */
+  actions: readonly string[] | null;
+}
+
+/** The call's operation is one the remediation declares for this kind of plan; else why not. */
+const undeclared = (call: { service: string; command: string }, declared: Declared): string | null => {
+  const operation = `${call.service}:${call.command}`;
+  if (declared.actions === null) {
+    return `${operation} was not sent: ${String(declared.remediationId)} is not a remediation of this cloudsec, so nothing it may send is known`;
+  }
+  const action = actionForOperation(call.service, call.command);
+  if (action !== null && declared.actions.includes(action)) return null;
+  const what = declared.kind === 'undo' ? 'its undo' : 'its plan';
+  return (
+    `${operation} is not an operation ${declared.remediationId} declares for ${what} ` +
+    `(${declared.actions.join(', ') || 'none'}), so no call of this plan was sent`
+  );
+};
+
 /** Everything that can be known wrong before sending anything, so a bad plan never runs half-way. */
 const checkPlan = (
   plan: readonly unknown[],
+  declared: Declared,
 ): { ok: true; steps: Step[] } | { ok: false; at: number; error: ExecutionError } => {
   const steps: Step[] = [];
   for (const [at, raw] of plan.entries()) {
@@ -104,6 +152,10 @@ const checkPlan = (
       };
     }
     const call = parsed.data;
+    const refused = undeclared(call, declared);
+    if (refused !== null) {
+      return { ok: false, at, error: { code: EXECUTOR_ERRORS.undeclaredOperation, message: refused } };
+    }
     if (call.lookup && !READ_ONLY_OPERATION.test(call.command)) {
       return {
         ok: false,
@@ -146,6 +198,7 @@ export const noWriteRoleMessage = (accountId: string) =>
 
 export const makeExecutor = (options: ExecutorOptions): Executor => {
   const { homeRegion, dryRun, clock } = options;
+  const declaredActions = options.declaredActions ?? catalogActions;
 
   const execute = async (plan: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionResult> => {
     const done: ExecutedCall[] = [];
@@ -156,7 +209,15 @@ export const makeExecutor = (options: ExecutorOptions): Executor => {
       calls: done,
     });
 
-    const checked = checkPlan(plan);
+    // A context without a remediation (or of another kind) is refused like an unknown remediation.
+    const kind = ctx.kind === 'undo' ? 'undo' : 'remediate';
+    const knownKind = ctx.kind === undefined || ctx.kind === 'undo' || ctx.kind === 'remediate';
+    const declared: Declared = {
+      remediationId: ctx.remediationId,
+      kind,
+      actions: typeof ctx.remediationId === 'string' && knownKind ? declaredActions(ctx.remediationId, kind) : null,
+    };
+    const checked = checkPlan(plan, declared);
     if (!checked.ok) return fail(checked.at, checked.error);
     if (checked.steps.length === 0) return { ok: true, calls: [] };
     const clients = options.clientsFor(ctx.accountId);

@@ -5,7 +5,7 @@ import { CloudsecError } from '../errors';
 import type { SnapshotRequest, SnapshotSource } from '../app/snapshot-source';
 import type { ClientFactory } from './clients';
 import type { AccountTarget } from './accounts';
-import { openEstate } from './estate';
+import { openEstate, type EstateDeps } from './estate';
 import { resolveRegions } from './regions';
 import { collectAccount, needsRegions } from './collect-account';
 import { describeCollectError } from '../core/checks/define';
@@ -19,6 +19,8 @@ export interface LiveSourceDeps {
   sleep?: (ms: number) => Promise<void>;
   /** Every AWS call, once finished (metrics). */
   onCall?: (service: string, errorCode: string | null) => void;
+  /** The estate as each scan discovers it: keeps the account directory current (src/aws/estate.ts). */
+  onAccountsResolved?: EstateDeps['onAccountsResolved'];
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -30,7 +32,17 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
     const clock = deps.clock ?? (() => new Date());
     const estate = await openEstate(deps);
     const { homeRegion } = estate;
-    const targets = selectTargets(estate.targets, request.accountIds);
+    // Narrowed to the asker's scope before anything is collected (accounts outside it are not entered).
+    const targets = selectTargets(estate.targets, request.accountIds).filter(
+      (t) =>
+        !request.admitAccount ||
+        request.admitAccount({
+          id: t.accountId,
+          name: t.name,
+          ...(t.ou ? { ou: t.ou } : {}),
+          ...(t.ouPath ? { ouPath: t.ouPath } : {}),
+        }),
+    );
 
     const limit = pLimit(deps.config.concurrency.accounts);
     let done = 0;
@@ -55,6 +67,7 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
             securityHub: {
               severities: deps.config.securityhub.severities,
               maxFindings: deps.config.securityhub.maxFindingsPerRegion,
+              productArns: deps.config.securityhub.productArns,
             },
             sleep: deps.sleep ?? realSleep,
             clock,
@@ -80,7 +93,8 @@ const selectTargets = (targets: AccountTarget[], wanted: readonly string[] | und
   if (unknown.length > 0) {
     throw new CloudsecError(
       'usage',
-      `Account ${unknown.join(', ')} is not in scope. Accounts in scope: ${targets.map((t) => t.accountId).join(', ')}.`,
+      // Not listing the accounts in scope: whoever asked may not be allowed to see them all.
+      `Account ${unknown.join(', ')} is not in scope: cloudsec does not scan it (it is not listed in cloudsec.yml or in the organization).`,
     );
   }
   return targets.filter((t) => wanted.includes(t.accountId));

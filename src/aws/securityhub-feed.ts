@@ -78,10 +78,17 @@ export const makeSecurityHubFeed = (deps: SecurityHubFeedDeps): SecurityHubFeed 
             sleep: deps.sleep ?? realSleep,
             fanOut: (fn) => fn(),
           };
+          // Only findings of trusted products (securityhub-products.ts): Security Hub's own plus the configured ones.
+          const { productArns } = deps.config.securityhub;
           const read = (region: string): Promise<SecurityHubObservation> =>
             mode.kind === 'baseline'
-              ? collectSecurityHubBaseline(ctx, region, { severities })
-              : collectSecurityHubChanges(ctx, region, { severities, since: mode.since, until: mode.until });
+              ? collectSecurityHubBaseline(ctx, region, { severities, productArns })
+              : collectSecurityHubChanges(ctx, region, {
+                  severities,
+                  productArns,
+                  since: mode.since,
+                  until: mode.until,
+                });
           const perRegion = await Promise.all(
             regions.value.map((r) => regionLimit(async () => [r, await read(r)] as const)),
           );

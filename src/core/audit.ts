@@ -144,8 +144,29 @@ const sameHex = (a: string, b: string): boolean =>
 
 // ---------------------------------------------------------------- verification
 
+export type ChainBreak = { ok: false; seq: number; reason: string };
+
+/**
+ * The hashes hold, but entries carry an HMAC and no key was given to check it: someone who can
+ * write the database can recompute every hash, so without the key nothing proves cloudsec wrote
+ * them. Not a break, and not a pass either. `seq` is the first entry carrying an HMAC.
+ */
+export type ChainUnchecked = {
+  ok: false;
+  unchecked: true;
+  seq: number;
+  reason: string;
+  count: number;
+  lastSeq: number;
+  lastHash: string;
+  /** Entries that carry an HMAC nobody checked. */
+  hmacs: number;
+};
+
 export type ChainVerification =
-  { ok: true; count: number; lastSeq: number; lastHash: string } | { ok: false; seq: number; reason: string };
+  { ok: true; count: number; lastSeq: number; lastHash: string } | ChainBreak | ChainUnchecked;
+
+export const isUnchecked = (v: ChainVerification): v is ChainUnchecked => !v.ok && 'unchecked' in v;
 
 /** Where a chain (or a slice of it, e.g. an export after a known entry) starts. */
 export interface ChainAnchor {
@@ -158,21 +179,25 @@ export const GENESIS_ANCHOR: ChainAnchor = { seq: 1, prevHash: GENESIS_HASH };
 
 export interface ChainVerifier {
   /** Checks the next entry (in seq order); returns the break, which is also the final result, or null. */
-  push(entry: AuditEntry): { ok: false; seq: number; reason: string } | null;
+  push(entry: AuditEntry): ChainBreak | null;
   /** Reports an entry that could not even be read (malformed row) as the break. */
-  fail(seq: number, reason: string): { ok: false; seq: number; reason: string };
+  fail(seq: number, reason: string): ChainBreak;
   result(): ChainVerification;
 }
 
 /**
  * Streaming verification, for logs too big to hold in memory. With a key every entry must carry
- * the right HMAC, so a log started without a key does not verify with one.
+ * the right HMAC, so a log started without a key does not verify with one. Without a key, a chain
+ * whose entries carry HMACs is `unchecked` rather than OK: its HMACs were the proof, and they
+ * could not be looked at.
  */
 export const createChainVerifier = (key?: string, anchor: ChainAnchor = GENESIS_ANCHOR): ChainVerifier => {
   let expectedSeq = anchor.seq;
   let prevHash = anchor.prevHash;
   let count = 0;
-  let broken: { ok: false; seq: number; reason: string } | null = null;
+  let hmacs = 0;
+  let firstHmacSeq = 0;
+  let broken: ChainBreak | null = null;
 
   const fail = (seq: number, reason: string) => (broken ??= { ok: false, seq, reason });
 
@@ -201,12 +226,30 @@ export const createChainVerifier = (key?: string, anchor: ChainAnchor = GENESIS_
       const reason = check(entry);
       if (reason !== null) return fail(entry.seq, reason);
       count += 1;
+      if (key === undefined && entry.hmac !== null) {
+        hmacs += 1;
+        if (hmacs === 1) firstHmacSeq = entry.seq;
+      }
       expectedSeq = entry.seq + 1;
       prevHash = entry.hash;
       return null;
     },
     fail,
-    result: () => broken ?? { ok: true, count, lastSeq: expectedSeq - 1, lastHash: prevHash },
+    result: () => {
+      if (broken) return broken;
+      const intact = { count, lastSeq: expectedSeq - 1, lastHash: prevHash };
+      if (hmacs === 0) return { ok: true, ...intact };
+      return {
+        ok: false,
+        unchecked: true,
+        seq: firstHmacSeq,
+        reason:
+          `${hmacs} of the ${count} entries carry an HMAC, but no audit key (CLOUDSEC_AUDIT_KEY) was given, ` +
+          'so the HMACs could not be checked: the hashes alone do not prove who wrote the entries',
+        hmacs,
+        ...intact,
+      };
+    },
   };
 };
 

@@ -1,4 +1,5 @@
 import { redactText } from './audit';
+import { CONTROL, stripHidden } from './invisible-text';
 
 /**
  * Error text from outside (AWS, the SDK, Node) made fit to show: one line, bounded, without secrets
@@ -18,17 +19,15 @@ const SDK_HINT =
 const PRINCIPAL_ARN =
   /\barn:aws[a-z-]*:(?:sts|iam)::\d{12}:(?:assumed-role\/|user\/|federated-user\/|role\/|root\b)[^\s"',;)]*/g;
 
-/** Control characters (an ANSI escape could rewrite a terminal) and bidirectional overrides. */
-const CONTROL = /[\p{Cc}\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu;
-
 export const ERROR_TEXT_MAX = 200;
 
 /** `raw` as one bounded line, secrets redacted and principal ARNs replaced; `…` ends a cut line. */
 export const errorText = (raw: string, max = ERROR_TEXT_MAX): string => {
   const bounded = raw.length > 8 * max ? raw.slice(0, 8 * max) : raw;
-  const line = redactText(bounded.replace(SDK_HINT, ' '))
-    .replace(PRINCIPAL_ARN, '[principal]')
-    .replace(CONTROL, ' ')
+  // Control and bidi characters become spaces; zero-width ones go (src/core/invisible-text.ts).
+  const line = stripHidden(
+    redactText(bounded.replace(SDK_HINT, ' ')).replace(PRINCIPAL_ARN, '[principal]').replace(CONTROL, ' '),
+  )
     .replace(/\s+/g, ' ')
     .trim();
   return line.length > max || bounded.length < raw.length ? `${line.slice(0, Math.max(0, max - 1)).trimEnd()}…` : line;

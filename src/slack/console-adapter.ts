@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import os from 'node:os';
 import readline from 'node:readline';
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
@@ -12,11 +11,36 @@ import type {
   Responder,
 } from '../app/conversation';
 import type { Block } from '../core/render/blocks';
+import { fileIn, makePrivateDir, writePrivateFile } from '../private-files';
 import { renderBlocksAsText, type ConsoleButton } from './console-render';
 
-const HELP =
+const help = (impersonation: boolean) =>
   'Type a command as in Slack (/cloudsec help, /cloudsec check s3, …), a number to press that button, ' +
-  '"home" for the App Home tab, "as U0LEAD" to act as another Slack user, or "exit".';
+  `"home" for the App Home tab, ${impersonation ? '"as U0LEAD" to act as another Slack user, ' : ''}or "exit".`;
+
+const IMPERSONATION_REFUSED =
+  'The console cannot act as another Slack user here (only in the demo or with CLOUDSEC_DRY_RUN=1): ' +
+  'an approval would be recorded as theirs. Start it with CLOUDSEC_CONSOLE_USER set to the user whose roles you need.\n';
+
+/** Who is at the keyboard, for the audit log; an account without a passwd entry (a container) is named by its uid. */
+export const terminalUserName = (): string => {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return `uid ${process.getuid?.() ?? 'unknown'}`;
+  }
+};
+
+/**
+ * The console's actor. Outside the demo it is the person at the terminal (`cli`, named by their OS
+ * user), holding the roles that the bindings give `slackUserId` (CLOUDSEC_CONSOLE_USER): records say
+ * `cli:U0OPS (alice)`, never that a Slack user clicked something. The demo keeps its fictional
+ * Slack users.
+ */
+export const consoleActor = (opts: { slackUserId: string; demo: boolean; osUser?: string }): InvocationActor =>
+  opts.demo
+    ? { userId: opts.slackUserId, userName: 'demo' }
+    : { userId: opts.slackUserId, userName: opts.osUser ?? terminalUserName(), kind: 'cli' };
 
 /**
  * The terminal's side of Slack: everything shown is printed, and the buttons of the message shown
@@ -51,7 +75,12 @@ export interface ConsoleOptions {
   input: Readable;
   screen: ConsoleScreen;
   actor: InvocationActor;
-  /** Where "uploaded" files are written. */
+  /**
+   * Whether "as U…" may switch the Slack user whose roles apply: only in the demo and in dry run,
+   * where nothing is written to AWS. Off by default.
+   */
+  allowImpersonation?: boolean;
+  /** Where "uploaded" files are written (0600, in a 0700 folder). */
   exportDir: string;
   banner?: string;
 }
@@ -74,14 +103,15 @@ const firstInput = (view: ModalView) => {
 export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Promise<void> => {
   const { screen } = options;
   const channel: InvocationChannel = { id: 'D0CONSOLE', kind: 'dm' };
+  const impersonation = options.allowImpersonation === true;
   let actor = options.actor;
   let modal: ModalView | null = null;
   const responder: Responder = {
     send: async (message) => screen.show(message),
     upload: async (file) => {
-      fs.mkdirSync(options.exportDir, { recursive: true });
-      const target = path.join(options.exportDir, path.basename(file.filename));
-      fs.writeFileSync(target, file.content);
+      makePrivateDir(options.exportDir, { tighten: true });
+      const target = fileIn(options.exportDir, file.filename);
+      writePrivateFile(target, file.content);
       screen.write(`\n[file] ${file.title}: written to ${target}\n`);
     },
     openModal: async (view) => {
@@ -109,7 +139,7 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
     }
   };
 
-  screen.write(`${options.banner ?? 'cloudsec console'}\n${HELP}\n`);
+  screen.write(`${options.banner ?? 'cloudsec console'}\n${help(impersonation)}\n`);
   const lines = readline.createInterface({ input: options.input, crlfDelay: Infinity, terminal: false });
   for await (const raw of lines) {
     const line = raw.trim();
@@ -124,8 +154,12 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
     }
     const requestId = randomUUID();
     const as = line.match(/^as\s+([UW][A-Z0-9]{2,})$/i);
-    if (as) {
-      actor = { userId: as[1]!.toUpperCase(), userName: as[1]!.toUpperCase() };
+    if (as && !impersonation) {
+      screen.write(IMPERSONATION_REFUSED);
+    } else if (as) {
+      const userId = as[1]!.toUpperCase();
+      // The terminal user stays who is recorded (cli); only the roles change.
+      actor = actor.kind === 'cli' ? { ...actor, userId } : { userId, userName: userId };
       screen.write(`You are now ${actor.userId}.\n`);
     } else if (/^\d+$/.test(line)) {
       const button = screen.buttons().find((b) => b.number === Number(line));
@@ -144,7 +178,7 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
     } else {
       const command = line.match(/^\/?cloudsec\b\s*(.*)$/i);
       if (!command) {
-        screen.write(`${HELP}\n`);
+        screen.write(`${help(impersonation)}\n`);
         continue;
       }
       await app.handleCommand({ requestId, actor, channel, text: command[1] ?? '', triggerId: requestId }, responder);

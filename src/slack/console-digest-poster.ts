@@ -1,5 +1,4 @@
-import fs from 'node:fs';
-import path from 'node:path';
+import { copyPrivateFile, fileIn, makePrivateDir, writePrivateFile } from '../private-files';
 import type { DigestPoster } from '../app/digest/ports';
 import type { Messenger } from '../app/conversation';
 
@@ -15,10 +14,11 @@ export const makeConsoleDigestPoster = (
 ): DigestPoster => ({
   post: async (channel, message) => (await messenger.post(channel, message)) ?? { channel, ts: String(Date.now()) },
   attach: async (ref, file) => {
-    fs.mkdirSync(dir, { recursive: true });
-    const target = path.join(dir, file.filename);
-    if ('content' in file) fs.writeFileSync(target, file.content);
-    else fs.copyFileSync(file.path, target);
+    // Findings are nobody else's to read: a 0700 folder, 0600 files.
+    makePrivateDir(dir, { tighten: true });
+    const target = fileIn(dir, file.filename);
+    if ('content' in file) writePrivateFile(target, file.content);
+    else copyPrivateFile(file.path, target);
     write(`[thread in ${ref.channel}] ${file.title}: saved to ${target}\n`);
   },
 });

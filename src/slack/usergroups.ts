@@ -9,7 +9,11 @@ import { z } from 'zod';
  * and dropped when Slack reports a change (`subteam_updated`, `subteam_members_changed`).
  *
  * A failed look-up never fails the command: the group counts as not containing the user (deny is
- * the safe side), a stale cache entry is used if one exists, and a warning is logged and returned.
+ * the safe side), a stale cache entry is used if one exists and is younger than `maxStaleMs`
+ * (default 24 h), and a warning is logged and returned. The cap matters because a membership read
+ * once would otherwise grant roles forever to someone removed from the group while Slack could not
+ * be asked (a revoked scope, a long outage). A fetch time that cannot be read, or that lies in the
+ * future beyond a little clock skew between replicas, is trusted neither as fresh nor as stale.
  * After a failure the group is not asked for again until `retryAfterFailureMs` (or Slack's
  * Retry-After) has passed, so a rate limit or a missing scope does not turn into a call per command.
  */
@@ -51,7 +55,15 @@ export interface GroupResolverDeps {
   logger?: WarningLogger;
   /** Default 60 s. */
   retryAfterFailureMs?: number;
+  /** Oldest cached membership used when Slack cannot be asked; default `STALE_MEMBERS_MAX_MS`. */
+  maxStaleMs?: number;
 }
+
+/** A membership read more than a day ago is not used, whatever Slack's state. */
+export const STALE_MEMBERS_MAX_MS = 24 * 60 * 60_000;
+
+/** Replicas' clocks differ a little: a fetch time this far ahead is still believed. */
+const CLOCK_SKEW_MS = 60_000;
 
 export interface GroupResolver {
   /** The candidate groups that contain the user. */
@@ -85,6 +97,7 @@ interface Failure {
 export const makeGroupResolver = (deps: GroupResolverDeps): GroupResolver => {
   const { slack, cache, ttlMs, clock, logger } = deps;
   const retryAfterFailureMs = deps.retryAfterFailureMs ?? 60_000;
+  const maxStaleMs = deps.maxStaleMs ?? STALE_MEMBERS_MAX_MS;
   const failures = new Map<string, Failure>();
   /** Concurrent commands from one group's members share one API call. */
   const inFlight = new Map<string, Promise<string[]>>();
@@ -108,27 +121,35 @@ export const makeGroupResolver = (deps: GroupResolverDeps): GroupResolver => {
   const membersOf = async (groupId: string): Promise<{ members: readonly string[]; warning?: GroupWarning }> => {
     const now = clock().getTime();
     const entry = await cache.getGroupMembers(groupId);
-    const cached = entry && { members: entry.members, fetchedAt: new Date(entry.fetchedAt) };
-    // An unreadable time counts as expired rather than fresh forever.
-    if (cached && now - cached.fetchedAt.getTime() < ttlMs) return { members: cached.members };
+    const fetchedAt = entry ? new Date(entry.fetchedAt) : null;
+    // NaN (an unreadable time) fails every comparison, so such an entry is neither fresh nor usable.
+    const age = fetchedAt ? now - fetchedAt.getTime() : NaN;
+    const believable = age >= -CLOCK_SKEW_MS;
+    if (entry && believable && age < ttlMs) return { members: entry.members };
 
     const degraded = (code: string) => {
+      // Judged at each use, not only when Slack failed: a retry delay must not stretch the cap.
+      const stale = entry && fetchedAt && believable && age < maxStaleMs;
       const warning: GroupWarning = {
         groupId,
         code,
-        usedStaleMembers: cached !== null,
-        message: cached
-          ? `could not refresh user group ${groupId} (${code}); using its members as of ${describeTime(cached.fetchedAt)}`
-          : `could not read user group ${groupId} (${code}); its members get no role from it for now`,
+        usedStaleMembers: Boolean(stale),
+        message: stale
+          ? `could not refresh user group ${groupId} (${code}); using its members as of ${fetchedAt.toISOString()}`
+          : entry
+            ? `could not refresh user group ${groupId} (${code}); its cached members (as of ${describeTime(fetchedAt)}) ${
+                believable ? 'are too old to be used' : 'carry a fetch time that cannot be trusted'
+              }, so they get no role from it for now`
+            : `could not read user group ${groupId} (${code}); its members get no role from it for now`,
       };
-      return { members: cached?.members ?? [], warning };
+      return { members: stale ? entry.members : [], warning };
     };
 
     const failure = failures.get(groupId);
     if (failure && now < failure.retryAt) return degraded(failure.code);
 
     const generation = generations.get(groupId) ?? 0;
-    const fetchedAt = clock();
+    const startedAt = clock();
     let members: string[];
     try {
       members = await fetchMembers(groupId);
@@ -140,7 +161,7 @@ export const makeGroupResolver = (deps: GroupResolverDeps): GroupResolver => {
       return result;
     }
     failures.delete(groupId);
-    if ((generations.get(groupId) ?? 0) === generation) await cache.putGroupMembers(groupId, members, fetchedAt);
+    if ((generations.get(groupId) ?? 0) === generation) await cache.putGroupMembers(groupId, members, startedAt);
     return { members };
   };
 
@@ -171,7 +192,8 @@ export const makeGroupResolver = (deps: GroupResolverDeps): GroupResolver => {
   };
 };
 
-const describeTime = (t: Date): string => (Number.isNaN(t.getTime()) ? 'an unknown time' : t.toISOString());
+const describeTime = (t: Date | null): string =>
+  t === null || Number.isNaN(t.getTime()) ? 'an unknown time' : t.toISOString();
 
 /**
  * @slack/web-api errors carry a `code`: platform errors (`ok: false`) put Slack's error string in

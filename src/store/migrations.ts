@@ -231,6 +231,36 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX request_nonces_expiry ON request_nonces (expires_at);
     `,
   },
+  {
+    version: 5,
+    name: 'account directory',
+    sql: `
+      -- Every account cloudsec scans with its OU path, as last discovered (start-up, every scan):
+      -- what a digest covers is authorized against this, not against a scan cache a restart empties.
+      -- ou_path: JSON array of OU ids from the root down; NULL when Organizations did not say.
+      CREATE TABLE account_directory (
+        account_id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        ou_path TEXT
+      );
+      -- One row: how and when the directory was last replaced (none: never discovered).
+      CREATE TABLE account_directory_refresh (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        source TEXT NOT NULL,
+        refreshed_at TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'request seals',
+    sql: `
+      -- With an audit key, an HMAC over the request's content and state (src/store/request-seal.ts),
+      -- rewritten by the store on every change it makes. NULL without a key, and for requests stored
+      -- before this version: with a key those are never executed (nothing proves cloudsec wrote them).
+      ALTER TABLE remediation_requests ADD COLUMN seal TEXT;
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

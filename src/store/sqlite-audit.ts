@@ -3,6 +3,7 @@ import {
   AuditInputSchema,
   canonicalJson,
   createChainVerifier,
+  GENESIS_ANCHOR,
   GENESIS_HASH,
   redactSecrets,
   redactText,
@@ -12,7 +13,7 @@ import {
   type ChainVerification,
 } from '../core/audit';
 import { fromJsonText, nowIso, parseStored, positiveLimit, type SqliteContext } from './sqlite-context';
-import type { AuditQuery, Store } from './store';
+import type { AuditQuery, AuditVerifyOptions, Store } from './store';
 import { toIso } from './schemas';
 
 interface AuditRow {
@@ -137,11 +138,21 @@ export const makeSqliteAudit = (ctx: SqliteContext): AuditMethods => {
     `SELECT ${COLUMNS} FROM audit_entries WHERE seq > ? ORDER BY seq ASC LIMIT ?`,
   );
 
+  const entryAt = db.prepare<[number], AuditRow>(`SELECT ${COLUMNS} FROM audit_entries WHERE seq = ?`);
+
   // Page by page, yielding between pages, so verifying a long log does not stall a running bot.
   // Appends only ever add after the last seq, so paging by seq misses nothing.
-  const verifyAudit = async (): Promise<ChainVerification> => {
-    const verifier = createChainVerifier(ctx.auditKey);
+  const verifyAudit = async (options: AuditVerifyOptions = {}): Promise<ChainVerification> => {
+    let anchor = GENESIS_ANCHOR;
     let after = 0;
+    if (options.fromSeq !== undefined && options.fromSeq > 1) {
+      // A slice: from that entry to the newest, anchored on the previous hash the entry names.
+      const first = entryAt.get(options.fromSeq);
+      if (!first) return { ok: false, seq: options.fromSeq, reason: 'the entry is missing: entries were deleted' };
+      anchor = { seq: first.seq, prevHash: first.prev_hash };
+      after = first.seq - 1;
+    }
+    const verifier = createChainVerifier(ctx.auditKey, anchor);
     for (;;) {
       const rows = page.all(after, VERIFY_PAGE);
       for (const row of rows) {

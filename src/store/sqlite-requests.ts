@@ -22,6 +22,7 @@ import {
   toJsonText,
   type SqliteContext,
 } from './sqlite-context';
+import { sealMatches, sealRequest, type RequestSealCheck } from './request-seal';
 import type { Store } from './store';
 
 interface RequestRow {
@@ -46,6 +47,8 @@ interface RequestRow {
   decided_by: string | null;
   message: string | null;
   requester_message?: string | null;
+  /** Migration 6: the HMAC seal (request-seal.ts); null without an audit key. */
+  seal?: string | null;
   created_at: string;
   updated_at: string;
   expires_at: string | null;
@@ -75,7 +78,13 @@ interface ApprovalRow {
 
 type RequestMethods = Pick<
   Store,
-  'createRequest' | 'getRequest' | 'listRequests' | 'transitionRequest' | 'addApproval' | 'rememberRequesterMessage'
+  | 'createRequest'
+  | 'getRequest'
+  | 'listRequests'
+  | 'transitionRequest'
+  | 'addApproval'
+  | 'rememberRequesterMessage'
+  | 'verifyRequestSeal'
 >;
 
 export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
@@ -117,6 +126,11 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
     'SELECT requester_message FROM remediation_requests WHERE id = ?',
   );
   const touchRequest = db.prepare('UPDATE remediation_requests SET updated_at = ?, version = version + 1 WHERE id = ?');
+  const setSeal = db.prepare('UPDATE remediation_requests SET seal = ? WHERE id = ?');
+  const selectSeal = db.prepare<[string], { seal: string | null }>(
+    'SELECT seal FROM remediation_requests WHERE id = ?',
+  );
+  const { auditKey } = ctx;
 
   const fromRow = (row: RequestRow): RemediationRequest => {
     const what = `remediation request ${row.id}`;
@@ -159,6 +173,21 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
     const row = selectRequest.get(id);
     return row ? fromRow(row) : null;
   };
+
+  /**
+   * Whether the row, as it is now, carries the seal of its content. Always true without a key (the
+   * store then writes no seals). A row that was not sealed by this store (or was changed since)
+   * is never re-sealed, so a change cloudsec makes to it cannot launder an edit made outside it.
+   */
+  const sealIntact = (row: RequestRow): boolean =>
+    auditKey === undefined || sealMatches(fromRow(row), row.seal ?? null, auditKey);
+
+  /** Inside the caller's transaction, right after the store changed the row. */
+  const reseal = (id: string, intact: boolean): RemediationRequest => {
+    const request = load(id)!;
+    setSeal.run(auditKey !== undefined && intact ? sealRequest(request, auditKey) : null, id);
+    return request;
+  };
   // Reads the request and its approvals from one snapshot.
   const read = db.transaction(load);
 
@@ -171,13 +200,14 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
     const open = selectOpenForTarget.get(row.target);
     if (open) return { created: false, existing: fromRow(open) };
     insertRequest.run(row);
-    return { created: true, request: load(row.id)! };
+    return { created: true, request: reseal(row.id, true) };
   });
 
   const transition = db.transaction(
     (id: string, from: readonly string[], to: string, patch: ReturnType<typeof RequestPatchSchema.parse>) => {
       const row = selectRequest.get(id);
       if (!row || !from.includes(row.status)) return null;
+      const intact = sealIntact(row);
       const now = nowIso(ctx);
       const next = {
         id,
@@ -192,23 +222,42 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         finished_at: isTerminalStatus(RequestStatusSchema.parse(to)) ? (row.finished_at ?? now) : null,
         version: row.version,
       };
-      return updateRequest.run(next).changes === 1 ? load(id) : null;
+      return updateRequest.run(next).changes === 1 ? reseal(id, intact) : null;
     },
   );
 
   const approve = db.transaction((id: string, approver: unknown, comment: string | null) => {
-    const current = load(id);
-    if (!current) return { kind: 'not-found' as const };
+    const row = selectRequest.get(id);
+    const current = row ? fromRow(row) : null;
+    if (!row || !current) return { kind: 'not-found' as const };
     if (current.status !== 'pending') return { kind: 'not-pending' as const, request: current };
     const actor = ActorRefSchema.parse(approver);
     if (current.approvals.some((a) => a.approver.id === actor.id)) {
       return { kind: 'already-approved' as const, request: current };
     }
+    const intact = sealIntact(row);
     const now = nowIso(ctx);
     insertApproval.run(id, id, actor.id, toJsonText(actor), now, comment);
     touchRequest.run(now, id);
-    return { kind: 'added' as const, request: load(id)! };
+    return { kind: 'added' as const, request: reseal(id, intact) };
   });
+
+  const checkSeal = (request: RemediationRequest): RequestSealCheck => {
+    if (auditKey === undefined) return { ok: true, sealed: false };
+    const stored = selectSeal.get(request.id);
+    if (!stored) return { ok: false, reason: 'the request is no longer in the database' };
+    if (stored.seal === null) {
+      return {
+        ok: false,
+        reason:
+          'the request carries no seal: cloudsec did not write it with the audit key (it was written outside ' +
+          'cloudsec, changed outside it, or stored before this version)',
+      };
+    }
+    return sealMatches(request, stored.seal, auditKey)
+      ? { ok: true, sealed: true }
+      : { ok: false, reason: 'its seal does not match: the stored request was changed outside cloudsec' };
+  };
 
   return {
     rememberRequesterMessage: async (id, ref) => {
@@ -293,5 +342,6 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
       return transition.immediate(id, statuses, target, RequestPatchSchema.parse(patch));
     },
     addApproval: async (id, approver, comment = null) => approve.immediate(id, approver, comment),
+    verifyRequestSeal: async (request) => checkSeal(request),
   };
 };

@@ -1,9 +1,9 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import Database from 'better-sqlite3';
 import { CloudsecError, isCloudsecError } from '../errors';
 import { migrate } from './migrations';
+import { prepareDatabaseFiles } from './sqlite-file-modes';
 import { makeSqliteAudit } from './sqlite-audit';
+import { makeSqliteAccounts } from './sqlite-accounts';
 import type { SqliteContext } from './sqlite-context';
 import { makeSqliteDigestState } from './sqlite-digest-state';
 import { makeSqliteDigests } from './sqlite-digests';
@@ -18,13 +18,15 @@ import type { Clock, Store } from './store';
 export const DEFAULT_DB_PATH = './data/cloudsec.db';
 
 export interface SqliteStoreOptions {
-  /** A file path; its directory is created. `:memory:` works for throwaway stores (one process only). */
+  /** A file path; a missing directory is created 0700, the files 0600. `:memory:` works for throwaway stores (one process only). */
   path: string;
   clock: Clock;
   /** CLOUDSEC_AUDIT_KEY: entries get an HMAC and verification requires it. */
   auditKey?: string | undefined;
   /** How long a writer waits for another process's transaction before failing. */
   busyTimeoutMs?: number;
+  /** Told when the database's files are readable by others and that cannot be fixed (default: a process warning). */
+  warn?: (message: string) => void;
 }
 
 /**
@@ -38,7 +40,9 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
   const busyTimeoutMs = options.busyTimeoutMs ?? 10_000;
   let db: Database.Database;
   try {
-    if (location !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(location)), { recursive: true });
+    // Folder 0700, files 0600: findings, requests and the audit log are nobody else's to read.
+    const warn = options.warn ?? ((message: string) => process.emitWarning(message, 'CloudsecWarning'));
+    for (const problem of prepareDatabaseFiles(location)) warn(problem);
     db = new Database(location, { timeout: busyTimeoutMs });
   } catch (err) {
     throw new CloudsecError(
@@ -68,6 +72,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
     ...makeSqliteLocks(ctx),
     ...makeSqliteGroups(ctx),
     ...makeSqliteNonces(ctx),
+    ...makeSqliteAccounts(ctx),
     close: async () => {
       if (db.open) db.close();
     },

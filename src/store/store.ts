@@ -1,5 +1,7 @@
 import type { AuditEntry, AuditInput, ChainVerification } from '../core/audit';
+import type { AccountDirectory, AccountDirectoryUpdate } from '../core/account-directory';
 import type { DigestItem } from '../core/digest/model';
+import type { RequestSealCheck } from './request-seal';
 import type { Finding } from '../core/model';
 import type {
   ApprovalResult,
@@ -24,6 +26,7 @@ import type {
 } from './schemas';
 
 export * from './schemas';
+export type { RequestSealCheck } from './request-seal';
 
 /**
  * Everything cloudsec remembers. Methods are async and speak only in plain rows (validated with
@@ -46,8 +49,13 @@ export interface Store {
   listAudit(query?: AuditQuery): Promise<AuditEntry[]>;
   /** The newest `n` entries, newest first. */
   latestAudit(n: number): Promise<AuditEntry[]>;
-  /** Walks the whole chain with the store's audit key (if any) and names the first broken entry. */
-  verifyAudit(): Promise<ChainVerification>;
+  /**
+   * Walks the chain with the store's audit key (if any) and names the first broken entry: the whole
+   * chain, or with `fromSeq` the entries from that one to the newest (anchored on the previous hash
+   * it names), which is what a request's trail needs. Without a key, a chain carrying HMACs is
+   * `unchecked`, never OK.
+   */
+  verifyAudit(options?: AuditVerifyOptions): Promise<ChainVerification>;
 
   // ------------------------------------------------------------ scans and findings history
   /** Saves a scan with all its findings; returns the scan id. */
@@ -95,6 +103,12 @@ export interface Store {
    * (so a caller that lost the race updates the winner's message). Not a status change.
    */
   rememberRequesterMessage(id: string, ref: MessageRef): Promise<MessageRef | null>;
+  /**
+   * With an audit key: whether the stored request carries the seal of exactly this request (an
+   * HMAC the store writes on every change it makes, see request-seal.ts), i.e. whether cloudsec
+   * wrote what the caller holds. Without a key there is no seal to check (`sealed: false`).
+   */
+  verifyRequestSeal(request: RemediationRequest): Promise<RequestSealCheck>;
 
   // ------------------------------------------------------------ digest runs
   /**
@@ -162,6 +176,15 @@ export interface Store {
   /** Forgets a group (on `subteam_*` events), so the next read fetches it again. */
   invalidateGroup(groupId: string): Promise<void>;
 
+  // ------------------------------------------------------------ account directory (src/core/account-directory.ts)
+  /**
+   * Replaces the whole directory with what one discovery found (time from the clock), atomically:
+   * accounts no longer found are gone. A reader sees the previous directory or this one.
+   */
+  replaceAccountDirectory(update: AccountDirectoryUpdate): Promise<void>;
+  /** The directory as last replaced; null when accounts were never discovered with this database. */
+  accountDirectory(): Promise<AccountDirectory | null>;
+
   // ------------------------------------------------------------ request nonces (replayed Slack requests, retried events)
   /**
    * Claims `key` until `expiresAt`: true the first time (or once an earlier claim has expired), false
@@ -171,6 +194,11 @@ export interface Store {
 
   /** Closes the connection; further calls reject. */
   close(): Promise<void>;
+}
+
+export interface AuditVerifyOptions {
+  /** Verify from this entry to the newest instead of from the first. */
+  fromSeq?: number;
 }
 
 export interface AuditQuery {

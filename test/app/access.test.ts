@@ -1,4 +1,4 @@
-import { listBindings, renderBindingsText, renderWhoamiText, whoami } from '../../src/app/access';
+import { listBindings, renderBindingsText, renderWhoamiText, resolveNamedAccount, whoami } from '../../src/app/access';
 import type { AccessPolicy, AccountRef } from '../../src/core/permissions';
 
 const ALICE = 'U0ALICE001';
@@ -75,7 +75,7 @@ describe('whoami', () => {
   it('when the user has no role, then whoami says only help and whoami are available and where to ask', () => {
     const result = whoami({ userId: 'U0NOBODY01', groups: [] }, access, [PROD]);
     expect(result.roles).toEqual([]);
-    expect(result.accounts).toEqual([{ id: '111111111111', name: 'prod', permissions: [] }]);
+    expect(result.accounts).toEqual([]);
     expect(renderWhoamiText(result)).toBe(
       [
         'You are U0NOBODY01.',
@@ -92,6 +92,83 @@ describe('whoami', () => {
     expect(result.everywhere).toEqual([]);
     expect(result.accounts[0]?.permissions).not.toContain('admin');
     expect(result.accounts[0]?.permissions).toContain('digest:manage');
+  });
+});
+
+describe('whoami names only the accounts the user may see', () => {
+  it('when a user holds a role on one account only, then the others are not listed', () => {
+    const scoped: AccessPolicy = { ...access, bindings: [{ role: 'viewer', users: [ALICE], accounts: ['dev'] }] };
+
+    const result = whoami({ userId: ALICE, groups: [] }, scoped, [PROD, DEV, SANDBOX]);
+
+    expect(result.accounts.map((a) => a.id)).toEqual([DEV.id]);
+    expect(renderWhoamiText(result)).not.toContain(PROD.id);
+    expect(renderWhoamiText(result)).not.toContain(SANDBOX.id);
+  });
+
+  it('when a user holds a role on an OU, then the accounts under it (nested) are listed', () => {
+    const scoped: AccessPolicy = {
+      ...access,
+      bindings: [{ role: 'viewer', users: [ALICE], ous: ['ou-ab12-workload'] }],
+    };
+    const nested: AccountRef = { ...DEV, ou: 'ou-ab12-devdevde', ouPath: ['ou-ab12-workload', 'ou-ab12-devdevde'] };
+
+    const result = whoami({ userId: ALICE, groups: [] }, scoped, [PROD, nested, SANDBOX]);
+
+    expect(result.accounts.map((a) => a.id)).toEqual([DEV.id]);
+  });
+
+  it('when an unscoped admin asks, then every account is listed', () => {
+    const result = whoami({ userId: 'U0BOB00001', groups: [] }, access, [PROD, DEV, SANDBOX]);
+
+    expect(result.accounts.map((a) => a.id)).toEqual([PROD.id, DEV.id, SANDBOX.id]);
+  });
+});
+
+describe('resolveNamedAccount', () => {
+  const scoped: AccessPolicy = {
+    ...access,
+    bindings: [
+      { role: 'viewer', users: [ALICE], accounts: ['dev'] },
+      { role: 'admin', users: ['U0BOB00001'] },
+    ],
+  };
+  const resolve = (word: string, userId = ALICE) =>
+    resolveNamedAccount(word, { userId, groups: [] }, 'check:run', [PROD, DEV, SANDBOX], scoped);
+
+  it('when the user names an account they may see, by name or id, then it resolves to it', () => {
+    expect(resolve('DEV')).toEqual({ ok: true, account: DEV });
+    expect(resolve(DEV.id)).toEqual({ ok: true, account: DEV });
+  });
+
+  it('when the user names an account outside their scope, then the answer is the one for an account that does not exist', () => {
+    const outside = resolve('prod');
+    const missing = resolve('nope');
+
+    expect(outside).toEqual({ ok: false, reason: expect.stringContaining('"prod" is not an account you may see') });
+    expect(!outside.ok && outside.reason.replace('"prod"', '"x"')).toBe(
+      !missing.ok && missing.reason.replace('"nope"', '"x"'),
+    );
+    expect(!outside.ok && outside.reason).toContain('Accounts you may see: account 222222222222 (dev).');
+    expect(!outside.ok && outside.reason).not.toContain(PROD.id);
+  });
+
+  it('when the user names the id of an account outside their scope, then it stands for itself, without the account’s name', () => {
+    expect(resolve(PROD.id)).toEqual({ ok: true, account: { id: PROD.id, name: PROD.id } });
+  });
+
+  it('when a user with no role names an account, then no account is listed or suggested', () => {
+    const result = resolve('prdo', 'U0NOBODY01');
+
+    expect(result).toEqual({ ok: false, reason: expect.stringContaining('You may see no account.') });
+    expect(!result.ok && result.reason).not.toMatch(/prod|dev|sandbox|\d{12}/);
+  });
+
+  it('when an admin misspells an account, then the nearest one is suggested', () => {
+    expect(resolve('prdo', 'U0BOB00001')).toEqual({
+      ok: false,
+      reason: expect.stringContaining('Did you mean `prod`?'),
+    });
   });
 });
 

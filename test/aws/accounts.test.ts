@@ -3,11 +3,20 @@ import os from 'node:os';
 import path from 'node:path';
 import nock from 'nock';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import { resolveAccounts, type AccountsConfig, type AccountsResult, type AccountTarget } from '../../src/aws/accounts';
+import {
+  directoryUpdateOf,
+  resolveAccounts,
+  type AccountsConfig,
+  type AccountsResult,
+  type AccountTarget,
+} from '../../src/aws/accounts';
 import { makeClientFactory } from '../../src/aws/clients';
 import {
   listAccountsJson,
   onOrganizations,
+  orgAccountJson,
+  ORG_ID,
+  ROOT_ID,
   orgFail,
   orgOk,
   type OrgAccountFixture,
@@ -122,7 +131,7 @@ describe('resolveAccounts', () => {
     const accounts = accountsOf(await resolve({ organization: { roleName: 'cloudsec-read', externalId: 'ext-123' } }));
 
     expect(accounts).toEqual([
-      { accountId: MANAGEMENT, name: 'management', partition: 'aws' },
+      { accountId: MANAGEMENT, name: 'management', partition: 'aws', ouPath: [] },
       {
         accountId: PROD,
         name: 'prod',
@@ -130,6 +139,7 @@ describe('resolveAccounts', () => {
         roleArn: `arn:aws:iam::${PROD}:role/cloudsec-read`,
         externalId: 'ext-123',
         ou: 'ou-ab12-prod',
+        ouPath: ['ou-ab12-workloads', 'ou-ab12-prod'],
       },
       {
         accountId: DEV,
@@ -137,6 +147,7 @@ describe('resolveAccounts', () => {
         partition: 'aws',
         roleArn: `arn:aws:iam::${DEV}:role/cloudsec-read`,
         externalId: 'ext-123',
+        ouPath: [],
       },
     ]);
     expect(nock.pendingMocks()).toEqual([]);
@@ -150,7 +161,7 @@ describe('resolveAccounts', () => {
       await resolve({ organization: { roleName: 'cloudsec-read', includeManagementAccount: false } }),
     );
 
-    expect(accounts).toEqual([{ accountId: PROD, name: 'security-tooling', partition: 'aws' }]);
+    expect(accounts).toEqual([{ accountId: PROD, name: 'security-tooling', partition: 'aws', ouPath: [] }]);
   });
 
   it('when an organization account is also listed, then the listed name and role win', async () => {
@@ -169,6 +180,7 @@ describe('resolveAccounts', () => {
       name: 'Production',
       partition: 'aws',
       roleArn: `arn:aws:iam::${PROD}:role/special`,
+      ouPath: [],
     });
   });
 
@@ -330,6 +342,92 @@ describe('resolveAccounts', () => {
       expect(text).toMatch(/AWS_PROFILE.*AWS_ACCESS_KEY_ID.*AWS_SECRET_ACCESS_KEY.*--demo/s);
       expect(text).not.toMatch(/\n\s+at /);
       expect(sts.isDone()).toBe(false);
+    });
+  });
+});
+
+describe('the OU path of an organization account', () => {
+  /** One ListAccounts page whose account objects the test has reshaped (the wire JSON, not our types). */
+  const answerOnePage = (...accounts: Record<string, unknown>[]) =>
+    onOrganizations('ListAccounts').reply(...orgOk({ Accounts: accounts }));
+  const orgProd = (over: Record<string, unknown> = {}) => ({
+    ...orgAccountJson({
+      id: PROD,
+      name: 'prod',
+      managementAccountId: MANAGEMENT,
+      ous: ['ou-ab12-workload', 'ou-ab12-prodprod'],
+    }),
+    ...over,
+  });
+  const prodTarget = async (over: Record<string, unknown>) => {
+    callerIs(MANAGEMENT);
+    answerOnePage(orgProd(over));
+    const [target] = accountsOf(await resolve({ organization: { roleName: 'cloudsec-read' } }));
+    return target!;
+  };
+
+  it('when the account sits in nested OUs, then the whole path is kept, root first, and the innermost OU is its OU', async () => {
+    const target = await prodTarget({});
+
+    expect(target).toMatchObject({ ou: 'ou-ab12-prodprod', ouPath: ['ou-ab12-workload', 'ou-ab12-prodprod'] });
+  });
+
+  it.each([
+    ['no Paths at all', { Paths: undefined }],
+    ['an empty Paths list', { Paths: [] }],
+    ['two paths', { Paths: [`${ORG_ID}/${ROOT_ID}/ou-ab12-workload/${PROD}/`, `${ORG_ID}/${ROOT_ID}/${PROD}/`] }],
+    ['a path ending at another account', { Paths: [`${ORG_ID}/${ROOT_ID}/ou-ab12-workload/${DEV}/`] }],
+    ['a path without the organization and root', { Paths: [`ou-ab12-workload/${PROD}/`] }],
+    ['a path with something else than an OU in it', { Paths: [`${ORG_ID}/${ROOT_ID}/not-an-ou/${PROD}/`] }],
+  ])('when ListAccounts gives %s, then the OU is unknown rather than guessed', async (_, over) => {
+    const target = await prodTarget(over);
+
+    expect(target.ou).toBeUndefined();
+    expect(target.ouPath).toBeUndefined();
+    expect(directoryUpdateOf({ organization: { roleName: 'cloudsec-read' } }, [target]).accounts).toEqual([
+      { id: PROD, name: 'prod', ouPath: null },
+    ]);
+  });
+});
+
+describe('directoryUpdateOf', () => {
+  const target = (accountId: string, name: string, over: Partial<AccountTarget> = {}): AccountTarget => ({
+    accountId,
+    name,
+    partition: 'aws',
+    ...over,
+  });
+
+  it('when accounts are listed without an organization, then they have no OU and the source is "listed"', () => {
+    const update = directoryUpdateOf(
+      { accounts: [{ id: PROD, name: 'prod', roleArn: `arn:aws:iam::${PROD}:role/r` }] },
+      [target(PROD, 'prod')],
+    );
+
+    expect(update).toEqual({ source: 'listed', accounts: [{ id: PROD, name: 'prod', ouPath: [] }] });
+  });
+
+  it('when an organization is scanned, then known paths are kept and an account without one has an unknown OU', () => {
+    const update = directoryUpdateOf({ organization: { roleName: 'cloudsec-read' } }, [
+      target(PROD, 'prod', { ou: 'ou-ab12-prodprod', ouPath: ['ou-ab12-workload', 'ou-ab12-prodprod'] }),
+      target(DEV, 'dev', { ouPath: [] }),
+      target(OLD, 'listed-only'),
+    ]);
+
+    expect(update).toEqual({
+      source: 'organization',
+      accounts: [
+        { id: PROD, name: 'prod', ouPath: ['ou-ab12-workload', 'ou-ab12-prodprod'] },
+        { id: DEV, name: 'dev', ouPath: [] },
+        { id: OLD, name: 'listed-only', ouPath: null },
+      ],
+    });
+  });
+
+  it('when nothing is configured, then the source is the caller’s own account', () => {
+    expect(directoryUpdateOf({}, [target(MANAGEMENT, MANAGEMENT)])).toEqual({
+      source: 'caller',
+      accounts: [{ id: MANAGEMENT, name: MANAGEMENT, ouPath: [] }],
     });
   });
 });

@@ -20,7 +20,12 @@ const TEMPORARY = {
   secretAccessKey: 'Je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY1',
   sessionToken: 'FwoGZXIvYXdzEJr//////////wEaDHqa0AP7r3EXAMPLESESSIONTOKEN',
 };
-const CTX = { accountId: ACCOUNT_ID, requestId: 'rr_0001', actor: { kind: 'system' as const, id: 'cloudsec' } };
+const CTX = {
+  accountId: ACCOUNT_ID,
+  requestId: 'rr_0001',
+  remediationId: 'ec2_revoke_world_ingress',
+  actor: { kind: 'system' as const, id: 'cloudsec' },
+};
 
 /** EC2's answer to both writes: `return` true, as the API reference documents. */
 const ec2Ok = (action: string): [number, string] => [
@@ -42,12 +47,16 @@ const executor = () => {
 };
 
 /** Sends `calls` and returns the form fields of the one EC2 request they made. */
-const sentForm = async (calls: Parameters<ReturnType<typeof executor>['execute']>[0], action: string) => {
+const sentForm = async (
+  calls: Parameters<ReturnType<typeof executor>['execute']>[0],
+  action: string,
+  kind: 'remediate' | 'undo' = 'remediate',
+) => {
   let body: Record<string, string> = {};
   const scope = ec2Endpoint(REGION)
     .post('/', (b: Record<string, string>) => b.Action === action && ((body = b), true))
     .reply(...ec2Ok(action));
-  const result = await executor().execute(calls, CTX);
+  const result = await executor().execute(calls, { ...CTX, kind });
   expect(result.ok).toBe(true);
   scope.done();
   return body;
@@ -95,7 +104,7 @@ describe('revoking world-open rules that have no rule id', () => {
     const undo = remediation.inverse(plan.calls, JSON.parse(JSON.stringify(plan.before)));
     if (!undo.ok) throw new Error(undo.reason);
 
-    expect(await sentForm(undo.calls, 'AuthorizeSecurityGroupIngress')).toEqual({
+    expect(await sentForm(undo.calls, 'AuthorizeSecurityGroupIngress', 'undo')).toEqual({
       Action: 'AuthorizeSecurityGroupIngress',
       Version: '2016-11-15',
       GroupId: 'sg-0web',

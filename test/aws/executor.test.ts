@@ -1,12 +1,13 @@
 import nock from 'nock';
 import { makeClientFactory, type AccountClients } from '../../src/aws/clients';
-import { makeExecutor, type ExecutionResult } from '../../src/aws/executor';
+import { catalogActions, makeExecutor, type DeclaredActions, type ExecutionResult } from '../../src/aws/executor';
 import type { AuditActor, AuditInput } from '../../src/core/audit';
 import { GLOBAL_REGION } from '../../src/core/model';
 import { getRemediation } from '../../src/core/remediations';
 import type { AccessKeySelector, ApiCall } from '../../src/core/remediations/define';
 import { ec2Endpoint, ec2Error } from '../fixtures/aws/ec2';
 import { IAM_ENDPOINT, iamResponse } from '../fixtures/aws/iam';
+import { cloudTrailCall, cloudTrailEndpoint, ctOk } from '../fixtures/aws/cloudtrail';
 import { bucketEndpoint } from '../fixtures/aws/s3';
 import { securityHubEndpoint, shOk } from '../fixtures/aws/securityhub';
 import { assumeRoleXml, onSts } from '../fixtures/aws/sts';
@@ -21,7 +22,33 @@ const TEMPORARY = {
   sessionToken: 'FwoGZXIvYXdzEJr//////////wEaDHqa0AP7r3EXAMPLESESSIONTOKEN',
 };
 const APPROVER: AuditActor = { kind: 'slack-user', id: 'U0APPROVER', name: 'Ana' };
-const CTX = { accountId: ACCOUNT_ID, requestId: 'rr_0001', actor: APPROVER };
+/**
+ * The generic tests below send plans mixing several services, so they run under a remediation of
+ * their own that declares exactly the operations they use. The catalog's own declarations are
+ * tested in "operations a remediation does not declare".
+ */
+const GENERIC = 'generic_test_plan';
+const GENERIC_ACTIONS = [
+  'ec2:RevokeSecurityGroupIngress',
+  'ec2:ModifySnapshotAttribute',
+  'ec2:EnableEbsEncryptionByDefault',
+  's3:PutBucketPublicAccessBlock',
+  's3:PutAccountPublicAccessBlock',
+  'securityhub:BatchUpdateFindings',
+  'iam:DeleteAccountPasswordPolicy',
+  'iam:ListAccessKeys',
+  'iam:UpdateAccessKey',
+  'iam:UpdateLoginProfile',
+];
+const genericActions: DeclaredActions = (id, kind) =>
+  id === GENERIC && kind === 'remediate' ? GENERIC_ACTIONS : catalogActions(id, kind);
+const CTX = {
+  accountId: ACCOUNT_ID,
+  requestId: 'rr_0001',
+  actor: APPROVER,
+  remediationId: GENERIC,
+  kind: 'remediate' as const,
+};
 const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
 
 const EC2_REQUEST_ID = '59dbff89-35bd-4eac-99ed-be587EXAMPLE';
@@ -50,7 +77,13 @@ const listAccessKeysXml = (user: string, keys: { id: string; createDate: string;
 
 /** An executor on real SDK clients signed by an assumed write role, recording its audit entries. */
 const setup = (
-  options: { dryRun?: boolean; writeRole?: boolean; audit?: (input: AuditInput) => Promise<void> } = {},
+  options: {
+    dryRun?: boolean;
+    writeRole?: boolean;
+    audit?: (input: AuditInput) => Promise<void>;
+    /** Only what the catalog declares (as in production), not the generic tests' remediation. */
+    catalogOnly?: boolean;
+  } = {},
 ) => {
   const factory = makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 });
   const audit: AuditInput[] = [];
@@ -68,6 +101,7 @@ const setup = (
       audit.push(input);
     },
     clock: () => NOW,
+    ...(options.catalogOnly ? {} : { declaredActions: genericActions }),
   });
   return { executor, audit, sts };
 };
@@ -609,5 +643,109 @@ describe('plans that are refused before anything is sent', () => {
 
     expect(failure.error.code).toBe('InvalidPlan');
     expect(write.isDone()).toBe(false);
+  });
+});
+
+describe('operations a remediation does not declare', () => {
+  const TRAIL_ARN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT_ID}:trail/org-trail`;
+  const stopLogging: ApiCall = {
+    service: 'cloudtrail',
+    region: 'us-east-1',
+    command: 'StopLogging',
+    input: { Name: TRAIL_ARN },
+  };
+  const startLogging: ApiCall = { ...stopLogging, command: 'StartLogging' };
+  const as = (remediationId: string, kind?: 'remediate' | 'undo') => ({
+    accountId: ACCOUNT_ID,
+    requestId: 'rr_0002',
+    actor: APPROVER,
+    remediationId,
+    ...(kind ? { kind } : {}),
+  });
+  const trail = () => ({
+    stop: cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'StopLogging').reply(...ctOk({})),
+    start: cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'StartLogging').reply(...ctOk({})),
+  });
+  afterEach(() => nock.cleanAll());
+
+  it('when a fix of cloudtrail_start_logging asks to stop logging, then nothing reaches STS or CloudTrail', async () => {
+    const { executor, audit, sts } = setup({ catalogOnly: true });
+    const wire = trail();
+
+    const failure = expectFailure(await executor.execute([stopLogging], as('cloudtrail_start_logging', 'remediate')));
+
+    expect(failure).toMatchObject({ failedAt: 0, calls: [], error: { code: 'UndeclaredOperation' } });
+    expect(failure.error.message).toContain(
+      'cloudtrail:StopLogging is not an operation cloudtrail_start_logging declares',
+    );
+    expect(wire.stop.isDone()).toBe(false);
+    expect(sts.isDone()).toBe(false);
+    expect(audit).toEqual([]);
+  });
+
+  it('when a context names no kind, then the fix’s operations are allowed and the undo’s are not', async () => {
+    const { executor } = setup({ catalogOnly: true });
+    const wire = trail();
+
+    expect(expectFailure(await executor.execute([stopLogging], as('cloudtrail_start_logging'))).error.code).toBe(
+      'UndeclaredOperation',
+    );
+    expect(wire.stop.isDone()).toBe(false);
+    expect((await executor.execute([startLogging], as('cloudtrail_start_logging'))).ok).toBe(true);
+    expect(wire.start.isDone()).toBe(true);
+  });
+
+  it('when an undo asks for its remediation’s own fix, then it is refused: an undo may only send the undo’s operations', async () => {
+    const { executor } = setup({ catalogOnly: true });
+    const wire = trail();
+
+    const failure = expectFailure(await executor.execute([startLogging], as('cloudtrail_start_logging', 'undo')));
+
+    expect(failure.error.code).toBe('UndeclaredOperation');
+    expect(wire.start.isDone()).toBe(false);
+  });
+
+  it('when a declared write is followed by an undeclared one, then not even the declared one is sent', async () => {
+    const { executor, audit } = setup({ catalogOnly: true });
+    const bucket = nock(bucketEndpoint('app-data', 'eu-west-1'))
+      .put('/')
+      .query({ publicAccessBlock: '' })
+      .reply(200, '');
+    const wire = trail();
+
+    const failure = expectFailure(
+      await executor.execute([blockBucket, stopLogging], as('s3_block_public_access', 'remediate')),
+    );
+
+    expect(failure).toMatchObject({ failedAt: 1, calls: [], error: { code: 'UndeclaredOperation' } });
+    expect(bucket.isDone()).toBe(false);
+    expect(wire.stop.isDone()).toBe(false);
+    expect(audit).toEqual([]);
+  });
+
+  it.each([
+    ['a remediation that is not in the catalog', as('no_such_remediation', 'remediate')],
+    ['no remediation at all', { accountId: ACCOUNT_ID, requestId: 'rr_0003', actor: APPROVER } as never],
+    ['a kind that is neither fix nor undo', as('cloudtrail_start_logging', 'sideways' as never)],
+  ])('when the context names %s, then nothing is sent', async (_what, ctx) => {
+    const { executor, sts } = setup({ catalogOnly: true });
+    const wire = trail();
+
+    const failure = expectFailure(await executor.execute([startLogging], ctx));
+
+    expect(failure.error.code).toBe('UndeclaredOperation');
+    expect(wire.start.isDone()).toBe(false);
+    expect(sts.isDone()).toBe(false);
+  });
+
+  it('when the catalog’s own plan runs under its remediation, then it is sent', async () => {
+    const { executor } = setup({ catalogOnly: true });
+    const bucket = nock(bucketEndpoint('app-data', 'eu-west-1'))
+      .put('/')
+      .query({ publicAccessBlock: '' })
+      .reply(200, '');
+
+    expect((await executor.execute([blockBucket], as('s3_block_public_access', 'remediate'))).ok).toBe(true);
+    bucket.done();
   });
 });

@@ -110,7 +110,6 @@ describe('/cloudsec router', () => {
     ['check ec2 --region us-eats-1', 'us-eats-1 is not an AWS region — did you mean `us-east-1`?'],
     ['check ec2 eu-west-1 --region us-east-1', 'give at most one account and one region'],
     ['check s3 prod staging', 'unexpected "staging"'],
-    ['check s3 acme-prdo', 'did you mean `acme-prod`?'],
     ['findings hihg', 'did you mean `high`?'],
     ['findings high --limit 0', '--limit must be a whole number from 1 to 500'],
     ['audit 500', 'N must be a whole number from 1 to 50'],

@@ -12,6 +12,7 @@ import {
   type AuditEntry,
   type UnsealedAuditEntry,
 } from '../../src/core/audit';
+import { describeVerification } from '../../src/app/audit';
 
 const KEY = 'audit-key-for-tests';
 
@@ -213,6 +214,41 @@ describe('verifyChain', () => {
       ok: false,
       seq: 3,
     });
+  });
+
+  it('when entries carry HMACs but no key is given, then the chain is unchecked, never OK', () => {
+    // Written without a key at first, with one from entry 3 on.
+    const entries: AuditEntry[] = [];
+    for (const e of chainOf(4)) {
+      entries.push(
+        sealAuditEntry({ ...e, prevHash: entries.at(-1)?.hash ?? GENESIS_HASH }, e.seq > 2 ? KEY : undefined),
+      );
+    }
+    expect(verifyChain(entries, KEY)).toMatchObject({
+      ok: false,
+      seq: 1,
+      reason: expect.stringMatching(/HMAC is missing/),
+    });
+    const result = verifyChain(entries);
+    expect(result).toEqual({
+      ok: false,
+      unchecked: true,
+      seq: 3,
+      reason: expect.stringMatching(/2 of the 4 entries carry an HMAC.*could not be checked/),
+      count: 4,
+      lastSeq: 4,
+      lastHash: entries[3]!.hash,
+      hmacs: 2,
+    });
+    expect(describeVerification(result)).toMatch(/^Chain NOT VERIFIED: the hashes of all 4 entries hold/);
+    expect(describeVerification(result)).toContain('CLOUDSEC_AUDIT_KEY is not set');
+    expect(describeVerification(result)).not.toContain('OK');
+  });
+
+  it('when a chain with HMACs is broken and no key is given, then the break is what is reported', () => {
+    const entries = chainOf(3, KEY);
+    entries[1] = { ...entries[1]!, outcome: 'denied' };
+    expect(verifyChain(entries)).toEqual({ ok: false, seq: 2, reason: expect.stringMatching(/edited/) });
   });
 });
 

@@ -3,6 +3,9 @@
  * AWS collectors (answered by the simulated estate with a delay), Slack's Web API and response_url
  * intercepted by nock.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import nock from 'nock';
 import { composeApp, noGroups, noWriteExecutor } from '../../src/compose';
 import { parseConfig } from '../../src/config';
@@ -13,7 +16,7 @@ import { createLogger } from '../../src/slack/logger';
 import { createMetrics } from '../../src/slack/metrics';
 import { readSlackEnv } from '../../src/slack/slack-env';
 import { installFakeAws, type FakeAws } from '../fixtures/aws/fake-aws';
-import { silentMessenger, tempDbPath } from '../fixtures/app';
+import { silentMessenger } from '../fixtures/app';
 import {
   BOT_IDENTITY,
   BOT_TOKEN,
@@ -25,12 +28,21 @@ import {
 } from '../fixtures/slack';
 
 const SLACK_API = 'https://slack.test';
+const MANAGEMENT = '111111111111';
+const WORKLOADS = '222222222222';
+/** Services whose calls read an account's resources (listing accounts and assuming roles do not). */
+const COLLECTING = ['iam', 's3', 's3control', 'ec2', 'cloudtrail', 'securityhub'];
+const collectedFrom = (fake: FakeAws, accountId: string) =>
+  fake.calls.filter((c) => c.accountId === accountId && COLLECTING.includes(c.service)).length;
 const CONFIG = `
 organization:
   roleName: cloudsec-read
 bindings:
   - role: admin
     users: [U0ALICE001]
+  - role: viewer
+    users: [U0VIEW0001]
+    accounts: [workloads]
 channels:
   findings: [C0SECURITY]
 accessHelp: "#sec-leads"
@@ -48,6 +60,7 @@ describe('the Slack bot end to end', () => {
   let running: RunningSlackApp;
   let baseUrl: string;
   let store: ReturnType<typeof openSqliteStore>;
+  let dir: string;
 
   beforeEach(async () => {
     fake = installFakeAws({
@@ -60,7 +73,8 @@ describe('the Slack bot end to end', () => {
       ],
     });
     const config = parseConfig(CONFIG, 'cloudsec.yml');
-    store = openSqliteStore({ path: tempDbPath(), clock: () => new Date() });
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-bot-e2e-'));
+    store = openSqliteStore({ path: path.join(dir, 'cloudsec.db'), clock: () => new Date() });
     const { app } = composeApp({
       config,
       store,
@@ -94,6 +108,7 @@ describe('the Slack bot end to end', () => {
     await running.stop();
     fake.restore();
     await store.close();
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   const collectResponses = (path: string, expected: number) => {
@@ -170,5 +185,44 @@ describe('the Slack bot end to end', () => {
     const view = typeof published!.view === 'string' ? published!.view : JSON.stringify(published!.view);
     expect(view).toContain('"type":"home"');
     expect(view).toContain('management');
+  });
+
+  it('when a viewer scoped to one account runs check all --fresh, then only that account is collected and shown', async () => {
+    const { posted, all } = collectResponses('/commands/T0CLOUDSEC/1/abc', 2);
+    const ack = await postToSlackApp(baseUrl, slashCommand({ text: 'check all --fresh', userId: 'U0VIEW0001' }));
+    expect(ack.status).toBe(200);
+    await all;
+    const answer = JSON.stringify(posted[1]!.blocks);
+    expect(answer).toContain('1 account');
+    expect(answer).not.toContain(MANAGEMENT);
+    // The management account is the caller's own: scanning it would need no role, only reads.
+    expect(collectedFrom(fake, WORKLOADS)).toBeGreaterThan(0);
+    expect(collectedFrom(fake, MANAGEMENT)).toBe(0);
+    expect(fake.assumeRoleRequests.map((r) => r.roleArn)).toEqual([`arn:aws:iam::${WORKLOADS}:role/cloudsec-read`]);
+    expect(fake.unhandled).toEqual([]);
+  });
+
+  it('when someone without a role opens the home tab, then nothing is scanned and the view says how to get access', async () => {
+    let published: { user_id: string; view: unknown } | undefined;
+    const publishedOnce = new Promise<void>((resolve) => {
+      nock(SLACK_API)
+        .post('/api/views.publish', (body: { user_id: string; view: unknown }) => {
+          published = body;
+          resolve();
+          return true;
+        })
+        .reply(200, { ok: true });
+    });
+    const res = await postToSlackApp(
+      baseUrl,
+      eventCallback({ type: 'app_home_opened', user: 'U0MALLORY1', channel: 'D0MALLORY', tab: 'home' }),
+    );
+    expect(res.status).toBe(200);
+    await publishedOnce;
+    const view = typeof published!.view === 'string' ? published!.view : JSON.stringify(published!.view);
+    expect(view).toContain('"type":"home"');
+    expect(view).toContain('#sec-leads');
+    expect(view).toContain('whoami');
+    expect(fake.total).toBe(0);
   });
 });

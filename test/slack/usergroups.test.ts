@@ -1,6 +1,11 @@
 import { WebClient } from '@slack/web-api';
 import nock from 'nock';
-import { makeGroupResolver, subteamIdOf, type GroupMembershipCache } from '../../src/slack/usergroups';
+import {
+  STALE_MEMBERS_MAX_MS,
+  makeGroupResolver,
+  subteamIdOf,
+  type GroupMembershipCache,
+} from '../../src/slack/usergroups';
 
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';
@@ -42,7 +47,9 @@ const fakeSlack = (answers: Record<string, Array<SlackReply | (() => Promise<Sla
 const members = (...users: string[]): SlackReply => ({ body: { ok: true, users } });
 const slackError = (error: string): SlackReply => ({ body: { ok: false, error } });
 
-const setup = (options: { rejectRateLimitedCalls?: boolean; cache?: ReturnType<typeof memoryCache> } = {}) => {
+const setup = (
+  options: { rejectRateLimitedCalls?: boolean; cache?: ReturnType<typeof memoryCache>; maxStaleMs?: number } = {},
+) => {
   let now = T0;
   const { cache, entries } = options.cache ?? memoryCache();
   const warnings: Array<{ fields: Record<string, unknown>; message: string }> = [];
@@ -57,6 +64,7 @@ const setup = (options: { rejectRateLimitedCalls?: boolean; cache?: ReturnType<t
     clock: () => now,
     logger: { warn: (fields, message) => warnings.push({ fields, message }) },
     retryAfterFailureMs: 60_000,
+    ...(options.maxStaleMs !== undefined ? { maxStaleMs: options.maxStaleMs } : {}),
   });
   return {
     resolver,
@@ -244,6 +252,77 @@ describe('Slack API errors', () => {
     ]);
     expect(entries.get('S0SECLEADS')).toEqual({ members: [ALICE], fetchedAt: T0 });
     expect(calls).toHaveLength(2);
+  });
+
+  it('when a refresh fails and the cached members are older than the 24 h cap, then they are not used', async () => {
+    const calls = fakeSlack({ S0SECLEADS: [members(ALICE), slackError('missing_scope')] });
+    const { resolver, advance } = setup();
+    await resolver.groupsOf(ALICE, ['S0SECLEADS']);
+    advance(STALE_MEMBERS_MAX_MS);
+    const result = await resolver.resolve(ALICE, ['S0SECLEADS']);
+    expect(result.groups).toEqual([]);
+    expect(result.warnings).toEqual([
+      expect.objectContaining({
+        code: 'missing_scope',
+        usedStaleMembers: false,
+        message: expect.stringContaining('too old to be used'),
+      }),
+    ]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('when a refresh fails and the cached members are just inside the cap, then they are still used', async () => {
+    fakeSlack({ S0SECLEADS: [members(ALICE), slackError('ratelimited')] });
+    const { resolver, advance } = setup();
+    await resolver.groupsOf(ALICE, ['S0SECLEADS']);
+    advance(STALE_MEMBERS_MAX_MS - 1);
+    await expect(resolver.groupsOf(ALICE, ['S0SECLEADS'])).resolves.toEqual(['S0SECLEADS']);
+  });
+
+  it('when Slack stays unreachable, then stale members stop counting once the cap passes, even between retries', async () => {
+    const calls = fakeSlack({ S0SECLEADS: [members(ALICE), slackError('missing_scope')] });
+    const { resolver, advance } = setup({ maxStaleMs: TTL_MS + 30_000 });
+    await resolver.groupsOf(ALICE, ['S0SECLEADS']);
+    advance(TTL_MS + 1);
+    await expect(resolver.groupsOf(ALICE, ['S0SECLEADS'])).resolves.toEqual(['S0SECLEADS']);
+    // Still inside the retry delay (60 s) of that failure, so Slack is not asked; but past the cap.
+    advance(30_000);
+    await expect(resolver.groupsOf(ALICE, ['S0SECLEADS'])).resolves.toEqual([]);
+    expect(calls).toHaveLength(2);
+  });
+
+  it('when the cached fetch time lies in the future, then the entry is neither fresh nor usable as stale', async () => {
+    const calls = fakeSlack({ S0SECLEADS: [slackError('missing_scope')] });
+    const shared = memoryCache();
+    await shared.cache.putGroupMembers('S0SECLEADS', [ALICE], new Date(T0.getTime() + 365 * 24 * 3_600_000));
+    const { resolver } = setup({ cache: shared });
+    const result = await resolver.resolve(ALICE, ['S0SECLEADS']);
+    expect(result.groups).toEqual([]);
+    expect(result.warnings).toEqual([expect.objectContaining({ usedStaleMembers: false })]);
+    expect(calls).toEqual(['S0SECLEADS']);
+  });
+
+  it('when another replica stored members a few seconds ahead of this clock, then they are still fresh', async () => {
+    const calls = fakeSlack({});
+    const shared = memoryCache();
+    await shared.cache.putGroupMembers('S0SECLEADS', [ALICE], new Date(T0.getTime() + 5_000));
+    const { resolver } = setup({ cache: shared });
+    await expect(resolver.groupsOf(ALICE, ['S0SECLEADS'])).resolves.toEqual(['S0SECLEADS']);
+    expect(calls).toEqual([]);
+  });
+
+  it('when the cached fetch time cannot be read and Slack fails, then the cached members are not used', async () => {
+    fakeSlack({ S0SECLEADS: [slackError('missing_scope')] });
+    const cache: GroupMembershipCache = {
+      getGroupMembers: async () => ({ members: [ALICE], fetchedAt: 'not a time' }),
+      putGroupMembers: async () => undefined,
+      invalidateGroup: async () => undefined,
+    };
+    const { resolver } = setup({ cache: { cache, entries: new Map() } });
+    await expect(resolver.resolve(ALICE, ['S0SECLEADS'])).resolves.toEqual({
+      groups: [],
+      warnings: [expect.objectContaining({ usedStaleMembers: false })],
+    });
   });
 
   it('when a look-up failed, then Slack is not asked again until the retry delay has passed', async () => {

@@ -19,9 +19,10 @@ export const makeDigestService = (deps: DigestDeps) => {
   return {
     digests: (): readonly DigestConfig[] => deps.config.digests,
     find,
-    list: async (): Promise<DigestListing[]> =>
+    /** The digests `include` admits (all by default: the scheduler, the CLI), with their latest run. */
+    list: async (include: (digest: DigestConfig) => boolean = () => true): Promise<DigestListing[]> =>
       Promise.all(
-        deps.config.digests.map(async (digest) => {
+        deps.config.digests.filter(include).map(async (digest) => {
           const last = await deps.store.lastDigestRun(digest.name);
           return {
             digest,

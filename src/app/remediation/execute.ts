@@ -1,7 +1,6 @@
-import { canonicalJson } from '../../core/audit';
 import type { Finding } from '../../core/model';
 import { getRemediation } from '../../core/remediations';
-import type { ApiCall, Remediation } from '../../core/remediations/define';
+import type { Remediation } from '../../core/remediations/define';
 import type { ActorRef, RemediationRequest, RequestStatus } from '../../store/store';
 import type { Refusal } from './outcomes';
 import type { ExecutionReport, RecheckResult, WorkflowDeps } from './ports';
@@ -16,8 +15,19 @@ import {
   type CheckState,
   type ExecutionResult,
 } from './result';
+import { checkIntegrity } from './integrity';
 import { syncSecurityHub } from './security-hub-sync';
-import { audit, errorMessage, moveRequest, notify, refuse, SYSTEM_ACTOR, tellOriginalUndone } from './support';
+import {
+  audit,
+  errorMessage,
+  isPastExpiry,
+  moveRequest,
+  notify,
+  refuse,
+  sameCalls,
+  SYSTEM_ACTOR,
+  tellOriginalUndone,
+} from './support';
 
 export type ExecutionOutcome = { ok: true; request: RemediationRequest } | Refusal;
 
@@ -38,10 +48,6 @@ export const observe = async (
     return { state: { status: 'error', message: errorMessage(err) }, fresh: null };
   }
 };
-
-// Plans compare as data: JSON round trip drops `undefined` and turns Dates into strings first.
-const sameCalls = (a: readonly ApiCall[], b: readonly ApiCall[]): boolean =>
-  canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b)));
 
 type FinalStatus = Extract<RequestStatus, 'succeeded' | 'failed' | 'no_op'>;
 type Stop = { status: FinalStatus; reason: string };
@@ -70,6 +76,10 @@ const checkBeforeRemediating = (
   if (!fresh?.finding || !fresh.account) {
     return { status: 'failed', reason: 'cloudsec could not re-collect the account; nothing was sent.' };
   }
+  if (fresh.finding.id !== request.finding.id) {
+    return { status: 'failed', reason: `${RESOURCE_CHANGED} (the re-collected finding is another one)` };
+  }
+  // The catalog's plan for the finding as it is now must be the stored one, call for call.
   const replanned = remediation.plan(fresh.finding, fresh.account, request.options);
   if (!replanned.ok) return { status: 'failed', reason: `${RESOURCE_CHANGED} (${replanned.reason})` };
   if (!sameCalls(replanned.calls, request.plan.calls)) {
@@ -160,6 +170,8 @@ export const executeApproved = async (
   options: { actor?: ActorRef } = {},
 ): Promise<ExecutionOutcome> => {
   const actor = options.actor ?? SYSTEM_ACTOR;
+  const expired = await expireIfDue(deps, requestId);
+  if (expired) return expired;
   const claimed = await moveRequest(deps, requestId, ['approved'], 'executing', actor);
   if (!claimed) {
     const current = await deps.store.getRequest(requestId);
@@ -173,6 +185,18 @@ export const executeApproved = async (
   }
   await notify(deps, claimed, 'requestChanged', (n) => n.requestChanged(claimed, 'executing'));
   const result = emptyResult(deps.dryRun);
+  const integrity = await checkIntegrity(deps, claimed);
+  const step = { actor, action: 'remediation.integrity', request: claimed };
+  if (!integrity.ok) {
+    await audit(deps, { ...step, outcome: 'denied', details: { code: integrity.code, reason: integrity.reason } });
+    const reason = `cloudsec refused to run this request: ${integrity.reason}. Nothing was sent to AWS.`;
+    return finish(deps, claimed, actor, 'failed', reason, result);
+  }
+  await audit(deps, {
+    ...step,
+    outcome: 'ok',
+    details: { sealed: integrity.sealed, approvers: integrity.approvers },
+  });
   try {
     return await run(deps, claimed, actor, result);
   } catch (err) {
@@ -185,6 +209,28 @@ export const executeApproved = async (
       result,
     );
   }
+};
+
+/**
+ * An approved request is run only until its expiry: one found later (a crash left it approved and
+ * cloudsec came back after the expiry) expires instead, and its approvers ask again if needed.
+ */
+const expireIfDue = async (deps: WorkflowDeps, requestId: string): Promise<ExecutionOutcome | null> => {
+  const current = await deps.store.getRequest(requestId);
+  if (current?.status !== 'approved' || !isPastExpiry(current, deps.clock())) return null;
+  const moved = await moveRequest(deps, requestId, ['approved'], 'expired', SYSTEM_ACTOR, {
+    reason: `Expired at ${current.expiresAt} before it was executed: nothing was sent to AWS. Ask again if it is still needed.`,
+  });
+  // Someone else moved it first; the claim below then refuses it as not approved.
+  if (!moved) return null;
+  await notify(deps, moved, 'requestChanged', (n) => n.requestChanged(moved, 'expired'));
+  return refuse(
+    deps,
+    { actor: SYSTEM_ACTOR, action: 'remediation.execute', request: moved },
+    'expired',
+    `The request expired at ${current.expiresAt} before it was executed; ask for it again.`,
+    { status: moved.status, request: moved },
+  );
 };
 
 const run = async (
@@ -231,7 +277,13 @@ const run = async (
   await audit(deps, { actor, action: 'remediation.execute', outcome: 'started', request, details: { calls } });
   let report: ExecutionReport;
   try {
-    report = await deps.executor.execute(calls, { accountId: request.finding.accountId, requestId: request.id, actor });
+    report = await deps.executor.execute(calls, {
+      accountId: request.finding.accountId,
+      requestId: request.id,
+      actor,
+      remediationId: request.remediationId,
+      kind: request.kind,
+    });
   } catch (err) {
     // The executor should answer, not throw; if it did, whether anything was written is unknown.
     report = {

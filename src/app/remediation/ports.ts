@@ -31,6 +31,12 @@ export interface ExecutedCall {
 
 export interface ExecutionContext {
   accountId: string;
+  /**
+   * The catalog entry whose declared operations bound what may be sent (`permissions` for a
+   * remediation, `undoPermissions` for an undo): the executor refuses anything else.
+   */
+  remediationId: string;
+  kind: 'remediate' | 'undo';
   /** The remediation request's id (for the executor's own logs and audit entries). */
   requestId: string;
   /** Who the write is done for: the approver whose approval completed the request, or the system. */
@@ -127,6 +133,15 @@ export interface AccountDirectory {
   knownAccounts(): Promise<AccountRef[]>;
 }
 
+/**
+ * The Slack user groups a user is in now (as the router resolves them), so approvals are
+ * re-authorized against the current bindings before anything is written. Without it, approvers
+ * are taken to be in no group (fail closed: a group-granted approval then no longer counts).
+ */
+export interface ApproverGroups {
+  resolve(userId: string, candidateGroupIds: readonly string[]): Promise<{ groups: string[] }>;
+}
+
 // ---------------------------------------------------------------- dependencies
 
 export interface WorkflowDeps {
@@ -139,6 +154,8 @@ export interface WorkflowDeps {
   notifier: RemediationNotifier;
   findings: FindingLookup;
   accounts: AccountDirectory;
+  /** Group membership for re-authorizing approvers at execution time (see ApproverGroups). */
+  groups?: ApproverGroups;
   /** Everything happens except the AWS write; every result and message says DRY RUN. */
   dryRun: boolean;
   log?: AppLogger;

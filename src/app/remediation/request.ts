@@ -1,6 +1,7 @@
 import type { Finding } from '../../core/model';
 import type { Remediation } from '../../core/remediations/define';
 import { remediationsFor } from '../../core/remediations';
+import { requestDigest } from '../../store/request-seal';
 import type { RemediationRequest, RequestPlan } from '../../store/store';
 import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
@@ -233,6 +234,8 @@ export const requestRemediation = async (
     outcome: 'ok',
     request: created,
     details: {
+      // Binds the stored row to this entry: execution refuses a request whose content differs.
+      requestDigest: requestDigest(created),
       justification: created.justification,
       calls: created.plan.calls,
       risk: prepared.remediation.risk,

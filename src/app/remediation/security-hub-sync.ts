@@ -73,6 +73,9 @@ export const syncSecurityHub = async (
       accountId: request.finding.accountId,
       requestId: request.id,
       actor: step.actor,
+      // The update is the workflow remediation's call, so the executor holds it to that one's operations.
+      remediationId: WORKFLOW,
+      kind: 'remediate',
     });
     const [outcome] = callOutcomes([call], report);
     const sync: SecurityHubSync = report.ok

@@ -1,5 +1,6 @@
-import type { AuditOutcome } from '../../core/audit';
+import { canonicalJson, type AuditOutcome } from '../../core/audit';
 import type { Finding } from '../../core/model';
+import type { ApiCall } from '../../core/remediations/define';
 import type { AccountRef, Permission } from '../../core/permissions';
 import { authorize, type Decision } from '../../core/policy';
 import type { ActorRef, RemediationRequest, RequestPatch, RequestStatus } from '../../store/store';
@@ -141,5 +142,9 @@ export const isPastExpiry = (request: RemediationRequest, now: Date): boolean =>
   request.expiresAt !== null && Date.parse(request.expiresAt) <= now.getTime();
 
 export const HOUR_MS = 3_600_000;
+
+/** Plans compare as data: a JSON round trip drops `undefined` and turns Dates into strings first. */
+export const sameCalls = (a: readonly ApiCall[], b: readonly ApiCall[]): boolean =>
+  canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b)));
 
 export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));

@@ -1,5 +1,7 @@
+import { undoUnavailableReason } from '../../aws/write-access';
 import { getRemediation } from '../../core/remediations';
 import type { ApiCall, Remediation } from '../../core/remediations/define';
+import { requestDigest } from '../../store/request-seal';
 import type { RemediationRequest } from '../../store/store';
 import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
@@ -117,6 +119,9 @@ const prepareUndo = async (deps: WorkflowDeps, input: UndoCheckInput): Promise<P
       `${remediation.id} cannot be undone: ${remediation.irreversible.reason}`,
     );
   }
+  // Undos run with their own role, off where none is configured; a dry run writes nothing, so needs none.
+  const noUndoRole = deps.dryRun ? null : undoUnavailableReason(deps.config, original.finding.accountId);
+  if (noUndoRole) return refuse(deps, about, 'not-undoable', noUndoRole);
   const sameTarget = await deps.store.listRequests({ target: original.target });
   const undone = sameTarget.find((r) => r.undoOf === original.id && UNDO_COUNTS.has(r.status));
   if (undone) return refuseAsOpen(deps, about, original, undone);
@@ -178,7 +183,13 @@ export const requestUndo = async (deps: WorkflowDeps, input: UndoInput): Promise
     action: 'remediation.undo_request',
     outcome: 'ok',
     request: created,
-    details: { undoOf: original.id, justification: created.justification, calls: created.plan.calls },
+    details: {
+      // Binds the stored row to this entry: execution refuses a request whose content differs.
+      requestDigest: requestDigest(created),
+      undoOf: original.id,
+      justification: created.justification,
+      calls: created.plan.calls,
+    },
   });
   return { ok: true, request: await postApprovalCard(deps, created) };
 };

@@ -152,8 +152,9 @@ const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Tr
     ),
   ]);
   return {
-    // The name is only a label; the ARN, which names the trail too, stands in for it.
-    name: trail.Name || arn,
+    // The name identifies the trail's findings, and the ARN ends with it (`…:trail/<name>`): a trail
+    // listed without its Name keeps the same name, hence the same findings, rather than the whole ARN.
+    name: trail.Name || /:trail\/(.+)$/.exec(arn)?.[1] || arn,
     arn,
     homeRegion,
     isMultiRegion: found.isMultiRegion,
@@ -206,11 +207,23 @@ const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWrite
     throw new MalformedAnswerError(
       `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} without FieldSelectors`,
     );
+  // Field is required in every field selector (API reference, AdvancedFieldSelector): one without it
+  // could be the readOnly field that limits what is recorded, and leaving it out would read as "all".
+  if (fields.some((f) => !f.Field))
+    throw new MalformedAnswerError(
+      `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} with a field selector without its Field`,
+    );
   // eventCategory only takes Equals (API reference); a field without it selects no category.
   const isManagement = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'));
   if (!isManagement) return [];
   const readOnly = fields.find((f) => f.Field === 'readOnly');
   if (!readOnly) return ['All'];
+  // A field selector needs an operator to select anything; a readOnly one with none is not an answer
+  // the API gives, and reading it as "both values" would report every management event as recorded.
+  if (readOnly.Equals === undefined && readOnly.NotEquals === undefined)
+    throw new MalformedAnswerError(
+      `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} with a readOnly field that selects nothing`,
+    );
   // A readOnly field with only NotEquals starts from both values and removes what it excludes.
   const selected = new Set<string>(readOnly.Equals ?? ['true', 'false']);
   for (const excluded of readOnly.NotEquals ?? []) selected.delete(excluded);

@@ -130,8 +130,9 @@ const toGroup = (g: Ec2SecurityGroup): SecurityGroup => {
     );
   return {
     groupId,
-    // GroupName is documented as always present; the id still names the group if it is not.
-    groupName: g.GroupName ?? groupId,
+    // Documented as always present, and it is how the default group is told apart (its name is
+    // `default`): without it the default-group check would silently skip the group.
+    groupName: required(g.GroupName, OP_GROUPS, `the groupName of ${groupId}`),
     // Only names the VPC in messages; no verdict depends on it.
     vpcId: g.VpcId ?? null,
     rules: [

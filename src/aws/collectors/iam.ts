@@ -213,6 +213,21 @@ const managedPolicy = (p: ManagedPolicyDetail): ManagedPolicy => {
   };
 };
 
+/**
+ * IAM's paginated answers always say whether more pages follow (IsTruncated is in every sample answer of
+ * the API reference) and, when they do, name the next page's Marker ("When IsTruncated is true, this
+ * element is present"). A page without the flag is not IAM's answer: an empty 200 or another document
+ * reads as a page with nothing on it. A truncated page without a Marker would end the listing early.
+ * Either would read as principals, policies or MFA devices that do not exist, so the listing is unknown.
+ */
+const checkedPage = <P extends { IsTruncated?: boolean; Marker?: string }>(page: P, operation: string): P => {
+  if (typeof page.IsTruncated !== 'boolean')
+    throw new MalformedAnswerError(`${operation} answered a page without IsTruncated`);
+  if (page.IsTruncated && !page.Marker)
+    throw new MalformedAnswerError(`${operation} answered a truncated page without the Marker of the next one`);
+  return page;
+};
+
 const AUTHORIZATION_DETAILS_PAGE_SIZE = 1000;
 
 /**
@@ -237,6 +252,7 @@ const fetchAuthorizationDetails = async (iam: IAMClient): Promise<AuthorizationD
     { Filter: [...AUTHORIZATION_DETAILS_FILTER] },
   );
   for await (const page of pages) {
+    checkedPage(page, 'GetAccountAuthorizationDetails');
     // A page need not hold every entity type: a list it leaves out is empty on that page, and
     // IsTruncated/Marker (followed by the paginator) say whether more pages follow.
     for (const u of page.UserDetailList ?? []) {
@@ -323,6 +339,7 @@ const fetchAccountSummary = async (iam: IAMClient): Promise<Record<string, numbe
 const fetchVirtualMfaDevices = async (iam: IAMClient) => {
   const devices: { serialNumber: string; userArn: string | null }[] = [];
   for await (const page of paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Assigned' })) {
+    checkedPage(page, 'ListVirtualMFADevices');
     // The list is required in every answer; without it we cannot say root's device is not virtual.
     for (const d of required(page.VirtualMFADevices, 'ListVirtualMFADevices without VirtualMFADevices')) {
       const serialNumber = required(d.SerialNumber, 'a virtual MFA device without a SerialNumber');

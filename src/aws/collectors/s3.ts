@@ -307,9 +307,16 @@ const toPublicAccessBlock = (c: PublicAccessBlockConfiguration | undefined, oper
 type Value<K extends keyof S3Bucket> = Extract<S3Bucket[K], { ok: true }>['value'];
 
 /**
+ * What names the grantee of each grantee type (S3 API reference, Grantee): a group by its URI, which is
+ * how AllUsers and AuthenticatedUsers are recognised, an account by its canonical ID, a customer by e-mail.
+ */
+const GRANTEE_IDENTITY = { Group: 'URI', CanonicalUser: 'ID', AmazonCustomerByEmail: 'EmailAddress' } as const;
+
+/**
  * Every AccessControlPolicy carries an AccessControlList (empty when no one holds a grant, which the
- * SDK reads as []). A grant without its grantee type or permission cannot be judged, and dropping it
- * could hide a public grant, so it makes the whole ACL unreadable.
+ * SDK reads as []). A grant without its grantee type or permission cannot be judged, nor can one whose
+ * grantee lacks what names it (a Group without its URI could be AllUsers); dropping it or reading it as
+ * a grant to nobody could hide a public grant, so it makes the whole ACL unreadable.
  */
 const toAcl = (out: GetBucketAclCommandOutput): Value<'acl'> => {
   if (!out.Grants) throw new MalformedAnswer('GetBucketAcl answered without <AccessControlList>');
@@ -319,6 +326,13 @@ const toAcl = (out: GetBucketAclCommandOutput): Value<'acl'> => {
     grants: out.Grants.map((g) => {
       if (!g.Grantee?.Type || !g.Permission) {
         throw new MalformedAnswer('GetBucketAcl answered a grant without its grantee type or permission');
+      }
+      const identity = GRANTEE_IDENTITY[g.Grantee.Type as keyof typeof GRANTEE_IDENTITY] as
+        (typeof GRANTEE_IDENTITY)[keyof typeof GRANTEE_IDENTITY] | undefined;
+      if (!identity || !g.Grantee[identity]) {
+        throw new MalformedAnswer(
+          `GetBucketAcl answered a ${g.Grantee.Type.slice(0, 40)} grantee without what names it`,
+        );
       }
       return {
         granteeType: g.Grantee.Type,

@@ -11,6 +11,7 @@ import type { CollectError, Severity } from '../../core/model';
 import { attempt } from '../attempt';
 import type { CollectContext } from './context';
 import { findingsOf, isNotSubscribed, toSecurityHubFinding } from './securityhub';
+import { allowedProductArns, productFilter, requireAllowedProducts } from './securityhub-products';
 
 /**
  * Security Hub as digests read it: what changed since the last run, not every finding every day.
@@ -33,6 +34,8 @@ interface MappingOptions {
    * Defaults to the check catalog, the same mapping `/cloudsec check` uses.
    */
   remediationFor?: (controlId: string) => string | null;
+  /** cloudsec.yml `securityhub.productArns`: products trusted besides Security Hub itself (securityhub-products.ts). */
+  productArns?: readonly string[];
 }
 
 export interface SecurityHubChangesWindow extends MappingOptions {
@@ -121,6 +124,8 @@ const readFindings = async (
   if (options.severities.length === 0) return { ok: true, items: [], calls: 0 };
 
   const client = ctx.clients.securityhub(region);
+  const products = allowedProductArns(ctx.partition, region, options.productArns);
+  const query: AwsSecurityFindingFilters = { ...filters, ProductArn: productFilter(products) };
   const toItem = makeItemMapper(ctx.accountId, region, options.remediationFor ?? catalogRemediation);
   const items: ObservedItem[] = [];
   let calls = 0;
@@ -129,10 +134,13 @@ const readFindings = async (
     do {
       calls += 1;
       const page = await client.send(
-        new GetFindingsCommand({ Filters: filters, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        new GetFindingsCommand({ Filters: query, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
       );
-      // A page without its list, or a finding without its id, fails the whole read (see findingsOf).
-      for (const raw of findingsOf(page)) items.push(toItem(raw));
+      // A page without its list, a finding without its id, or one of a product not asked for fails
+      // the whole read (see findingsOf and requireAllowedProducts).
+      const findings = findingsOf(page);
+      requireAllowedProducts(findings, products);
+      for (const raw of findings) items.push(toItem(raw));
       token = page.NextToken || undefined;
     } while (token);
   });

@@ -17,11 +17,14 @@ import {
 import { attempt } from '../attempt';
 import { MalformedAnswerError } from '../errors';
 import type { CollectContext } from './context';
+import { allowedProductArns, productFilter, requireAllowedProducts } from './securityhub-products';
 
 export interface SecurityHubFilter {
   severities: readonly Severity[];
   /** Upper bound on findings kept for the region; paging stops once it is reached. */
   maxFindings: number;
+  /** cloudsec.yml `securityhub.productArns`: products trusted besides Security Hub itself (securityhub-products.ts). */
+  productArns?: readonly string[];
 }
 
 const PAGE_SIZE = 100;
@@ -58,10 +61,11 @@ const fetchFindings = async (
 ): Promise<SecurityHubFinding[]> => {
   // No severity selected means no findings wanted; one request still runs so `enabled` is known.
   const limit = filter.severities.length === 0 ? 0 : Math.max(0, Math.floor(filter.maxFindings));
+  const products = allowedProductArns(ctx.partition, region, filter.productArns);
   const pages = paginateGetFindings(
     { client: ctx.clients.securityhub(region), pageSize: Math.min(PAGE_SIZE, Math.max(1, limit)) },
     {
-      Filters: findingFilters(ctx.accountId, region, filter.severities),
+      Filters: { ...findingFilters(ctx.accountId, region, filter.severities), ProductArn: productFilter(products) },
       SortCriteria: [{ Field: 'UpdatedAt', SortOrder: 'desc' }],
     },
   );
@@ -69,7 +73,9 @@ const fetchFindings = async (
   for await (const page of pages) {
     // Mapped here, inside `attempt`, so that a finding AWS sent without what identifies it makes the
     // region unknown instead of silently dropping a failure.
-    for (const f of findingsOf(page)) collected.push(toSecurityHubFinding(f, ctx.accountId, region));
+    const findings = findingsOf(page);
+    requireAllowedProducts(findings, products);
+    for (const f of findings) collected.push(toSecurityHubFinding(f, ctx.accountId, region));
     // At the cap we just stop paging; the model carries no "truncated" flag. Sorting by UpdatedAt
     // desc means what is kept is the most recently updated findings.
     if (collected.length >= limit) break;

@@ -137,7 +137,10 @@ type SpecBase<B, O> = RiskAndApprovals & {
   title: string;
   /** Check ids this remediation fixes. */
   fixes: readonly string[];
-  /** Exact IAM actions the plan's calls need (lookups included); they go into the bot's write policy. */
+  /**
+   * Exact IAM actions the plan's calls need (lookups included); they make the write role's policy
+   * (`cloudsec iam-policy --write`), which every approved fix runs with.
+   */
   permissions: readonly string[];
   /** Schema of `plan`'s third argument, for remediations that take choices (a status, a note). */
   options?: z.ZodType<O>;
@@ -157,7 +160,10 @@ export type RemediationSpec<B, O = undefined> = SpecBase<B, O> &
     | {
         /** Validates `before` when it comes back from the store for undo. */
         before: z.ZodType<B>;
-        /** Exact IAM actions the inverse calls need. */
+        /**
+         * Exact IAM actions the inverse calls need; they make the separate undo role's policy
+         * (`cloudsec iam-policy --undo`), so a fix's role never holds what turns a control back off.
+         */
         undoPermissions: readonly string[];
         /** Calls that restore the state recorded in `before`. */
         inverse: (calls: readonly ApiCall[], before: B) => ApiCall[];

@@ -1,6 +1,12 @@
+import { stripHidden } from '../invisible-text';
+
 /**
  * Slack mrkdwn helpers. Every string that came from AWS or from a user goes through `escapeMrkdwn`
  * (or one of the helpers built on it) before it is placed in a mrkdwn text object.
+ *
+ * Bidirectional controls, zero-width and other invisible characters, and control characters other
+ * than tab and newline are removed first (src/core/invisible-text.ts): a bucket named with U+202E
+ * would otherwise read backwards, and one with a zero-width space would look like another bucket.
  *
  * Slack treats `&`, `<` and `>` as control characters: `<!channel>`, `<@U123>` and `<https://x|y>`
  * are mentions and links. Escaping exactly those three to entities (and nothing else: Slack only
@@ -20,7 +26,7 @@
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-export const escapeMrkdwn = (s: string): string => s.replace(/[&<>]/g, (c) => ESCAPES[c]!);
+export const escapeMrkdwn = (s: string): string => stripHidden(s).replace(/[&<>]/g, (c) => ESCAPES[c]!);
 
 /** Inverse of escapeMrkdwn (for the console renderer and tests). `&amp;` last so `&amp;lt;` stays `&lt;`. */
 export const unescapeMrkdwn = (s: string): string =>

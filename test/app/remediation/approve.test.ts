@@ -20,6 +20,9 @@ describe('approveRequest', () => {
         accountId: '111111111111',
         requestId: request.id,
         actor: { kind: 'slack-user', id: 'U0APPROVER', name: 'alan' },
+        // The executor holds the plan to what this remediation declares.
+        remediationId: 's3_block_public_access',
+        kind: 'remediate',
       },
     });
     const done = await h.store.getRequest(request.id);
@@ -44,6 +47,7 @@ describe('approveRequest', () => {
       'remediation.approve:ok',
       'remediation.status:ok', // pending → approved
       'remediation.status:ok', // approved → executing
+      'remediation.integrity:ok', // the row, its trail and its approvals check out
       'remediation.recheck:ok',
       'remediation.execute:started',
       'remediation.execute:ok',

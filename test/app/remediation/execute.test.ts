@@ -3,19 +3,21 @@ import type { RemediationExecutor } from '../../../src/app/remediation';
 import { known } from '../../../src/core/model';
 import { readResult } from '../../../src/core/render/blocks/remediation/result';
 import { aBucket, anAccount, anS3Slice } from '../../fixtures/snapshot-builders';
-import { awsError, PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
+import {
+  approveThenCrash,
+  awsError,
+  PEOPLE,
+  workflowHarness,
+  type WorkflowHarness,
+} from '../../fixtures/remediation-ports';
 import { useTempStores } from '../../fixtures/store';
 
 // The AWS executor plugs into the workflow's port as it is: this fails to compile if they drift.
 const executorFitsThePort = (e: Executor): RemediationExecutor => e;
 void executorFitsThePort;
 
-/** A request moved to `approved` without running it, so execution can be driven directly. */
-const approvedRequest = async (h: WorkflowHarness) => {
-  const request = await h.pendingRequest();
-  await h.store.addApproval(request.id, { kind: 'slack-user', id: PEOPLE.approver.userId });
-  return (await h.store.transitionRequest(request.id, ['pending'], 'approved'))!;
-};
+/** A request approved without running it (see approveThenCrash), so execution can be driven directly. */
+const approvedRequest = async (h: WorkflowHarness) => approveThenCrash(h, (await h.pendingRequest()).id);
 
 describe('executeApproved', () => {
   const stores = useTempStores();
@@ -99,7 +101,7 @@ describe('executeApproved', () => {
       request: { status: 'no_op', reason: expect.stringContaining('already passes') },
     });
     expect(h.estate.executions).toEqual([]);
-    expect(h.slack.of('requestChanged').map((n) => n.event)).toEqual(['executing', 'no_op']);
+    expect(h.slack.of('requestChanged').map((n) => n.event)).toEqual(['approved', 'executing', 'no_op']);
   });
 
   it('when the resource is gone, then it is a no-op and AWS is not called', async () => {

@@ -1,4 +1,10 @@
-import { OTHER_ACCOUNT_ID, PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
+import {
+  approveThenCrash,
+  OTHER_ACCOUNT_ID,
+  PEOPLE,
+  workflowHarness,
+  type WorkflowHarness,
+} from '../../fixtures/remediation-ports';
 import { aFinding } from '../../fixtures/remediation-builders';
 import { aNewRequest, createdRequest, anActor, useTempStores } from '../../fixtures/store';
 
@@ -72,7 +78,7 @@ describe('reconcileInterrupted', () => {
   it('when a request was left approved (nothing sent yet), then it is executed once', async () => {
     const before = workflowHarness(stores);
     const request = await before.pendingRequest();
-    await before.store.transitionRequest(request.id, ['pending'], 'approved');
+    await approveThenCrash(before, request.id);
     const after = restart(stores, before);
 
     const [first, second] = await Promise.all([after.workflow.reconcile(), after.workflow.reconcile()]);

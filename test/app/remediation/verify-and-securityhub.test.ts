@@ -2,14 +2,17 @@ import { known } from '../../../src/core/model';
 import { VERIFY_DELAYS_MS } from '../../../src/app/remediation/execute';
 import { aSecurityHubFinding, type Sample } from '../../fixtures/remediation-builders';
 import { aBucket, anAccount, anS3Slice } from '../../fixtures/snapshot-builders';
-import { awsError, okReport, PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
+import {
+  approveThenCrash,
+  awsError,
+  okReport,
+  workflowHarness,
+  type WorkflowHarness,
+} from '../../fixtures/remediation-ports';
 import { useTempStores } from '../../fixtures/store';
 
-const approvedRequest = async (h: WorkflowHarness) => {
-  const request = await h.pendingRequest();
-  await h.store.addApproval(request.id, { kind: 'slack-user', id: PEOPLE.approver.userId, name: 'alan' });
-  return (await h.store.transitionRequest(request.id, ['pending'], 'approved'))!;
-};
+/** Approved by an approver, with execution left for the test to drive (see approveThenCrash). */
+const approvedRequest = async (h: WorkflowHarness) => approveThenCrash(h, (await h.pendingRequest()).id);
 
 /** Security Hub's S3.8 finding on bucket legacy-public, fixed by Block Public Access on that bucket. */
 const securityHubSample = (): Sample => ({

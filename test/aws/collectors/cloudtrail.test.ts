@@ -401,5 +401,37 @@ describe('collectCloudTrail', () => {
       expect(trail?.homeRegion).toBe('us-east-1');
       expect(trail?.status.ok).toBe(true);
     });
+
+    it('then a trail listed without its Name keeps the name its ARN ends with, so its findings keep their identity', async () => {
+      const { Name: _dropped, ...nameless } = trailJson(MAIN);
+      cloudTrailCall(cloudTrailEndpoint('us-east-1'), 'DescribeTrails').reply(...ctOk({ trailList: [nameless] }));
+      stubStatus(MAIN);
+      stubSelectors(MAIN);
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.name).toBe(MAIN.name);
+    });
+
+    it.each<[string, Record<string, unknown>]>([
+      ['a field selector without its Field', { Equals: ['false'] }],
+      ['a readOnly field selector without Equals or NotEquals', { Field: 'readOnly' }],
+    ])('then an advanced selector with %s is unknown, not "records everything"', async (_label, broken) => {
+      stubDescribeTrails('us-east-1', [MAIN]);
+      stubStatus(MAIN);
+      stubSelectors(
+        MAIN,
+        ctOk({
+          TrailARN: trailArn(MAIN),
+          AdvancedEventSelectors: [
+            advancedSelector('writes', [{ Field: 'eventCategory', Equals: ['Management'] }, broken as never]),
+          ],
+        }),
+      );
+
+      const [trail] = trailsOf(await collect(['us-east-1']));
+
+      expect(trail?.eventSelectors).toEqual({ ok: false, error: malformed });
+    });
   });
 });

@@ -675,6 +675,17 @@ describe('collectEc2Region with corrupted answers', () => {
       expect(errorOf((await collect()).ebsEncryptionByDefault)).toMatchObject({ kind: 'malformed' });
     });
 
+    it('when a security group has no groupName, then the groups are unknown (the default group is known by its name) rather than that group left unjudged', async () => {
+      stubRegion(['DescribeSecurityGroups']);
+      const body = describeSecurityGroupsXml(withPermissionsOf(GROUPS, [...RULES_PAGE_1, ...RULES_PAGE_2])).replace(
+        '<groupName>default</groupName>',
+        '',
+      );
+      ec2Endpoint(REGION).post('/', ec2Action('DescribeSecurityGroups')).reply(200, body);
+
+      expect(errorOf((await collect()).securityGroups)).toMatchObject({ kind: 'malformed' });
+    });
+
     it('when a snapshot has no snapshotId, then the snapshots are unknown rather than that one dropped', async () => {
       stubRegion(['DescribeSnapshots:owned']);
       const body = describeSnapshotsXml([

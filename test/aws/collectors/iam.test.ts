@@ -634,6 +634,56 @@ describe('collectIam', () => {
       scope.done();
     });
 
+    it.each([
+      ['an empty body', ''],
+      [
+        'the response without its result element',
+        iamResponse('GetAccountAuthorizationDetails', '').replace(
+          /<GetAccountAuthorizationDetailsResult>.*<\/GetAccountAuthorizationDetailsResult>/,
+          '',
+        ),
+      ],
+    ])(
+      'when GetAccountAuthorizationDetails answers 200 with %s, then the details are unknown, not an account without principals',
+      async (_label, body) => {
+        const { scope } = mockIam({ GetAccountAuthorizationDetails: [[200, body]] });
+
+        const slice = await collectIam(makeContext());
+
+        expect(slice.authorizationDetails).toEqual({
+          ok: false,
+          error: expect.objectContaining({ kind: 'malformed' }),
+        });
+        scope.done();
+      },
+    );
+
+    it('when a GetAccountAuthorizationDetails page says more pages follow but names no Marker, then the details are unknown, not the first page alone', async () => {
+      const truncated = authorizationDetailsXml({ ...ACCOUNT_DETAILS, marker: 'page-2' }).replace(
+        '<Marker>page-2</Marker>',
+        '',
+      );
+      const { scope } = mockIam({ GetAccountAuthorizationDetails: [[200, truncated]] });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.authorizationDetails).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+      scope.done();
+    });
+
+    it("when a ListVirtualMFADevices page says more pages follow but names no Marker, then the devices are unknown (the next page could hold root's)", async () => {
+      const truncated = virtualMfaDevicesXml([{ serialNumber: arn('mfa/alice'), user: 'user/alice' }], 'mfa-2').replace(
+        '<Marker>mfa-2</Marker>',
+        '',
+      );
+      const { scope } = mockIam({ ListVirtualMFADevices: [[200, truncated]] });
+
+      const slice = await collectIam(makeContext());
+
+      expect(slice.virtualMfaDevices).toEqual({ ok: false, error: expect.objectContaining({ kind: 'malformed' }) });
+      scope.done();
+    });
+
     it('when GetAccountSummary answers without its SummaryMap, then the summary is unknown', async () => {
       const { scope } = mockIam({ GetAccountSummary: [[200, iamResponse('GetAccountSummary', '')]] });
 

@@ -179,6 +179,23 @@ describe('S3 answers that are not what the API documents', () => {
   });
 
   it.each([
+    ['a Group grantee without its URI', /<URI>[^<]*<\/URI>/, ''],
+    ['a CanonicalUser grantee without its ID', /(<Grantee[^>]*>)<ID>[^<]*<\/ID>/, '$1'],
+    ['a grantee without its type', / xsi:type="Group"/, ''],
+  ])(
+    'when GetBucketAcl answers %s, then the ACL is missing as malformed rather than a grant to nobody',
+    async (_label, removed, replacement) => {
+      const acl = (TRUTH.acl as WireReply).body.replace(removed, replacement);
+      expect(acl).not.toEqual((TRUTH.acl as WireReply).body);
+      const slice = await collect({ bucket: { acl: xmlReply(acl) } });
+
+      const bucket = slice.buckets.ok ? slice.buckets.value[0]! : null;
+      expect(bucket?.acl).toEqual(MALFORMED);
+      expect(verdicts(slice).get(`s3_bucket_not_public_by_acl · ${BUCKET}`)).toBe('unknown');
+    },
+  );
+
+  it.each([
     ['an empty body', emptyReply()],
     ['an HTML page', htmlReply()],
     ['an HTML page labelled application/xml', htmlReply('application/xml')],

@@ -95,6 +95,7 @@ describe('collectSecurityHubChanges', () => {
         AwsAccountId: [eq(SH_ACCOUNT_ID)],
         Region: [eq(REGION)],
         SeverityLabel: [eq('CRITICAL'), eq('HIGH')],
+        ProductArn: [eq(`arn:aws:securityhub:${REGION}::product/aws/securityhub`)],
       },
       MaxResults: 100,
     });
@@ -261,6 +262,7 @@ describe('collectSecurityHubBaseline', () => {
         AwsAccountId: [eq(SH_ACCOUNT_ID)],
         Region: [eq(REGION)],
         SeverityLabel: [eq('MEDIUM')],
+        ProductArn: [eq(`arn:aws:securityhub:${REGION}::product/aws/securityhub`)],
       },
       MaxResults: 100,
     });
@@ -356,5 +358,56 @@ describe.each(collectors)('collectSecurityHub %s when Security Hub refuses', (_n
     );
 
     expect(await collect()).toMatchObject({ ok: false, error: { code: 'InvalidAccessException' } });
+  });
+});
+
+/**
+ * A digest must not show findings that a member account imported about itself (any account with
+ * securityhub:BatchImportFindings can, critical ones included): only allow-listed products are
+ * asked for, and an answer holding another product's finding fails the read. A dropped finding
+ * would otherwise read as resolved in a baseline.
+ */
+describe.each(collectors)('%s: findings from products that are not allow-listed', (_name, collect) => {
+  const CUSTOM = `arn:aws:securityhub:${REGION}:${SH_ACCOUNT_ID}:product/${SH_ACCOUNT_ID}/default`;
+
+  it('when the answer holds an imported critical finding, then the read fails naming the product instead of listing it', async () => {
+    const imported = asffFinding({
+      region: REGION,
+      severity: 'CRITICAL',
+      resourceId: 'arn:aws:s3:::injected',
+      raw: { ProductArn: CUSTOM },
+    });
+    stubPages([{ findings: [asffFinding({ region: REGION }), imported] }]);
+
+    const result = await collect();
+
+    expect(result).toMatchObject({ ok: false, error: { kind: 'malformed', message: expect.stringContaining(CUSTOM) } });
+  });
+});
+
+describe('allowed products in the digest reads', () => {
+  it('when cloudsec.yml allows another product, then both reads ask for it and keep its findings', async () => {
+    const inspector = `arn:aws:securityhub:${REGION}::product/aws/inspector`;
+    const finding = asffFinding({ region: REGION, resourceId: 'i-0abc', raw: { ProductArn: inspector } });
+    const productArns = ['arn:aws:securityhub:*::product/aws/inspector'];
+    const first = stubPages([{ findings: [finding] }]);
+    const second = stubPages([{ findings: [finding] }]);
+
+    const read = [
+      await collectSecurityHubChanges(makeContext(), REGION, {
+        since: SINCE,
+        until: UNTIL,
+        severities: ALL,
+        productArns,
+      }),
+      await collectSecurityHubBaseline(makeContext(), REGION, { severities: ALL, productArns }),
+    ];
+
+    expect(read.map((r) => itemsOf(r).length)).toEqual([1, 1]);
+    for (const body of [...first, ...second])
+      expect(body.Filters?.ProductArn).toEqual([
+        eq(`arn:aws:securityhub:${REGION}::product/aws/securityhub`),
+        eq(inspector),
+      ]);
   });
 });

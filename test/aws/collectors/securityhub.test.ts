@@ -2,6 +2,8 @@ import nock from 'nock';
 import { makeClientFactory } from '../../../src/aws/clients';
 import type { CollectContext } from '../../../src/aws/collectors/context';
 import { collectSecurityHubRegion, type SecurityHubFilter } from '../../../src/aws/collectors/securityhub';
+import { allowedProductArns } from '../../../src/aws/collectors/securityhub-products';
+import { parseConfig } from '../../../src/config';
 import { SecurityHubRegionSchema, type SecurityHubFinding, type SecurityHubRegion } from '../../../src/core/model';
 import {
   SH_ACCOUNT_ID,
@@ -69,7 +71,7 @@ describe('collectSecurityHubRegion', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('when it asks for findings, then it filters to active, open, failed findings of this account and region, newest first', async () => {
+  it('when it asks for findings, then it filters to active, open, failed findings of this account and region from Security Hub itself, newest first', async () => {
     const bodies = stubPages([{ findings: [], next: 'page-2' }, { findings: [] }]);
 
     await collect({ severities: ['critical', 'high', 'informational'], maxFindings: 1000 });
@@ -83,6 +85,7 @@ describe('collectSecurityHubRegion', () => {
         AwsAccountId: [eq(SH_ACCOUNT_ID)],
         Region: [eq(REGION)],
         SeverityLabel: [eq('CRITICAL'), eq('HIGH'), eq('INFORMATIONAL')],
+        ProductArn: [eq(`arn:aws:securityhub:${REGION}::product/aws/securityhub`)],
       },
       SortCriteria: [{ Field: 'UpdatedAt', SortOrder: 'desc' }],
       MaxResults: 100,
@@ -309,5 +312,129 @@ describe('collectSecurityHubRegion', () => {
 
     expect(findingsOf(slice).map((f) => f.id)).toEqual([finding.Id]);
     expect(nock.pendingMocks()).toEqual([]);
+  });
+});
+
+/**
+ * Any account with securityhub:BatchImportFindings can import findings about itself under its own
+ * product (`product/<account>/default`), critical ones included. Only findings of allow-listed
+ * products are asked for: Security Hub's own, plus `securityhub.productArns` in cloudsec.yml. An
+ * answer holding any other product's finding is not the answer to that request: the region is
+ * unknown (saying how many, from which product) rather than some findings silently left out.
+ */
+describe('findings from products that are not allow-listed', () => {
+  const SECURITY_HUB = `arn:aws:securityhub:${REGION}::product/aws/securityhub`;
+  const CUSTOM = `arn:aws:securityhub:${REGION}:${SH_ACCOUNT_ID}:product/${SH_ACCOUNT_ID}/default`;
+  let n = 0;
+  const injected = () =>
+    asffFinding({
+      region: REGION,
+      controlId: 'IAM.6',
+      resourceId: `arn:aws:iam::${SH_ACCOUNT_ID}:root`,
+      severity: 'CRITICAL',
+      raw: { ProductArn: CUSTOM, Id: `${CUSTOM}/injected-${++n}` },
+    });
+  const errorOf = (slice: SecurityHubRegion) => (slice.findings.ok ? null : slice.findings.error);
+
+  it('when Security Hub sends imported critical findings despite the filter, then the region is unknown, naming how many and the product', async () => {
+    stubPages([{ findings: [injected(), asffFinding({ region: REGION }), injected()] }]);
+
+    const slice = await collect();
+
+    expect(slice.findings).toMatchObject({ ok: false, error: { kind: 'malformed' } });
+    expect(slice.enabled.ok).toBe(false);
+    const message = errorOf(slice)?.message ?? '';
+    expect(message).toContain('2 findings');
+    expect(message).toContain(CUSTOM);
+    expect(message).toContain('securityhub.productArns');
+  });
+
+  it('when a finding carries no ProductArn, then the region is unknown: where the finding came from cannot be told', async () => {
+    stubPages([{ findings: [asffFinding({ region: REGION, raw: { ProductArn: undefined } })] }]);
+
+    const slice = await collect();
+
+    expect(errorOf(slice)).toMatchObject({ kind: 'malformed', message: expect.stringContaining('ProductArn') });
+  });
+
+  it('when a foreign finding is also malformed, then the product is what the region is refused for', async () => {
+    stubPages([{ findings: [{ ...injected(), Severity: undefined }] }]);
+
+    expect(errorOf(await collect())?.message).toContain(CUSTOM);
+  });
+
+  it('when cloudsec.yml allows another product, then its findings are asked for and kept', async () => {
+    const guardDuty = asffFinding({
+      region: REGION,
+      resourceId: 'i-0abc',
+      raw: { ProductArn: `arn:aws:securityhub:${REGION}::product/aws/guardduty` },
+    });
+    const bodies = stubPages([{ findings: [guardDuty, asffFinding({ region: REGION })] }]);
+
+    const slice = await collect({ ...ALL_SEVERITIES, productArns: ['arn:aws:securityhub:*::product/aws/guardduty'] });
+
+    expect(findingsOf(slice)).toHaveLength(2);
+    expect(bodies[0]?.Filters?.ProductArn).toEqual([
+      eq(SECURITY_HUB),
+      eq(`arn:aws:securityhub:${REGION}::product/aws/guardduty`),
+    ]);
+  });
+});
+
+describe('allowedProductArns', () => {
+  it('when nothing is configured, then only Security Hub of this partition and region is allowed', () => {
+    expect(allowedProductArns('aws', 'eu-west-1')).toEqual(['arn:aws:securityhub:eu-west-1::product/aws/securityhub']);
+    expect(allowedProductArns('aws-us-gov', 'us-gov-west-1')).toEqual([
+      'arn:aws-us-gov:securityhub:us-gov-west-1::product/aws/securityhub',
+    ]);
+  });
+
+  it('when products are configured, then * stands for the region and other regions or partitions are left out', () => {
+    expect(
+      allowedProductArns('aws', 'eu-west-1', [
+        'arn:aws:securityhub:*::product/aws/inspector',
+        'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+        'arn:aws:securityhub:us-east-1::product/aws/macie',
+        'arn:aws-cn:securityhub:*::product/aws/guardduty',
+        'arn:aws:securityhub:*::product/aws/securityhub',
+      ]),
+    ).toEqual([
+      'arn:aws:securityhub:eu-west-1::product/aws/securityhub',
+      'arn:aws:securityhub:eu-west-1::product/aws/inspector',
+      'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+    ]);
+  });
+});
+
+describe('securityhub.productArns in cloudsec.yml', () => {
+  const ACCOUNTS = 'accounts:\n  - id: "111111111111"\n    name: prod\n';
+
+  it('when it is not set, then no product beyond Security Hub itself is allowed', () => {
+    expect(parseConfig(ACCOUNTS, 'cloudsec.yml').securityhub.productArns).toEqual([]);
+  });
+
+  it('when it lists product ARNs, then they are read', () => {
+    const config = parseConfig(
+      `${ACCOUNTS}securityhub:\n  productArns: ['arn:aws:securityhub:*::product/aws/guardduty']\n`,
+      'cloudsec.yml',
+    );
+    expect(config.securityhub.productArns).toEqual(['arn:aws:securityhub:*::product/aws/guardduty']);
+  });
+
+  it.each([
+    ['a finding ARN', 'arn:aws:securityhub:eu-west-1:111111111111:finding/abc'],
+    ['a wildcard product', 'arn:aws:securityhub:*::product/*'],
+    ['no ARN at all', 'guardduty'],
+  ])('when it holds %s, then start-up stops naming the place', (_what, arn) => {
+    expect(() => parseConfig(`${ACCOUNTS}securityhub:\n  productArns: ['${arn}']\n`, 'cloudsec.yml')).toThrow(
+      /securityhub\.productArns\[0\]/,
+    );
+  });
+
+  it('when it lists more than Security Hub can filter on at once, then start-up stops', () => {
+    const many = Array.from({ length: 20 }, (_, i) => `'arn:aws:securityhub:*::product/aws/p${i}'`).join(', ');
+    expect(() => parseConfig(`${ACCOUNTS}securityhub:\n  productArns: [${many}]\n`, 'cloudsec.yml')).toThrow(
+      /securityhub\.productArns/,
+    );
   });
 });

@@ -42,7 +42,13 @@ export interface ListRenderOptions {
   page?: PageRequest;
   /** Identifies the cached result; carried by the Next page and Download buttons. */
   scopeKey: string;
+  /** Slack user id of who asked (a user id or nothing: longer values are left out of the button). */
+  requestedBy?: string;
 }
+
+/** Who asked, when it looks like a Slack user id (anything else would not identify them). */
+export const requesterOf = (options: Pick<ListRenderOptions, 'requestedBy'>): string | undefined =>
+  options.requestedBy && /^[UW][A-Z0-9]{2,39}$/.test(options.requestedBy) ? options.requestedBy : undefined;
 
 export const DEMO_NOTE =
   ':test_tube: *Demo data*: a fictional, deliberately misconfigured estate, not your AWS accounts.';
@@ -132,6 +138,7 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
     page: normalizePage(options.page, failing.length),
     noun: 'failing finding',
     scopeKey: options.scopeKey,
+    requestedBy: requesterOf(options),
     budget: MESSAGE_BUDGET,
     text,
     head,

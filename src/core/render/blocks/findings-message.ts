@@ -2,7 +2,7 @@ import { SEVERITIES, type Finding, type Severity } from '../../model';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../limits';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn';
 import { ageOf } from './age';
-import { DEMO_NOTE, type AccountInfo, type ListRenderOptions } from './check-message';
+import { DEMO_NOTE, requesterOf, type AccountInfo, type ListRenderOptions } from './check-message';
 import { accountNamesOf, findingSection, severityCounts, type RenderableFinding } from './finding';
 import { context, divider, header, section, type Block, type MessagePayload } from './kit';
 import { assertScopeKeyFits, memoize, normalizePage, pagedMessage } from './paging';
@@ -76,6 +76,7 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
     page: normalizePage(options.page, items.length),
     noun: 'finding',
     scopeKey: options.scopeKey,
+    requestedBy: requesterOf(options),
     budget: MESSAGE_BUDGET,
     text,
     head,

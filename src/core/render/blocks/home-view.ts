@@ -167,3 +167,20 @@ export const renderHomeView = (data: HomeViewData): HomeView => {
   ).shown;
   return largestFitting(findings.length, (n) => view(nAccounts, nApprovals, n), HOME_BUDGET).payload;
 };
+
+/**
+ * The home tab of someone who may see no findings (no role, or a role without `findings:read`):
+ * why, in the policy's words (which name whom to ask), and what they can use meanwhile. Nothing is
+ * scanned for it, and no count is shown (an empty posture would read as "nothing failing").
+ */
+export const renderHomeWithoutAccess = (data: { userName?: string; reason: string }): HomeView => ({
+  type: 'home',
+  blocks: [
+    header('cloudsec · security posture'),
+    section(
+      `${data.userName ? `Hi ${bold(data.userName, 80)}. ` : ''}:lock: *You cannot see any account's posture yet.*`,
+    ),
+    section(clip(`To see it here, ${data.reason}.`, 2900)),
+    context('`/cloudsec whoami` shows your roles and what each lets you do; `/cloudsec help` lists the commands.'),
+  ],
+});

@@ -1,4 +1,5 @@
 import { BLOCK_KIT } from '../limits';
+import { stripHidden } from '../../invisible-text';
 import { truncate } from '../mrkdwn';
 
 /**
@@ -61,18 +62,31 @@ export interface HomeView {
 /**
  * plain_text carries only cloudsec's own wording (Slack's handling of entities in plain_text is not
  * documented, so outside data always goes in mrkdwn, escaped). `<` and `>` are swapped for look-alikes
- * anyway so a caller's mistake can never form a control sequence.
+ * anyway so a caller's mistake can never form a control sequence, and hidden characters (bidi
+ * controls, zero-width characters) are removed as they are from mrkdwn.
  */
 export const plain = (text: string, max: number = BLOCK_KIT.textObject): PlainText => ({
   type: 'plain_text',
-  text: truncate(text.replace(/\s+/g, ' ').replace(/</g, '‹').replace(/>/g, '›').trim() || '-', max),
+  text: truncate(stripHidden(text).replace(/\s+/g, ' ').replace(/</g, '‹').replace(/>/g, '›').trim() || '-', max),
   emoji: true,
 });
+
+/**
+ * Hidden characters in already-escaped mrkdwn, except the zero-width space `lineStart` puts before a
+ * leading `&gt;` (so data cannot open a block quote): every mrkdwn object passes here, so text that
+ * reached it without `escapeMrkdwn` still cannot carry them.
+ */
+const stripHiddenKeepingQuoteGuard = (text: string): string =>
+  text
+    .split(/(\u200B(?=&gt;))/)
+    // split() puts the captured guards at odd indexes; everything between them is cleaned.
+    .map((part, i) => (i % 2 === 1 ? part : stripHidden(part)))
+    .join('');
 
 /** `text` must already be escaped mrkdwn; `verbatim` stops Slack auto-linking URLs and names in data. */
 export const md = (text: string, max: number = BLOCK_KIT.textObject): Mrkdwn => ({
   type: 'mrkdwn',
-  text: truncate(text, max) || ' ',
+  text: truncate(stripHiddenKeepingQuoteGuard(text), max) || ' ',
   verbatim: true,
 });
 

@@ -3,8 +3,15 @@ import { BLOCK_KIT, fits, type Budget } from '../limits';
 import { ACTION_IDS } from './finding';
 import { actions, button, context, type Block, type Button, type MessagePayload } from './kit';
 
-/** `findings.page` button value: the cached result's scope and where the next page starts. */
-export const PageActionValueSchema = z.object({ s: z.string().min(1), o: z.number().int().min(0) });
+/**
+ * `findings.page` button value: the cached result's scope, where the next page starts, and who
+ * asked (`u`): a press by anyone else, on a message shared in a channel, is answered to them alone.
+ */
+export const PageActionValueSchema = z.object({
+  s: z.string().min(1),
+  o: z.number().int().min(0),
+  u: z.string().min(1).max(40).optional(),
+});
 export type PageActionValue = z.infer<typeof PageActionValueSchema>;
 /** `findings.export` button value. */
 export const ExportActionValueSchema = z.object({ s: z.string().min(1) });
@@ -24,7 +31,11 @@ export interface PageRequest {
 }
 export const DEFAULT_PAGE_SIZE = 20;
 
-const pageValue = (scopeKey: string, offset: number): string => JSON.stringify({ s: scopeKey, o: offset });
+/** Slack user ids are short; a longer one would not be an id (and must not crowd out the scope key). */
+const MAX_USER_ID = 40;
+
+const pageValue = (scopeKey: string, offset: number, requestedBy?: string): string =>
+  JSON.stringify({ s: scopeKey, o: offset, ...(requestedBy ? { u: requestedBy } : {}) });
 
 /**
  * The scope key rides in button values, and a cut key would point at another result, so a key that
@@ -32,7 +43,7 @@ const pageValue = (scopeKey: string, offset: number): string => JSON.stringify({
  */
 export const assertScopeKeyFits = (scopeKey: string): void => {
   if (scopeKey.length === 0) throw new RangeError('scopeKey must not be empty');
-  if (pageValue(scopeKey, Number.MAX_SAFE_INTEGER).length > BLOCK_KIT.buttonValue)
+  if (pageValue(scopeKey, Number.MAX_SAFE_INTEGER, 'U'.repeat(MAX_USER_ID)).length > BLOCK_KIT.buttonValue)
     throw new RangeError(`scopeKey is too long for a button value (${scopeKey.length} characters)`);
 };
 
@@ -51,8 +62,9 @@ const pageFooter = (opts: {
   shown: number;
   noun: string;
   scopeKey: string;
+  requestedBy: string | undefined;
 }): Block[] => {
-  const { total, offset, shown, noun, scopeKey } = opts;
+  const { total, offset, shown, noun, scopeKey, requestedBy } = opts;
   if (total === 0 || (offset === 0 && shown === total)) return [];
   const remaining = total - offset - shown;
   const position =
@@ -61,7 +73,9 @@ const pageFooter = (opts: {
       : `Nothing left to show from position ${offset + 1}: there are ${plural(total, noun)} in all.`;
   const more = remaining > 0 ? `…and ${plural(remaining, `more ${noun}`)}. ` : '';
   const buttons = [
-    remaining > 0 ? button('Next page', ACTION_IDS.findingsPage, pageValue(scopeKey, offset + shown)) : undefined,
+    remaining > 0
+      ? button('Next page', ACTION_IDS.findingsPage, pageValue(scopeKey, offset + shown, requestedBy))
+      : undefined,
     button('Download all (CSV)', ACTION_IDS.findingsExport, JSON.stringify({ s: scopeKey })),
   ].filter((b): b is Button => b !== undefined);
   return [context(`${more}${position}`), ...(buttons.length ? [actions(...buttons)] : [])];
@@ -77,13 +91,15 @@ export const pagedMessage = <T>(opts: {
   page: PageRequest;
   noun: string;
   scopeKey: string;
+  /** Slack user id of who asked, carried by Next page (see PageActionValueSchema). */
+  requestedBy?: string | undefined;
   budget: Budget;
   text: string;
   head: Block[];
   body: (shown: readonly T[]) => Block[];
   tail: Block[];
 }): { payload: MessagePayload; shown: number } => {
-  const { items, page, noun, scopeKey, budget, text, head, body, tail } = opts;
+  const { items, page, noun, scopeKey, requestedBy, budget, text, head, body, tail } = opts;
   const candidates = items.slice(page.offset, page.offset + page.pageSize);
   const build = (n: number): MessagePayload => ({
     text,
@@ -91,7 +107,7 @@ export const pagedMessage = <T>(opts: {
       ...head,
       ...body(candidates.slice(0, n)),
       ...tail,
-      ...pageFooter({ total: items.length, offset: page.offset, shown: n, noun, scopeKey }),
+      ...pageFooter({ total: items.length, offset: page.offset, shown: n, noun, scopeKey, requestedBy }),
     ],
   });
   return largestFitting(candidates.length, build, budget);

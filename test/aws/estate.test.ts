@@ -1,0 +1,83 @@
+import nock from 'nock';
+import { parseConfig } from '../../src/config';
+import type { AccountDirectoryUpdate } from '../../src/core/account-directory';
+import { makeClientFactory } from '../../src/aws/clients';
+import { discoverAccounts, openEstate } from '../../src/aws/estate';
+import { listAccountsJson, onOrganizations, orgFail, orgOk } from '../fixtures/aws/organizations';
+import { callerIdentityXml, onSts } from '../fixtures/aws/sts';
+
+const MANAGEMENT = '111111111111';
+const PROD = '222222222222';
+const ORG = parseConfig('organization:\n  roleName: cloudsec-read\n', 'cloudsec.yml');
+
+const deps = (onAccountsResolved: (update: AccountDirectoryUpdate) => Promise<void>) => ({
+  config: ORG,
+  homeRegion: 'us-east-1',
+  clientFactory: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 1 }),
+  onAccountsResolved,
+});
+
+const organizationAnswers = () => {
+  onSts('GetCallerIdentity').reply(200, callerIdentityXml(MANAGEMENT));
+  onOrganizations('ListAccounts').reply(
+    ...orgOk(
+      listAccountsJson([
+        { id: MANAGEMENT, name: 'management', managementAccountId: MANAGEMENT },
+        { id: PROD, name: 'prod', managementAccountId: MANAGEMENT, ous: ['ou-ab12-workload', 'ou-ab12-prodprod'] },
+      ]),
+    ),
+  );
+};
+
+describe('the account directory is told of every discovery', () => {
+  it('when a scan opens the estate, then the whole estate is handed over with the OU paths', async () => {
+    organizationAnswers();
+    const updates: AccountDirectoryUpdate[] = [];
+
+    const estate = await openEstate(deps(async (u) => void updates.push(u)));
+
+    expect(estate.targets.map((t) => t.accountId)).toEqual([MANAGEMENT, PROD]);
+    expect(updates).toEqual([
+      {
+        source: 'organization',
+        accounts: [
+          { id: MANAGEMENT, name: 'management', ouPath: [] },
+          { id: PROD, name: 'prod', ouPath: ['ou-ab12-workload', 'ou-ab12-prodprod'] },
+        ],
+      },
+    ]);
+    expect(nock.pendingMocks()).toEqual([]);
+  });
+
+  it('when accounts are discovered at start-up, then the same update is handed over without a scan', async () => {
+    organizationAnswers();
+    const updates: AccountDirectoryUpdate[] = [];
+
+    await discoverAccounts(deps(async (u) => void updates.push(u)));
+
+    expect(updates.map((u) => u.accounts.map((a) => a.id))).toEqual([[MANAGEMENT, PROD]]);
+  });
+
+  it('when the directory cannot be stored, then the discovery fails instead of going on with a stale directory', async () => {
+    organizationAnswers();
+
+    await expect(
+      openEstate(
+        deps(async () => {
+          throw new Error('disk full');
+        }),
+      ),
+    ).rejects.toThrow('disk full');
+  });
+
+  it('when ListAccounts is denied, then nothing is handed over: the directory keeps what it knew', async () => {
+    onSts('GetCallerIdentity').reply(200, callerIdentityXml(MANAGEMENT));
+    onOrganizations('ListAccounts').reply(...orgFail(400, 'AccessDeniedException', 'You are not authorized.'));
+    const updates: AccountDirectoryUpdate[] = [];
+
+    await expect(discoverAccounts(deps(async (u) => void updates.push(u)))).rejects.toThrow(
+      'organizations:ListAccounts',
+    );
+    expect(updates).toEqual([]);
+  });
+});
