@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import nock from 'nock';
 
 beforeAll(() => {
@@ -12,4 +14,7 @@ afterEach(() => {
 afterAll(() => {
   nock.enableNetConnect();
   nock.restore();
+  // The per-file temp folder made in test/setup-env.ts.
+  const dir = process.env.CLOUDSEC_TEST_TMPDIR;
+  if (dir && path.basename(dir).startsWith('cloudsec-test-')) fs.rmSync(dir, { recursive: true, force: true });
 });

@@ -11,7 +11,9 @@ export const findingsExport: ActionHandler = {
     if (!report) return;
     const failing = report.findings.filter((f) => f.status !== 'pass');
     await ctx.responder.upload({
-      filename: `cloudsec-${value.s.replace(/[^a-z0-9-]+/gi, '_')}.csv`,
+      // Named by what it holds, not by the button's scope: a scope may name an account the presser
+      // may not see, and its rows are filtered to their own scope already.
+      filename: 'cloudsec-findings.csv',
       title: `cloudsec findings (${failing.length})${report.demo ? ' — DEMO DATA' : ''}`,
       content: findingsToCsv(failing),
     });

@@ -27,16 +27,30 @@ export const accountRefOf = async (deps: WorkflowDeps, accountId: string): Promi
   return known.find((a) => a.id === accountId) ?? { id: accountId, name: accountId };
 };
 
+/**
+ * The policy's reasons name the account ("you need remediation:approve on account 1111… (prod)"):
+ * right for someone who may see that account, a leak for anyone else — a button or request id can
+ * point anywhere. Someone who may not read findings there is refused in words that name no account.
+ */
 export const authorizeOn = async (
   deps: WorkflowDeps,
   input: WorkflowInput,
   permission: Permission,
   accountId: string,
-): Promise<Decision> =>
-  authorize(
-    { actor: input.actor, permission, account: await accountRefOf(deps, accountId), channel: input.channel },
-    deps.config,
-  );
+): Promise<Decision> => {
+  const account = await accountRefOf(deps, accountId);
+  const sees = authorize({ actor: input.actor, permission: 'findings:read', account }, deps.config);
+  if (!sees.allowed)
+    return {
+      allowed: false,
+      code: sees.code,
+      reason:
+        sees.code === 'no-role'
+          ? `you have no cloudsec role yet — ask ${deps.config.accessHelp ?? 'a cloudsec admin'}`
+          : `this is not on an account you may see — ask ${deps.config.accessHelp ?? 'a cloudsec admin'}`,
+    };
+  return authorize({ actor: input.actor, permission, account, channel: input.channel }, deps.config);
+};
 
 export interface AuditStep {
   actor: ActorRef;
