@@ -1,5 +1,5 @@
 import { redactText } from './audit';
-import { CONTROL, stripHidden } from './invisible-text';
+import { terminalLine } from './render/plain';
 
 /**
  * Error text from outside (AWS, the SDK, Node) made fit to show: one line, bounded, without secrets
@@ -21,14 +21,9 @@ const PRINCIPAL_ARN =
 
 export const ERROR_TEXT_MAX = 200;
 
-/** `raw` as one bounded line, secrets redacted and principal ARNs replaced; `…` ends a cut line. */
+/** `raw` as one bounded line (see terminalLine), secrets redacted and principal ARNs replaced. */
 export const errorText = (raw: string, max = ERROR_TEXT_MAX): string => {
+  // Redaction runs on a bounded copy; terminalLine then adds `…` for anything cut either way.
   const bounded = raw.length > 8 * max ? raw.slice(0, 8 * max) : raw;
-  // Control and bidi characters become spaces; zero-width ones go (src/core/invisible-text.ts).
-  const line = stripHidden(
-    redactText(bounded.replace(SDK_HINT, ' ')).replace(PRINCIPAL_ARN, '[principal]').replace(CONTROL, ' '),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
-  return line.length > max || bounded.length < raw.length ? `${line.slice(0, Math.max(0, max - 1)).trimEnd()}…` : line;
+  return terminalLine(redactText(bounded.replace(SDK_HINT, ' ')).replace(PRINCIPAL_ARN, '[principal]'), max);
 };

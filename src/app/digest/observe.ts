@@ -151,7 +151,7 @@ export const observeScope = async (
     if (restricted && scoped.length === 0) {
       // Asking for no account would read as "nothing is open": every stored finding would resolve.
       result.incomplete.push(
-        'Security Hub: not read, no account in the digest’s scope is known yet (accounts and OUs of an organization are learned from a full scan)',
+        'Security Hub: not read, no account in the digest’s scope is known yet (accounts and OUs of an organization are learned when cloudsec lists the organization, at start-up and on every scan)',
       );
       result.securityHub = previous;
       return result;
