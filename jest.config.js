@@ -1,11 +1,57 @@
-/** @type {import('jest').Config} */
-module.exports = {
+const fs = require('node:fs');
+const path = require('node:path');
+
+/**
+ * Suites that start child processes (SIGKILL crash tests, parallel writer processes, the demo and the
+ * linter run as processes) spend seconds per test on process start-up. They form their own project,
+ * so `npm run test:fast` (`--selectProjects fast`) skips them in the quick loop, while `npm test`
+ * still runs both projects. A suite is one of them when it imports node:child_process or starts a
+ * child through test/fixtures/store.ts' runTsChild: found here from the source, so a new one joins
+ * its project without anyone remembering to list it.
+ */
+const STARTS_PROCESSES = /from 'node:child_process'|require\('node:child_process'\)|\brunTsChild\(/;
+
+const testFiles = (dir) =>
+  fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return testFiles(file);
+    return entry.name.endsWith('.test.ts') ? [file] : [];
+  });
+
+const processSuites = testFiles(path.join(__dirname, 'test'))
+  .filter((file) => STARTS_PROCESSES.test(fs.readFileSync(file, 'utf8')))
+  .map((file) => `<rootDir>/${path.relative(__dirname, file).split(path.sep).join('/')}`);
+
+const asRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** What every project shares. */
+const shared = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
   // Type errors are caught by `npm run typecheck`; transpiling only keeps the suite fast.
   transform: { '^.+\\.ts$': 'ts-jest' },
   setupFiles: ['<rootDir>/test/setup-env.ts'],
   setupFilesAfterEnv: ['<rootDir>/test/setup-nock.ts'],
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  // Here, not in the projects: Jest reads the test timeout from the top level only (a project's own
+  // testTimeout is ignored), and it applies to every project.
   testTimeout: 20000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'fast',
+      testMatch: ['**/*.test.ts'],
+      // Exact paths (escaped for the regular expressions Jest expects), so no suite is in both projects.
+      testPathIgnorePatterns: ['/node_modules/', ...processSuites.map((p) => `^${asRegExp(p)}$`)],
+    },
+    {
+      ...shared,
+      displayName: 'child-processes',
+      // Exact paths: testMatch takes globs, and these paths contain no glob characters.
+      testMatch: processSuites.length > 0 ? processSuites : ['<rootDir>/test/no-such-suite'],
+    },
+  ],
 };

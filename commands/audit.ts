@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './command';
 import { textMessage } from './whoami';
-import { renderAuditEntriesText } from '../src/app/audit';
+import { readAuditLog, renderAuditEntriesText } from '../src/app/audit';
 
 export default defineCommand({
   name: 'audit',
@@ -20,10 +20,7 @@ export default defineCommand({
       return { count: n };
     }),
   run: async (ctx, args) => {
-    const [entries, verification] = await Promise.all([
-      ctx.deps.store.latestAudit(args.count),
-      ctx.deps.store.verifyAudit(),
-    ]);
+    const { entries, verification } = await readAuditLog(ctx.deps, args.count);
     await ctx.responder.send(textMessage('cloudsec audit log', renderAuditEntriesText(entries, verification)), {
       visibility: 'ephemeral',
     });

@@ -1,20 +1,10 @@
 import { z } from 'zod';
 import { defineCommand, type CommandContext } from './command';
-import { SERVICE_SELECTORS, type ServiceSelector } from '../src/app/run-check';
+import { SERVICE_SELECTORS, checkRegionName, isRegionWord, type ServiceSelector } from '../src/app/run-check';
 import { suggest } from '../src/core/suggest';
-import { checkRegionNames, describeUnknownRegion, isKnownRegion, suggestRegion } from '../src/aws/region-names';
-import { visiblePart } from '../src/app/visible-findings';
-import { buildCheckReport } from '../src/core/render/report';
+import { visibleReport } from '../src/app/visible-report';
 import { renderCheckMessage, renderScanningMessage } from '../src/core/render/blocks';
-import { commandScanOptions, refuseFreshScan, renderNothingVisible } from './scan-feedback';
-
-/**
- * A region, or a near miss of one (`us-eats-1`), so a typo is reported as a region rather than
- * looked up as an account; an account name that merely has a region's shape (`acme-prod-2`) is
- * too far from every region to be taken for one.
- */
-const isRegionWord = (word: string) =>
-  /^[a-z]{2,4}(-[a-z]+)+-\d+$/i.test(word) && (isKnownRegion(word.toLowerCase()) || suggestRegion(word) !== undefined);
+import { commandScanOptions, refuseFreshScan, renderNotAllowed, renderNothingVisible } from './scan-feedback';
 
 export const CheckArgs = z
   .object({
@@ -50,20 +40,19 @@ export const CheckArgs = z
         return z.NEVER;
       }
     }
-    let regions: string[] | undefined;
+    let checkedRegion: string | undefined;
     if (region !== undefined) {
-      // Checked before any scan: a misspelt region would be scanned, fail, and answer only "unknown".
-      const checked = checkRegionNames([region]);
+      const checked = checkRegionName(region, (name) => `\`${name}\``);
       if (!checked.ok) {
-        ctx.addIssue({ code: 'custom', message: describeUnknownRegion(checked, (name) => `\`${name}\``) });
+        ctx.addIssue({ code: 'custom', message: checked.reason });
         return z.NEVER;
       }
-      regions = checked.regions;
+      checkedRegion = checked.region;
     }
     return {
       service: selector as ServiceSelector,
       account,
-      region: regions?.[0],
+      region: checkedRegion,
       fresh: raw.flags.fresh === true,
       share: raw.flags.share === true,
     };
@@ -75,39 +64,35 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
   const services = args.service === 'all' ? SERVICE_SELECTORS.filter((s) => s !== 'all') : [args.service];
   if (await refuseFreshScan(ctx, args.fresh)) return;
   await responder.send(renderScanningMessage({ services }), { visibility });
-  const { settled, onProgress, ...options } = commandScanOptions(ctx, 'check:run', services);
-  const result = await deps.scans
-    .run(
-      {
-        service: args.service,
-        ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
-        ...(args.region ? { regions: [args.region] } : {}),
-        fresh: args.fresh,
-        onProgress,
-      },
-      options,
-    )
-    .finally(settled);
-  const shown = visiblePart(ctx.actor, 'check:run', deps.config, result.snapshot, result.findings);
-  if (shown.accountIds.size === 0) {
-    await responder.send(renderNothingVisible(ctx, 'check:run', result.snapshot.accounts.length), {
-      visibility,
-      replace: true,
-    });
+  const { settled, onProgress, ...updates } = commandScanOptions(ctx, services);
+  const answer = await visibleReport(deps, {
+    actor: ctx.actor,
+    permission: 'check:run',
+    channel: ctx.invocation.channel,
+    request: {
+      service: args.service,
+      ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
+      ...(args.region ? { regions: [args.region] } : {}),
+      fresh: args.fresh,
+      onProgress,
+    },
+    reuse: 'recent',
+    ...updates,
+  }).finally(settled);
+  if (!answer.ok) {
+    await responder.send(renderNotAllowed(answer.reason), { visibility: 'ephemeral', replace: true });
     return;
   }
-  const report = buildCheckReport(
-    { ...result.snapshot, accounts: result.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)) },
-    shown.findings,
-    shown.summary,
-    result.evaluatedAt,
-    result.services,
-  );
+  const { report } = answer;
+  if (report.empty) {
+    await responder.send(renderNothingVisible(ctx, 'check:run', report.empty), { visibility, replace: true });
+    return;
+  }
   await responder.send(
-    renderCheckMessage(report, {
+    renderCheckMessage(report.checkReport, {
       now: deps.clock(),
       remediationEnabled: deps.features.remediation,
-      scopeKey: result.scopeKey,
+      scopeKey: report.scopeKey,
       requestedBy: ctx.actor.userId,
     }),
     { visibility, replace: true },

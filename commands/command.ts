@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { AppDeps } from '../src/app/deps';
 import type { CommandInvocation, Responder, Visibility } from '../src/app/conversation';
 import type { FlagSpec } from '../src/app/command-text';
-import type { AccountRef, Actor, Permission } from '../src/core/permissions';
+import type { AccountRef, Actor, Permission } from '../src/core/access/permissions';
 
 export interface CommandContext {
   invocation: CommandInvocation;

@@ -3,14 +3,9 @@ import { closest } from 'fastest-levenshtein';
 import { defineCommand, type CommandContext } from './command';
 import { header, renderErrorMessage, section, type MessagePayload } from '../src/core/render/blocks';
 import { clip, code, truncate } from '../src/core/render/mrkdwn';
-import { authorizeDigest, digestVisibleTo } from '../src/app/digest/authorize';
-import { loadEstateView } from '../src/app/account-directory';
-import type { EstateView } from '../src/core/account-directory';
+import { chooseDigest, listDigestsFor, type DigestAction } from '../src/app/digest/manage';
 import type { DigestService } from '../src/app/digest';
 import type { DigestConfig } from '../src/digest-config';
-import type { Permission } from '../src/core/permissions';
-import type { DigestRun } from '../src/store/store';
-import { recordedActor } from '../src/app/conversation';
 
 const ACTIONS = ['list', 'now', 'preview'] as const;
 
@@ -19,10 +14,6 @@ const notConfigured = () =>
     title: 'No digests here',
     message: 'Digests are not available in this mode.',
   });
-
-/** The digests the actor may see: those whose every account they may read (src/app/digest/authorize.ts). */
-const visibleDigests = (ctx: CommandContext, service: DigestService, estate: EstateView): DigestConfig[] =>
-  service.digests().filter((d) => digestVisibleTo(ctx.actor, d, estate, ctx.deps.config));
 
 /**
  * Said alike for a digest that does not exist and one covering accounts the actor may not see, and
@@ -43,54 +34,35 @@ const unknownDigest = (name: string, service: DigestService, visible: readonly D
   });
 };
 
-/** The digest named in the command, if the actor may `permission` on every account it covers. */
+/** The digest named in the command, if the actor may `action` it; null after telling them why not. */
 const allowedDigest = async (
   ctx: CommandContext,
   service: DigestService,
   name: string,
-  permission: Permission,
+  action: DigestAction,
 ): Promise<DigestConfig | null> => {
-  const estate = await loadEstateView(ctx.deps.store, ctx.deps.config);
-  const digest = service.find(name);
-  if (!digest) {
-    await ctx.responder.send(unknownDigest(name, service, visibleDigests(ctx, service, estate)), {
-      visibility: 'ephemeral',
-    });
-    return null;
-  }
-  // Seeing it comes first: to someone who may not read every account it covers, it is not there.
-  const sees = authorizeDigest({ actor: ctx.actor, permission: 'findings:read', digest }, estate, ctx.deps.config);
-  const decision = sees.allowed
-    ? authorizeDigest(
-        { actor: ctx.actor, permission, digest, channel: ctx.invocation.channel },
-        estate,
-        ctx.deps.config,
-      )
-    : sees;
-  await ctx.deps.store.appendAudit({
-    actor: recordedActor(ctx.invocation.actor),
-    action: `digest.${permission === 'digest:manage' ? 'now' : 'preview'}`,
-    target: `digest:${digest.name}`,
-    outcome: decision.allowed ? 'allowed' : 'denied',
-    details: { permission, reason: decision.reason },
+  const choice = await chooseDigest(ctx.deps, service, {
+    actor: ctx.actor,
+    invocationActor: ctx.invocation.actor,
+    name,
+    action,
+    channel: ctx.invocation.channel,
   });
-  if (!decision.allowed) {
-    await ctx.responder.send(
-      decision.outside
-        ? unknownDigest(name, service, visibleDigests(ctx, service, estate))
-        : renderErrorMessage({ title: 'Not allowed', message: decision.reason }),
-      { visibility: 'ephemeral' },
-    );
-    return null;
-  }
-  return digest;
+  if (choice.ok) return choice.digest;
+  await ctx.responder.send(
+    choice.code === 'unknown'
+      ? unknownDigest(name, service, choice.visible)
+      : renderErrorMessage({ title: 'Not allowed', message: choice.reason }),
+    { visibility: 'ephemeral' },
+  );
+  return null;
 };
 
 /**
  * `now` is keyed by the current second, so a second `now` in the same second finds the first
  * one's run, which is usually finished rather than under way.
  */
-const skippedAnswer = (run: DigestRun): string =>
+const skippedAnswer = (run: { status: string; scheduledFor: string }): string =>
   run.status === 'running'
     ? 'A run for this moment is already under way.'
     : `This digest was already ${run.status === 'succeeded' ? 'posted' : 'tried, and it failed,'} for ${when(run.scheduledFor)}: try again in a moment.`;
@@ -164,9 +136,8 @@ export default defineCommand({
       return;
     }
     if (args.action === 'list') {
-      const estate = await loadEstateView(ctx.deps.store, ctx.deps.config);
       // Only the digests the asker may see: one covering an account outside their scope is not listed.
-      const listing = await service.list((d) => digestVisibleTo(ctx.actor, d, estate, ctx.deps.config));
+      const { listing, estate } = await listDigestsFor(ctx.deps, service, ctx.actor);
       const hidden = service.digests().length - listing.length;
       const lines =
         listing.length === 0
@@ -190,13 +161,13 @@ export default defineCommand({
     }
     const name = args.name!;
     if (args.action === 'preview') {
-      const digest = await allowedDigest(ctx, service, name, 'findings:read');
+      const digest = await allowedDigest(ctx, service, name, 'preview');
       if (!digest) return;
       const outcome = await service.preview(digest);
       if (outcome.kind === 'preview') await ctx.responder.send(outcome.message, { visibility: 'ephemeral' });
       return;
     }
-    const digest = await allowedDigest(ctx, service, name, 'digest:manage');
+    const digest = await allowedDigest(ctx, service, name, 'now');
     if (!digest) return;
     await ctx.responder.send(answer(`Digest ${digest.name}`, [`Scanning and posting to ${channelLink(digest)}…`]), {
       visibility: 'ephemeral',

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import { defineCommand } from './command';
 import { SEVERITIES, severityRank, type Severity } from '../src/core/model';
-import { visiblePart } from '../src/app/visible-findings';
+import { visibleReport } from '../src/app/visible-report';
 import { renderFindingsMessage, renderScanningMessage } from '../src/core/render/blocks';
 import { suggest } from '../src/core/suggest';
-import { commandScanOptions, refuseFreshScan, renderNothingVisible } from './scan-feedback';
+import { commandScanOptions, refuseFreshScan, renderNotAllowed, renderNothingVisible } from './scan-feedback';
 
 const FILTERABLE = ['critical', 'high', 'medium', 'low'] as const;
 
@@ -58,28 +58,31 @@ export default defineCommand<FindingsArgs>({
     const { deps, responder, visibility } = ctx;
     if (await refuseFreshScan(ctx, args.fresh)) return;
     await responder.send(renderScanningMessage({ services: ['securityhub'] }), { visibility });
-    const { settled, onProgress, ...options } = commandScanOptions(ctx, 'findings:read', ['securityhub']);
-    const result = await deps.scans
-      .run(
-        {
-          service: 'securityhub',
-          ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
-          fresh: args.fresh,
-          onProgress,
-        },
-        options,
-      )
-      .finally(settled);
-    const shown = visiblePart(ctx.actor, 'findings:read', deps.config, result.snapshot, result.findings);
-    if (shown.accountIds.size === 0) {
-      await responder.send(renderNothingVisible(ctx, 'findings:read', result.snapshot.accounts.length), {
-        visibility,
-        replace: true,
-      });
+    const { settled, onProgress, ...updates } = commandScanOptions(ctx, ['securityhub']);
+    const answer = await visibleReport(deps, {
+      actor: ctx.actor,
+      permission: 'findings:read',
+      channel: ctx.invocation.channel,
+      request: {
+        service: 'securityhub',
+        ...(ctx.account ? { accountIds: [ctx.account.id] } : {}),
+        fresh: args.fresh,
+        onProgress,
+      },
+      reuse: 'recent',
+      ...updates,
+    }).finally(settled);
+    if (!answer.ok) {
+      await responder.send(renderNotAllowed(answer.reason), { visibility: 'ephemeral', replace: true });
+      return;
+    }
+    const { report } = answer;
+    if (report.empty) {
+      await responder.send(renderNothingVisible(ctx, 'findings:read', report.empty), { visibility, replace: true });
       return;
     }
     const floor = args.severity ? severityRank(args.severity) : SEVERITIES.length;
-    const hub = shown.findings
+    const hub = report.findings
       .filter((f) => f.source === 'securityhub' && severityRank(f.severity) <= floor)
       .sort((a, b) => b.observedAt.localeCompare(a.observedAt))
       .slice(0, args.limit);
@@ -91,16 +94,14 @@ export default defineCommand<FindingsArgs>({
             ...(args.severity ? { severity: args.severity } : {}),
             ...(ctx.account ? { accountId: ctx.account.id } : {}),
           },
-          generatedAt: result.snapshot.generatedAt,
-          demo: result.snapshot.demo,
-          accounts: result.snapshot.accounts
-            .filter((a) => shown.accountIds.has(a.accountId))
-            .map((a) => ({ id: a.accountId, name: a.accountName })),
+          generatedAt: report.generatedAt,
+          demo: report.demo,
+          accounts: report.accounts.map((a) => ({ id: a.id, name: a.name })),
         },
         {
           now: deps.clock(),
           remediationEnabled: deps.features.remediation,
-          scopeKey: result.scopeKey,
+          scopeKey: report.scopeKey,
           requestedBy: ctx.actor.userId,
         },
       ),

@@ -1,8 +1,9 @@
-import { authorize, groupsNamedIn } from '../src/core/policy';
+import { authorize, groupsNamedIn } from '../src/core/access/policy';
 import { resolveNamedAccount } from '../src/app/access';
-import type { AccountRef, Actor } from '../src/core/permissions';
+import type { AccountRef, Actor } from '../src/core/access/permissions';
 import type { AppDeps } from '../src/app/deps';
-import { recordedActor, type CommandInvocation, type Responder } from '../src/app/conversation';
+import type { CommandInvocation, Responder } from '../src/app/conversation';
+import { recordCommand } from '../src/app/audit';
 import { parseTokens, tokenize } from '../src/app/command-text';
 import { suggest } from '../src/core/suggest';
 import { renderErrorMessage } from '../src/core/render/blocks';
@@ -11,8 +12,6 @@ import { COMMAND_LIST } from './registry';
 import type { CommandSpec } from './command';
 
 type Outcome = 'ok' | 'denied' | 'error' | 'invalid';
-
-const auditActor = (inv: CommandInvocation) => recordedActor(inv.actor);
 
 /**
  * The /cloudsec router: parse, resolve the account, authorize (deny by default), audit the
@@ -34,14 +33,7 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
     upload: (file) => given.upload(file),
   };
   const audit = (o: 'allowed' | 'denied' | 'error', details: Record<string, unknown>) =>
-    deps.store.appendAudit({
-      actor: auditActor(inv),
-      action: `command.${known ? name : 'unknown'}`,
-      target: inv.text.slice(0, 500),
-      outcome: o,
-      requestId: inv.requestId,
-      details: { channel: inv.channel.id, ...details },
-    });
+    recordCommand(deps, { invocation: inv, command: known ? name : 'unknown', outcome: o, details });
   const usageError = async (message: string, spec?: CommandSpec<never>) => {
     outcome = 'invalid';
     await audit('error', { error: message });

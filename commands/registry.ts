@@ -1,7 +1,7 @@
 import type { CommandSpec } from './command';
 import check from './check';
 import findings from './findings';
-import help from './help';
+import { helpCommand } from './help';
 import whoami from './whoami';
 import access from './access';
 import audit from './audit';
@@ -9,6 +9,9 @@ import remediate from './remediate';
 import requests from './requests';
 import digest from './digest';
 
-/** Every /cloudsec subcommand, in the order help lists them. A function: help imports this module. */
+/** Lists this registry's commands (read when help runs, once the list below exists). */
+const help = helpCommand(() => COMMAND_LIST());
+
+/** Every /cloudsec subcommand, in the order help lists them. */
 export const COMMAND_LIST = (): CommandSpec<never>[] =>
   [check, findings, remediate, requests, digest, whoami, access, audit, help] as unknown as CommandSpec<never>[];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './command';
-import { openRequestModal } from '../handlers/remediation-request-modal';
-import { remediationDisabled } from '../handlers/remediation-replies';
+import { openRequestModal } from '../src/app/remediation/request-modal';
+import { remediationDisabled } from '../src/core/render/blocks/remediation-replies';
 import { recordedFields } from '../src/app/conversation';
 
 export default defineCommand({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './command';
 import { renderRequestsList } from '../src/core/render/blocks/remediation';
-import { refusalMessage, remediationDisabled } from '../handlers/remediation-replies';
+import { refusalMessage, remediationDisabled } from '../src/core/render/blocks/remediation-replies';
 
 const FILTERS = ['pending', 'mine', 'all'] as const;
 

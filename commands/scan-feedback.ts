@@ -1,10 +1,10 @@
 import type { CommandContext } from './command';
-import type { RunOptions } from '../src/app/scan-service';
+import { claimFreshScan, type RunOptions } from '../src/app/scan-service';
+import type { Emptiness } from '../src/app/visible-report';
 import type { MessagePayload } from '../src/core/render/blocks';
 import { renderErrorMessage, renderScanningMessage } from '../src/core/render/blocks';
 import { renderQueuedMessage } from '../src/core/render/blocks/queued-message';
-import { narrowingFor } from '../src/app/visible-findings';
-import type { Permission } from '../src/core/permissions';
+import type { Permission } from '../src/core/access/permissions';
 
 /**
  * What `check` and `findings` tell the user while their scan waits and runs, and the limits they
@@ -22,19 +22,15 @@ const hhmm = (d: Date) => `${d.toISOString().slice(11, 16)} UTC`;
 export const refuseFreshScan = async (ctx: CommandContext, fresh: boolean): Promise<boolean> => {
   if (!fresh) return false;
   const { deps, invocation } = ctx;
-  const claim = deps.scans.claimFresh(ctx.actor.userId);
+  const claim = await claimFreshScan(deps, {
+    userId: ctx.actor.userId,
+    requestId: invocation.requestId,
+    text: invocation.text,
+  });
   if (claim.ok) return false;
   const now = deps.clock();
   const minutes = Math.max(1, Math.ceil((claim.retryAt.getTime() - now.getTime()) / 60_000));
   const ttlMinutes = Math.max(1, Math.round(deps.config.cache.scanTtlSeconds / 60));
-  await deps.store.appendAudit({
-    actor: { kind: 'slack-user', id: invocation.actor.userId },
-    action: 'scan.fresh_limited',
-    target: invocation.text.slice(0, 500),
-    outcome: 'denied',
-    requestId: invocation.requestId,
-    details: { limit: claim.limit, retryAt: claim.retryAt.toISOString() },
-  });
   await ctx.responder.send(
     renderErrorMessage({
       title: 'Fresh scan limit reached',
@@ -49,16 +45,14 @@ export const refuseFreshScan = async (ctx: CommandContext, fresh: boolean): Prom
 };
 
 /**
- * The run options of a command's scan: narrowed to the accounts the actor may see with
- * `permission` (before anything is collected), and the "queued / started / progress" updates,
- * each best effort: a refused update is logged, never thrown (it would be an unhandled rejection
+ * The "queued / started / progress" updates of a command's scan (the use case narrows the scan to
+ * the accounts the actor may see before anything is collected), each best effort: a refused update is logged, never thrown (it would be an unhandled rejection
  * in a callback nobody awaits, and the answer still has to come).
  */
 export const commandScanOptions = (
   ctx: CommandContext,
-  permission: Permission,
   services: readonly string[],
-): RunOptions & {
+): Pick<RunOptions, 'onQueued' | 'onStarted'> & {
   onProgress: (p: { done: number; total: number }) => void;
   /** Resolves once every update sent so far has been delivered or given up: await it before the answer. */
   settled: () => Promise<void>;
@@ -80,7 +74,6 @@ export const commandScanOptions = (
       });
   };
   return {
-    narrowTo: narrowingFor(ctx.actor, permission, deps.config),
     onQueued: (position) => update(renderQueuedMessage({ services, position })),
     onStarted: () => update(renderScanningMessage({ services })),
     onProgress: ({ done, total }) => {
@@ -97,12 +90,8 @@ export const commandScanOptions = (
  * Said instead of an empty answer (which would read as "nothing failing") when no account is
  * visible: either nothing was in scope at all, or nothing the asker may see.
  */
-export const renderNothingVisible = (
-  ctx: CommandContext,
-  permission: Permission,
-  scannedAccounts: number,
-): MessagePayload =>
-  narrowingFor(ctx.actor, permission, ctx.deps.config) === null && scannedAccounts === 0
+export const renderNothingVisible = (ctx: CommandContext, permission: Permission, why: Emptiness): MessagePayload =>
+  why === 'nothing-scanned'
     ? renderErrorMessage({
         title: 'No account was scanned',
         message:
@@ -115,3 +104,7 @@ export const renderNothingVisible = (
         message: `Your roles give ${permission} on accounts cloudsec does not scan, so there is nothing to show (that is not the same as nothing failing).`,
         suggestion: `\`/cloudsec whoami\` shows your roles; ask ${ctx.deps.config.accessHelp ?? 'a cloudsec admin'} if they are wrong.`,
       });
+
+/** A refusal of the report's use case, worded as the router words its own. */
+export const renderNotAllowed = (reason: string): MessagePayload =>
+  renderErrorMessage({ title: 'Not allowed', message: reason });

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { known, missing, type AccountSnapshot } from '../src/core/model';
+import { known, missing, SERVICES, type AccountSnapshot } from '../src/core/model';
 import {
   ACCOUNT_ID,
   ALL_BLOCKED,
@@ -34,6 +34,7 @@ import {
   anS3Slice,
   daysAgo,
 } from '../test/fixtures/snapshot-builders';
+import { extendDemoAccount } from './demo';
 
 const PROD = ACCOUNT_ID;
 const STAGING = '222222222222';
@@ -484,7 +485,13 @@ const staging: AccountSnapshot = anAccount({
   },
 });
 
-export const buildDemoSnapshot = () => aSnapshot([prod, staging], { demo: true, generatedAt: NOW.toISOString() });
+export const buildDemoSnapshot = () =>
+  aSnapshot([extendDemoAccount('prod', prod), extendDemoAccount('staging', staging)], {
+    demo: true,
+    generatedAt: NOW.toISOString(),
+    // The demo estate holds every service's slice (each group's extension in scripts/demo/).
+    services: [...SERVICES],
+  });
 export const renderDemoSnapshot = () => JSON.stringify(buildDemoSnapshot(), null, 2) + '\n';
 export const DEMO_FILE = path.join(__dirname, '..', 'data', 'demo-account.json');
 

@@ -6,7 +6,7 @@ import {
   PERMISSIONS,
   roleNames,
   type AccessPolicy,
-} from './core/permissions';
+} from './core/access/permissions';
 
 /**
  * The access part of cloudsec.yml: `roles`, `bindings`, `channels`, `accessHelp`.

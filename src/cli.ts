@@ -12,7 +12,7 @@ import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { makeLiveSnapshotSource } from './aws/live-source';
-import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/permissions';
+import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/iam-policy';
 import { openSqliteStore } from './store/sqlite';
 import { describeVerification } from './app/audit';
 import { makeDigestService } from './app/digest';
@@ -261,7 +261,7 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         }
         // A snapshot of a service holds every slice its checks read, so `check <service> --snapshot`
         // on it gives the same answer as a live check.
-        const services = opts.service ? slicesFor(CHECKS, opts.service as Service[]) : [...SERVICES];
+        const services = opts.service ? slicesFor(CHECKS, opts.service as Service[]) : slicesFor(CHECKS, SERVICES);
         const snapshot = await chooseSource(opts, io).load({
           services,
           ...(opts.account ? { accountIds: opts.account } : {}),

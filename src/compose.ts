@@ -4,13 +4,14 @@ import type { Config } from './config';
 import type { Store } from './store/store';
 import type { AppDeps, AppLogger, AppMetrics, GroupLookup } from './app/deps';
 import { makeScanService } from './app/scan-service';
-import { makeCloudsecApp } from './app/cloudsec-app';
+import { makeCloudsecApp } from '../handlers/cloudsec-app';
 import type { SnapshotSource } from './app/snapshot-source';
 import { accountRefsOf } from './app/visible-findings';
 import { knownAccountRefs, loadEstateView } from './app/account-directory';
 import { makeRemediationWorkflow, type RemediationExecutor } from './app/remediation';
-import { makeFindingLookup, makeFindingRecheck } from './app/remediation-ports';
-import { makeRemediationNotifier } from './app/remediation-notifier';
+import { makeFindingLookup } from './app/remediation/finding-lookup';
+import { makeFindingRecheck } from './app/remediation/finding-recheck';
+import { makeRemediationNotifier } from './app/remediation/notifier';
 import type { CloudsecApp, Messenger } from './app/conversation';
 import { digestScopeKey, makeDigestService, type DigestPoster, type SecurityHubFeedPort } from './app/digest';
 import type { TrendPoint } from './core/digest/model';
@@ -65,6 +66,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     clock: options.clock,
     ttlMs: options.config.cache.scanTtlSeconds * 1000,
     limits: options.config.limits,
+    log: options.log,
     ...(options.metrics.scanObserved ? { onScanDuration: (s: number) => options.metrics.scanObserved!(s) } : {}),
   });
   const remediationOn = options.config.remediation.enabled;

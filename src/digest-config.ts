@@ -1,6 +1,7 @@
 import cron from 'node-cron';
 import { z } from 'zod';
-import { SERVICES, SeveritySchema } from './core/model';
+import { ItemScopeSchema } from './core/digest/model';
+import { SERVICES } from './core/model';
 import { occurrenceSupport } from './schedule/occurrences';
 
 /**
@@ -60,11 +61,8 @@ export const DigestScopeSchema = z
       .array(z.string().regex(/^ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$/, 'expected an OU id such as ou-ab12-34cd56ef'))
       .min(1, 'an empty list matches no OU; remove it for all')
       .optional(),
-    services: z
-      .array(z.enum(SERVICES))
-      .min(1)
-      .default([...SERVICES]),
-    minSeverity: SeveritySchema.default('low'),
+    services: ItemScopeSchema.shape.services.default([...SERVICES]),
+    minSeverity: ItemScopeSchema.shape.minSeverity.default('low'),
     sources: z
       .array(DigestSourceSchema)
       .min(1)

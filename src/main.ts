@@ -2,7 +2,7 @@ import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type E
 import { isCloudsecError } from './errors';
 import { auditKeyNotice } from './app/audit';
 import { demoConfigPath, demoSnapshotPath } from './paths';
-import { openSqliteStore } from './store/sqlite';
+import { DEFAULT_DB_PATH, openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
@@ -25,6 +25,7 @@ import { makeSecurityHubFeed } from './aws/securityhub-feed';
 import { startDigestScheduler } from './schedule/digest-scheduler';
 import { createDigestWebClient, makeSlackDigestPoster } from './slack/digest-poster';
 import { makeConsoleDigestPoster } from './slack/console-digest-poster';
+import { installProcessGuards } from './process-guard';
 
 /**
  * The composition root: config → store → AWS (or the demo estate) → app → transport (Slack or the
@@ -39,7 +40,6 @@ export interface MainIo {
   clock: () => Date;
 }
 
-const DEFAULT_DB = './data/cloudsec.db';
 const DEMO_DB = './data/demo.db';
 const DEMO_USER = 'U0DEMO';
 
@@ -57,7 +57,7 @@ const openStore = async (
   actorId: string,
 ) => {
   const store = openSqliteStore({
-    path: env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB),
+    path: env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB_PATH),
     clock,
     auditKey: env.CLOUDSEC_AUDIT_KEY,
   });
@@ -105,6 +105,7 @@ const buildExecutor = async (
 
 export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
   let store: Store | undefined;
+  let uninstallGuards: (() => void) | undefined;
   try {
     const env = readEnv(io.env);
     const demo = argv.includes('--demo') || isDemo(env);
@@ -120,13 +121,17 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       );
       if (notice) io.stderr(notice);
       const logger = createLogger({ level: 'silent' });
+      // The console's own log is silent; an unhandled rejection or a crash is still told, on stderr.
+      uninstallGuards = installProcessGuards({
+        log: createLogger({ level: 'error', destination: { write: (line: string) => io.stderr(line) } }),
+      });
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
       store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
       const screen = makeConsoleScreen(io.stdout);
       const source: SnapshotSource = demo
         ? recordedSnapshotSource(demoSnapshotPath())
         : makeLiveSnapshotSource({ config, onAccountsResolved: recordAccountDirectory(store) });
-      const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB));
+      const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB_PATH));
       const { app, deps } = composeApp({
         config,
         store,
@@ -171,6 +176,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     if (keyNotice) io.stderr(`${keyNotice.message}\n`);
     const slackEnv = readSlackEnv(io.env);
     const logger: Logger = createLogger({ level: slackEnv.logLevel });
+    // A promise nobody awaited that fails is logged and the bot serves on; an uncaught exception exits 1.
+    uninstallGuards = installProcessGuards({ log: logger });
     if (keyNotice) logger.warn({ auditKey: 'missing' }, keyNotice.message);
     const metrics = createMetrics({ defaultMetrics: true });
     store = await openStore(env, false, io.clock, config, loaded.source, 'bot');
@@ -275,6 +282,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     io.stderr(`cloudsec: unexpected error: ${(err as Error)?.message ?? String(err)}\n`);
     return 3;
   } finally {
+    uninstallGuards?.();
     await store?.close().catch(() => undefined);
   }
 };
@@ -286,7 +294,12 @@ if (require.main === module) {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     clock: () => new Date(),
-  }).then((code) => {
-    process.exit(code);
-  });
+  }).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      // main() reports its own failures; reaching here is a bug, so say so rather than die silently.
+      process.stderr.write(`cloudsec: unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(3);
+    },
+  );
 }

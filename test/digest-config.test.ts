@@ -1,4 +1,5 @@
 import { parseConfig } from '../src/config';
+import { SERVICES } from '../src/core/model';
 
 const digestYaml = (fields: string) => `digests:\n  - name: prod-daily\n    channel: C0SECURITY\n${fields}`;
 
@@ -22,7 +23,7 @@ describe('digests in cloudsec.yml', () => {
         schedule: '0 9 * * 1-5',
         timezone: 'UTC',
         scope: {
-          services: ['iam', 's3', 'cloudtrail', 'ec2', 'securityhub'],
+          services: [...SERVICES],
           minSeverity: 'low',
           sources: ['cloudsec', 'securityhub'],
         },
@@ -93,7 +94,7 @@ describe('digests in cloudsec.yml', () => {
     ['a channel name instead of an id', 'channel: "#security"', 'channel: expected a Slack channel id'],
     ['an unknown style', 'style: loud', 'style:'],
     ['an unknown key', 'colour: red', 'colour'],
-    ['an unknown service', 'scope: { services: [rds] }', 'scope.services[0]'],
+    ['an unknown service', 'scope: { services: [dynamodb] }', 'scope.services[0]'],
     ['an empty account list', 'scope: { accounts: [] }', 'an empty list matches no account'],
   ])('when a digest has %s, then the error points at it', (_, line, expected) => {
     const channel = line.startsWith('channel:') ? '' : '    channel: C0SECURITY\n';

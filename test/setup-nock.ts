@@ -7,8 +7,21 @@ beforeAll(() => {
   nock.enableNetConnect(/^(127\.0\.0\.1|localhost)(:\d+)?$/);
 });
 
+// An interceptor a test set up and nothing called means the test did not test what it claims (the
+// code never asked AWS or Slack for that answer), so it fails the test that left it. nock's
+// pendingMocks() already leaves out interceptors marked `.optionally()` (a call that may or may not
+// happen: say why next to it) and persisted ones that answered at least once; a persisted one that
+// never answered is unused too. Jest (circus) fails the current test when an afterEach throws, and
+// the later hooks still run. The interceptors are removed either way, so the next test starts clean.
 afterEach(() => {
+  const unused = nock.pendingMocks();
   nock.cleanAll();
+  if (unused.length > 0) {
+    throw new Error(
+      `This test left ${unused.length} nock interceptor(s) unused (mark one .optionally() only if the call may ` +
+        `legitimately not happen):\n  ${unused.join('\n  ')}`,
+    );
+  }
 });
 
 afterAll(() => {

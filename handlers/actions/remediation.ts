@@ -9,8 +9,9 @@ import {
 import { sentence } from '../../src/core/render/blocks/remediation/format';
 import { renderUndoModal } from '../views/undo-modal';
 import type { ActionContext, ActionHandler } from './action';
-import { openRequestModal } from '../remediation-request-modal';
-import { noteMessage, refusalMessage, remediationDisabled } from '../remediation-replies';
+import { openRequestModal } from '../../src/app/remediation/request-modal';
+import { pressApprove } from '../../src/app/remediation/approve-press';
+import { noteMessage, refusalMessage, remediationDisabled } from '../../src/core/render/blocks/remediation-replies';
 import { sayStaleButton } from './scope-result';
 import { recordedFields } from '../../src/app/conversation';
 
@@ -49,18 +50,18 @@ export const remediationApproveButton: ActionHandler = {
   run: withWorkflow(async (ctx, workflow) => {
     const requestId = requestIdOf(ctx);
     if (!requestId) return sayStaleButton(ctx);
-    const request = await ctx.deps.store.getRequest(requestId);
+    const press = await pressApprove(
+      ctx.deps,
+      workflow,
+      { ...workflowInput(ctx), requestId },
+      { canAskReason: ctx.responder.openModal !== undefined },
+    );
     // Break-glass: the requester may approve only with a reason, asked for in a modal.
-    if (
-      request &&
-      request.requester.id === ctx.actor.userId &&
-      ctx.deps.config.remediation.allowSelfApproval &&
-      ctx.responder.openModal
-    ) {
-      await ctx.responder.openModal(renderBreakGlassModal({ requestId }));
+    if (press.kind === 'ask-break-glass-reason') {
+      await ctx.responder.openModal?.(renderBreakGlassModal({ requestId }));
       return;
     }
-    const result = await workflow.approve({ ...workflowInput(ctx), requestId });
+    const result = press.result;
     if (!result.ok) {
       await ctx.responder.send(refusalMessage(result), { visibility: 'ephemeral' });
       return;

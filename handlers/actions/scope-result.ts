@@ -1,19 +1,19 @@
 import type { z } from 'zod';
 import { renderErrorMessage } from '../../src/core/render/blocks';
 import { requestOfScopeKey } from '../../src/app/scan-service';
-import { authorize, type Delivery } from '../../src/core/policy';
-import { narrowingFor, visiblePart } from '../../src/app/visible-findings';
+import type { Delivery } from '../../src/core/access/policy';
+import { visibleReport } from '../../src/app/visible-report';
 import { servicesFor } from '../../src/app/run-check';
 import { renderQueuedMessage } from '../../src/core/render/blocks/queued-message';
-import { buildCheckReport, type CheckReport } from '../../src/core/render/report';
+import type { CheckReport } from '../../src/core/render/report';
 import type { ActionContext } from './action';
 import { recordedActor } from '../../src/app/conversation';
 
 /**
  * The result a Next page / Download button points at, re-read from the cache (or scanned again
  * after a restart, narrowed to the accounts the presser may see) and filtered to what the presser
- * may see now. `delivery` is how the channel policy lets it be shown here. Null after telling the
- * user why.
+ * may see now (src/app/visible-report.ts). `delivery` is how the channel policy lets it be shown
+ * here. Null after telling the user why.
  */
 export const loadScopeResultFor = async (
   ctx: ActionContext,
@@ -24,49 +24,36 @@ export const loadScopeResultFor = async (
     await sayStaleButton(ctx);
     return null;
   }
-  const decision = authorize(
-    { actor: ctx.actor, permission: 'check:run', channel: ctx.invocation.channel ?? undefined },
-    ctx.deps.config,
-  );
-  await ctx.deps.store.appendAudit({
-    actor: recordedActor(ctx.invocation.actor),
-    action: 'button.press',
-    target: `${ctx.invocation.actionId} ${scopeKey}`,
-    outcome: decision.allowed ? 'allowed' : 'denied',
-    requestId: ctx.invocation.requestId,
-    details: { reason: decision.reason },
+  const answer = await visibleReport(ctx.deps, {
+    actor: ctx.actor,
+    permission: 'check:run',
+    channel: ctx.invocation.channel ?? undefined,
+    request,
+    reuse: 'cached',
+    record: {
+      actor: recordedActor(ctx.invocation.actor),
+      action: 'button.press',
+      target: `${ctx.invocation.actionId} ${scopeKey}`,
+      requestId: ctx.invocation.requestId,
+    },
+    // Told privately: the message whose button was pressed stays as it is until the answer.
+    onQueued: (position) => {
+      ctx.responder
+        .send(renderQueuedMessage({ services: servicesFor(request.service), position }), {
+          visibility: 'ephemeral',
+        })
+        .catch((err: unknown) =>
+          ctx.deps.log.warn({ err, requestId: ctx.invocation.requestId }, 'queue notice not delivered'),
+        );
+    },
   });
-  if (!decision.allowed) {
-    await ctx.responder.send(renderErrorMessage({ title: 'Not allowed', message: decision.reason }), {
+  if (!answer.ok) {
+    await ctx.responder.send(renderErrorMessage({ title: 'Not allowed', message: answer.reason }), {
       visibility: 'ephemeral',
     });
     return null;
   }
-  const narrowTo = narrowingFor(ctx.actor, 'check:run', ctx.deps.config);
-  const outcome =
-    ctx.deps.scans.cached(scopeKey, narrowTo) ??
-    (await ctx.deps.scans.run(request, {
-      narrowTo,
-      // Told privately: the message whose button was pressed stays as it is until the answer.
-      onQueued: (position) => {
-        ctx.responder
-          .send(renderQueuedMessage({ services: servicesFor(request.service), position }), {
-            visibility: 'ephemeral',
-          })
-          .catch((err: unknown) =>
-            ctx.deps.log.warn({ err, requestId: ctx.invocation.requestId }, 'queue notice not delivered'),
-          );
-      },
-    }));
-  const shown = visiblePart(ctx.actor, 'check:run', ctx.deps.config, outcome.snapshot, outcome.findings);
-  const report = buildCheckReport(
-    { ...outcome.snapshot, accounts: outcome.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)) },
-    shown.findings,
-    shown.summary,
-    outcome.evaluatedAt,
-    outcome.services,
-  );
-  return { report, delivery: decision.delivery };
+  return { report: answer.report.checkReport, delivery: answer.delivery };
 };
 
 /** The report alone (downloads go to the presser's DM, whatever the channel). */

@@ -1,15 +1,12 @@
-import { accountsVisibleTo, authorize, groupsNamedIn } from '../../src/core/policy';
-import { narrowingFor } from '../../src/app/visible-findings';
+import { groupsNamedIn } from '../../src/core/access/policy';
 import { summarize } from '../../src/core/findings';
 import { severityRank, type Finding } from '../../src/core/model';
 import { renderHomeView, type HomeView, type AccountPosture } from '../../src/core/render/blocks';
 import { renderHomeWithoutAccess } from '../../src/core/render/blocks/home-view';
+import { renderHomeWithoutPosture } from '../../src/core/render/blocks/home-without-posture';
 import type { AppDeps } from '../../src/app/deps';
 import type { InvocationActor } from '../../src/app/conversation';
-import { scopeKeyOf } from '../../src/app/scan-service';
-
-/** The scope App Home summarises: everything, as `/cloudsec check all` scans it. */
-export const HOME_SCOPE = scopeKeyOf({ service: 'all' });
+import { visibleReport } from '../../src/app/visible-report';
 
 const postureOf = (accountId: string, name: string, findings: readonly Finding[]): AccountPosture => {
   const s = summarize(findings);
@@ -26,66 +23,49 @@ const postureOf = (accountId: string, name: string, findings: readonly Finding[]
 /**
  * The home tab: posture per account the user may see and the worst findings, from the latest
  * full scan (cached, or stored from before a restart); only when there is none at all does it
- * scan, and then only the accounts the user may see. Someone who may see no findings at all is
- * shown what they need instead, and nothing is scanned for them.
+ * scan, and then only the accounts the user may see (src/app/visible-report.ts decides all of
+ * that). Someone who may see no findings at all is shown what they need instead, and nothing is
+ * scanned for them. When there is no posture to show (the scan failed, or no account they may
+ * see was scanned), the tab says why rather than show an empty posture ("nothing failing").
  */
 export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<HomeView> => {
   const resolution = await deps.groups.resolve(user.userId, groupsNamedIn(deps.config));
   const actor = { userId: user.userId, groups: resolution.groups };
-  const decision = authorize({ actor, permission: 'findings:read' }, deps.config);
-  if (!decision.allowed) {
-    return renderHomeWithoutAccess({ ...(user.userName ? { userName: user.userName } : {}), reason: decision.reason });
-  }
-  const narrowTo = narrowingFor(actor, 'findings:read', deps.config);
-  // The first visit after start-up scans (later ones reuse the cache or the stored scan).
-  const cached =
-    deps.scans.cached(HOME_SCOPE, narrowTo) ??
-    ((await deps.store.latestScan(HOME_SCOPE))
-      ? null
-      : await deps.scans.run({ service: 'all' }, { narrowTo }).catch((err: unknown) => {
-          deps.log.warn({ err, userId: user.userId }, 'home tab scan failed');
-          return null;
-        }));
-  let findings: Finding[] = cached?.findings ?? [];
-  let lastRefreshed: string | null = cached?.snapshot.generatedAt ?? null;
-  let names = new Map((cached?.snapshot.accounts ?? []).map((a) => [a.accountId, { name: a.accountName, ou: a.ou }]));
-  if (!cached) {
-    const stored = await deps.store.latestScan(HOME_SCOPE);
-    if (stored) {
-      findings = await deps.store.findingsOfScan(stored.id);
-      lastRefreshed = stored.generatedAt;
-      names = new Map((await deps.knownAccounts()).map((a) => [a.id, { name: a.name, ou: a.ou ?? null }]));
-    }
-  }
-  const accountIds = [...new Set(findings.map((f) => f.accountId))];
-  const visible = accountsVisibleTo(
+  const userName = user.userName ? { userName: user.userName } : {};
+  const answer = await visibleReport(deps, {
     actor,
-    'findings:read',
-    accountIds.map((id) => ({
-      id,
-      name: names.get(id)?.name ?? id,
-      ...(names.get(id)?.ou ? { ou: names.get(id)!.ou! } : {}),
-    })),
-    deps.config,
-  );
-  const mine = findings.filter((f) => visible.some((a) => a.id === f.accountId));
-  const top = mine
+    permission: 'findings:read',
+    request: { service: 'all' },
+    reuse: 'stored',
+  });
+  if (!answer.ok) {
+    return answer.code === 'not-allowed'
+      ? renderHomeWithoutAccess({ ...userName, reason: answer.reason })
+      : // The scan failed (the use case logged it): the tab still opens, saying so.
+        renderHomeWithoutPosture({ ...userName, missing: 'scan-failed', accessHelp: deps.config.accessHelp ?? null });
+  }
+  const { report } = answer;
+  if (report.empty) {
+    return renderHomeWithoutPosture({ ...userName, missing: report.empty, accessHelp: deps.config.accessHelp ?? null });
+  }
+  const { findings } = report;
+  const top = findings
     .filter((f) => f.status === 'fail')
     .sort((a, b) => severityRank(a.severity) - severityRank(b.severity))
     .slice(0, 10);
   return renderHomeView({
-    ...(user.userName ? { userName: user.userName } : {}),
-    summaryByAccount: visible.map((a) =>
+    ...userName,
+    summaryByAccount: report.accounts.map((a) =>
       postureOf(
         a.id,
         a.name,
-        mine.filter((f) => f.accountId === a.id),
+        findings.filter((f) => f.accountId === a.id),
       ),
     ),
     topFindings: top,
-    lastRefreshed,
+    lastRefreshed: report.generatedAt,
     now: deps.clock(),
     remediationEnabled: deps.features.remediation,
-    demo: cached?.snapshot.demo ?? false,
+    demo: report.demo,
   });
 };

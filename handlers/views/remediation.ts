@@ -11,7 +11,7 @@ import { recordedFields, type ViewSubmissionResult } from '../../src/app/convers
 import type { RemediationWorkflow, Refusal } from '../../src/app/remediation';
 import type { ViewContext, ViewHandler } from './view';
 import { UNDO_INPUT, UNDO_SUBMIT } from './undo-modal';
-import { noteMessage, refusalMessage, remediationDisabled } from '../remediation-replies';
+import { noteMessage, refusalMessage, remediationDisabled } from '../../src/core/render/blocks/remediation-replies';
 
 const RequestMetadataSchema = z.object({ f: z.string().regex(/^f_[0-9a-f]{16}$/), r: z.string().min(1) });
 

@@ -1,6 +1,6 @@
 import type { AppDeps } from '../../src/app/deps';
 import type { ViewSubmission, ViewSubmissionResult } from '../../src/app/conversation';
-import type { Actor } from '../../src/core/permissions';
+import type { Actor } from '../../src/core/access/permissions';
 
 export interface ViewContext {
   submission: ViewSubmission;

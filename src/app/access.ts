@@ -8,7 +8,7 @@ import {
   type Actor,
   type ChannelPolicy,
   type Permission,
-} from '../core/permissions';
+} from '../core/access/permissions';
 import {
   accountsVisibleTo,
   describeAccount,
@@ -18,7 +18,7 @@ import {
   scopeOf,
   type Grant,
   type Scope,
-} from '../core/policy';
+} from '../core/access/policy';
 import { suggest } from '../core/suggest';
 
 /**

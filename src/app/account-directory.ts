@@ -7,7 +7,7 @@ import {
   type DirectorySource,
   type EstateView,
 } from '../core/account-directory';
-import type { AccountRef } from '../core/permissions';
+import type { AccountRef } from '../core/access/permissions';
 import type { Store } from '../store/store';
 
 /**

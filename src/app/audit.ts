@@ -1,4 +1,6 @@
-import { isUnchecked, type AuditEntry, type ChainVerification } from '../core/audit';
+import { isUnchecked, type AuditEntry, type AuditOutcome, type ChainVerification } from '../core/audit';
+import type { Store } from '../store/store';
+import { recordedActor, type CommandInvocation } from './conversation';
 
 /**
  * One line for people. A chain whose HMACs could not be checked (no key) is never called OK: its
@@ -38,6 +40,38 @@ export const renderAuditEntriesText = (newestFirst: readonly AuditEntry[], verif
   ].join('\n');
 
 export { describeVerification };
+
+/** `/cloudsec audit [N]`: the latest `count` entries, newest first, and whether the whole chain verifies. */
+export const readAuditLog = async (
+  deps: { store: Pick<Store, 'latestAudit' | 'verifyAudit'> },
+  count: number,
+): Promise<{ entries: AuditEntry[]; verification: ChainVerification }> => {
+  const [entries, verification] = await Promise.all([deps.store.latestAudit(count), deps.store.verifyAudit()]);
+  return { entries, verification };
+};
+
+/**
+ * The router's record of a `/cloudsec` command: who typed what where, and what was decided (allowed,
+ * denied, or an error, with the details that explain it). `command` is the subcommand's name, or
+ * `unknown` for text that names none.
+ */
+export const recordCommand = (
+  deps: { store: Pick<Store, 'appendAudit'> },
+  entry: {
+    invocation: CommandInvocation;
+    command: string;
+    outcome: Extract<AuditOutcome, 'allowed' | 'denied' | 'error'>;
+    details: Record<string, unknown>;
+  },
+): Promise<AuditEntry> =>
+  deps.store.appendAudit({
+    actor: recordedActor(entry.invocation.actor),
+    action: `command.${entry.command}`,
+    target: entry.invocation.text.slice(0, 500),
+    outcome: entry.outcome,
+    requestId: entry.invocation.requestId,
+    details: { channel: entry.invocation.channel.id, ...entry.details },
+  });
 
 /** CLOUDSEC_REQUIRE_AUDIT_KEY: any value but empty, 0, false or no asks for the key. */
 const requiresKey = (value: string | undefined): boolean =>

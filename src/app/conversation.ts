@@ -1,5 +1,5 @@
 import type { HomeView, MessagePayload } from '../core/render/blocks';
-import type { ChannelKind } from '../core/permissions';
+import type { ChannelKind } from '../core/access/permissions';
 
 /**
  * The seam between the use cases and a transport. Slack (Bolt) and the console demo both turn

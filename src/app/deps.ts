@@ -1,5 +1,5 @@
 import type { Config } from '../config';
-import type { AccountRef } from '../core/permissions';
+import type { AccountRef } from '../core/access/permissions';
 import type { Store } from '../store/store';
 import type { ScanService } from './scan-service';
 import type { Messenger } from './conversation';

@@ -4,6 +4,7 @@ import { evaluateChecks, summarize, type Summary } from '../core/findings';
 import { GLOBAL_REGION, SERVICES, type Finding, type Service, type Snapshot } from '../core/model';
 import { CloudsecError } from '../errors';
 import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
+import { checkRegionNames, describeUnknownRegion, isKnownRegion, suggestRegion } from '../aws/region-names';
 
 export type ServiceSelector = Service | 'all';
 export const SERVICE_SELECTORS: readonly ServiceSelector[] = [...SERVICES, 'all'];
@@ -19,9 +20,35 @@ export const servicesFor = (selector: ServiceSelector): Service[] => (selector =
  * collect through this, so a check never runs on data nobody collected.
  */
 export const slicesFor = (checks: readonly CheckDefinition[], services: readonly Service[]): Service[] => {
-  const wanted = new Set<Service>(services);
-  for (const check of checks) if (services.includes(check.service)) for (const s of check.requires) wanted.add(s);
+  const wanted = new Set<Service>();
+  // A service no check reads yet (being added) is not collected, so an older snapshot still answers.
+  for (const check of checks) {
+    if (!services.includes(check.service)) continue;
+    wanted.add(check.service);
+    for (const s of check.requires) wanted.add(s);
+  }
   return SERVICES.filter((s) => wanted.has(s));
+};
+
+/**
+ * A word of a check's arguments that is a region, or a near miss of one (`us-eats-1`), so a typo is
+ * reported as a region rather than looked up as an account; an account name that merely has a
+ * region's shape (`acme-prod-2`) is too far from every region to be taken for one.
+ */
+export const isRegionWord = (word: string): boolean =>
+  /^[a-z]{2,4}(-[a-z]+)+-\d+$/i.test(word) && (isKnownRegion(word.toLowerCase()) || suggestRegion(word) !== undefined);
+
+export type RegionCheck = { ok: true; region: string } | { ok: false; reason: string };
+
+/**
+ * A region a person asked a check for, lower-cased, or why it is not one (with the closest name;
+ * `quote` marks names up, e.g. backticks in Slack). Checked before any scan: a misspelt region
+ * would be scanned, fail, and answer only "unknown".
+ */
+export const checkRegionName = (name: string, quote: (name: string) => string = (n) => n): RegionCheck => {
+  const checked = checkRegionNames([name]);
+  if (!checked.ok) return { ok: false, reason: describeUnknownRegion(checked, quote) };
+  return { ok: true, region: checked.regions[0]! };
 };
 
 export interface CheckRequest extends Omit<SnapshotRequest, 'services' | 'reporting'> {
@@ -57,7 +84,9 @@ const ACCOUNT_WIDE: readonly Service[] = ['iam', 's3'];
 export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promise<CheckOutcome> => {
   const services = servicesFor(request.service);
   const collected = slicesFor(deps.checks, services);
-  const snapshot = await deps.source.load({ ...request, services: collected, reporting: services });
+  // A service no check covers has nothing to report, so a snapshot without its slice still answers.
+  const reporting = services.filter((s) => collected.includes(s));
+  const snapshot = await deps.source.load({ ...request, services: collected, reporting });
   if (request.accountIds) {
     const present = new Set(snapshot.accounts.map((a) => a.accountId));
     const absent = request.accountIds.filter((id) => !present.has(id));

@@ -4,6 +4,7 @@
  * otherwise multiply the AWS calls, the memory and the API throttling without bound. The rest wait
  * in line and start in the order they came; none is dropped.
  */
+import type { AppLogger } from './deps';
 
 export interface QueueTicket {
   /** Place in line: 1 starts next; null once the work has started. */
@@ -26,7 +27,12 @@ export interface ScanQueue {
   readonly waiting: number;
 }
 
-export const makeScanQueue = (capacity: number): ScanQueue => {
+export interface ScanQueueOptions {
+  /** Where a failure of the queue's own bookkeeping (a bug) is reported, with the queue's state. */
+  log?: Pick<AppLogger, 'error'>;
+}
+
+export const makeScanQueue = (capacity: number, options: ScanQueueOptions = {}): ScanQueue => {
   if (!Number.isInteger(capacity) || capacity < 1)
     throw new RangeError(`capacity must be a whole number ≥ 1, not ${capacity}`);
   let running = 0;
@@ -56,12 +62,19 @@ export const makeScanQueue = (capacity: number): ScanQueue => {
           entry.started = true;
           for (const listener of entry.listeners.splice(0)) notify(listener);
           // The slot is given back however the work ends, so a failing scan cannot stall the line.
-          void Promise.resolve()
+          // The work's own failure goes to `result` (its caller); only the bookkeeping could still
+          // throw, a bug that is logged here rather than left as an unhandled rejection.
+          Promise.resolve()
             .then(work)
             .then(settle.resolve, settle.reject)
             .finally(() => {
               running -= 1;
               startNext();
+            })
+            .catch((err: unknown) => {
+              // Without a logger it stays a rejection, which the process guard (src/process-guard.ts) logs.
+              if (!options.log) throw err;
+              options.log.error({ err, running, waiting: line.length }, 'scan queue could not start the next scan');
             });
         },
       };

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS } from '../config';
 import type { AccountNarrowing } from './visible-findings';
 import { makeScanQueue, type QueueTicket } from './scan-queue';
 import { makeFreshScanLimit, type FreshScanClaim } from './fresh-scan-limit';
+import type { AppLogger } from './deps';
 
 export interface ScanResult extends CheckOutcome {
   scopeKey: string;
@@ -27,6 +28,8 @@ export interface ScanServiceDeps {
   settings?: CheckSettings;
   /** cloudsec.yml `limits:`; absent = its defaults (never unlimited). */
   limits?: { freshScansPerUserPerHour: number; concurrentScans: number };
+  /** Where the scan queue reports a failure of its own bookkeeping. */
+  log?: AppLogger;
 }
 
 export interface RunOptions {
@@ -77,7 +80,7 @@ export const makeScanService = (deps: ScanServiceDeps) => {
   const limits = deps.limits ?? DEFAULT_LIMITS;
   const cache = new Map<string, { outcome: CheckOutcome; expiresAt: number }>();
   const inFlight = new Map<string, { promise: Promise<CheckOutcome>; ticket: QueueTicket }>();
-  const queue = makeScanQueue(limits.concurrentScans);
+  const queue = makeScanQueue(limits.concurrentScans, { log: deps.log });
   const fresh = makeFreshScanLimit({ perHour: limits.freshScansPerUserPerHour, clock: deps.clock });
 
   /** Where a scope's scan lives: narrowed scans are kept apart from the full scan of the same scope. */
@@ -156,3 +159,25 @@ export const makeScanService = (deps: ScanServiceDeps) => {
 };
 
 export type ScanService = ReturnType<typeof makeScanService>;
+
+/**
+ * Counts a `--fresh` scan for the user, or refuses it with when the next one is allowed; a refusal
+ * is recorded in the audit log (who hit the limit, with what).
+ */
+export const claimFreshScan = async (
+  deps: { scans: Pick<ScanService, 'claimFresh'>; store: Pick<Store, 'appendAudit'> },
+  asked: { userId: string; requestId: string; text: string },
+): Promise<FreshScanClaim> => {
+  const claim = deps.scans.claimFresh(asked.userId);
+  if (!claim.ok) {
+    await deps.store.appendAudit({
+      actor: { kind: 'slack-user', id: asked.userId },
+      action: 'scan.fresh_limited',
+      target: asked.text.slice(0, 500),
+      outcome: 'denied',
+      requestId: asked.requestId,
+      details: { limit: claim.limit, retryAt: claim.retryAt.toISOString() },
+    });
+  }
+  return claim;
+};

@@ -1,5 +1,5 @@
-import { accountsVisibleTo, rolesOf } from '../core/policy';
-import type { AccessPolicy, AccountRef, Actor, Permission } from '../core/permissions';
+import { accountsVisibleTo, rolesOf } from '../core/access/policy';
+import type { AccessPolicy, AccountRef, Actor, Permission } from '../core/access/permissions';
 import type { AccountSnapshot, Finding, Snapshot } from '../core/model';
 import { summarize, type Summary } from '../core/findings';
 
@@ -48,6 +48,33 @@ export const narrowingFor = (actor: Actor, permission: Permission, access: Acces
   };
 };
 
+/** The part of a set of findings the actor may see, over the accounts they are about (with names and OUs). */
+export interface VisibleSubset {
+  findings: Finding[];
+  summary: Summary;
+  /** The visible accounts among those given, in their order. */
+  accounts: AccountRef[];
+  accountIds: Set<string>;
+}
+
+/**
+ * The findings of the accounts the actor may see with `permission`, decided by the policy over
+ * `accounts` (names and OUs matter: a grant may name an account or an OU). A finding whose account
+ * is not among `accounts` is dropped: an account nobody can place is nobody's to see.
+ */
+export const visibleSubset = (
+  actor: Actor,
+  permission: Permission,
+  access: AccessPolicy,
+  accounts: readonly AccountRef[],
+  findings: readonly Finding[],
+): VisibleSubset => {
+  const visible = accountsVisibleTo(actor, permission, accounts, access);
+  const accountIds = new Set(visible.map((a) => a.id));
+  const shown = findings.filter((f) => accountIds.has(f.accountId));
+  return { findings: shown, summary: summarize(shown), accounts: visible, accountIds };
+};
+
 /**
  * The part of a scan the actor may see: findings and accounts outside their scope are dropped
  * before anything is rendered, so counts and pages never reveal them.
@@ -58,8 +85,4 @@ export const visiblePart = (
   access: AccessPolicy,
   snapshot: Snapshot,
   findings: readonly Finding[],
-): { findings: Finding[]; summary: Summary; accountIds: Set<string> } => {
-  const visible = new Set(accountsVisibleTo(actor, permission, accountRefsOf(snapshot), access).map((a) => a.id));
-  const shown = findings.filter((f) => visible.has(f.accountId));
-  return { findings: shown, summary: summarize(shown), accountIds: visible };
-};
+): VisibleSubset => visibleSubset(actor, permission, access, accountRefsOf(snapshot), findings);

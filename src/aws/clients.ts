@@ -6,8 +6,24 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
+import { RDSClient } from '@aws-sdk/client-rds';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { AccountClient } from '@aws-sdk/client-account';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@aws-sdk/types';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@aws-sdk/types';
 import { guardAnswers } from './answer-guard';
 
 /** How to get into one account: the caller's own credentials, or a role assumed from them. */
@@ -24,6 +40,22 @@ export interface AccountClients {
   ec2(region: string): EC2Client;
   cloudtrail(region: string): CloudTrailClient;
   securityhub(region: string): SecurityHubClient;
+  rds(region: string): RDSClient;
+  efs(region: string): EFSClient;
+  lambda(region: string): LambdaClient;
+  sqs(region: string): SQSClient;
+  sns(region: string): SNSClient;
+  kms(region: string): KMSClient;
+  secretsmanager(region: string): SecretsManagerClient;
+  ecr(region: string): ECRClient;
+  opensearch(region: string): OpenSearchClient;
+  eks(region: string): EKSClient;
+  guardduty(region: string): GuardDutyClient;
+  config(region: string): ConfigServiceClient;
+  accessanalyzer(region: string): AccessAnalyzerClient;
+  logs(region: string): CloudWatchLogsClient;
+  cloudwatch(region: string): CloudWatchClient;
+  account(region: string): AccountClient;
   sts(region?: string): STSClient;
   organizations(): OrganizationsClient;
 }
@@ -40,6 +72,13 @@ export interface ClientFactoryOptions {
   sessionName?: string;
   /** Injected in tests only; production leaves it undefined so the default provider chain applies. */
   credentials?: AwsCredentialIdentityProvider;
+  /**
+   * Injected in tests only: makes each client's retry strategy (given the attempts above) in place
+   * of the adaptive one, whose back-off after throttling waits seconds (exponential with jitter, then
+   * client-side rate limiting). Tests pass the SDK's own strategy with no delay, so the SDK still
+   * retries and counts attempts. Called once per client, as the SDK makes one strategy per client.
+   */
+  retryStrategy?: (maxAttempts: number) => RetryStrategyV2;
   /** Told of every API call once it has finished (after retries): metrics. */
   onCall?: (service: string, errorCode: string | null) => void;
 }
@@ -52,9 +91,10 @@ export type ClientFactory = (access: AccountAccess) => AccountClients;
  * AWS_ENDPOINT_URL(_<SERVICE>) and the default credential chain.
  */
 export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory => {
+  const maxAttempts = options.maxAttempts ?? 5;
   const base = {
     retryMode: 'adaptive' as const,
-    maxAttempts: options.maxAttempts ?? 5,
+    maxAttempts,
     // Without these a stalled connection hangs a scan for ever; a timed-out call becomes an
     // `unreachable` unknown ("check connectivity") and the rest of the scan goes on.
     requestHandler: {
@@ -92,7 +132,12 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
         return c;
       };
     };
-    const config = (region: string) => ({ ...base, region, ...(credentials ? { credentials } : {}) });
+    const config = (region: string) => ({
+      ...base,
+      region,
+      ...(credentials ? { credentials } : {}),
+      ...(options.retryStrategy ? { retryStrategy: options.retryStrategy(maxAttempts) } : {}),
+    });
 
     const observe = <C extends { middlewareStack: ObservableStack }>(service: string, client: C): C => {
       if (options.onCall)
@@ -107,6 +152,22 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
       ec2: perRegion((r) => observe('ec2', new EC2Client(config(r)))),
       cloudtrail: perRegion((r) => observe('cloudtrail', new CloudTrailClient(config(r)))),
       securityhub: perRegion((r) => observe('securityhub', new SecurityHubClient(config(r)))),
+      rds: perRegion((r) => observe('rds', new RDSClient(config(r)))),
+      efs: perRegion((r) => observe('efs', new EFSClient(config(r)))),
+      lambda: perRegion((r) => observe('lambda', new LambdaClient(config(r)))),
+      sqs: perRegion((r) => observe('sqs', new SQSClient(config(r)))),
+      sns: perRegion((r) => observe('sns', new SNSClient(config(r)))),
+      kms: perRegion((r) => observe('kms', new KMSClient(config(r)))),
+      secretsmanager: perRegion((r) => observe('secretsmanager', new SecretsManagerClient(config(r)))),
+      ecr: perRegion((r) => observe('ecr', new ECRClient(config(r)))),
+      opensearch: perRegion((r) => observe('opensearch', new OpenSearchClient(config(r)))),
+      eks: perRegion((r) => observe('eks', new EKSClient(config(r)))),
+      guardduty: perRegion((r) => observe('guardduty', new GuardDutyClient(config(r)))),
+      config: perRegion((r) => observe('config', new ConfigServiceClient(config(r)))),
+      accessanalyzer: perRegion((r) => observe('accessanalyzer', new AccessAnalyzerClient(config(r)))),
+      logs: perRegion((r) => observe('logs', new CloudWatchLogsClient(config(r)))),
+      cloudwatch: perRegion((r) => observe('cloudwatch', new CloudWatchClient(config(r)))),
+      account: perRegion((r) => observe('account', new AccountClient(config(r)))),
       sts: perRegion((r) => observe('sts', new STSClient(config(r)))),
       organizations: perRegion((r) => observe('organizations', new OrganizationsClient(config(r)))).bind(
         null,

@@ -1,13 +1,6 @@
 import pLimit from 'p-limit';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import {
-  known,
-  type AccountSnapshot,
-  type Ec2Region,
-  type SecurityHubRegion,
-  type Service,
-  type Fact,
-} from '../core/model';
+import { known, SERVICES, type AccountSnapshot, type Service, type Fact } from '../core/model';
 import { attempt } from './attempt';
 import type { AccountClients } from './clients';
 import type { CollectContext } from './collectors/context';
@@ -16,6 +9,21 @@ import { collectS3 } from './collectors/s3';
 import { collectCloudTrail } from './collectors/cloudtrail';
 import { collectEc2Region } from './collectors/ec2';
 import { collectSecurityHubRegion, type SecurityHubFilter } from './collectors/securityhub';
+import { collectRdsRegion } from './collectors/rds';
+import { collectEfsRegion } from './collectors/efs';
+import { collectLambdaRegion } from './collectors/lambda';
+import { collectSqsRegion } from './collectors/sqs';
+import { collectSnsRegion } from './collectors/sns';
+import { collectKmsRegion } from './collectors/kms';
+import { collectSecretsManagerRegion } from './collectors/secretsmanager';
+import { collectEcrRegion } from './collectors/ecr';
+import { collectOpenSearchRegion } from './collectors/opensearch';
+import { collectEksRegion } from './collectors/eks';
+import { collectGuardDutyRegion } from './collectors/guardduty';
+import { collectConfigRegion } from './collectors/config';
+import { collectAccessAnalyzerRegion } from './collectors/accessanalyzer';
+import { collectCloudWatch } from './collectors/cloudwatch';
+import { collectAccountSettings } from './collectors/account';
 
 export interface AccountScanTarget {
   accountId: string;
@@ -38,7 +46,25 @@ export interface AccountScanOptions {
   clock: () => Date;
 }
 
-const REGIONAL: readonly Service[] = ['ec2', 'securityhub', 'cloudtrail'];
+const REGIONAL: readonly Service[] = [
+  'ec2',
+  'securityhub',
+  'cloudtrail',
+  'rds',
+  'efs',
+  'lambda',
+  'sqs',
+  'sns',
+  'kms',
+  'secretsmanager',
+  'ecr',
+  'opensearch',
+  'eks',
+  'guardduty',
+  'config',
+  'accessanalyzer',
+  'cloudwatch',
+];
 export const needsRegions = (services: readonly Service[]) => services.some((s) => REGIONAL.includes(s));
 
 const perRegion = async <T>(
@@ -88,24 +114,32 @@ export const collectAccount = async (
     fanOut: (fn) => fanOut(fn),
   };
   const wants = (s: Service) => options.services.includes(s);
-  const [iam, s3, cloudtrail, ec2, securityhub] = await Promise.all([
-    wants('iam') ? collectIam(ctx) : undefined,
-    wants('s3') ? collectS3(ctx) : undefined,
-    wants('cloudtrail') ? collectCloudTrail(ctx) : undefined,
-    wants('ec2') ? perRegion<Ec2Region>(options.regions, regionLimit, (r) => collectEc2Region(ctx, r)) : undefined,
-    wants('securityhub')
-      ? perRegion<SecurityHubRegion>(options.regions, regionLimit, (r) =>
-          collectSecurityHubRegion(ctx, r, options.securityHub),
-        )
-      : undefined,
-  ]);
-  return {
-    ...base,
-    access: known(true as const),
-    ...(iam ? { iam } : {}),
-    ...(s3 ? { s3 } : {}),
-    ...(cloudtrail ? { cloudtrail } : {}),
-    ...(ec2 ? { ec2 } : {}),
-    ...(securityhub ? { securityhub } : {}),
+  const regional = <T>(collect: (region: string) => Promise<T>) => perRegion<T>(options.regions, regionLimit, collect);
+  // One entry per service: only the services the selected checks read are collected.
+  const collectors: { [S in Service]: () => Promise<NonNullable<AccountSnapshot[S]>> } = {
+    iam: () => collectIam(ctx),
+    s3: () => collectS3(ctx),
+    cloudtrail: () => collectCloudTrail(ctx),
+    ec2: () => regional((r) => collectEc2Region(ctx, r)),
+    securityhub: () => regional((r) => collectSecurityHubRegion(ctx, r, options.securityHub)),
+    rds: () => regional((r) => collectRdsRegion(ctx, r)),
+    efs: () => regional((r) => collectEfsRegion(ctx, r)),
+    lambda: () => regional((r) => collectLambdaRegion(ctx, r)),
+    sqs: () => regional((r) => collectSqsRegion(ctx, r)),
+    sns: () => regional((r) => collectSnsRegion(ctx, r)),
+    kms: () => regional((r) => collectKmsRegion(ctx, r)),
+    secretsmanager: () => regional((r) => collectSecretsManagerRegion(ctx, r)),
+    ecr: () => regional((r) => collectEcrRegion(ctx, r)),
+    opensearch: () => regional((r) => collectOpenSearchRegion(ctx, r)),
+    eks: () => regional((r) => collectEksRegion(ctx, r)),
+    guardduty: () => regional((r) => collectGuardDutyRegion(ctx, r)),
+    config: () => regional((r) => collectConfigRegion(ctx, r)),
+    accessanalyzer: () => regional((r) => collectAccessAnalyzerRegion(ctx, r)),
+    cloudwatch: () => collectCloudWatch(ctx),
+    account: () => collectAccountSettings(ctx),
   };
+  const slices = await Promise.all(
+    SERVICES.filter(wants).map(async (service) => [service, await collectors[service]()] as const),
+  );
+  return { ...base, access: known(true as const), ...Object.fromEntries(slices) };
 };

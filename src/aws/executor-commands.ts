@@ -4,6 +4,11 @@ import * as iam from '@aws-sdk/client-iam';
 import * as s3 from '@aws-sdk/client-s3';
 import * as s3control from '@aws-sdk/client-s3-control';
 import * as securityhub from '@aws-sdk/client-securityhub';
+import * as rds from '@aws-sdk/client-rds';
+import * as lambda from '@aws-sdk/client-lambda';
+import * as kms from '@aws-sdk/client-kms';
+import * as guardduty from '@aws-sdk/client-guardduty';
+import * as accessanalyzer from '@aws-sdk/client-accessanalyzer';
 import { GLOBAL_REGION } from '../core/model';
 import type { ApiCall, ApiService } from '../core/remediations/define';
 import type { AccountClients } from './clients';
@@ -11,7 +16,7 @@ import type { AccountClients } from './clients';
 /**
  * Turns a plan's call, which is data (and may come back from the store), into a real SDK command and
  * the client to send it with. Commands are looked up by name among the exports of the service's own
- * client package, so a plan can name any operation of the six services and nothing else.
+ * client package, so a plan can name any operation of these services and nothing else.
  */
 
 /** The part of an SDK command the executor touches. */
@@ -33,6 +38,11 @@ const PACKAGES: Record<ApiService, Readonly<Record<string, unknown>>> = {
   ec2,
   cloudtrail,
   securityhub,
+  rds,
+  lambda,
+  kms,
+  guardduty,
+  accessanalyzer,
 };
 
 export const UNKNOWN_COMMAND = 'UnknownCommand';
@@ -79,5 +89,15 @@ export const clientFor = (clients: AccountClients, service: ApiService, region: 
       return clients.cloudtrail(region) as unknown as SdkSender;
     case 'securityhub':
       return clients.securityhub(region) as unknown as SdkSender;
+    case 'rds':
+      return clients.rds(region) as unknown as SdkSender;
+    case 'lambda':
+      return clients.lambda(region) as unknown as SdkSender;
+    case 'kms':
+      return clients.kms(region) as unknown as SdkSender;
+    case 'guardduty':
+      return clients.guardduty(region) as unknown as SdkSender;
+    case 'accessanalyzer':
+      return clients.accessanalyzer(region) as unknown as SdkSender;
   }
 };

@@ -1,12 +1,19 @@
 import { z } from 'zod';
-import { redactSecrets, redactText, type AuditActor, type AuditInput, type JsonObject } from '../core/audit';
+import { redactSecrets, redactText, type AuditInput, type JsonObject } from '../core/audit';
 import { getRemediation } from '../core/remediations';
 import { ApiCallSchema, bindLookups, selectLookupValue, type ApiCall } from '../core/remediations/define';
+import type {
+  ExecutedCall,
+  ExecutionContext,
+  ExecutionError,
+  ExecutionReport,
+  RemediationExecutor,
+} from '../core/remediations/execution-port';
 import type { AccountClients } from './clients';
 import { errorMessage, errorName } from './errors';
 import { clientFor, regionOf, resolveCommand, UNKNOWN_COMMAND, type SdkSender } from './executor-commands';
 import { retryOnlyWhenThrottled } from './executor-retry';
-import { actionForOperation } from './permissions';
+import { actionForOperation } from './iam-policy';
 
 /**
  * Runs a remediation plan: its calls in order, with the account's write role, stopping at the first
@@ -47,40 +54,10 @@ export interface ExecutorOptions {
   declaredActions?: DeclaredActions;
 }
 
-export interface ExecutionContext {
-  accountId: string;
-  /** The remediation request the plan belongs to (audit correlation). */
-  requestId: string;
-  /** The remediation whose declared operations are all this plan may send. */
-  remediationId: string;
-  /** `undo` holds the plan to the remediation's undo operations; absent, to its fix's (never its undo's). */
-  kind?: 'remediate' | 'undo';
-  /** Who the write is done for: the approver whose approval released it, or the system. */
-  actor: AuditActor;
-}
-
-export interface ExecutedCall {
-  /** The call as sent, lookups bound into its input. */
-  call: ApiCall;
-  /** Its input as JSON, secrets redacted. */
-  input: JsonObject;
-  /** What AWS answered, without the SDK's `$metadata`, as JSON with secrets redacted; null when not sent. */
-  output: JsonObject | null;
-  /** AWS's id for the request, to find it in CloudTrail. */
-  awsRequestId: string | null;
-  /** A write skipped because of dry-run mode. */
-  dryRun: boolean;
-  /** When it was sent (or skipped). */
-  at: string;
-}
-
-export interface ExecutionError {
-  /** AWS's error code (`UnauthorizedOperation`), or the executor's own: see EXECUTOR_ERRORS. */
-  code: string;
-  message: string;
-}
-
-/** Failures that are not AWS's answer. */
+/**
+ * The executor implements the core's port (src/core/remediations/execution-port.ts); these are the
+ * `ExecutionError` codes of failures that are not AWS's answer.
+ */
 export const EXECUTOR_ERRORS = {
   noWriteRole: 'NoWriteRole',
   invalidPlan: 'InvalidPlan',
@@ -89,14 +66,6 @@ export const EXECUTOR_ERRORS = {
   auditFailed: 'AuditFailed',
   undeclaredOperation: 'UndeclaredOperation',
 } as const;
-
-/** `calls` are the ones AWS answered (or, in dry-run mode, that were skipped), in order. */
-export type ExecutionResult =
-  { ok: true; calls: ExecutedCall[] } | { ok: false; failedAt: number; error: ExecutionError; calls: ExecutedCall[] };
-
-export interface Executor {
-  execute(calls: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionResult>;
-}
 
 /** A lookup is sent even in dry-run mode, so it must be an operation that cannot change anything. */
 const READ_ONLY_OPERATION = /^(Get|List|Describe)[A-Z]/;
@@ -196,13 +165,13 @@ const awsError = (err: unknown): ExecutionError => ({
 export const noWriteRoleMessage = (accountId: string) =>
   `no write role configured for account ${accountId}: set accounts[].writeRoleArn or organization.writeRoleName`;
 
-export const makeExecutor = (options: ExecutorOptions): Executor => {
+export const makeExecutor = (options: ExecutorOptions): RemediationExecutor => {
   const { homeRegion, dryRun, clock } = options;
   const declaredActions = options.declaredActions ?? catalogActions;
 
-  const execute = async (plan: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionResult> => {
+  const execute = async (plan: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionReport> => {
     const done: ExecutedCall[] = [];
-    const fail = (failedAt: number, error: ExecutionError): ExecutionResult => ({
+    const fail = (failedAt: number, error: ExecutionError): ExecutionReport => ({
       ok: false,
       failedAt,
       error,

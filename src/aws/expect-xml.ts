@@ -48,7 +48,8 @@ export const checkXmlAnswer = (text: string, expected: ExpectedXml, operation: s
     );
   }
   for (const element of expected.booleans ?? []) {
-    const values = [...text.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, 'g'))].map((m) => m[1]!.trim());
+    // Untrimmed: the SDK reads ` true` as false, so padded text is as unreadable as `yes`.
+    const values = [...text.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, 'g'))].map((m) => m[1]!);
     if (values.some((v) => v !== 'true' && v !== 'false')) {
       throw new MalformedAnswerError(`${operation} answered <${element}> with a value that is neither true nor false`);
     }

@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import type { Config } from '../config';
 import type { AccountSnapshot, Snapshot } from '../core/model';
 import { CloudsecError } from '../errors';
-import type { SnapshotRequest, SnapshotSource } from '../app/snapshot-source';
+import type { SnapshotRequest, SnapshotSource } from '../core/snapshot-source';
 import type { ClientFactory } from './clients';
 import type { AccountTarget } from './accounts';
 import { openEstate, type EstateDeps } from './estate';

@@ -1,9 +1,13 @@
 import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+
 import type { Fact } from '../core/model';
 import { known } from '../core/model';
 import { attempt } from './attempt';
 import { MalformedAnswerError } from './errors';
 import type { AccountClients } from './clients';
+
+/** What region discovery calls, named once for the call and for the generated policy (src/aws/permissions.ts). */
+export const REGION_DISCOVERY_PERMISSIONS = { DescribeRegions: 'ec2:DescribeRegions' } as const;
 
 /**
  * Regions to scan for regional services: the configured list when there is one, otherwise the
@@ -17,7 +21,12 @@ export const resolveRegions = async (
   homeRegion: string,
 ): Promise<Fact<string[]>> => {
   if (configured && configured.length > 0) return known([...configured]);
-  const meta = { service: 'ec2', operation: 'DescribeRegions', permission: 'ec2:DescribeRegions', region: homeRegion };
+  const meta = {
+    service: 'ec2',
+    operation: 'DescribeRegions',
+    permission: REGION_DISCOVERY_PERMISSIONS.DescribeRegions,
+    region: homeRegion,
+  };
   return attempt(meta, async () => {
     const out = await clients.ec2(homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));
     // Every account has regions enabled: an answer without any (or a region without its name) is

@@ -1,20 +1,9 @@
 import type { Config } from '../config';
-import type { ApiCall } from '../core/remediations/define';
+import type { ExecutionContext, RemediationExecutor } from '../core/remediations/execution-port';
 import type { AccountAccess, AccountClients } from './clients';
-import {
-  EXECUTOR_ERRORS,
-  makeExecutor,
-  type ExecutionContext,
-  type ExecutionResult,
-  type Executor,
-  type ExecutorOptions,
-} from './executor';
-import type { WritePurpose } from './permissions';
+import { EXECUTOR_ERRORS, makeExecutor, type ExecutorOptions } from './executor';
+import type { WritePurpose } from './iam-policy';
 import { noUndoRoleMessage, roleAccessFor } from './write-access';
-
-export interface RoleExecutor {
-  execute(calls: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionResult>;
-}
 
 export interface RoleExecutorOptions extends Omit<ExecutorOptions, 'clientsFor'> {
   config: Config;
@@ -27,13 +16,13 @@ export interface RoleExecutorOptions extends Omit<ExecutorOptions, 'clientsFor'>
  * The context's `kind` says whether the calls fix or undo; without it they run as a fix, so nothing
  * reaches the undo role by default.
  */
-export const purposeOf = (ctx: ExecutionContext): WritePurpose => (ctx.kind === 'undo' ? 'undo' : 'fix');
+const purposeOf = (ctx: ExecutionContext): WritePurpose => (ctx.kind === 'undo' ? 'undo' : 'fix');
 
 /**
  * One executor per role, each plan sent with the role its kind calls for: a fix (and the Security
  * Hub update after it) with the write role, an undo with the undo role.
  */
-export const makeRoleExecutor = (options: RoleExecutorOptions): RoleExecutor => {
+export const makeRoleExecutor = (options: RoleExecutorOptions): RemediationExecutor => {
   const { config, clientsOf, partition, ...executorOptions } = options;
   const executorFor = (purpose: WritePurpose) =>
     makeExecutor({
@@ -43,7 +32,7 @@ export const makeRoleExecutor = (options: RoleExecutorOptions): RoleExecutor => 
         return access ? clientsOf(access, purpose) : null;
       },
     });
-  const executors: Record<WritePurpose, Executor> = { fix: executorFor('fix'), undo: executorFor('undo') };
+  const executors: Record<WritePurpose, RemediationExecutor> = { fix: executorFor('fix'), undo: executorFor('undo') };
   return {
     execute: async (calls, ctx) => {
       const purpose = purposeOf(ctx);

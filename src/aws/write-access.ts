@@ -1,8 +1,8 @@
 import type { Config } from '../config';
 import type { AccountAccess } from './clients';
-import type { WritePurpose } from './permissions';
+import type { WritePurpose } from './iam-policy';
 
-export type { WritePurpose } from './permissions';
+export type { WritePurpose } from './iam-policy';
 
 /**
  * How cloudsec gets into an account to write. Fixes use the write role (the account's own

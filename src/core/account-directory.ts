@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { AccountRef } from './permissions';
-import type { Scope } from './policy';
+import type { AccountRef } from './access/permissions';
+import type { Scope } from './access/policy';
 
 /**
  * The account directory: every account cloudsec scans, with the OU path Organizations gave for it,

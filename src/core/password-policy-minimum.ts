@@ -18,9 +18,9 @@ export const evaluatePolicyMinimum =
     has: (n: number) => string;
     lacks: (n: number | null) => string;
   }) =>
-  ({ account }: CheckContext): CheckResult[] => {
+  ({ account }: CheckContext<readonly ['iam']>): CheckResult[] => {
     const resource = accountResource(account);
-    return withFact(account.iam!.passwordPolicy, resource, GLOBAL_REGION, (policy: PasswordPolicy | null) => {
+    return withFact(account.iam.passwordPolicy, resource, GLOBAL_REGION, (policy: PasswordPolicy | null) => {
       if (policy === null) {
         return [
           fail(resource, GLOBAL_REGION, `Account ${account.accountId} has no password policy, so ${spec.noPolicy}.`, {

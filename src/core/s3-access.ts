@@ -1,4 +1,4 @@
-import type { Fact, PublicAccessBlock } from './model';
+import type { CollectError, Fact, PublicAccessBlock } from './model';
 
 export const PUBLIC_ACCESS_BLOCK_SETTINGS = [
   'blockPublicAcls',
@@ -42,3 +42,17 @@ export const effectivePublicAccessBlock = (
 
 export const missingSettings = (block: PublicAccessBlock): string[] =>
   PUBLIC_ACCESS_BLOCK_SETTINGS.filter((k) => !block[k]);
+
+/**
+ * Whether `setting` is certainly on for a bucket; when it might be on but a level could not be read,
+ * why (a public grant then counts only as unknown: the unread level could be neutralising it).
+ */
+export const blockSetting = (
+  setting: keyof PublicAccessBlock,
+  accountBlock: Fact<PublicAccessBlock | null>,
+  bucketBlock: Fact<PublicAccessBlock | null>,
+): { on: true } | { on: false; unreadable: CollectError | null } => {
+  const effective = effectivePublicAccessBlock(accountBlock, bucketBlock);
+  if (effective.ok) return effective.value[setting] ? { on: true } : { on: false, unreadable: null };
+  return effective.partial[setting] ? { on: true } : { on: false, unreadable: effective.error };
+};

@@ -1,11 +1,23 @@
 import type { AclGrant, CollectError, Fact, PublicAccessBlock, S3Bucket } from './model';
-import { effectivePublicAccessBlock } from './s3-access';
+import {
+  actionIncludesWrite as grantsWrite,
+  describeUnreadable,
+  evaluateResourcePolicy,
+  isStarPrincipal,
+  resourcePolicyExposure,
+  type PolicyContext,
+  type PublicPolicyGrant,
+} from './resource-policy';
+import { blockSetting } from './s3-access';
 
 /**
  * Whether a bucket is public, decided the way S3 decides it: AWS's own policy status when it is
- * known, otherwise our reading of the policy document; public ACL grants; and Block Public Access,
- * which can neutralise either. Pure: every input is a collected Fact.
+ * known, otherwise the shared resource-policy reader (./resource-policy) on the policy document;
+ * public ACL grants; and Block Public Access, which can neutralise either. Pure: every input is a
+ * collected Fact.
  */
+
+export { describeUnreadable };
 
 // ---------------------------------------------------------------- policy document
 
@@ -17,139 +29,47 @@ export interface PublicStatement {
   includesWrite: boolean;
 }
 
-/**
- * Condition keys that, with fixed values, restrict a `*` principal to callers the owner chose.
- * Lower case because condition keys are case-insensitive.
- */
-const NARROWING_KEYS = new Set([
-  'aws:sourcearn',
-  'aws:sourcevpc',
-  'aws:sourcevpce',
-  'aws:sourceaccount',
-  'aws:sourceowner',
-  'aws:principalorgid',
-  'aws:principalaccount',
-  'aws:principalarn',
-  'aws:userid',
-]);
-const STRING_MATCH_OPERATORS = new Set([
-  'stringequals',
-  'stringequalsignorecase',
-  'stringlike',
-  'arnequals',
-  'arnlike',
-]);
+/** The bucket's account is not on S3Bucket; it only classes grants by account, which S3 checks do not use. */
+const S3_POLICY: PolicyContext = { ownerAccountId: null, service: 's3' };
 
-/** Action names a pattern is tested against to tell whether it lets the public change the bucket. */
-const WRITE_ACTION_SAMPLES = [
-  's3:PutObject',
-  's3:PutObjectAcl',
-  's3:PutBucketPolicy',
-  's3:PutBucketAcl',
-  's3:DeleteObject',
-  's3:DeleteObjectVersion',
-  's3:DeleteBucket',
-  's3:DeleteBucketPolicy',
-];
+/** `"*"` or `{"AWS": "*"}` (a list holding `*` included). */
+export const isEveryonePrincipal = isStarPrincipal;
+
+/** Whether granting `action` (a pattern such as `s3:Put*`) lets the public change the bucket. */
+export const actionIncludesWrite = (action: string): boolean => grantsWrite(action, 's3');
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const asArray = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const strings = (v: unknown): string[] => asArray(v).filter((x): x is string => typeof x === 'string');
 
-const wildcardRegex = (pattern: string): RegExp =>
-  new RegExp(
-    '^' +
-      pattern
-        .split('')
-        .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-        .join('') +
-      '$',
-    'i',
-  );
-
-export const actionIncludesWrite = (action: string): boolean => {
-  const re = wildcardRegex(action);
-  return WRITE_ACTION_SAMPLES.some((sample) => re.test(sample));
-};
-
-/** The GetBucketPolicy text is normally parsed by the collector; a raw string is accepted too. */
-const parseDocument = (document: unknown): Json | null => {
-  if (typeof document === 'string') {
+/**
+ * Every statement object of a document, however malformed the rest: for checks that look for a
+ * statement they need (a Deny of plain HTTP), where a missing one already fails.
+ */
+export const policyStatements = (document: unknown): Json[] => {
+  let doc = document;
+  if (typeof doc === 'string') {
     try {
-      const parsed: unknown = JSON.parse(document);
-      return isObject(parsed) ? parsed : null;
+      doc = JSON.parse(doc);
     } catch {
-      return null;
+      return [];
     }
   }
-  return isObject(document) ? document : null;
+  if (!isObject(doc)) return [];
+  const s = doc.Statement;
+  return (Array.isArray(s) ? s : s === undefined ? [] : [s]).filter(isObject);
 };
 
-export const policyStatements = (document: unknown): Json[] =>
-  asArray(parseDocument(document)?.Statement).filter(isObject);
+const toStatement = (g: PublicPolicyGrant): PublicStatement => ({
+  statement: g.statement,
+  actions: g.notAction ? g.actions.map((a) => `NOT ${a}`) : g.actions,
+  includesWrite: g.includesWrite,
+});
 
-/**
- * The statements of a policy document, or null when it is not one (not JSON, no Statement, or a
- * statement that is not an object): such a document cannot show that a bucket is not public.
- */
-export const readablePolicyStatements = (document: unknown): Json[] | null => {
-  const parsed = parseDocument(document);
-  if (!parsed || parsed.Statement === undefined) return null;
-  const statements = asArray(parsed.Statement);
-  return statements.every(isObject) ? statements : null;
+/** The statements of a bucket policy that grant access to anyone; none for a document that is not a policy. */
+export const publicPolicyStatements = (document: unknown): PublicStatement[] => {
+  const verdict = evaluateResourcePolicy(document, S3_POLICY);
+  return verdict.status === 'public' ? verdict.publicGrants.map(toStatement) : [];
 };
-
-export const isEveryonePrincipal = (principal: unknown): boolean =>
-  principal === '*' || (isObject(principal) && strings(principal.AWS).includes('*'));
-
-/** A value an attacker cannot choose: no wildcard and no policy variable. */
-const isFixedValue = (v: string) => !/[*?]/.test(v) && !v.includes('${');
-
-const isOpenCidr = (cidr: string) => /\/0+$/.test(cidr.trim());
-
-/**
- * `IfExists` and `ForAllValues:` both evaluate to true when the key is absent from the request,
- * which is exactly the anonymous caller, so neither narrows.
- */
-const narrowingOperator = (operator: string): string | null => {
-  const op = operator.toLowerCase();
-  if (op.endsWith('ifexists') || op.startsWith('forallvalues:')) return null;
-  return op.startsWith('foranyvalue:') ? op.slice('foranyvalue:'.length) : op;
-};
-
-export const conditionNarrows = (condition: unknown): boolean => {
-  if (!isObject(condition)) return false;
-  return Object.entries(condition).some(([operator, clauses]) => {
-    const op = narrowingOperator(operator);
-    if (op === null || !isObject(clauses)) return false;
-    return Object.entries(clauses).some(([key, raw]) => {
-      const values = strings(raw);
-      if (values.length === 0) return false;
-      const k = key.toLowerCase();
-      if (k === 'aws:sourceip') return op === 'ipaddress' && !values.some(isOpenCidr);
-      return NARROWING_KEYS.has(k) && STRING_MATCH_OPERATORS.has(op) && values.every(isFixedValue);
-    });
-  });
-};
-
-const statementGrantsEveryone = (s: Json): boolean =>
-  // Allow with NotPrincipal grants everyone except the listed principals.
-  isEveryonePrincipal(s.Principal) || (s.Principal === undefined && s.NotPrincipal !== undefined);
-
-/** The Allow statements of a bucket policy that grant access to anyone, unnarrowed by a condition. */
-export const publicPolicyStatements = (document: unknown): PublicStatement[] =>
-  policyStatements(document).flatMap((s, index) => {
-    if (s.Effect !== 'Allow' || !statementGrantsEveryone(s) || conditionNarrows(s.Condition)) return [];
-    const statement = typeof s.Sid === 'string' && s.Sid !== '' ? s.Sid : `#${index}`;
-    if (s.NotAction !== undefined) {
-      const excluded = strings(s.NotAction);
-      const excludesAll = excluded.some((a) => a === '*' || a.toLowerCase() === 's3:*');
-      return excludesAll ? [] : [{ statement, actions: excluded.map((a) => `NOT ${a}`), includesWrite: true }];
-    }
-    const actions = strings(s.Action);
-    return [{ statement, actions, includesWrite: actions.some(actionIncludesWrite) }];
-  });
 
 // ---------------------------------------------------------------- exposure through the policy
 
@@ -179,15 +99,7 @@ export type PolicyExposure =
 
 export type PublicPolicy = Extract<PolicyExposure, { status: 'public' }>;
 
-/** A collected policy that is not a policy document (possible in a snapshot file): unreadable evidence. */
-const unreadableDocument = (): CollectError => ({
-  service: 's3',
-  operation: 'GetBucketPolicy',
-  permission: 's3:GetBucketPolicy',
-  code: 'MalformedPolicy',
-  kind: 'malformed',
-  message: 'the bucket policy is not a policy document (no list of statement objects)',
-});
+const POLICY_SOURCE = { service: 's3', operation: 'GetBucketPolicy', permission: 's3:GetBucketPolicy' };
 
 /**
  * AWS's GetBucketPolicyStatus is authoritative (it knows every narrowing rule S3 applies); the
@@ -196,29 +108,36 @@ const unreadableDocument = (): CollectError => ({
  */
 export const policyExposure = (bucket: Pick<S3Bucket, 'policyStatus' | 'policy'>): PolicyExposure => {
   const { policyStatus, policy } = bucket;
-  const statements = policy.ok && policy.value !== null ? publicPolicyStatements(policy.value) : [];
-  const includesWrite = statements.some((s) => s.includesWrite);
-
   if (policyStatus.ok) {
     if (policyStatus.value === null) return { status: 'none', basis: 'no-policy' };
     if (!policyStatus.value.isPublic) return { status: 'none', basis: 'policy-status' };
+    const statements = policy.ok && policy.value !== null ? publicPolicyStatements(policy.value) : [];
     return {
       status: 'public',
       basis: 'policy-status',
       statements,
-      includesWrite: statements.length > 0 ? includesWrite : null,
+      includesWrite: statements.length > 0 ? statements.some((s) => s.includesWrite) : null,
     };
   }
   const statusError = policyStatus.error;
-  // Naming the status permission first: it is the one that gives AWS's own verdict.
-  if (!policy.ok) return { status: 'unknown', error: statusError, documentError: policy.error };
-  if (policy.value === null) return { status: 'none', basis: 'no-policy' };
-  if (readablePolicyStatements(policy.value) === null) {
-    return { status: 'unknown', error: statusError, documentError: unreadableDocument() };
+  const own = resourcePolicyExposure(policy, S3_POLICY, POLICY_SOURCE);
+  switch (own.status) {
+    case 'unknown':
+      // Naming the status permission first: it is the one that gives AWS's own verdict.
+      return { status: 'unknown', error: statusError, documentError: own.error };
+    case 'none':
+      return own.basis === 'no-policy'
+        ? { status: 'none', basis: 'no-policy' }
+        : { status: 'none', basis: 'policy-document', statusError };
+    case 'public':
+      return {
+        status: 'public',
+        basis: 'policy-document',
+        statusError,
+        statements: own.publicGrants.map(toStatement),
+        includesWrite: own.includesWrite,
+      };
   }
-  return statements.length > 0
-    ? { status: 'public', basis: 'policy-document', statusError, statements, includesWrite }
-    : { status: 'none', basis: 'policy-document', statusError };
 };
 
 // ---------------------------------------------------------------- exposure through the ACL
@@ -292,17 +211,6 @@ export type EffectiveAclExposure = AclExposure | Neutralised<PublicAcl>;
 
 type AccountBlock = Fact<PublicAccessBlock | null>;
 
-/** Whether `setting` is certainly on; when it might be on but a level could not be read, why. */
-const blockSetting = (
-  setting: keyof PublicAccessBlock,
-  accountBlock: AccountBlock,
-  bucketBlock: Fact<PublicAccessBlock | null>,
-): { on: true } | { on: false; unreadable: CollectError | null } => {
-  const effective = effectivePublicAccessBlock(accountBlock, bucketBlock);
-  if (effective.ok) return effective.value[setting] ? { on: true } : { on: false, unreadable: null };
-  return effective.partial[setting] ? { on: true } : { on: false, unreadable: effective.error };
-};
-
 /** `restrictPublicBuckets` limits a public policy to the owner's account and AWS services. */
 export const effectivePolicyExposure = (
   bucket: Pick<S3Bucket, 'policyStatus' | 'policy' | 'publicAccessBlock'>,
@@ -344,23 +252,6 @@ export const bucketPublicity = (bucket: S3Bucket, accountBlock: AccountBlock): B
 };
 
 // ---------------------------------------------------------------- wording for findings
-
-/** Why a piece of evidence is missing, as a clause: "GetBucketPolicyStatus was refused (cloudsec needs s3:GetBucketPolicyStatus)". */
-export const describeUnreadable = (e: CollectError): string => {
-  switch (e.kind) {
-    case 'access-denied':
-      return `${e.operation} was refused (cloudsec needs ${e.permission})`;
-    case 'malformed':
-      // The collector's own messages already name the call ("GetBucketPolicyStatus answered a <html> document …").
-      return e.message.startsWith(e.operation)
-        ? e.message
-        : `${e.operation} answered something cloudsec could not read (${e.message})`;
-    case 'throttled':
-      return `${e.operation} was throttled (${e.code})`;
-    default:
-      return `${e.operation} failed (${e.code})`;
-  }
-};
 
 /**
  * The sentence that says which evidence decided, for a finding's message: empty when AWS's own

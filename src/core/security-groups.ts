@@ -3,6 +3,15 @@ import type { SecurityGroup, SecurityGroupRule } from './model';
 /** A port number, or `'all'` for "every port of every protocol". */
 export type PortTarget = number | 'all';
 
+/** A port target, or several ports of which any one open is enough (CIS 5.2/5.3: 22 or 3389). */
+export type PortTargets = PortTarget | readonly number[];
+
+/**
+ * Which "whole internet" source counts: `ipv4` (0.0.0.0/0), `ipv6` (::/0) or either. CIS v3.0.0
+ * 5.2 / Security Hub EC2.53 judge 0.0.0.0/0 and 5.3 / EC2.54 ::/0 separately.
+ */
+export type AddressFamily = 'ipv4' | 'ipv6' | 'any';
+
 const MAX_PORT = 65535;
 
 /** AWS returns names for the common protocols but accepts (and may echo) numbers. */
@@ -31,7 +40,8 @@ export const isWorldCidr = (cidr: string | null): boolean => {
   return slash !== -1 && cidr.slice(slash + 1).trim() === '0';
 };
 
-const isWorldSource = (rule: SecurityGroupRule): boolean => isWorldCidr(rule.cidrIpv4) || isWorldCidr(rule.cidrIpv6);
+const isWorldSource = (rule: SecurityGroupRule, family: AddressFamily = 'any'): boolean =>
+  (family !== 'ipv6' && isWorldCidr(rule.cidrIpv4)) || (family !== 'ipv4' && isWorldCidr(rule.cidrIpv6));
 
 /**
  * The inclusive port range a rule opens, or null when the protocol has no ports. A missing or
@@ -54,21 +64,31 @@ const opensEveryPort = (rule: SecurityGroupRule): boolean => {
   return bounds !== null && bounds[0] <= 1 && bounds[1] >= MAX_PORT;
 };
 
-const opensPort = (rule: SecurityGroupRule, port: number): boolean => {
+export const opensPort = (rule: SecurityGroupRule, port: number): boolean => {
   const bounds = portBounds(rule);
   return bounds !== null && bounds[0] <= port && port <= bounds[1];
 };
 
-const admitsWorld = (target: PortTarget) => (rule: SecurityGroupRule) =>
-  !rule.isEgress && isWorldSource(rule) && (target === 'all' ? opensEveryPort(rule) : opensPort(rule, target));
+const opensTarget = (rule: SecurityGroupRule, target: PortTargets): boolean =>
+  target === 'all'
+    ? opensEveryPort(rule)
+    : typeof target === 'number'
+      ? opensPort(rule, target)
+      : target.some((port) => opensPort(rule, port));
+
+const admitsWorld = (target: PortTargets, family: AddressFamily) => (rule: SecurityGroupRule) =>
+  !rule.isEgress && isWorldSource(rule, family) && opensTarget(rule, target);
 
 /**
- * The group's ingress rules that let anyone on the internet (0.0.0.0/0 or ::/0) reach `target`.
- * Egress rules, and rules whose source is another security group or a prefix list, never count:
- * they do not admit the whole internet.
+ * The group's ingress rules that let anyone on the internet (0.0.0.0/0 or ::/0, or only the one of
+ * `family`) reach `target`. Egress rules, and rules whose source is another security group or a
+ * prefix list, never count: they do not admit the whole internet.
  */
-export const worldOpenIngress = (group: Pick<SecurityGroup, 'rules'>, target: PortTarget): SecurityGroupRule[] =>
-  group.rules.filter(admitsWorld(target));
+export const worldOpenIngress = (
+  group: Pick<SecurityGroup, 'rules'>,
+  target: PortTargets,
+  family: AddressFamily = 'any',
+): SecurityGroupRule[] => group.rules.filter(admitsWorld(target, family));
 
 /**
  * The same, among the rules only DescribeSecurityGroupRules showed (see SecurityGroup.unconfirmedRules):
@@ -76,8 +96,18 @@ export const worldOpenIngress = (group: Pick<SecurityGroup, 'rules'>, target: Po
  */
 export const unconfirmedWorldOpenIngress = (
   group: Pick<SecurityGroup, 'unconfirmedRules'>,
-  target: PortTarget,
-): SecurityGroupRule[] => group.unconfirmedRules.filter(admitsWorld(target));
+  target: PortTargets,
+  family: AddressFamily = 'any',
+): SecurityGroupRule[] => group.unconfirmedRules.filter(admitsWorld(target, family));
+
+/**
+ * Every ingress rule of `rules` that lets the whole internet of `family` reach some port (TCP, UDP
+ * or all traffic). Rules for port-less protocols (ICMP, ESP, …) are left out: they open no port.
+ */
+export const worldOpenPortedIngress = (
+  rules: readonly SecurityGroupRule[],
+  family: AddressFamily,
+): SecurityGroupRule[] => rules.filter((r) => !r.isEgress && isWorldSource(r, family) && portBounds(r) !== null);
 
 /** What names a rule inside its group, id aside. */
 export type RuleValues = Pick<
@@ -138,7 +168,8 @@ export const describeOpenRules = (rules: readonly SecurityGroupRule[]): string =
     .map((r) => `${r.ruleId ?? 'a rule with no known id'} (${r.cidrIpv4 ?? r.cidrIpv6}, ${trafficLabel(r)})`)
     .join(', ');
 
-const trafficLabel = (rule: SecurityGroupRule): string => {
+/** `all traffic`, `tcp 22` or `udp 0-1024`. */
+export const trafficLabel = (rule: SecurityGroupRule): string => {
   const p = normalizeProtocol(rule.ipProtocol);
   return p === '-1' ? 'all traffic' : `${p} ${portRangeLabel(rule)}`;
 };

@@ -1,4 +1,5 @@
 import { fail, pass, withFact, type CheckContext, type CheckResult } from './checks/define';
+import type { Fact, ResourceRef } from './model';
 import { regionSettingResource, securityGroupResource } from './resources';
 import {
   describeOpenRules,
@@ -6,8 +7,20 @@ import {
   openRuleEvidence,
   unconfirmedWorldOpenIngress,
   worldOpenIngress,
-  type PortTarget,
+  type AddressFamily,
+  type PortTargets,
 } from './security-groups';
+
+/** How a message names the whole internet of an address family. */
+export const WORLD_OF: Record<AddressFamily, string> = {
+  any: 'the internet',
+  ipv4: 'the whole IPv4 internet (0.0.0.0/0)',
+  ipv6: 'the whole IPv6 internet (::/0)',
+};
+
+/** What the evidence says about the ports judged (`port` for one, `ports` for several, nothing for all). */
+const targetEvidence = (target: PortTargets): Record<string, unknown> =>
+  target === 'all' ? {} : typeof target === 'number' ? { port: target } : { ports: [...target] };
 
 /**
  * The evaluation shared by the "open to the internet" security-group checks: one result per group
@@ -18,27 +31,29 @@ import {
  * `what` completes "does not allow …" / "allows …", e.g. `SSH (port 22)`.
  */
 export const evaluateWorldOpenIngress =
-  (target: PortTarget, what: string) =>
-  ({ account }: CheckContext): CheckResult[] =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
+  (target: PortTargets, what: string, family: AddressFamily = 'any') =>
+  ({ account }: CheckContext<readonly ['ec2']>): CheckResult[] =>
+    Object.entries(account.ec2).flatMap(([region, ec2]) =>
       withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
         groups.map((group) => {
           const resource = securityGroupResource(account, region, group);
+          const world = WORLD_OF[family];
           const evidence = {
             groupName: group.groupName,
             vpcId: group.vpcId,
-            ...(target === 'all' ? {} : { port: target }),
+            ...targetEvidence(target),
+            ...(family === 'any' ? {} : { addressFamily: family }),
           };
-          const open = worldOpenIngress(group, target);
+          const open = worldOpenIngress(group, target, family);
           if (open.length > 0) {
             return fail(
               resource,
               region,
-              `Security group ${groupLabel(group)} allows ${what} from the internet through ${describeOpenRules(open)}.`,
+              `Security group ${groupLabel(group)} allows ${what} from ${world} through ${describeOpenRules(open)}.`,
               { ...evidence, ...openRuleEvidence(open) },
             );
           }
-          const unconfirmed = unconfirmedWorldOpenIngress(group, target);
+          const unconfirmed = unconfirmedWorldOpenIngress(group, target, family);
           if (unconfirmed.length > 0) {
             return {
               status: 'unknown',
@@ -46,16 +61,35 @@ export const evaluateWorldOpenIngress =
               region,
               message:
                 `Could not check: DescribeSecurityGroupRules lists ${describeOpenRules(unconfirmed)} in security group ` +
-                `${groupLabel(group)}, allowing ${what} from the internet, but the group's own rules from ` +
+                `${groupLabel(group)}, allowing ${what} from ${world}, but the group's own rules from ` +
                 'DescribeSecurityGroups do not have it (the group may have changed during the scan); scan again.',
               evidence: { ...evidence, unconfirmedRules: openRuleEvidence(unconfirmed).rules },
             };
           }
-          return pass(
-            resource,
-            region,
-            `Security group ${groupLabel(group)} does not allow ${what} from the internet.`,
-          );
+          return pass(resource, region, `Security group ${groupLabel(group)} does not allow ${what} from ${world}.`);
         }),
       ),
     );
+
+/**
+ * `withFact` for a value an older snapshot may lack altogether (a field added to an existing slice,
+ * e.g. the EC2 network lists of issue 12): absent means "this snapshot did not collect it", reported
+ * as unknown with the way out, never as a pass.
+ */
+export const withCollectedFact = <T>(
+  f: Fact<T> | undefined,
+  resource: ResourceRef,
+  region: string,
+  what: string,
+  fn: (value: T) => CheckResult[],
+): CheckResult[] =>
+  f === undefined ? [notCollectedResult(resource, region, what)] : withFact(f, resource, region, fn);
+
+/** One unknown result: `what` is not in this snapshot (recorded before cloudsec collected it). */
+export const notCollectedResult = (resource: ResourceRef, region: string, what: string): CheckResult => ({
+  status: 'unknown',
+  resource,
+  region,
+  message: `Could not check: ${what} was not collected by this snapshot (it was recorded by an older cloudsec); collect again (\`cloudsec collect --service ec2\`).`,
+  evidence: { notCollected: what },
+});

@@ -85,8 +85,27 @@ export const startDigestScheduler = (deps: DigestSchedulerDeps): DigestScheduler
       }
     })();
     inFlight.add(run);
-    void run.finally(() => inFlight.delete(run));
+    // `run` catches its own failure; either way the only thing left is the bookkeeping.
+    const forget = () => void inFlight.delete(run);
+    run.then(forget, forget);
     return run;
+  };
+
+  /**
+   * A dispatch nobody awaits (a timer, node-cron's missed-time event): whatever it throws or
+   * rejects with is logged here, never left as an unhandled rejection.
+   */
+  const dispatchDetached = (digest: DigestConfig, scheduledFor: Date, reason: DigestRunReason): void => {
+    const report = (err: unknown) =>
+      log.error(
+        { digest: digest.name, scheduledFor: scheduledFor.toISOString(), reason, ...errorFields(err) },
+        'digest dispatch failed',
+      );
+    try {
+      dispatch(digest, scheduledFor, reason).catch(report);
+    } catch (err) {
+      report(err);
+    }
   };
 
   /**
@@ -110,7 +129,7 @@ export const startDigestScheduler = (deps: DigestSchedulerDeps): DigestScheduler
       log.warn({ digest: digest.name, missed: missed.toISOString() }, 'missed digest too old to catch up');
       return;
     }
-    void dispatch(digest, missed, 'catch-up');
+    dispatchDetached(digest, missed, 'catch-up');
   };
 
   const nodeCronLogger = (digest: string) => ({
@@ -144,7 +163,7 @@ export const startDigestScheduler = (deps: DigestSchedulerDeps): DigestScheduler
       { digest: digest.name, scheduledFor: scheduledFor.toISOString(), nodeCronNext: theirs?.toISOString() ?? null },
       'node-cron would skip this time; running it from a timer',
     );
-    bridges.push(setTimeout(() => void dispatch(digest, scheduledFor, 'schedule'), delay));
+    bridges.push(setTimeout(() => dispatchDetached(digest, scheduledFor, 'schedule'), delay));
   };
 
   try {
@@ -168,7 +187,15 @@ export const startDigestScheduler = (deps: DigestSchedulerDeps): DigestScheduler
       bridgeFirstTime(digest, task);
     }
   } catch (err) {
-    for (const task of tasks) void task.destroy();
+    // The start fails with the config error below; a task that will not go away is only logged.
+    const undone = (failure: unknown) => log.warn(errorFields(failure), 'digest task not removed after a failed start');
+    for (const task of tasks) {
+      try {
+        Promise.resolve(task.destroy()).catch(undone);
+      } catch (failure) {
+        undone(failure);
+      }
+    }
     for (const timer of bridges) clearTimeout(timer);
     const name = digests[tasks.length]?.name ?? '?';
     throw new CloudsecError('config', `digest "${name}": cannot schedule it (${errorFields(err).err})`);

@@ -2,10 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { CloudsecApp, InvocationActor, ViewSubmission, ViewSubmissionResult } from '../app/conversation';
 import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
-import { CloudsecError, isCloudsecError } from '../errors';
+import { isCloudsecError } from '../errors';
 import { makeBotDmDirectory } from './bot-dm';
 import { slackEventGuard } from './event-guard';
 import { metricsRoute, opsRoutes, startOpsServer, type OpsServer } from './http-routes';
@@ -18,6 +17,7 @@ import { makeResponder, type SlackResponder } from './responder';
 import type { SlackEnv } from './slack-env';
 import { describeStartError, verifyBotToken } from './slack-startup';
 import { installedWorkspace } from './workspace';
+import { describeMetricsStartError, drain } from './app-lifecycle';
 
 /**
  * The Slack transport: a Bolt app that turns commands, button presses and events into calls on a
@@ -74,23 +74,10 @@ export interface RunningSlackApp {
   stop(): Promise<void>;
 }
 
-/**
- * Web API client settings shared by the Bolt app and any client the composition root builds (the
- * user-group resolver's). Retries are bounded: the client's default keeps retrying for about 30
- * minutes, far past the point where anyone is still waiting for the answer. Rate-limited calls are
- * rejected rather than parked until Retry-After, so a command never hangs on one; callers degrade
- * (the group resolver honours Retry-After itself).
- */
-export const slackClientOptions = (env: SlackEnv, logger: Logger): WebClientOptions => ({
-  ...(env.slackApiUrl ? { slackApiUrl: env.slackApiUrl } : {}),
-  logger: boltLogger(logger),
-  retryConfig: { retries: 2, maxRetryTime: 10_000 },
-  rejectRateLimitedCalls: true,
-  timeout: 15_000,
-});
+import { createSlackWebClient, slackClientOptions } from './web-client';
 
-export const createSlackWebClient = (env: SlackEnv, logger: Logger): WebClient =>
-  new WebClient(env.botToken, slackClientOptions(env, logger));
+// Re-exported for the composition root and tests, which build the Web API client the same way.
+export { createSlackWebClient, slackClientOptions };
 
 const RECEIVED_AT = Symbol('cloudsec.receivedAt');
 type StampedRequest = IncomingMessage & { [RECEIVED_AT]?: number };
@@ -376,15 +363,6 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
   };
 };
 
-const describeMetricsStartError = (err: unknown, settings: SlackEnv['metrics']): Error =>
-  (err as NodeJS.ErrnoException | null)?.code === 'EADDRINUSE'
-    ? new CloudsecError('config', `METRICS_PORT ${settings.port} is already in use. Set METRICS_PORT to a free port.`)
-    : new CloudsecError(
-        'config',
-        `Metrics could not be served on ${settings.host}:${settings.port} (${(err as Error).message}). ` +
-          'Check METRICS_HOST and METRICS_PORT.',
-      );
-
 /** The first word of the command, for log lines only (metrics labels come from the app's parser). */
 const subcommandOf = (text: string): string => (text.split(/\s+/)[0] ?? '').toLowerCase().slice(0, 32) || 'help';
 
@@ -397,15 +375,3 @@ const crashMessage = (err: unknown, requestId: string): MessagePayload =>
         message: `cloudsec hit an unexpected error and could not finish. Reference: ${requestId}`,
         suggestion: 'Try again in a minute. If it keeps happening, give the reference to your cloudsec admin.',
       });
-
-const drain = async (tasks: Set<Promise<void>>, timeoutMs: number, logger: Logger) => {
-  if (tasks.size === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    timer.unref();
-  });
-  const outcome = await Promise.race([Promise.allSettled([...tasks]), timedOut]);
-  clearTimeout(timer);
-  if (outcome === 'timeout') logger.warn({ pending: tasks.size }, 'stopped with interactions still running');
-};

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ActionInvocation, CommandInvocation, InvocationChannel } from '../app/conversation';
-import type { ChannelKind } from '../core/permissions';
+import type { ChannelKind } from '../core/access/permissions';
 
 /**
  * Slack payloads → the transport-neutral invocations of src/app/conversation.ts. Only fields Slack

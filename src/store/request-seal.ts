@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { canonicalJson } from '../core/audit';
-import type { RemediationRequest } from './schemas';
+import type { RemediationRequest } from '../core/remediations/request';
 
 /**
  * What binds a remediation request row to cloudsec, so that a row written with SQL by someone who

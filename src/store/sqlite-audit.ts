@@ -14,7 +14,7 @@ import {
 } from '../core/audit';
 import { fromJsonText, nowIso, parseStored, positiveLimit, type SqliteContext } from './sqlite-context';
 import type { AuditQuery, AuditVerifyOptions, Store } from './store';
-import { toIso } from './schemas';
+import { toIso } from '../core/remediations/request';
 
 interface AuditRow {
   seq: number;

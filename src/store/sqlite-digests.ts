@@ -1,5 +1,6 @@
 import type { DigestItem } from '../core/digest/model';
-import { DigestRunSchema, toIso, type DigestCompletion, type DigestRun } from './schemas';
+import { toIso } from '../core/remediations/request';
+import { DigestRunSchema, type DigestCompletion, type DigestRun } from './schemas';
 import { makeDigestItemWriter } from './sqlite-digest-state';
 import { fromJsonText, nowIso, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';

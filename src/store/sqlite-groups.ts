@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { GroupMembersSchema, toIso } from './schemas';
+import { toIso } from '../core/remediations/request';
+import { GroupMembersSchema } from './schemas';
 import { fromJsonText, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
 

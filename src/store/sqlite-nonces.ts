@@ -1,4 +1,4 @@
-import { toIso } from './schemas';
+import { toIso } from '../core/remediations/request';
 import type { SqliteContext } from './sqlite-context';
 import type { Store } from './store';
 

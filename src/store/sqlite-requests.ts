@@ -9,10 +9,9 @@ import {
   RequestPatchSchema,
   RequestStatusSchema,
   toIso,
-  type CreateRequestResult,
   type RemediationRequest,
-  type RequestQuery,
-} from './schemas';
+} from '../core/remediations/request';
+import type { CreateRequestResult, RequestQuery } from './schemas';
 import {
   fromJsonText,
   nowIso,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { FindingSchema, type Finding } from '../core/model';
 import { summarizeFindings } from './scan-summary';
-import { ScanInputSchema, ScanRecordSchema, toIso, type ScanRecord } from './schemas';
+import { toIso } from '../core/remediations/request';
+import { ScanInputSchema, ScanRecordSchema, type ScanRecord } from './schemas';
 import { fromJsonText, nowIso, parseStored, positiveLimit, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
 

@@ -4,8 +4,16 @@ import type { DigestItem } from '../core/digest/model';
 import type { RequestSealCheck } from './request-seal';
 import type { Finding } from '../core/model';
 import type {
-  ApprovalResult,
   ActorRef,
+  Instant,
+  MessageRef,
+  NewRequest,
+  RemediationRequest,
+  RequestPatch,
+  RequestStatus,
+} from '../core/remediations/request';
+import type {
+  ApprovalResult,
   ClaimOptions,
   CreateRequestResult,
   DigestClaim,
@@ -13,14 +21,8 @@ import type {
   DigestRun,
   DigestItemCounts,
   GroupMembers,
-  Instant,
   LockResult,
-  MessageRef,
-  NewRequest,
-  RemediationRequest,
-  RequestPatch,
   RequestQuery,
-  RequestStatus,
   ScanInput,
   ScanRecord,
 } from './schemas';

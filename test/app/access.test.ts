@@ -1,5 +1,5 @@
 import { listBindings, renderBindingsText, renderWhoamiText, resolveNamedAccount, whoami } from '../../src/app/access';
-import type { AccessPolicy, AccountRef } from '../../src/core/permissions';
+import type { AccessPolicy, AccountRef } from '../../src/core/access/permissions';
 
 const ALICE = 'U0ALICE001';
 const PROD: AccountRef = { id: '111111111111', name: 'prod', ou: 'ou-ab12-prodprod' };

@@ -28,8 +28,15 @@ describe('checkXmlAnswer', () => {
 
   it('when the documented element carries a true or false boolean, then the answer is accepted', () => {
     expect(() =>
-      checkXmlAnswer('<PolicyStatus><IsPublic> true </IsPublic></PolicyStatus>', expected, 'Op'),
+      checkXmlAnswer('<PolicyStatus><IsPublic>true</IsPublic></PolicyStatus>', expected, 'Op'),
     ).not.toThrow();
+    expect(() =>
+      checkXmlAnswer('<PolicyStatus><IsPublic>false</IsPublic></PolicyStatus>', expected, 'Op'),
+    ).not.toThrow();
+  });
+
+  it('when the boolean is padded with spaces, then the answer is refused (the SDK would read " true" as false)', () => {
+    expect(() => checkXmlAnswer('<PolicyStatus><IsPublic> true </IsPublic></PolicyStatus>', expected, 'Op')).toThrow();
   });
 
   it('when another element comes back, then the answer is refused naming both, without quoting the body', () => {

@@ -69,6 +69,10 @@ describe('makeLiveSnapshotSource against a simulated estate', () => {
       expect(a.warnings).toEqual([]);
       expect(Object.keys(a.ec2 ?? {}).sort()).toEqual(TWO_REGIONS);
       expect(Object.keys(a.securityhub ?? {}).sort()).toEqual(TWO_REGIONS);
+      // The issue 12 services: one entry per region for the regional ones, the account's own settings once.
+      for (const service of ['rds', 'efs', 'eks', 'guardduty', 'config', 'accessanalyzer'] as const)
+        expect([service, Object.keys(a[service] ?? {}).sort()]).toEqual([service, TWO_REGIONS]);
+      expect(a.account?.securityContact.ok).toBe(true);
       const report = a.iam?.credentialReport;
       expect(report?.ok && report.value.length).toBe(11); // root and 10 users
       const buckets = a.s3?.buckets.ok ? a.s3.buckets.value : [];

@@ -2,10 +2,15 @@ import nock from 'nock';
 import { makeClientFactory } from '../../src/aws/clients';
 import { resolveRegions } from '../../src/aws/regions';
 import { ec2Action, ec2Endpoint, requestLimitExceeded, unauthorized } from '../fixtures/aws/ec2';
+import { retryWithoutWaiting } from '../fixtures/aws/retry';
+import { answerIfAsked } from '../fixtures/answer-if-asked';
 
 const HOME = 'us-east-1';
 
-const clients = () => makeClientFactory({ homeRegion: HOME, maxAttempts: 3 })({ accountId: '123456789012' });
+const clients = () =>
+  makeClientFactory({ homeRegion: HOME, maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: '123456789012',
+  });
 
 /** DescribeRegions as EC2 sends it: `regionInfo` items, in no particular order. */
 const describeRegionsXml = (regions: string[]) =>
@@ -24,12 +29,12 @@ const onDescribeRegions = () => ec2Endpoint(HOME).post('/', ec2Action('DescribeR
 
 describe('resolveRegions', () => {
   it('when regions are configured, then they are used as given without asking AWS', async () => {
-    const ec2 = onDescribeRegions().reply(200, describeRegionsXml(['us-east-1']));
+    const ec2 = answerIfAsked(onDescribeRegions(), 200, describeRegionsXml(['us-east-1']));
 
     const result = await resolveRegions(clients(), ['eu-west-1', 'us-east-1'], HOME);
 
     expect(result).toEqual({ ok: true, value: ['eu-west-1', 'us-east-1'] });
-    expect(ec2.isDone()).toBe(false);
+    expect(ec2.asked).toBe(0);
   });
 
   it.each([

@@ -1,6 +1,6 @@
 import nock from 'nock';
 import { makeClientFactory } from '../../src/aws/clients';
-import type { ExecutionResult } from '../../src/aws/executor';
+import type { ExecutionReport as ExecutionResult } from '../../src/core/remediations/execution-port';
 import {
   LOOKUP_PERMISSIONS,
   READ_PERMISSIONS,
@@ -8,234 +8,37 @@ import {
   fixPolicyDocument,
   undoPolicyDocument,
   type PolicyDocument,
-} from '../../src/aws/permissions';
+} from '../../src/aws/iam-policy';
 import { makeRoleExecutor } from '../../src/aws/role-executor';
 import type { WritePurpose } from '../../src/aws/write-access';
 import { parseConfig } from '../../src/config';
 import { REMEDIATIONS } from '../../src/core/remediations';
 import type { ApiCall, Remediation } from '../../src/core/remediations/define';
-import { ctOk } from '../fixtures/aws/cloudtrail';
-import { iamResponse } from '../fixtures/aws/iam';
-import { shOk } from '../fixtures/aws/securityhub';
-import { assumeRoleXml } from '../fixtures/aws/sts';
-import { SAMPLES, planned } from '../fixtures/remediation-builders';
+import { SAMPLES, planned, type Sample } from '../fixtures/remediation-builders';
 import { ACCOUNT_ID, NOW } from '../fixtures/snapshot-builders';
+import {
+  ROLE_KEYS,
+  UNDO_ROLE,
+  WRITE_ROLE,
+  simulateAws,
+  type ConditionContext,
+  type WireOperation,
+} from '../fixtures/aws/write-simulation';
+import { aRestoreAttribute, anAccountWithRds, anRdsRegion, anRdsSnapshot } from '../fixtures/builders/rds';
+import { aGuardDutyRegion, anAccountWithGuardDuty } from '../fixtures/builders/guardduty';
+import { failingFinding } from '../fixtures/remediation-samples/data-stores';
+import rdsSnapshotNotPublic from '../../src/core/checks/rds/rds_snapshot_not_public';
+import { known } from '../../src/core/model';
 
 /**
  * The two write roles' policies against what the executor really sends: every remediation's sample
  * plan runs with the fix role and its undo with the undo role, through the executor, against
- * simulated AWS endpoints that tell operations apart the way AWS does (form `Action`, `X-Amz-Target`,
- * REST method and path) and roles by the key that signed the request. Every operation must be
+ * simulated AWS endpoints (test/fixtures/aws/write-simulation.ts) that tell operations apart the way
+ * AWS does (form `Action`, `X-Amz-Target`, REST method and path) and roles by the key that signed the
+ * request. Every operation must be
  * allowed by its role's generated policy, conditions included, and each policy must grant exactly
  * what its role's calls need.
  */
-
-interface WireOperation {
-  service: string;
-  operation: string;
-  /** The access key that signed the request (each role's AssumeRole hands out its own). */
-  signedBy: string;
-  /**
-   * The request's values for the IAM condition keys the policies use, derived from the wire the
-   * way the service documents them (see `conditionContext`).
-   */
-  context: ConditionContext;
-}
-type ConditionContext = Record<string, string[]>;
-type Reply = [number, nock.Body, Record<string, string>];
-
-const HOST =
-  /^(?:([a-z0-9-]+)\.)?(iam|sts|s3|s3-control|ec2|cloudtrail|securityhub)(?:\.([a-z0-9-]+))?\.amazonaws\.com$/;
-
-/** REST operations by method and resource, from the S3, S3 Control and Security Hub API references. */
-const REST_ROUTES: { service: string; method: string; matches: (url: URL) => boolean; operation: string }[] = [
-  {
-    service: 's3',
-    method: 'PUT',
-    matches: (u) => u.searchParams.has('publicAccessBlock'),
-    operation: 'PutPublicAccessBlock',
-  },
-  {
-    service: 's3',
-    method: 'DELETE',
-    matches: (u) => u.searchParams.has('publicAccessBlock'),
-    operation: 'DeletePublicAccessBlock',
-  },
-  { service: 's3', method: 'PUT', matches: (u) => u.searchParams.has('encryption'), operation: 'PutBucketEncryption' },
-  {
-    service: 's3',
-    method: 'DELETE',
-    matches: (u) => u.searchParams.has('encryption'),
-    operation: 'DeleteBucketEncryption',
-  },
-  {
-    service: 's3control',
-    method: 'PUT',
-    matches: (u) => u.pathname === '/v20180820/configuration/publicAccessBlock',
-    operation: 'PutPublicAccessBlock',
-  },
-  {
-    service: 's3control',
-    method: 'DELETE',
-    matches: (u) => u.pathname === '/v20180820/configuration/publicAccessBlock',
-    operation: 'DeletePublicAccessBlock',
-  },
-  {
-    service: 'securityhub',
-    method: 'PATCH',
-    matches: (u) => u.pathname === '/findings/batchupdate',
-    operation: 'BatchUpdateFindings',
-  },
-];
-
-const EC2_XMLNS = 'http://ec2.amazonaws.com/doc/2016-11-15/';
-const ec2Ok = (operation: string): Reply => [
-  200,
-  `<?xml version="1.0" encoding="UTF-8"?>\n<${operation}Response xmlns="${EC2_XMLNS}">` +
-    `<requestId>59dbff89-35bd-4eac-99ed-be587EXAMPLE</requestId><return>true</return></${operation}Response>`,
-  { 'content-type': 'text/xml;charset=UTF-8' },
-];
-
-/** Access keys that ListAccessKeys reports, so the plans' lookups find the keys they name. */
-type KeysByUser = Map<string, { id: string; createDate: string }[]>;
-
-const listAccessKeysXml = (user: string, keys: { id: string; createDate: string }[]) =>
-  iamResponse(
-    'ListAccessKeys',
-    `<UserName>${user}</UserName><AccessKeyMetadata>${keys
-      .map(
-        (k) =>
-          `<member><UserName>${user}</UserName><AccessKeyId>${k.id}</AccessKeyId>` +
-          `<Status>Active</Status><CreateDate>${k.createDate}</CreateDate></member>`,
-      )
-      .join('')}</AccessKeyMetadata><IsTruncated>false</IsTruncated>`,
-  );
-
-/**
- * The condition keys of a request, for the operations whose policies have conditions:
- * - EC2 ModifySnapshotAttribute: `ec2:Add/group`, `ec2:Add/userId`, `ec2:Remove/group`,
- *   `ec2:Remove/userId` (the groups and accounts the call adds or removes, whether it names them in
- *   `CreateVolumePermission` or with `OperationType` and `UserGroup.N` / `UserId.N`);
- * - Security Hub BatchUpdateFindings: `securityhub:ASFFSyntaxPath/<field>` for each ASFF field the
- *   request updates (Security Hub user guide, "Configuring access to BatchUpdateFindings").
- */
-const conditionContext = (service: string, operation: string, body: unknown): ConditionContext => {
-  const context: ConditionContext = {};
-  const add = (key: string, value: string) => (context[key] = [...(context[key] ?? []), value]);
-  if (service === 'ec2' && operation === 'ModifySnapshotAttribute') {
-    const form = new URLSearchParams(String(body));
-    const legacy =
-      form.get('OperationType') === 'add' ? 'Add' : form.get('OperationType') === 'remove' ? 'Remove' : null;
-    for (const [field, value] of form) {
-      const canonical = /^CreateVolumePermission\.(Add|Remove)\.\d+\.(Group|UserId)$/.exec(field);
-      if (canonical) add(`ec2:${canonical[1]}/${canonical[2] === 'Group' ? 'group' : 'userId'}`, value);
-      if (legacy && /^UserGroup\.\d+$/.test(field)) add(`ec2:${legacy}/group`, value);
-      if (legacy && /^UserId\.\d+$/.test(field)) add(`ec2:${legacy}/userId`, value);
-    }
-  }
-  if (service === 'securityhub' && operation === 'BatchUpdateFindings') {
-    const json = (typeof body === 'string' ? JSON.parse(body) : body) as Record<string, unknown>;
-    const walk = (value: unknown, path: string): void => {
-      if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-        for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
-      } else add(`securityhub:ASFFSyntaxPath/${path}`, String(value));
-    };
-    const { FindingIdentifiers: _ids, ...updates } = json;
-    walk(updates, '');
-  }
-  return context;
-};
-
-const identify = (
-  host: string,
-  method: string,
-  uri: string,
-  headers: Record<string, unknown>,
-  body: unknown,
-): Omit<WireOperation, 'signedBy' | 'context'> | null => {
-  const [, , name] = HOST.exec(host) ?? [];
-  if (!name) return null;
-  const service = name === 's3-control' ? 's3control' : name;
-  if (service === 'iam' || service === 'sts' || service === 'ec2') {
-    const action = new URLSearchParams(String(body)).get('Action');
-    return action ? { service, operation: action } : null;
-  }
-  if (service === 'cloudtrail') {
-    const target = String(headers['x-amz-target'] ?? '');
-    return target.startsWith('CloudTrail_20131101.') ? { service, operation: target.split('.')[1]! } : null;
-  }
-  const url = new URL(uri, `https://${host}`);
-  const route = REST_ROUTES.find((r) => r.service === service && r.method === method && r.matches(url));
-  return route ? { service, operation: route.operation } : null;
-};
-
-const WRITE_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/cloudsec-write`;
-const UNDO_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/cloudsec-undo`;
-/** The temporary key AssumeRole hands out for each role. */
-const ROLE_KEYS: Record<WritePurpose, string> = { fix: 'ASIAFIXROLEEXAMPLE01', undo: 'ASIAUNDOROLEEXAMPLE1' };
-const keyForRole = (roleArn: string) =>
-  roleArn === WRITE_ROLE ? ROLE_KEYS.fix : roleArn === UNDO_ROLE ? ROLE_KEYS.undo : 'ASIAUNKNOWNROLE00001';
-
-const answer = (
-  op: Omit<WireOperation, 'signedBy' | 'context'>,
-  method: string,
-  body: unknown,
-  keys: KeysByUser,
-): Reply => {
-  switch (op.service) {
-    case 'sts':
-      return [
-        200,
-        assumeRoleXml(new URLSearchParams(String(body)).get('RoleArn') ?? '', {
-          accessKeyId: keyForRole(new URLSearchParams(String(body)).get('RoleArn') ?? ''),
-          secretAccessKey: 'Je7MtGbClwBF/2Zp9Utk/h3yCo8nvbEXAMPLEKEY1',
-          sessionToken: 'FwoGZXIvYXdzEXAMPLE',
-        }),
-        { 'content-type': 'text/xml' },
-      ];
-    case 'iam': {
-      if (op.operation !== 'ListAccessKeys')
-        return [200, iamResponse(op.operation, ''), { 'content-type': 'text/xml' }];
-      const user = new URLSearchParams(String(body)).get('UserName') ?? '';
-      return [200, listAccessKeysXml(user, keys.get(user) ?? []), { 'content-type': 'text/xml' }];
-    }
-    case 'ec2':
-      return ec2Ok(op.operation);
-    case 'cloudtrail':
-      return ctOk({});
-    case 'securityhub':
-      return shOk({ ProcessedFindings: [], UnprocessedFindings: [] });
-    default:
-      // S3 answers a DELETE of a bucket configuration with 204, everything else here with an empty 200.
-      return [method === 'DELETE' && op.service === 's3' ? 204 : 200, '', {}];
-  }
-};
-
-/** One persistent interceptor for every AWS host, recording each operation that reached it. */
-const simulateAws = () => {
-  const operations: WireOperation[] = [];
-  const unhandled: string[] = [];
-  const keys: KeysByUser = new Map();
-  const scope = nock(/amazonaws\.com/).persist();
-  for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'PATCH', 'HEAD']) {
-    scope.intercept(/.*/, method).reply(function (uri, body) {
-      const host = String(this.req.headers['host'] ?? '');
-      const op = identify(host, method, uri, this.req.headers, body);
-      if (!op) {
-        unhandled.push(`${method} ${host}${uri}`);
-        return [400, 'not simulated'];
-      }
-      const auth = String(this.req.headers['authorization'] ?? '');
-      operations.push({
-        ...op,
-        signedBy: /Credential=([A-Z0-9]+)\//.exec(auth)?.[1] ?? 'unsigned',
-        context: conditionContext(op.service, op.operation, body),
-      });
-      return answer(op, method, body, keys);
-    });
-  }
-  return { operations, unhandled, keys };
-};
 
 /** The undo from the sample's state and, for each part of it that was set, from "it was not set". */
 const inversePlans = (remediation: Remediation, calls: ApiCall[], before: unknown): ApiCall[][] => {
@@ -296,20 +99,55 @@ const POLICIES: Record<WritePurpose, PolicyDocument> = { fix: fixPolicyDocument(
 
 // ---------------------------------------------------------------- the runs
 
+/**
+ * Samples of the plan branches the catalog's one sample per remediation does not take, so every
+ * action a remediation declares reaches the wire: a region without any GuardDuty detector
+ * (CreateDetector, the sample suspends an existing one) and a public DB cluster snapshot
+ * (ModifyDBClusterSnapshotAttribute, the sample is a DB snapshot).
+ */
+const OTHER_BRANCHES: Record<string, (() => Sample)[]> = {
+  guardduty_enable_detector: [
+    () => {
+      const { finding } = SAMPLES.guardduty_enable_detector!();
+      return {
+        finding,
+        account: anAccountWithGuardDuty({ [finding.region]: aGuardDutyRegion({ detector: known(null) }) }),
+      };
+    },
+  ],
+  rds_snapshot_make_private: [
+    () => {
+      const account = anAccountWithRds(
+        anRdsRegion({
+          snapshots: known([]),
+          clusterSnapshots: known([
+            anRdsSnapshot({
+              id: 'orders-cluster-export',
+              kind: 'cluster',
+              restore: known(aRestoreAttribute({ public: true })),
+            }),
+          ]),
+        }),
+      );
+      return { finding: failingFinding(rdsSnapshotNotPublic, account), account };
+    },
+  ],
+};
+
 interface Run {
   results: ExecutionResult[];
   /** How many calls the plans (or the inverses) have: each must reach the wire once. */
   calls: number;
   operations: WireOperation[];
+  /** Requests of this run that the simulation could not tell apart (answered 400). */
+  unhandled: string[];
 }
 
 describe('the remediation write policies', () => {
   const runs = new Map<string, Record<WritePurpose, Run>>();
-  let unhandled: string[] = [];
 
   beforeAll(async () => {
     const aws = simulateAws();
-    unhandled = aws.unhandled;
     const config = parseConfig(
       [
         'accounts:',
@@ -330,15 +168,16 @@ describe('the remediation write policies', () => {
       clock: () => NOW,
     });
     for (const remediation of REMEDIATIONS) {
-      const sample = SAMPLES[remediation.id]?.();
+      const sample = SAMPLES[remediation.id];
       if (!sample) continue;
-      if (sample.account.accountId !== ACCOUNT_ID)
-        throw new Error(`${remediation.id}: the sample is in another account`);
-      const plan = planned(remediation.plan(sample.finding, sample.account, sample.options));
-      const plans: Record<WritePurpose, ApiCall[][]> = {
-        fix: [plan.calls],
-        undo: inversePlans(remediation, plan.calls, plan.before),
-      };
+      const plans: Record<WritePurpose, ApiCall[][]> = { fix: [], undo: [] };
+      for (const variant of [sample, ...(OTHER_BRANCHES[remediation.id] ?? [])].map((s) => s())) {
+        if (variant.account.accountId !== ACCOUNT_ID)
+          throw new Error(`${remediation.id}: the sample is in another account`);
+        const plan = planned(remediation.plan(variant.finding, variant.account, variant.options));
+        plans.fix.push(plan.calls);
+        plans.undo.push(...inversePlans(remediation, plan.calls, plan.before));
+      }
       for (const call of [...plans.fix, ...plans.undo].flat()) {
         if (call.lookup?.select.kind === 'iamAccessKey') {
           const { userName, createdAt } = call.lookup.select;
@@ -347,6 +186,7 @@ describe('the remediation write policies', () => {
       }
       const run = async (purpose: WritePurpose): Promise<Run> => {
         const from = aws.operations.length;
+        const unhandledFrom = aws.unhandled.length;
         const results: ExecutionResult[] = [];
         for (const calls of plans[purpose]) {
           results.push(
@@ -363,6 +203,7 @@ describe('the remediation write policies', () => {
           results,
           calls: plans[purpose].flat().length,
           operations: aws.operations.slice(from).filter((o) => o.service !== 'sts'),
+          unhandled: aws.unhandled.slice(unhandledFrom),
         };
       };
       runs.set(remediation.id, { fix: await run('fix'), undo: await run('undo') });
@@ -383,9 +224,9 @@ describe('the remediation write policies', () => {
     (id, _what, purpose, remediation) => {
       const run = runs.get(id)![purpose];
       expect(run.results.filter((r) => !r.ok)).toEqual([]);
-      expect(unhandled).toEqual([]);
+      expect(run.unhandled).toEqual([]);
       // Every call reached the wire: the checks below are not vacuous.
-      expect(run.operations).toHaveLength(run.calls);
+      expect(run.operations.filter((o) => !o.impliedBy)).toHaveLength(run.calls);
       expect(run.operations.filter((o) => o.signedBy !== ROLE_KEYS[purpose])).toEqual([]);
       const refused = run.operations.filter((o) => decide(POLICIES[purpose], actionOf(o) ?? '', o.context) !== 'allow');
       expect(refused).toEqual([]);
@@ -410,14 +251,62 @@ describe('the remediation write policies', () => {
         .map((o) => `${id}: ${actionOf(o)}`),
     );
     expect([...new Set(refused)].sort()).toEqual([
+      // Its own action: only the undo role may delete an analyzer.
+      'accessanalyzer_create_analyzer: access-analyzer:DeleteAnalyzer',
       'cloudtrail_start_logging: cloudtrail:StopLogging',
       'ec2_enable_ebs_default_encryption: ec2:DisableEbsEncryptionByDefault',
       'ec2_revoke_world_ingress: ec2:AuthorizeSecurityGroupIngress',
       // Same action as the fix, refused by its condition: it adds the group `all`.
       'ec2_snapshot_make_private: ec2:ModifySnapshotAttribute',
       'iam_set_password_policy: iam:DeleteAccountPasswordPolicy',
+      'kms_enable_key_rotation: kms:DisableKeyRotation',
+      // Putting back a public statement is the undo role's alone.
+      'lambda_remove_public_permission: lambda:AddPermission',
       // Same action as the fix, refused by its condition: it sets the workflow status back to NEW.
       'securityhub_update_workflow: securityhub:BatchUpdateFindings',
+    ]);
+  });
+
+  it('when the fix role is handed the undo calls, then it allows only those IAM cannot tell apart from the fix', () => {
+    const allowed = [...runs.entries()].flatMap(([id, run]) =>
+      run.undo.operations
+        .filter((o) => decide(POLICIES.fix, actionOf(o) ?? '', o.context) === 'allow')
+        .map((o) => `${id}: ${actionOf(o)}`),
+    );
+    // The same action as the fix, and the fix role has no condition on the value the undo sets back
+    // (see ROLE_CONDITIONS): listed, so a new one is a decision, not an accident.
+    expect([...new Set(allowed)].sort()).toEqual([
+      'cloudtrail_enable_log_validation: cloudtrail:UpdateTrail',
+      'ec2_image_make_private: ec2:ModifyImageAttribute',
+      'ec2_require_imdsv2: ec2:ModifyInstanceMetadataOptions',
+      'guardduty_enable_detector: guardduty:UpdateDetector',
+      'iam_deactivate_access_key: iam:ListAccessKeys',
+      'iam_deactivate_access_key: iam:UpdateAccessKey',
+      'iam_set_password_policy: iam:UpdateAccountPasswordPolicy',
+      'rds_instance_make_private: rds:ModifyDBInstance',
+      'rds_snapshot_make_private: rds:ModifyDBClusterSnapshotAttribute',
+      'rds_snapshot_make_private: rds:ModifyDBSnapshotAttribute',
+      's3_account_block_public_access: s3:PutAccountPublicAccessBlock',
+      's3_block_public_access: s3:PutBucketPublicAccessBlock',
+      's3_default_encryption: s3:PutEncryptionConfiguration',
+    ]);
+  });
+
+  it('when a plan turns a detective service on, then the fix role may create only the linked role of that service', () => {
+    const linkedRole = (service?: string) =>
+      decide(POLICIES.fix, 'iam:CreateServiceLinkedRole', service ? { 'iam:AWSServiceName': [service] } : {});
+    expect(linkedRole('guardduty.amazonaws.com')).toBe('allow');
+    expect(linkedRole('access-analyzer.amazonaws.com')).toBe('allow');
+    expect(linkedRole('elasticmapreduce.amazonaws.com')).toBe('implicit-deny');
+    expect(linkedRole()).toBe('implicit-deny');
+    expect(
+      decide(POLICIES.undo, 'iam:CreateServiceLinkedRole', { 'iam:AWSServiceName': ['guardduty.amazonaws.com'] }),
+    ).toBe('implicit-deny');
+    // Both creations reached the simulation and needed the role: the allow is not there for nothing.
+    const implied = [...runs.values()].flatMap((r) => r.fix.operations.filter((o) => o.impliedBy));
+    expect(implied.map((o) => [o.impliedBy, o.context['iam:AWSServiceName']])).toEqual([
+      ['guardduty:CreateDetector', ['guardduty.amazonaws.com']],
+      ['accessanalyzer:CreateAnalyzer', ['access-analyzer.amazonaws.com']],
     ]);
   });
 

@@ -25,8 +25,8 @@ const bucketCheck = defineCheck({
   requires: ['s3'],
   remediation: 's3_block_public_access',
   evaluate: ({ account }) =>
-    account.s3!.buckets.ok
-      ? account.s3!.buckets.value.map((b) =>
+    account.s3.buckets.ok
+      ? account.s3.buckets.value.map((b) =>
           b.name.includes('public')
             ? fail(bucketResource(b), b.region, `${b.name} is public`)
             : pass(bucketResource(b), b.region, 'ok'),

@@ -5,8 +5,8 @@ import {
   type Binding,
   type ChannelRef,
   type Permission,
-} from '../../src/core/permissions';
-import { authorize } from '../../src/core/policy';
+} from '../../src/core/access/permissions';
+import { authorize } from '../../src/core/access/policy';
 
 /**
  * The authorization rules written out by hand, independently of src/core/policy.ts, and checked

@@ -5,8 +5,8 @@ import {
   type AccessPolicy,
   type AccountRef,
   type Binding,
-} from '../../src/core/permissions';
-import { accountsVisibleTo, authorize, groupsNamedIn, permissionsOf, rolesOf } from '../../src/core/policy';
+} from '../../src/core/access/permissions';
+import { accountsVisibleTo, authorize, groupsNamedIn, permissionsOf, rolesOf } from '../../src/core/access/policy';
 
 const ALICE = 'U0ALICE001';
 const BOB = 'U0BOB00001';

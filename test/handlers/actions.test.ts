@@ -92,7 +92,7 @@ describe('finding list buttons', () => {
     ['not json', 'findings.page', '{oops'],
     ['wrong shape', 'findings.page', '{"s":1}'],
     ['a scope cloudsec never made', 'findings.page', '{"s":"drop table","o":0}'],
-    ['an export with a forged scope', 'findings.export', '{"s":"rds:*:*"}'],
+    ['an export with a forged scope', 'findings.export', '{"s":"nosuchservice:*:*"}'],
   ])('when the value is %s, then the user is told the button is no longer valid', async (_what, actionId, value) => {
     const { app } = demoApp(ACCESS);
     const r = recordingResponder();

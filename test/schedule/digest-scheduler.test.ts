@@ -51,6 +51,8 @@ const start = (options: {
   lastScheduledFor?: DigestSchedulerDeps['lastScheduledFor'];
   runDue?: DigestSchedulerDeps['runDue'];
   catchUpMaxAgeMs?: number;
+  /** Sees each log line before it is kept; a test may throw from it (a broken log destination). */
+  onLog?: (line: LogLine) => void;
 }) => {
   jest.useFakeTimers({ now: new Date(options.now) });
   const calls: Call[] = [];
@@ -58,7 +60,9 @@ const start = (options: {
   const record =
     (level: LogLine['level']) =>
     (obj: object, msg?: string): void => {
-      logs.push({ level, obj: obj as Record<string, unknown>, msg });
+      const line = { level, obj: obj as Record<string, unknown>, msg };
+      options.onLog?.(line);
+      logs.push(line);
     };
   const log: AppLogger = { info: record('info'), warn: record('warn'), error: record('error') };
   const scheduler = startDigestScheduler({
@@ -518,6 +522,114 @@ describe('failures and late ticks', () => {
     expect(logs).toContainEqual(
       expect.objectContaining({ level: 'warn', obj: expect.objectContaining({ digest: 'd' }) }),
     );
+  });
+});
+
+describe('failures nobody awaits', () => {
+  const failOnce = () => {
+    let n = 0;
+    return () => (++n === 1 ? Promise.reject(new Error('Slack is down')) : Promise.resolve());
+  };
+  const failed = (logs: LogLine[], msg: string) =>
+    logs.filter((l) => l.level === 'error' && l.msg === msg).map((l) => l.obj);
+
+  /** The process is suspended over 08:00–10:00: node-cron reports the misses, 10:00 runs as a catch-up. */
+  const suspendedOverTheHour = async () => {
+    jest.setSystemTime(new Date('2026-01-15T10:29:59Z'));
+    await jest.advanceTimersByTimeAsync(1000);
+  };
+  /** The bot starts at 02:45 CEST on 2026-10-25 in Berlin: the second 02:30 is run from a timer. */
+  const berlinNight = () => digest('night', '30 2 * * *', 'Europe/Berlin');
+
+  it('when the catch-up of a time node-cron missed fails, then it is logged with the digest and time, and the next tick still runs', async () => {
+    const { calls, logs } = start({
+      now: '2026-01-15T07:59:59Z',
+      digests: [digest('hourly', '0 * * * *')],
+      runDue: failOnce(),
+    });
+    await suspendedOverTheHour();
+
+    expect(failed(logs, 'digest run failed')).toEqual([
+      expect.objectContaining({
+        digest: 'hourly',
+        scheduledFor: '2026-01-15T10:00:00.000Z',
+        reason: 'catch-up',
+        err: 'Error: Slack is down',
+      }),
+    ]);
+    await advanceTo('2026-01-15T11:30:00Z');
+    expect(calls.map((c) => [c.scheduledFor, c.reason])).toEqual([
+      ['2026-01-15T10:00:00.000Z', 'catch-up'],
+      ['2026-01-15T11:00:00.000Z', 'schedule'],
+    ]);
+  });
+
+  it('when the time run from a timer (the repeated hour) fails, then it is logged and the next day still runs', async () => {
+    const { calls, logs } = start({ now: '2026-10-25T00:45:00Z', digests: [berlinNight()], runDue: failOnce() });
+    await advanceTo('2026-10-26T12:00:00Z');
+
+    expect(failed(logs, 'digest run failed')).toEqual([
+      expect.objectContaining({
+        digest: 'night',
+        scheduledFor: '2026-10-25T01:30:00.000Z',
+        err: 'Error: Slack is down',
+      }),
+    ]);
+    expect(ticks(calls)).toEqual(['2026-10-25T01:30:00.000Z', '2026-10-26T01:30:00.000Z']);
+  });
+
+  it.each([
+    ['a missed time’s catch-up', 'hourly'],
+    ['a time run from a timer', 'night'],
+  ])(
+    'when logging a failed run throws too (%s), then the failure is still reported, nothing is left unhandled, and the schedule goes on',
+    async (_path, which) => {
+      let broken = true;
+      const { calls, logs } = start({
+        now: which === 'hourly' ? '2026-01-15T07:59:59Z' : '2026-10-25T00:45:00Z',
+        digests: [which === 'hourly' ? digest('hourly', '0 * * * *') : berlinNight()],
+        runDue: failOnce(),
+        onLog: (line) => {
+          if (broken && line.msg === 'digest run failed') {
+            broken = false;
+            throw new Error('log destination closed');
+          }
+        },
+      });
+      if (which === 'hourly') await suspendedOverTheHour();
+      else await advanceTo('2026-10-25T02:00:00Z');
+
+      expect(failed(logs, 'digest dispatch failed')).toEqual([
+        expect.objectContaining({ digest: which, err: 'Error: log destination closed' }),
+      ]);
+      await advanceTo(which === 'hourly' ? '2026-01-15T11:30:00Z' : '2026-10-26T12:00:00Z');
+      expect(calls).toHaveLength(2);
+    },
+  );
+
+  it('when a dispatch from a timer throws at once (logging "due" fails), then it is logged and the next day still runs', async () => {
+    let broken = true;
+    const { calls, logs } = start({
+      now: '2026-10-25T00:45:00Z',
+      digests: [berlinNight()],
+      onLog: (line) => {
+        if (broken && line.msg === 'digest run due') {
+          broken = false;
+          throw new Error('log destination closed');
+        }
+      },
+    });
+    await advanceTo('2026-10-26T12:00:00Z');
+
+    expect(failed(logs, 'digest dispatch failed')).toEqual([
+      expect.objectContaining({
+        digest: 'night',
+        scheduledFor: '2026-10-25T01:30:00.000Z',
+        err: 'Error: log destination closed',
+      }),
+    ]);
+    // The time whose dispatch failed was already marked as asked for; the next day runs.
+    expect(ticks(calls)).toEqual(['2026-10-26T01:30:00.000Z']);
   });
 });
 

@@ -121,7 +121,7 @@ describe('remediation flows through Slack, end to end', () => {
 
     // README (Remediation, step 1): "The requester gets a DM that is updated as the request moves", and
     // renderRequesterStatus says "updated in place". The notifier posts a new DM at every step instead
-    // (src/app/remediation-notifier.ts, tellRequester → messenger.dm → chat.postMessage each time).
+    // (src/app/remediation/notifier.ts, tellRequester → messenger.dm → chat.postMessage each time).
     it('when the request moves, then the requester’s DM is updated in place, not posted again', async () => {
       const { requestId } = await requestFix(e2e);
       const modal = await openDenyModal(requestId);

@@ -31,9 +31,11 @@ type SlackReply = { status?: number; body: object; headers?: Record<string, stri
 /** Answers usergroups.users.list from `answers` (per group, consumed in order; the last repeats) and counts calls. */
 const fakeSlack = (answers: Record<string, Array<SlackReply | (() => Promise<SlackReply>)>>) => {
   const calls: string[] = [];
+  // Optional: tests that expect no call assert `calls` is empty, and would record one if made.
   nock('https://slack.com')
     .persist()
     .post('/api/usergroups.users.list')
+    .optionally()
     .reply(async function (_uri, body) {
       const group = new URLSearchParams(String(body)).get('usergroup') ?? '';
       const queue = answers[group] ?? [{ body: { ok: false, error: 'no_such_subteam' } }];

@@ -10,7 +10,7 @@ import type { Finding } from '../../src/core/model';
 import { writeTarget } from '../../src/core/remediations/define';
 import { MIGRATIONS, migrate } from '../../src/store/migrations';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { TERMINAL_REQUEST_STATUSES, type RequestStatus } from '../../src/store/store';
+import { TERMINAL_REQUEST_STATUSES, type RequestStatus } from '../../src/core/remediations/request';
 import { aFinding } from '../fixtures/remediation-builders';
 import {
   aNewRequest,

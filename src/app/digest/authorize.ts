@@ -1,6 +1,6 @@
-import { authorize, describeScope, permissionsOf, rolesOf, scopeOf, type Decision } from '../../core/policy';
+import { authorize, describeScope, permissionsOf, rolesOf, scopeOf, type Decision } from '../../core/access/policy';
 import { resolveScopeAccounts, type EstateView } from '../../core/account-directory';
-import type { AccountRef, Actor, ChannelRef, Permission } from '../../core/permissions';
+import type { AccountRef, Actor, ChannelRef, Permission } from '../../core/access/permissions';
 import type { Config } from '../../config';
 import type { DigestConfig } from '../../digest-config';
 

@@ -14,8 +14,8 @@ import { accountBreakdown, postureScore, postureScoreByAccount } from '../../cor
 import { TREND_RUNS, trendSeries } from '../../core/digest/trend';
 import { nextOccurrence } from '../../schedule/occurrences';
 import { severityRank } from '../../core/model';
-import { scopeCovers, scopeOf, type Scope } from '../../core/policy';
-import type { AccountRef } from '../../core/permissions';
+import { scopeCovers, scopeOf, type Scope } from '../../core/access/policy';
+import type { AccountRef } from '../../core/access/permissions';
 import type { DigestConfig } from '../../digest-config';
 import type { DigestItemCounts, DigestRun } from '../../store/store';
 import { observeScope, type RunObservation, type SecurityHubMark } from './observe';

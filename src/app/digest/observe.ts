@@ -4,7 +4,7 @@ import type { Observation, ObservedItem, ScoreInput } from '../../core/digest/mo
 import { evaluateChecks } from '../../core/findings';
 import { SERVICES, severityRank, type Finding, type Service, type Snapshot } from '../../core/model';
 import type { DigestConfig } from '../../digest-config';
-import type { AccountRef } from '../../core/permissions';
+import type { AccountRef } from '../../core/access/permissions';
 import { errorText } from '../../core/error-text';
 import { errorMessage } from '../remediation/support';
 import { slicesFor } from '../run-check';

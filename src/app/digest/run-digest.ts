@@ -1,6 +1,7 @@
 import { renderDigestBlocks, renderDigestText, type DigestMessage } from '../../core/render/digest';
 import type { DigestConfig } from '../../digest-config';
-import { MessageRefSchema, type DigestRun } from '../../store/store';
+import { MessageRefSchema } from '../../core/remediations/request';
+import type { DigestRun } from '../../store/store';
 import { errorMessage } from '../remediation/support';
 import { buildRun, type BuiltRun } from './build-run';
 import { writeFullList } from './full-list';

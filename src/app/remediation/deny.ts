@@ -1,4 +1,4 @@
-import type { RemediationRequest } from '../../store/store';
+import type { RemediationRequest } from '../../core/remediations/request';
 import { expireNow } from './approve';
 import { boundedText, REASON_BOUNDS, type Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';

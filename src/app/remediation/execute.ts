@@ -1,20 +1,11 @@
 import type { Finding } from '../../core/model';
 import { getRemediation } from '../../core/remediations';
 import type { Remediation } from '../../core/remediations/define';
-import type { ActorRef, RemediationRequest, RequestStatus } from '../../store/store';
+import type { ActorRef, RemediationRequest, RequestStatus } from '../../core/remediations/request';
 import type { Refusal } from './outcomes';
 import type { ExecutionReport, RecheckResult, WorkflowDeps } from './ports';
-import {
-  callOutcomes,
-  describeCheck,
-  describeResult,
-  DRY_RUN_LABEL,
-  dryRunOutcomes,
-  emptyResult,
-  verificationOf,
-  type CheckState,
-  type ExecutionResult,
-} from './result';
+import { emptyResult, type CheckState, type ExecutionResult } from '../../core/remediations/result';
+import { callOutcomes, describeCheck, describeResult, DRY_RUN_LABEL, dryRunOutcomes, verificationOf } from './result';
 import { checkIntegrity } from './integrity';
 import { syncSecurityHub } from './security-hub-sync';
 import {

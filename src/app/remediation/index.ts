@@ -13,11 +13,11 @@ import {
   type RequestRemediationInput,
 } from './request';
 import { checkUndo, requestUndo, type UndoCheckInput, type UndoInput } from './undo';
-import type { ActorRef } from '../../store/store';
+import type { ActorRef } from '../../core/remediations/request';
 
 export * from './ports';
 export * from './outcomes';
-export { describeResult, parseExecutionResult, DRY_RUN_LABEL, type ExecutionResult, type CheckState } from './result';
+export { describeResult, DRY_RUN_LABEL } from './result';
 export type { ApproveInput, ApproveResult } from './approve';
 export type { DenyCheckInput, DenyInput, DenyResult } from './deny';
 export type { ExecutionOutcome } from './execute';
@@ -66,3 +66,5 @@ export const makeRemediationWorkflow = (deps: WorkflowDeps) => ({
   list: (input: ListInput) => listRequests(deps, input),
 });
 export type RemediationWorkflow = ReturnType<typeof makeRemediationWorkflow>;
+export { openRequestModal } from './request-modal';
+export { pressApprove, type ApprovePress } from './approve-press';

@@ -1,12 +1,12 @@
 import { canonicalJson, isUnchecked, type AuditEntry } from '../../core/audit';
-import { authorize, groupsNamedIn } from '../../core/policy';
+import { authorize, groupsNamedIn } from '../../core/access/policy';
 import { getRemediation } from '../../core/remediations';
 import type { Remediation } from '../../core/remediations/define';
 import { requestDigest } from '../../store/request-seal';
-import type { RemediationRequest, RequestStatus } from '../../store/store';
+import type { RemediationRequest, RequestStatus } from '../../core/remediations/request';
 import type { WorkflowDeps } from './ports';
 import { requiredApprovalsFor } from './request';
-import { parseExecutionResult } from './result';
+import { parseExecutionResult } from '../../core/remediations/result';
 import { accountRefOf, errorMessage, isPastExpiry, sameCalls } from './support';
 
 /**

@@ -1,6 +1,7 @@
-import { accountsVisibleTo, authorize } from '../../core/policy';
-import type { AccountRef } from '../../core/permissions';
-import type { RemediationRequest, RequestQuery } from '../../store/store';
+import { accountsVisibleTo, authorize } from '../../core/access/policy';
+import type { AccountRef } from '../../core/access/permissions';
+import type { RemediationRequest } from '../../core/remediations/request';
+import type { RequestQuery } from '../../store/store';
 import type { Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';
 import { actorRef, refuse } from './support';

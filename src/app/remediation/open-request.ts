@@ -1,10 +1,6 @@
 import { utcStamp } from '../../core/render/blocks/age';
-import {
-  OPEN_REQUEST_STATUSES,
-  type CreateRequestResult,
-  type NewRequest,
-  type RemediationRequest,
-} from '../../store/store';
+import { OPEN_REQUEST_STATUSES, type NewRequest, type RemediationRequest } from '../../core/remediations/request';
+import type { CreateRequestResult } from '../../store/store';
 import { expireNow } from './approve';
 import type { WorkflowDeps } from './ports';
 import { isPastExpiry } from './support';

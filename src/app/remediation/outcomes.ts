@@ -1,4 +1,4 @@
-import type { RemediationRequest, RequestStatus } from '../../store/store';
+import type { RemediationRequest, RequestStatus } from '../../core/remediations/request';
 
 /**
  * Expected refusals are values, not exceptions: each carries a reason written for the person who
@@ -42,8 +42,6 @@ export interface Refusal {
   /** The request refused, or for `already-requested` and `undo-exists` the open one it conflicts with. */
   request?: RemediationRequest;
 }
-
-export const isRefusal = (value: { ok: boolean }): value is Refusal => !value.ok;
 
 /** Trims and bounds a free-text field (justification, reasons), or says what is wrong with it. */
 export const boundedText = (

@@ -1,8 +1,9 @@
 import type { Config } from '../../config';
 import type { AccountSnapshot, Finding } from '../../core/model';
-import type { AccountRef, Actor, ChannelRef } from '../../core/permissions';
-import type { ApiCall } from '../../core/remediations/define';
-import type { ActorRef, MessageRef, RemediationRequest, Store } from '../../store/store';
+import type { AccountRef, Actor, ChannelRef } from '../../core/access/permissions';
+import type { RemediationExecutor } from '../../core/remediations/execution-port';
+import type { MessageRef, RemediationRequest } from '../../core/remediations/request';
+import type { Store } from '../../store/store';
 import type { AppLogger } from '../deps';
 
 /**
@@ -14,55 +15,15 @@ import type { AppLogger } from '../deps';
 // ---------------------------------------------------------------- AWS: execution
 
 /**
- * One call AWS answered (or that was skipped in dry-run mode). Structurally the `ExecutedCall` of
- * src/aws/executor.ts, so its executor plugs in as is.
+ * The executor port is the core's (src/core/remediations/execution-port.ts), which src/aws/executor.ts
+ * implements; re-exported so the use cases and their callers name it from here.
  */
-export interface ExecutedCall {
-  /** As sent, lookups bound. */
-  call: ApiCall;
-  /** The input as recorded (secrets redacted). */
-  input: Record<string, unknown>;
-  /** What AWS answered, without `$metadata`; null when not sent. */
-  output: unknown;
-  awsRequestId: string | null;
-  dryRun: boolean;
-  at: string;
-}
-
-export interface ExecutionContext {
-  accountId: string;
-  /**
-   * The catalog entry whose declared operations bound what may be sent (`permissions` for a
-   * remediation, `undoPermissions` for an undo): the executor refuses anything else.
-   */
-  remediationId: string;
-  kind: 'remediate' | 'undo';
-  /** The remediation request's id (for the executor's own logs and audit entries). */
-  requestId: string;
-  /** Who the write is done for: the approver whose approval completed the request, or the system. */
-  actor: ActorRef;
-}
-
-/** `calls`: the ones AWS answered, in plan order (on failure, those before `failedAt`, sometimes that one too). */
-export type ExecutionReport =
-  | { ok: true; calls: ExecutedCall[] }
-  | {
-      ok: false;
-      /** Index in the plan of the call that failed (0 when nothing could be sent, e.g. no write role). */
-      failedAt: number;
-      /** `code` is AWS's error name (`AccessDenied`, `NoSuchBucket`, …); `message` what AWS said. */
-      error: { code: string; message: string };
-      calls: ExecutedCall[];
-    };
-
-/**
- * Sends a plan's calls in order with the account's write role and stops at the first error.
- * Never retries a write on its own. The workflow does not call it at all in dry-run mode, so the
- * executor's own dry-run switch is a second guard, not the only one.
- */
-export interface RemediationExecutor {
-  execute(calls: readonly ApiCall[], ctx: ExecutionContext): Promise<ExecutionReport>;
-}
+export type {
+  ExecutedCall,
+  ExecutionContext,
+  ExecutionReport,
+  RemediationExecutor,
+} from '../../core/remediations/execution-port';
 
 // ---------------------------------------------------------------- AWS: fresh evaluation
 

@@ -1,7 +1,8 @@
-import type { RemediationRequest } from '../../store/store';
+import type { RemediationRequest } from '../../core/remediations/request';
 import { executeApproved, observe, type ExecutionOutcome } from './execute';
 import type { WorkflowDeps } from './ports';
-import { describeCheck, describeResult, emptyResult, verificationOf } from './result';
+import { emptyResult } from '../../core/remediations/result';
+import { describeCheck, describeResult, verificationOf } from './result';
 import { audit, moveRequest, notify, SYSTEM_ACTOR, tellOriginalUndone } from './support';
 
 export interface ReconcileOptions {

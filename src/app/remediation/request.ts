@@ -2,7 +2,7 @@ import type { Finding } from '../../core/model';
 import type { Remediation } from '../../core/remediations/define';
 import { remediationsFor } from '../../core/remediations';
 import { requestDigest } from '../../store/request-seal';
-import type { RemediationRequest, RequestPlan } from '../../store/store';
+import type { RemediationRequest, RequestPlan } from '../../core/remediations/request';
 import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';

@@ -1,82 +1,19 @@
-import { z } from 'zod';
 import type { ApiCall } from '../../core/remediations/define';
+import type { RemediationRequest } from '../../core/remediations/request';
+import {
+  parseExecutionResult,
+  type CallOutcome,
+  type CheckState,
+  type SecurityHubSync,
+  type Verification,
+} from '../../core/remediations/result';
 import { sentence } from '../../core/render/blocks/remediation/format';
-import type { RemediationRequest } from '../../store/store';
 import type { ExecutionReport } from './ports';
 
 /**
- * What execution stores in `request.result`, and the plain-text account of it for the card's
- * thread. The shape is a superset of what src/core/render/blocks/remediation/result.ts reads
- * (`dryRun`, `calls[].outcome`, `verification.outcome`), so the Slack renderers take it as is.
+ * The pieces execution puts in `request.result` (its shape, `ExecutionResult`, is the core's:
+ * src/core/remediations/result.ts), and the plain-text account of it for the card's thread.
  */
-
-/** A fresh look at the finding: its status then, `gone` without the resource, `error` when collection failed. */
-export const CheckStateSchema = z.object({
-  status: z.enum(['pass', 'fail', 'unknown', 'gone', 'error']),
-  message: z.string(),
-});
-export type CheckState = z.infer<typeof CheckStateSchema>;
-
-export const CallOutcomeSchema = z.object({
-  service: z.string(),
-  region: z.string(),
-  command: z.string(),
-  /** As sent (lookups bound) when AWS answered; the plan's input otherwise. */
-  input: z.record(z.string(), z.unknown()),
-  /** `dry_run`: not sent because of dry-run mode; `skipped`: not sent because an earlier call failed. */
-  outcome: z.enum(['ok', 'error', 'dry_run', 'skipped']),
-  output: z.unknown().optional(),
-  error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  awsRequestId: z.string().nullable(),
-});
-export type CallOutcome = z.infer<typeof CallOutcomeSchema>;
-
-export const VerificationSchema = z.object({
-  /** Does the check pass now (`passed`), fail (`failed`), or could cloudsec not tell (`unknown`)? */
-  outcome: z.enum(['passed', 'failed', 'unknown']),
-  status: CheckStateSchema.shape.status,
-  message: z.string(),
-});
-export type Verification = z.infer<typeof VerificationSchema>;
-
-/** What became of the Security Hub finding a fix came from (null when it came from a cloudsec check). */
-export const SecurityHubSyncSchema = z.object({
-  outcome: z.enum(['ok', 'error', 'dry_run', 'skipped']),
-  message: z.string(),
-  call: CallOutcomeSchema.nullable(),
-});
-export type SecurityHubSync = z.infer<typeof SecurityHubSyncSchema>;
-
-export const ExecutionResultSchema = z.object({
-  /** Nothing was sent to AWS. */
-  dryRun: z.boolean(),
-  /** The re-collection before executing (no-op and changed-resource decisions come from it). */
-  precheck: CheckStateSchema.nullable(),
-  calls: z.array(CallOutcomeSchema),
-  error: z.object({ code: z.string(), message: z.string(), failedAt: z.number().int() }).nullable(),
-  /** The re-collection after executing; null when nothing was sent. */
-  verification: VerificationSchema.nullable(),
-  /** Set by start-up reconciliation of a request a crash left `executing`. */
-  interrupted: z.boolean(),
-  /** Results stored before this field existed parse as null. */
-  securityHub: SecurityHubSyncSchema.nullable().default(null),
-});
-export type ExecutionResult = z.infer<typeof ExecutionResultSchema>;
-
-export const parseExecutionResult = (value: unknown): ExecutionResult | null => {
-  const parsed = ExecutionResultSchema.safeParse(value);
-  return parsed.success ? parsed.data : null;
-};
-
-export const emptyResult = (dryRun: boolean): ExecutionResult => ({
-  dryRun,
-  precheck: null,
-  calls: [],
-  error: null,
-  verification: null,
-  interrupted: false,
-  securityHub: null,
-});
 
 export const verificationOf = (state: CheckState): Verification => ({
   outcome: state.status === 'pass' ? 'passed' : state.status === 'fail' ? 'failed' : 'unknown',

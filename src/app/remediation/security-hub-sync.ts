@@ -1,9 +1,10 @@
 import type { AccountSnapshot, Finding } from '../../core/model';
 import { getRemediation } from '../../core/remediations';
 import type { ApiCall } from '../../core/remediations/define';
-import type { RemediationRequest } from '../../store/store';
+import type { RemediationRequest } from '../../core/remediations/request';
 import type { WorkflowDeps } from './ports';
-import { callOutcomes, dryRunOutcomes, type SecurityHubSync } from './result';
+import type { SecurityHubSync } from '../../core/remediations/result';
+import { callOutcomes, dryRunOutcomes } from './result';
 import { audit, errorMessage, type AuditStep } from './support';
 
 /**

@@ -1,9 +1,9 @@
 import { canonicalJson, type AuditOutcome } from '../../core/audit';
 import type { Finding } from '../../core/model';
 import type { ApiCall } from '../../core/remediations/define';
-import type { AccountRef, Permission } from '../../core/permissions';
-import { authorize, type Decision } from '../../core/policy';
-import type { ActorRef, RemediationRequest, RequestPatch, RequestStatus } from '../../store/store';
+import type { AccountRef, Permission } from '../../core/access/permissions';
+import { authorize, type Decision } from '../../core/access/policy';
+import type { ActorRef, RemediationRequest, RequestPatch, RequestStatus } from '../../core/remediations/request';
 import type { Refusal, RefusalCode } from './outcomes';
 import type { RemediationNotifier, WorkflowActor, WorkflowDeps, WorkflowInput } from './ports';
 

@@ -2,12 +2,12 @@ import { undoUnavailableReason } from '../../aws/write-access';
 import { getRemediation } from '../../core/remediations';
 import type { ApiCall, Remediation } from '../../core/remediations/define';
 import { requestDigest } from '../../store/request-seal';
-import type { RemediationRequest } from '../../store/store';
+import type { RemediationRequest } from '../../core/remediations/request';
 import { alreadyOpenReason, createExclusive, findOpenRequest } from './open-request';
 import { boundedText, JUSTIFICATION_BOUNDS, type Refusal } from './outcomes';
 import type { WorkflowDeps, WorkflowInput } from './ports';
 import { postApprovalCard, requiredApprovalsFor } from './request';
-import { parseExecutionResult } from './result';
+import { parseExecutionResult } from '../../core/remediations/result';
 import { actorRef, audit, authorizeOn, HOUR_MS, refuse, type AuditStep } from './support';
 
 export interface UndoCheckInput extends WorkflowInput {

@@ -16,6 +16,16 @@ type EventSelectorSummary = Extract<Trail['eventSelectors'], { ok: true }>['valu
 
 const SERVICE = 'cloudtrail';
 
+/**
+ * The IAM action each call of this collector needs, by operation: named when AWS refuses the call,
+ * and granted by the read-only policy (src/aws/permissions.ts), from this one declaration.
+ */
+export const CLOUDTRAIL_COLLECTOR_PERMISSIONS = {
+  DescribeTrails: 'cloudtrail:DescribeTrails',
+  GetTrailStatus: 'cloudtrail:GetTrailStatus',
+  GetEventSelectors: 'cloudtrail:GetEventSelectors',
+} as const;
+
 /** Collects every trail visible from the scanned regions, with its logging status and event selectors. */
 export const collectCloudTrail = async (ctx: CollectContext): Promise<CloudTrailSlice> => {
   const found = await describeTrailsEverywhere(ctx);
@@ -25,13 +35,15 @@ export const collectCloudTrail = async (ctx: CollectContext): Promise<CloudTrail
 };
 
 /** A trail as DescribeTrails lists it, with the fields every check reads checked present. */
-interface FoundTrail {
+export interface FoundTrail {
   trail: SdkTrail;
   arn: string;
   homeRegion: string;
   isMultiRegion: boolean;
   isOrganizationTrail: boolean;
   logFileValidationEnabled: boolean;
+  /** Absent from DescribeTrails when the trail delivers to no log group: a state, read as null. */
+  cloudWatchLogsLogGroupArn: string | null;
 }
 
 const flag = (trail: SdkTrail, field: 'IsMultiRegionTrail' | 'IsOrganizationTrail' | 'LogFileValidationEnabled') => {
@@ -59,6 +71,7 @@ const readTrail = (trail: SdkTrail): FoundTrail => {
     isMultiRegion: flag(trail, 'IsMultiRegionTrail'),
     isOrganizationTrail: flag(trail, 'IsOrganizationTrail'),
     logFileValidationEnabled: flag(trail, 'LogFileValidationEnabled'),
+    cloudWatchLogsLogGroupArn: trail.CloudWatchLogsLogGroupArn || null,
   };
 };
 
@@ -84,22 +97,7 @@ const HARMLESS_IN_ONE_REGION: ReadonlySet<CollectError['kind']> = new Set([
  */
 const describeTrailsEverywhere = async (ctx: CollectContext): Promise<Fact<FoundTrail[]>> => {
   const regions = ctx.regions.length > 0 ? ctx.regions : [ctx.homeRegion];
-  const perRegion = await Promise.all(
-    regions.map((region) =>
-      attempt(
-        { service: SERVICE, operation: 'DescribeTrails', permission: 'cloudtrail:DescribeTrails', region },
-        async () => {
-          const out = await ctx.clients
-            .cloudtrail(region)
-            .send(new DescribeTrailsCommand({ includeShadowTrails: true }));
-          // An account without trails answers `"trailList": []`; no list at all is not an answer.
-          if (!Array.isArray(out.trailList))
-            throw new MalformedAnswerError('DescribeTrails answered without its trailList');
-          return out.trailList.map(readTrail);
-        },
-      ),
-    ),
-  );
+  const perRegion = await Promise.all(regions.map((region) => describeTrailsIn(ctx, region)));
 
   const failures = perRegion.flatMap((f) => (f.ok ? [] : [f.error]));
   const hiding = failures.find((e) => !HARMLESS_IN_ONE_REGION.has(e.kind));
@@ -112,6 +110,28 @@ const describeTrailsEverywhere = async (ctx: CollectContext): Promise<Fact<Found
   return known([...byArn.values()]);
 };
 
+/**
+ * The trails one region lists, shadow copies of multi-region and organization trails included (one
+ * DescribeTrails call). Also what the cloudwatch collector reads the trails' log groups from: every
+ * multi-region trail is listed in every region, so the home region alone lists them all.
+ */
+export const describeTrailsIn = (ctx: CollectContext, region: string): Promise<Fact<FoundTrail[]>> =>
+  attempt(
+    {
+      service: SERVICE,
+      operation: 'DescribeTrails',
+      permission: CLOUDTRAIL_COLLECTOR_PERMISSIONS.DescribeTrails,
+      region,
+    },
+    async () => {
+      const out = await ctx.clients.cloudtrail(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+      // An account without trails answers `"trailList": []`; no list at all is not an answer.
+      if (!Array.isArray(out.trailList))
+        throw new MalformedAnswerError('DescribeTrails answered without its trailList');
+      return out.trailList.map(readTrail);
+    },
+  );
+
 /** A refused permission says more than an opt-in region that is simply not enabled. */
 const mostTellingError = (errors: CollectError[]): CollectError => {
   const chosen = errors.find((e) => e.kind !== 'region-unavailable') ?? errors[0];
@@ -123,10 +143,10 @@ const mostTellingError = (errors: CollectError[]): CollectError => {
 const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Trail> => {
   const { trail, arn, homeRegion } = found;
   const client = ctx.clients.cloudtrail(homeRegion);
-  const meta = (operation: string) => ({
+  const meta = (operation: 'GetTrailStatus' | 'GetEventSelectors') => ({
     service: SERVICE,
     operation,
-    permission: `cloudtrail:${operation}`,
+    permission: CLOUDTRAIL_COLLECTOR_PERMISSIONS[operation],
     region: homeRegion,
   });
   const [status, eventSelectors] = await Promise.all([
@@ -164,6 +184,7 @@ const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Tr
     kmsKeyId: trail.KmsKeyId || null,
     // null is read as "not told" by the checks that need the bucket (they report unknown).
     s3BucketName: trail.S3BucketName || null,
+    cloudWatchLogsLogGroupArn: found.cloudWatchLogsLogGroupArn,
     status,
     eventSelectors,
   };
@@ -178,17 +199,26 @@ const includesManagementEvents = (selector: EventSelector): boolean => {
   return selector.IncludeManagementEvents;
 };
 
-/** Several selectors can each record part of the management events; together they may cover all. */
+/**
+ * Several selectors can each record part of the management events; together they may cover all.
+ * The same holds for S3 object-level events (CIS 3.8/3.9): reads and writes may come from different
+ * selectors.
+ */
 export const summarizeSelectors = (basic: EventSelector[], advanced: AdvancedEventSelector[]): EventSelectorSummary => {
   const recorded = [
     ...basic.filter(includesManagementEvents).map((s) => asReadWriteType(s.ReadWriteType)),
     ...advanced.flatMap(advancedManagementReadWrite),
   ];
-  if (recorded.length === 0) return { managementEvents: false, readWriteType: null };
+  const s3 = [...basic.flatMap(basicS3ObjectReadWrite), ...advanced.flatMap(advancedS3ObjectReadWrite)];
+  const s3DataEvents = {
+    read: s3.some((t) => t === 'All' || t === 'ReadOnly'),
+    write: s3.some((t) => t === 'All' || t === 'WriteOnly'),
+  };
+  if (recorded.length === 0) return { managementEvents: false, readWriteType: null, s3DataEvents };
   const covers = (t: ReadWriteType) => recorded.includes(t) || recorded.includes('All');
   const readWriteType: ReadWriteType =
     covers('ReadOnly') && covers('WriteOnly') ? 'All' : recorded.includes('ReadOnly') ? 'ReadOnly' : 'WriteOnly';
-  return { managementEvents: true, readWriteType };
+  return { managementEvents: true, readWriteType, s3DataEvents };
 };
 
 /**
@@ -200,7 +230,26 @@ const asReadWriteType = (value: string | undefined): ReadWriteType => {
   throw new MalformedAnswerError(`GetEventSelectors listed a selector with ReadWriteType ${value ?? '(none)'}`);
 };
 
-const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWriteType[] => {
+/**
+ * A data resource value that selects every S3 object of the account: `arn:<partition>:s3` (what the
+ * API reference documents for "all objects in all S3 buckets") or a longer prefix of every object ARN
+ * (`arn:aws:s3:::`, which older consoles wrote). A bucket or object prefix selects only part.
+ */
+const ALL_S3_OBJECTS = /^arn:aws(?:-[a-z]+)*:s3:{0,3}$/;
+
+/**
+ * What a basic selector records of S3 object-level events for every bucket. DataResources is
+ * optional in the API reference: a selector without one names no data resource, so records none.
+ */
+const basicS3ObjectReadWrite = (selector: EventSelector): ReadWriteType[] => {
+  const allObjects = (selector.DataResources ?? []).some(
+    (r) => r.Type === 'AWS::S3::Object' && (r.Values ?? []).some((v) => ALL_S3_OBJECTS.test(v)),
+  );
+  return allObjects ? [asReadWriteType(selector.ReadWriteType)] : [];
+};
+
+/** The field selectors of an advanced selector, checked present (the API requires them). */
+const fieldsOf = (selector: AdvancedEventSelector) => {
   const fields = selector.FieldSelectors;
   // Required by the API: a selector without field selectors says nothing about what it records.
   if (!Array.isArray(fields) || fields.length === 0)
@@ -213,13 +262,17 @@ const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWrite
     throw new MalformedAnswerError(
       `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} with a field selector without its Field`,
     );
-  // eventCategory only takes Equals (API reference); a field without it selects no category.
-  const isManagement = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'));
-  if (!isManagement) return [];
+  return fields;
+};
+
+type FieldSelector = NonNullable<AdvancedEventSelector['FieldSelectors']>[number];
+
+/** Which of read-only and write events an advanced selector's `readOnly` field lets through. */
+const readOnlySelection = (selector: AdvancedEventSelector, fields: FieldSelector[]): ReadWriteType[] => {
   const readOnly = fields.find((f) => f.Field === 'readOnly');
   if (!readOnly) return ['All'];
   // A field selector needs an operator to select anything; a readOnly one with none is not an answer
-  // the API gives, and reading it as "both values" would report every management event as recorded.
+  // the API gives, and reading it as "both values" would report every event as recorded.
   if (readOnly.Equals === undefined && readOnly.NotEquals === undefined)
     throw new MalformedAnswerError(
       `GetEventSelectors listed advanced selector ${selector.Name ?? '?'} with a readOnly field that selects nothing`,
@@ -231,4 +284,44 @@ const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWrite
   if (selected.has('true')) return ['ReadOnly'];
   if (selected.has('false')) return ['WriteOnly'];
   return [];
+};
+
+const advancedManagementReadWrite = (selector: AdvancedEventSelector): ReadWriteType[] => {
+  const fields = fieldsOf(selector);
+  // eventCategory only takes Equals (API reference); a field without it selects no category.
+  const isManagement = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Management'));
+  return isManagement ? readOnlySelection(selector, fields) : [];
+};
+
+/** A `resources.ARN` field that only requires the ARN to start with a prefix of every S3 object ARN. */
+const selectsAllObjectArns = (f: FieldSelector): boolean =>
+  (f.StartsWith ?? []).some((v) => ALL_S3_OBJECTS.test(v)) &&
+  [f.Equals, f.NotEquals, f.NotStartsWith, f.EndsWith, f.NotEndsWith].every((values) => (values ?? []).length === 0);
+
+/**
+ * What an advanced selector records of S3 object-level events for every bucket: `eventCategory` Data,
+ * `resources.type` AWS::S3::Object, and nothing that narrows it but `readOnly`. Any other field
+ * (`eventName`, `resources.ARN` naming buckets, `userIdentity.arn`, …) leaves some objects' events
+ * unrecorded, so such a selector does not count, whatever it records.
+ */
+const advancedS3ObjectReadWrite = (selector: AdvancedEventSelector): ReadWriteType[] => {
+  const fields = fieldsOf(selector);
+  const isData = fields.some((f) => f.Field === 'eventCategory' && (f.Equals ?? []).includes('Data'));
+  const isS3Object = fields.some(
+    (f) => f.Field === 'resources.type' && (f.Equals ?? []).length === 1 && f.Equals?.[0] === 'AWS::S3::Object',
+  );
+  if (!isData || !isS3Object) return [];
+  const narrows = fields.some((f) => {
+    switch (f.Field) {
+      case 'eventCategory':
+      case 'resources.type':
+      case 'readOnly':
+        return false;
+      case 'resources.ARN':
+        return !selectsAllObjectArns(f);
+      default:
+        return true;
+    }
+  });
+  return narrows ? [] : readOnlySelection(selector, fields);
 };

@@ -21,25 +21,40 @@ import {
 } from '../../core/model';
 import { ruleKey } from '../../core/security-groups';
 import { attempt } from '../attempt';
-import { MalformedAnswerError, type CallMeta } from '../errors';
+import type { CallMeta } from '../errors';
+import { PAGE_SIZE, collectAll, malformed, required } from './ec2-answers';
 import type { CollectContext } from './context';
-
-/** The largest page every Describe call here accepts: fewer round trips in big accounts. */
-const PAGE_SIZE = 1000;
+import { EC2_NETWORK_PERMISSIONS, collectEc2Network, instanceNetworkFields } from './ec2-network';
 
 const SERVICE = 'ec2';
 
-const meta = (operation: string, region: string): CallMeta => ({
+/**
+ * The IAM action each call of this collector needs, by operation: named when AWS refuses the call,
+ * and granted by the read-only policy (src/aws/permissions.ts), from this one declaration.
+ */
+export const EC2_COLLECTOR_PERMISSIONS = {
+  DescribeSecurityGroups: 'ec2:DescribeSecurityGroups',
+  DescribeSecurityGroupRules: 'ec2:DescribeSecurityGroupRules',
+  DescribeSnapshots: 'ec2:DescribeSnapshots',
+  DescribeInstances: 'ec2:DescribeInstances',
+  GetEbsEncryptionByDefault: 'ec2:GetEbsEncryptionByDefault',
+  ...EC2_NETWORK_PERMISSIONS,
+} as const;
+
+const meta = (operation: keyof typeof EC2_COLLECTOR_PERMISSIONS, region: string): CallMeta => ({
   service: SERVICE,
   operation,
-  permission: `ec2:${operation}`,
+  permission: EC2_COLLECTOR_PERMISSIONS[operation],
   region,
 });
 
-/** Collects one region's security groups, EBS snapshots, instances and EBS default encryption. */
+/**
+ * Collects one region's security groups, EBS snapshots, instances, EBS default encryption, and its
+ * network (VPCs, flow logs, network ACLs, own AMIs: ec2-network.ts).
+ */
 export const collectEc2Region = async (ctx: CollectContext, region: string): Promise<Ec2Region> => {
   const client = ctx.clients.ec2(region);
-  const [securityGroups, snapshots, instances, ebsEncryptionByDefault] = await Promise.all([
+  const [securityGroups, snapshots, instances, ebsEncryptionByDefault, network] = await Promise.all([
     collectSecurityGroups(client, region),
     collectSnapshots(client, region),
     collectInstances(client, region),
@@ -48,41 +63,10 @@ export const collectEc2Region = async (ctx: CollectContext, region: string): Pro
       // The API reference lists EbsEncryptionByDefault in every answer; without it the setting is unknown.
       return out.EbsEncryptionByDefault ?? malformed('GetEbsEncryptionByDefault', 'ebsEncryptionByDefault');
     }),
+    collectEc2Network(client, region),
   ]);
-  return { securityGroups, snapshots, instances, ebsEncryptionByDefault };
+  return { securityGroups, snapshots, instances, ebsEncryptionByDefault, ...network };
 };
-
-// ---------------------------------------------------------------- answers that are not EC2's
-
-/**
- * AWS (or something in between) answered 200, but not with the documented answer: a list or field
- * EC2 always sends is missing. An HTML page from a proxy or captive portal is such an answer: the SDK
- * reads it as an answer with no fields at all, which must not become "no security groups". The error
- * makes the fact unknown with the kind `malformed` (a body the SDK cannot parse at all already is).
- */
-const malformed = (operation: string, what: string): never => {
-  throw new MalformedAnswerError(`${operation} answered without ${what}`);
-};
-
-/**
- * Every item of a paginated listing. EC2 writes an empty list as an empty element (`<snapshotSet/>`),
- * which the SDK reads as `[]`; a page without the element at all is not EC2's answer, and taking it
- * as empty would report the region as having nothing to check.
- */
-const collectAll = async <P, T>(
-  pages: AsyncIterable<P>,
-  items: (page: P) => T[] | undefined,
-  operation: string,
-  element: string,
-): Promise<T[]> => {
-  const all: T[] = [];
-  for await (const page of pages) all.push(...(items(page) ?? malformed(operation, element)));
-  return all;
-};
-
-/** A field the API reference documents in every item; its absence makes the whole answer unreadable. */
-const required = <T>(value: T | undefined, operation: string, what: string): T =>
-  value === undefined ? malformed(operation, what) : value;
 
 // ---------------------------------------------------------------- security groups
 
@@ -307,5 +291,6 @@ const toInstance = (i: Ec2Instance, instanceId: string): Instance => {
     name: i.Tags?.find((t) => t.Key === 'Name')?.Value ?? null,
     httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : null,
     httpEndpoint: endpoint === 'enabled' || endpoint === 'disabled' ? endpoint : null,
+    ...instanceNetworkFields(i, instanceId),
   };
 };

@@ -4,6 +4,7 @@ import {
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
   paginateGetAccountAuthorizationDetails,
+  paginateListServerCertificates,
   paginateListVirtualMFADevices,
   type AttachedPermissionsBoundary,
   type AttachedPolicy,
@@ -21,6 +22,7 @@ import {
   type IamSlice,
   type ManagedPolicy,
   type PasswordPolicy,
+  type ServerCertificate,
 } from '../../core/model';
 import { isAwsManagedArn } from '../../core/iam-admin-access';
 import { attempt } from '../attempt';
@@ -32,17 +34,26 @@ import type { CollectContext } from './context';
 export const CREDENTIAL_REPORT_POLL_MS = 2_000;
 export const CREDENTIAL_REPORT_MAX_POLLS = 15;
 
-/** Every IAM action this collector calls, for the bot's least-privilege policy. */
-export const IAM_COLLECTOR_PERMISSIONS = [
-  'iam:GenerateCredentialReport',
-  'iam:GetCredentialReport',
-  'iam:GetAccountAuthorizationDetails',
-  'iam:GetAccountPasswordPolicy',
-  'iam:GetAccountSummary',
-  'iam:ListVirtualMFADevices',
-] as const;
+/**
+ * The IAM action each call of this collector needs, by operation. The calls name it when AWS
+ * refuses them, and the read-only policy (src/aws/permissions.ts) is built from it, so what a
+ * refusal asks for and what the policy grants are the same string.
+ */
+export const IAM_COLLECTOR_PERMISSIONS = {
+  GenerateCredentialReport: 'iam:GenerateCredentialReport',
+  GetCredentialReport: 'iam:GetCredentialReport',
+  GetAccountAuthorizationDetails: 'iam:GetAccountAuthorizationDetails',
+  GetAccountPasswordPolicy: 'iam:GetAccountPasswordPolicy',
+  GetAccountSummary: 'iam:GetAccountSummary',
+  ListVirtualMFADevices: 'iam:ListVirtualMFADevices',
+  ListServerCertificates: 'iam:ListServerCertificates',
+} as const;
 
-const call = (operation: string): CallMeta => ({ service: 'iam', operation, permission: `iam:${operation}` });
+const call = (operation: keyof typeof IAM_COLLECTOR_PERMISSIONS): CallMeta => ({
+  service: 'iam',
+  operation,
+  permission: IAM_COLLECTOR_PERMISSIONS[operation],
+});
 
 /**
  * Collects the IAM slice with account-wide calls only, so the number of calls does not grow with
@@ -51,21 +62,34 @@ const call = (operation: string): CallMeta => ({ service: 'iam', operation, perm
  */
 export const collectIam = async (ctx: CollectContext): Promise<IamSlice> => {
   const iam = ctx.clients.iam();
-  const [credentialReport, authorizationDetails, passwordPolicy, accountSummary, virtualMfaDevices] = await Promise.all(
-    [
-      collectCredentialReport(iam, ctx.sleep),
-      attempt(call('GetAccountAuthorizationDetails'), () => fetchAuthorizationDetails(iam)),
-      attempt(call('GetAccountPasswordPolicy'), () => fetchPasswordPolicy(iam), {
-        // An account that never set a policy answers NoSuchEntity: AWS defaults apply. The SDK names
-        // modelled errors by exception class; the wire code is listed too in case it does not.
-        NoSuchEntityException: () => null,
-        NoSuchEntity: () => null,
-      }),
-      attempt(call('GetAccountSummary'), () => fetchAccountSummary(iam)),
-      attempt(call('ListVirtualMFADevices'), () => fetchVirtualMfaDevices(iam)),
-    ],
-  );
-  return { credentialReport, authorizationDetails, passwordPolicy, accountSummary, virtualMfaDevices };
+  const [
+    credentialReport,
+    authorizationDetails,
+    passwordPolicy,
+    accountSummary,
+    virtualMfaDevices,
+    serverCertificates,
+  ] = await Promise.all([
+    collectCredentialReport(iam, ctx.sleep),
+    attempt(call('GetAccountAuthorizationDetails'), () => fetchAuthorizationDetails(iam)),
+    attempt(call('GetAccountPasswordPolicy'), () => fetchPasswordPolicy(iam), {
+      // An account that never set a policy answers NoSuchEntity: AWS defaults apply. The SDK names
+      // modelled errors by exception class; the wire code is listed too in case it does not.
+      NoSuchEntityException: () => null,
+      NoSuchEntity: () => null,
+    }),
+    attempt(call('GetAccountSummary'), () => fetchAccountSummary(iam)),
+    attempt(call('ListVirtualMFADevices'), () => fetchVirtualMfaDevices(iam)),
+    attempt(call('ListServerCertificates'), () => fetchServerCertificates(iam)),
+  ]);
+  return {
+    credentialReport,
+    authorizationDetails,
+    passwordPolicy,
+    accountSummary,
+    virtualMfaDevices,
+    serverCertificates,
+  };
 };
 
 /**
@@ -129,7 +153,7 @@ const collectCredentialReport = async (
   return missing({
     service: 'iam',
     operation: 'GenerateCredentialReport',
-    permission: 'iam:GenerateCredentialReport',
+    permission: IAM_COLLECTOR_PERMISSIONS.GenerateCredentialReport,
     code: 'CredentialReportTimeout',
     kind: 'other',
     message: `The credential report was not ready after ${CREDENTIAL_REPORT_MAX_POLLS} polls ${CREDENTIAL_REPORT_POLL_MS / 1000} s apart.`,
@@ -351,4 +375,33 @@ const fetchVirtualMfaDevices = async (iam: IAMClient) => {
     }
   }
   return devices;
+};
+
+// ---------------------------------------------------------------- server certificates
+
+/**
+ * The SSL/TLS certificates stored in IAM (CIS 1.19), metadata only. The list is required in every
+ * answer; name, id and ARN identify a certificate. A certificate without an expiration date keeps
+ * null, which the check reports as unknown rather than as unexpired.
+ */
+const fetchServerCertificates = async (iam: IAMClient): Promise<ServerCertificate[]> => {
+  const certificates: ServerCertificate[] = [];
+  for await (const page of paginateListServerCertificates({ client: iam }, {})) {
+    checkedPage(page, 'ListServerCertificates');
+    const list = required(
+      page.ServerCertificateMetadataList,
+      'ListServerCertificates without ServerCertificateMetadataList',
+    );
+    for (const c of list) {
+      const name = required(c.ServerCertificateName, 'a server certificate without a ServerCertificateName');
+      certificates.push({
+        name,
+        id: required(c.ServerCertificateId, `server certificate ${name} without a ServerCertificateId`),
+        arn: required(c.Arn, `server certificate ${name} without an Arn`),
+        uploadDate: c.UploadDate ? c.UploadDate.toISOString() : null,
+        expiration: c.Expiration ? c.Expiration.toISOString() : null,
+      });
+    }
+  }
+  return certificates;
 };

@@ -52,6 +52,26 @@ const ANSWERS = {
   GetBucketLogging: { root: 'BucketLoggingStatus' },
 } satisfies Record<string, ExpectedXml>;
 
+/**
+ * The IAM action each call of this collector needs, by the S3 client's operation name (the IAM
+ * action is sometimes named otherwise: ListBuckets is s3:ListAllMyBuckets). The calls name it when
+ * AWS refuses them, and the read-only policy (src/aws/permissions.ts) is built from it, so the two
+ * cannot differ.
+ */
+export const S3_COLLECTOR_PERMISSIONS = {
+  ListBuckets: 's3:ListAllMyBuckets',
+  GetBucketLocation: 's3:GetBucketLocation',
+  GetBucketPolicyStatus: 's3:GetBucketPolicyStatus',
+  GetBucketPolicy: 's3:GetBucketPolicy',
+  GetPublicAccessBlock: 's3:GetBucketPublicAccessBlock',
+  GetBucketAcl: 's3:GetBucketAcl',
+  GetBucketEncryption: 's3:GetEncryptionConfiguration',
+  GetBucketVersioning: 's3:GetBucketVersioning',
+  GetBucketLogging: 's3:GetBucketLogging',
+  /** S3 Control's GetPublicAccessBlock, keyed by its action: its operation name is the bucket call's. */
+  GetAccountPublicAccessBlock: 's3:GetAccountPublicAccessBlock',
+} as const;
+
 /** Named so an unknown finding cannot be read as the bucket-level call of the same name. */
 const ACCOUNT_BLOCK_OPERATION = 'S3 Control GetPublicAccessBlock (account-level)';
 
@@ -68,14 +88,20 @@ interface ListedBucket {
   creationDate: string | null;
 }
 
-type Call = Omit<CallMeta, 'service'>;
+/** A per-bucket call: its permission comes from S3_COLLECTOR_PERMISSIONS. */
+type Call = Omit<CallMeta, 'service' | 'operation' | 'permission'> & {
+  operation: Exclude<keyof typeof S3_COLLECTOR_PERMISSIONS, 'ListBuckets' | 'GetAccountPublicAccessBlock'>;
+};
 
 const s3Call = <T>(
   ctx: CollectContext,
   meta: Call,
   fn: () => Promise<T>,
   states?: Record<string, () => T>,
-): Promise<Fact<T>> => ctx.fanOut(() => attempt({ service: 's3', ...meta }, fn, states));
+): Promise<Fact<T>> =>
+  ctx.fanOut(() =>
+    attempt({ service: 's3', ...meta, permission: S3_COLLECTOR_PERMISSIONS[meta.operation] }, fn, states),
+  );
 
 /** S3 collector: the account-wide Block Public Access settings and every bucket's access-related settings. */
 export const collectS3 = async (ctx: CollectContext): Promise<S3Slice> => {
@@ -91,7 +117,7 @@ const collectAccountPublicAccessBlock = (ctx: CollectContext): Promise<Fact<Publ
     {
       service: 's3control',
       operation: ACCOUNT_BLOCK_OPERATION,
-      permission: 's3:GetAccountPublicAccessBlock',
+      permission: S3_COLLECTOR_PERMISSIONS.GetAccountPublicAccessBlock,
       region: ctx.homeRegion,
     },
     async () => {
@@ -115,7 +141,12 @@ const collectAccountPublicAccessBlock = (ctx: CollectContext): Promise<Fact<Publ
  */
 const collectBuckets = async (ctx: CollectContext): Promise<Fact<S3Bucket[]>> => {
   const listed = await attempt(
-    { service: 's3', operation: 'ListBuckets', permission: 's3:ListAllMyBuckets', region: ctx.homeRegion },
+    {
+      service: 's3',
+      operation: 'ListBuckets',
+      permission: S3_COLLECTOR_PERMISSIONS.ListBuckets,
+      region: ctx.homeRegion,
+    },
     () => listBuckets(ctx),
   );
   if (!listed.ok) return listed;
@@ -170,16 +201,12 @@ const regionFromLocationConstraint = (constraint: string | undefined): string =>
 
 const resolveRegion = (ctx: CollectContext, bucket: ListedBucket): Promise<Fact<string>> => {
   if (bucket.region) return Promise.resolve(known(bucket.region));
-  return s3Call(
-    ctx,
-    { operation: 'GetBucketLocation', permission: 's3:GetBucketLocation', region: ctx.homeRegion },
-    async () => {
-      const out = await ctx.clients
-        .s3(ctx.homeRegion)
-        .send(checked(new GetBucketLocationCommand({ Bucket: bucket.name }), 'GetBucketLocation'));
-      return regionFromLocationConstraint(out.LocationConstraint);
-    },
-  );
+  return s3Call(ctx, { operation: 'GetBucketLocation', region: ctx.homeRegion }, async () => {
+    const out = await ctx.clients
+      .s3(ctx.homeRegion)
+      .send(checked(new GetBucketLocationCommand({ Bucket: bucket.name }), 'GetBucketLocation'));
+    return regionFromLocationConstraint(out.LocationConstraint);
+  });
 };
 
 const collectBucket = async (ctx: CollectContext, bucket: ListedBucket): Promise<S3Bucket> => {
@@ -217,40 +244,40 @@ const collectBucketSettings = async (ctx: CollectContext, name: string, region: 
   const [policyStatus, policy, publicAccessBlock, acl, encryption, versioning, logging] = await Promise.all([
     s3Call(
       ctx,
-      { operation: 'GetBucketPolicyStatus', permission: 's3:GetBucketPolicyStatus', region },
+      { operation: 'GetBucketPolicyStatus', region },
       async () =>
         toPolicyStatus(await s3.send(checked(new GetBucketPolicyStatusCommand({ Bucket }), 'GetBucketPolicyStatus'))),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
-      { operation: 'GetBucketPolicy', permission: 's3:GetBucketPolicy', region },
+      { operation: 'GetBucketPolicy', region },
       async (): Promise<unknown> => toPolicyDocument((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
-      { operation: 'GetPublicAccessBlock', permission: 's3:GetBucketPublicAccessBlock', region },
+      { operation: 'GetPublicAccessBlock', region },
       async () => {
         const out = await s3.send(checked(new GetPublicAccessBlockCommand({ Bucket }), 'GetPublicAccessBlock'));
         return toPublicAccessBlock(out.PublicAccessBlockConfiguration, 'GetPublicAccessBlock');
       },
       { NoSuchPublicAccessBlockConfiguration: noConfiguration },
     ),
-    s3Call(ctx, { operation: 'GetBucketAcl', permission: 's3:GetBucketAcl', region }, async () =>
+    s3Call(ctx, { operation: 'GetBucketAcl', region }, async () =>
       toAcl(await s3.send(checked(new GetBucketAclCommand({ Bucket }), 'GetBucketAcl'))),
     ),
     s3Call(
       ctx,
-      { operation: 'GetBucketEncryption', permission: 's3:GetEncryptionConfiguration', region },
+      { operation: 'GetBucketEncryption', region },
       async () =>
         toEncryption(await s3.send(checked(new GetBucketEncryptionCommand({ Bucket }), 'GetBucketEncryption'))),
       { ServerSideEncryptionConfigurationNotFoundError: noConfiguration },
     ),
-    s3Call(ctx, { operation: 'GetBucketVersioning', permission: 's3:GetBucketVersioning', region }, async () =>
+    s3Call(ctx, { operation: 'GetBucketVersioning', region }, async () =>
       toVersioning(await s3.send(checked(new GetBucketVersioningCommand({ Bucket }), 'GetBucketVersioning'))),
     ),
-    s3Call(ctx, { operation: 'GetBucketLogging', permission: 's3:GetBucketLogging', region }, async () =>
+    s3Call(ctx, { operation: 'GetBucketLogging', region }, async () =>
       toLogging(await s3.send(checked(new GetBucketLoggingCommand({ Bucket }), 'GetBucketLogging'))),
     ),
   ]);

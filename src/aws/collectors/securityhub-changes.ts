@@ -10,7 +10,7 @@ import { normalizeSecurityHubFinding } from '../../core/findings';
 import type { CollectError, Severity } from '../../core/model';
 import { attempt } from '../attempt';
 import type { CollectContext } from './context';
-import { findingsOf, isNotSubscribed, toSecurityHubFinding } from './securityhub';
+import { findingsOf, isNotSubscribed, SECURITYHUB_COLLECTOR_PERMISSIONS, toSecurityHubFinding } from './securityhub';
 import { allowedProductArns, productFilter, requireAllowedProducts } from './securityhub-products';
 
 /**
@@ -55,7 +55,7 @@ const PAGE_SIZE = 100;
 const meta = (region: string) => ({
   service: 'securityhub',
   operation: 'GetFindings',
-  permission: 'securityhub:GetFindings',
+  permission: SECURITYHUB_COLLECTOR_PERMISSIONS.GetFindings,
   region,
 });
 

@@ -30,6 +30,14 @@ export interface SecurityHubFilter {
 const PAGE_SIZE = 100;
 
 /**
+ * The IAM action each Security Hub read needs (here and in securityhub-changes.ts): named when AWS
+ * refuses the call, and granted by the read-only policy (src/aws/permissions.ts).
+ */
+export const SECURITYHUB_COLLECTOR_PERMISSIONS = {
+  GetFindings: 'securityhub:GetFindings',
+} as const;
+
+/**
  * Active, failed control findings of this account in this region, newest first. A region that is not
  * subscribed to Security Hub is a state (`enabled: false`), not an error.
  */
@@ -38,7 +46,12 @@ export const collectSecurityHubRegion = async (
   region: string,
   filter: SecurityHubFilter,
 ): Promise<SecurityHubRegion> => {
-  const meta = { service: 'securityhub', operation: 'GetFindings', permission: 'securityhub:GetFindings', region };
+  const meta = {
+    service: 'securityhub',
+    operation: 'GetFindings',
+    permission: SECURITYHUB_COLLECTOR_PERMISSIONS.GetFindings,
+    region,
+  };
   const fetched = await attempt(meta, () => fetchFindings(ctx, region, filter));
   if (fetched.ok) {
     return { enabled: known(true), findings: known(fetched.value) };

@@ -1,10 +1,27 @@
-import type { AccountSnapshot, CollectError, Fact, FindingStatus, ResourceRef, Service, Severity } from '../model';
+import {
+  GLOBAL_REGION,
+  absentSlices,
+  hasSlices,
+  type AccountSnapshot,
+  type AccountSnapshotWith,
+  type CollectError,
+  type Fact,
+  type FindingStatus,
+  type ResourceRef,
+  type Service,
+  type Severity,
+} from '../model';
 import type { CheckSettings } from '../check-settings';
 import { errorText } from '../error-text';
-import { GLOBAL_REGION } from '../model';
+import { accountResource } from '../resources';
 
-export interface CheckContext {
-  account: AccountSnapshot;
+/**
+ * What a check is evaluated on. `R` is the list of services the check `requires`: their slices are
+ * present in `account` (the check is only evaluated when they were collected), every other slice may
+ * be absent. Without `R`, no slice is promised.
+ */
+export interface CheckContext<R extends readonly Service[] = readonly []> {
+  account: AccountSnapshotWith<R[number]>;
   /** Evaluation time, passed in so checks stay pure and testable. */
   now: Date;
   /** Operator settings (cloudsec.yml `checks:`). Absent: the defaults, which exempt nothing. */
@@ -27,7 +44,8 @@ export interface CheckResult {
   remediable?: false;
 }
 
-export interface CheckDefinition {
+/** What every check says about itself, whatever it reads. */
+interface CheckMetadata {
   /** `<service>_<resource>_<condition>`, equal to the file name. */
   id: string;
   service: Service;
@@ -44,14 +62,61 @@ export interface CheckDefinition {
   /** How a human fixes it (console or CLI), whether or not cloudsec can. */
   remediationText: string;
   frameworks: { cis: string | null; securityHub: string | null };
-  /** Snapshot slices the check reads; the collector gathers only these. */
-  requires: readonly Service[];
   /** Id of the remediation in src/core/remediations that fixes it, if any. */
   remediation: string | null;
+}
+
+/**
+ * A check as its file writes it. `requires` lists the snapshot slices it reads (the collector gathers
+ * only these), and `evaluate` sees exactly those slices as present: reading one it did not list is a
+ * type error, so a check cannot depend on data nobody collected for it.
+ */
+export interface CheckSpec<R extends readonly Service[]> extends CheckMetadata {
+  requires: R;
+  // NoInfer: `R` is read from `requires` only, so a shared evaluator typed for fewer slices still fits.
+  evaluate: (ctx: CheckContext<NoInfer<R>>) => CheckResult[];
+}
+
+/**
+ * A check in the catalog, whatever slices it reads: what `defineCheck` returns and `CHECKS` lists.
+ * Its `evaluate` takes any account snapshot and is total: when a required slice was not collected it
+ * returns one `unknown` result saying so, without running the check's own evaluation.
+ */
+export interface AnyCheck extends CheckMetadata {
+  requires: readonly Service[];
   evaluate: (ctx: CheckContext) => CheckResult[];
 }
 
-export const defineCheck = (check: CheckDefinition): CheckDefinition => check;
+/** The catalog's element type under its older name (importers across the app use it). */
+export type CheckDefinition = AnyCheck;
+
+/**
+ * A check whose data is not in the snapshot (a file collected for other services, or an older
+ * cloudsec that collected less) is reported, never skipped: a check that silently vanishes reads
+ * as "nothing wrong" in a count, a digest or a CI gate.
+ */
+const notCollected = (check: CheckMetadata, account: AccountSnapshot, absent: readonly Service[]): CheckResult => ({
+  status: 'unknown',
+  resource: accountResource(account),
+  region: GLOBAL_REGION,
+  message: `Could not check: the ${absent.join(' and ')} data this check reads was not collected in this snapshot; collect it again (\`cloudsec collect --service ${check.service}\` gathers everything the ${check.service} checks read).`,
+  evidence: { notCollected: [...absent] },
+});
+
+/**
+ * Declares a check. The spec's `evaluate` runs only on an account holding every slice the spec
+ * `requires` (the guard below is what makes its typed promise true); otherwise the check reports
+ * `unknown` with the reason, so a missing slice is neither a crash nor a pass.
+ */
+export const defineCheck = <const R extends readonly Service[]>(spec: CheckSpec<R>): AnyCheck => ({
+  ...spec,
+  evaluate: (ctx) => {
+    const { account } = ctx;
+    return hasSlices(account, spec.requires)
+      ? spec.evaluate({ ...ctx, account })
+      : [notCollected(spec, account, absentSlices(account, spec.requires))];
+  },
+});
 
 export const pass = (
   resource: ResourceRef,

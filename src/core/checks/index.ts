@@ -1,4 +1,4 @@
-import type { CheckDefinition } from './define';
+import type { AnyCheck } from './define';
 import iam_password_policy_min_length from './iam/iam_password_policy_min_length';
 import iam_password_policy_reuse_prevention from './iam/iam_password_policy_reuse_prevention';
 import iam_policy_no_full_admin from './iam/iam_policy_no_full_admin';
@@ -19,6 +19,7 @@ import s3_bucket_not_public_by_policy from './s3/s3_bucket_not_public_by_policy'
 import s3_bucket_public_access_blocked from './s3/s3_bucket_public_access_blocked';
 import s3_bucket_secure_transport from './s3/s3_bucket_secure_transport';
 import s3_bucket_versioning_enabled from './s3/s3_bucket_versioning_enabled';
+import s3_bucket_mfa_delete_enabled from './s3/s3_bucket_mfa_delete_enabled';
 import cloudtrail_bucket_access_logging from './cloudtrail/cloudtrail_bucket_access_logging';
 import cloudtrail_bucket_not_public from './cloudtrail/cloudtrail_bucket_not_public';
 import cloudtrail_kms_encrypted from './cloudtrail/cloudtrail_kms_encrypted';
@@ -34,9 +35,27 @@ import ec2_security_group_rdp_restricted from './ec2/ec2_security_group_rdp_rest
 import ec2_security_group_ssh_restricted from './ec2/ec2_security_group_ssh_restricted';
 import ec2_snapshot_not_public from './ec2/ec2_snapshot_not_public';
 import securityhub_hub_enabled from './securityhub/securityhub_hub_enabled';
+import { IAM_CIS3_CHECKS } from './iam';
+import { CLOUDTRAIL_CIS3_CHECKS } from './cloudtrail';
+import { EC2_CIS3_CHECKS } from './ec2';
+import { RDS_CHECKS } from './rds';
+import { EFS_CHECKS } from './efs';
+import { LAMBDA_CHECKS } from './lambda';
+import { SQS_CHECKS } from './sqs';
+import { SNS_CHECKS } from './sns';
+import { KMS_CHECKS } from './kms';
+import { SECRETSMANAGER_CHECKS } from './secretsmanager';
+import { ECR_CHECKS } from './ecr';
+import { OPENSEARCH_CHECKS } from './opensearch';
+import { EKS_CHECKS } from './eks';
+import { GUARDDUTY_CHECKS } from './guardduty';
+import { CONFIG_CHECKS } from './config';
+import { ACCESSANALYZER_CHECKS } from './accessanalyzer';
+import { CLOUDWATCH_CHECKS } from './cloudwatch';
+import { ACCOUNT_CHECKS } from './account';
 
 /** The catalog. Adding a check: its file, one line here, and its test. */
-export const CHECKS: readonly CheckDefinition[] = [
+export const CHECKS: readonly AnyCheck[] = [
   iam_password_policy_min_length,
   iam_password_policy_reuse_prevention,
   iam_policy_no_full_admin,
@@ -57,6 +76,7 @@ export const CHECKS: readonly CheckDefinition[] = [
   s3_bucket_public_access_blocked,
   s3_bucket_secure_transport,
   s3_bucket_versioning_enabled,
+  s3_bucket_mfa_delete_enabled,
   cloudtrail_bucket_access_logging,
   cloudtrail_bucket_not_public,
   cloudtrail_kms_encrypted,
@@ -72,4 +92,22 @@ export const CHECKS: readonly CheckDefinition[] = [
   ec2_security_group_ssh_restricted,
   ec2_snapshot_not_public,
   securityhub_hub_enabled,
+  ...IAM_CIS3_CHECKS,
+  ...CLOUDTRAIL_CIS3_CHECKS,
+  ...EC2_CIS3_CHECKS,
+  ...RDS_CHECKS,
+  ...EFS_CHECKS,
+  ...LAMBDA_CHECKS,
+  ...SQS_CHECKS,
+  ...SNS_CHECKS,
+  ...KMS_CHECKS,
+  ...SECRETSMANAGER_CHECKS,
+  ...ECR_CHECKS,
+  ...OPENSEARCH_CHECKS,
+  ...EKS_CHECKS,
+  ...GUARDDUTY_CHECKS,
+  ...CONFIG_CHECKS,
+  ...ACCESSANALYZER_CHECKS,
+  ...CLOUDWATCH_CHECKS,
+  ...ACCOUNT_CHECKS,
 ];

@@ -13,8 +13,18 @@ import type { DigestItem } from './model';
  *   CloudTrail       /cloudtrail/home?region=<home region>#/trails/<arn>
  *   EC2              /ec2/home?region=<r>#SecurityGroup:groupId=…, #SnapshotDetails:snapshotId=…,
  *                    #InstanceDetails:instanceId=…, #Settings:tab=ebsEncryption
+ *                    #ImageDetails:imageId=…
+ *   VPC              /vpc/home?region=<r>#VpcDetails:VpcId=…, #NetworkAclDetails:networkAclId=…
+ *   RDS              /rds/home?region=<r>#database:id=<id>;is-cluster=false, #db-snapshot:id=<id>
+ *   EFS              /efs/home?region=<r>#/file-systems/<id>
+ *   EKS              /eks/home?region=<r>#/clusters/<name>
+ *   GuardDuty        /guardduty/home?region=<r>#/summary
+ *   AWS Config       /config/home?region=<r>#/settings (recorder and delivery channel)
+ *   Access Analyzer  /access-analyzer/home?region=<r>#/analyzers, #/findings
  *   Security Hub     /securityhub/home?region=<r>#/findings?search=<filters>, each filter
  *                    `Field=\operator\:EQUALS\:value` URL-encoded twice, filters joined by `&` (%26)
+ * No page is linked where none is known to exist: IAM server certificates (the IAM console does not
+ * list them) and RDS DB cluster snapshots.
  */
 
 export type LinkTarget = Pick<
@@ -87,6 +97,30 @@ const accountSettingPath = (item: LinkTarget): string | null => {
         return `${ec2}Instances:`;
       case 'securityhub':
         return `/securityhub/home?region=${region}`;
+      case 'vpcs':
+        return `/vpc/home?region=${region}#vpcs:`;
+      case 'network-acls':
+        return `/vpc/home?region=${region}#acls:`;
+      case 'images':
+        return `${ec2}Images:`;
+      case 'rds-instances':
+        return `/rds/home?region=${region}#databases:`;
+      case 'rds-snapshots':
+      case 'rds-cluster-snapshots':
+        return `/rds/home?region=${region}#snapshots-list:`;
+      case 'efs-file-systems':
+        return `/efs/home?region=${region}#/file-systems`;
+      case 'eks-clusters':
+        return `/eks/home?region=${region}#/clusters`;
+      case 'guardduty':
+        return `/guardduty/home?region=${region}#/summary`;
+      case 'config-recorder':
+      case 'config-delivery-channel':
+        return `/config/home?region=${region}#/settings`;
+      case 'access-analyzer':
+        return `/access-analyzer/home?region=${region}#/analyzers`;
+      case 'access-analyzer-findings':
+        return `/access-analyzer/home?region=${region}#/findings`;
       default:
         return null;
     }
@@ -98,9 +132,17 @@ const accountSettingPath = (item: LinkTarget): string | null => {
   return null;
 };
 
+/**
+ * An IAM Access Analyzer finding names the shared resource (`<resource arn>#<finding id>`, whatever
+ * its type), but what to review is the finding: the analyzer's findings in its region.
+ */
+const ACCESS_ANALYZER_FINDINGS = 'accessanalyzer_external_access_resolved';
+
 const resourcePath = (item: LinkTarget): string | null => {
   const regional = isRegion(item.region);
   const id = item.resourceId;
+  if (item.checkId === ACCESS_ANALYZER_FINDINGS && item.resourceType !== 'AwsAccount')
+    return regional ? `/access-analyzer/home?region=${item.region}#/findings` : null;
   switch (item.resourceType) {
     case 'AwsS3Bucket':
       return `/s3/buckets/${enc(id)}` + (regional ? `?region=${item.region}` : '');
@@ -133,6 +175,20 @@ const resourcePath = (item: LinkTarget): string | null => {
       return regional ? `/ec2/home?region=${item.region}#SnapshotDetails:snapshotId=${enc(id)}` : null;
     case 'AwsEc2Instance':
       return regional ? `/ec2/home?region=${item.region}#InstanceDetails:instanceId=${enc(id)}` : null;
+    case 'AwsEc2Image':
+      return regional ? `/ec2/home?region=${item.region}#ImageDetails:imageId=${enc(id)}` : null;
+    case 'AwsEc2Vpc':
+      return regional ? `/vpc/home?region=${item.region}#VpcDetails:VpcId=${enc(id)}` : null;
+    case 'AwsEc2NetworkAcl':
+      return regional ? `/vpc/home?region=${item.region}#NetworkAclDetails:networkAclId=${enc(id)}` : null;
+    case 'AwsRdsDbInstance':
+      return regional ? `/rds/home?region=${item.region}#database:id=${enc(id)};is-cluster=false` : null;
+    case 'AwsRdsDbSnapshot':
+      return regional ? `/rds/home?region=${item.region}#db-snapshot:id=${enc(id)}` : null;
+    case 'AwsEfsFileSystem':
+      return regional ? `/efs/home?region=${item.region}#/file-systems/${enc(id)}` : null;
+    case 'AwsEksCluster':
+      return regional ? `/eks/home?region=${item.region}#/clusters/${enc(id)}` : null;
     case 'AwsAccount':
       return accountSettingPath(item);
     default:

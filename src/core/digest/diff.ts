@@ -1,9 +1,9 @@
-import type { DigestScope } from '../../digest-config';
 import { GLOBAL_REGION, SERVICES, severityRank, type AccountSnapshot, type Finding, type Service } from '../model';
 import {
   unevaluatedKey,
   type DigestDelta,
   type DigestItem,
+  type ItemScope,
   type Observation,
   type ObservedItem,
   type ObservedState,
@@ -125,8 +125,6 @@ export const toObservedItem = (finding: Finding): ObservedItem => ({
   remediationId: finding.remediationId,
   state: observedState(finding),
 });
-
-export type ItemScope = Pick<DigestScope, 'services' | 'minSeverity'>;
 
 const SECURITY_HUB_CONTROL = /^securityhub:([A-Za-z][A-Za-z0-9]*)\.\d+$/;
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FindingStatusSchema, SeveritySchema, SEVERITIES, type Severity } from '../model';
+import { FindingStatusSchema, ServiceSchema, SeveritySchema, SEVERITIES, type Severity } from '../model';
 
 /**
  * What a digest remembers between runs, and what one run reports. The store keeps, per digest,
@@ -51,6 +51,18 @@ export const ObservedStateSchema = z.enum(['open', 'suppressed', 'resolved', 'un
 export type ObservedState = z.infer<typeof ObservedStateSchema>;
 
 export type ObservedItem = Omit<DigestItem, 'state' | 'firstSeenAt' | 'lastSeenAt'> & { state: ObservedState };
+
+/**
+ * Which findings belong in a digest by service and severity: the part of a digest's scope the core
+ * decides on. Accounts, OUs and sources are resolved by the app before scanning; the configured
+ * scope (src/digest-config.ts) builds on this one and adds its defaults.
+ */
+export const ItemScopeSchema = z.object({
+  services: z.array(ServiceSchema).min(1),
+  /** The least severe severity shown. */
+  minSeverity: SeveritySchema,
+});
+export type ItemScope = z.infer<typeof ItemScopeSchema>;
 
 /**
  * One source's observation in a run.

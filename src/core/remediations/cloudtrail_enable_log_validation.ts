@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { cannot, defineRemediation, findTrail } from './define';
 import { ownTrail } from './cloudtrail_start_logging';
+import { sdkCall } from './sdk-call';
 
 const Before = z.object({ trailArn: z.string(), homeRegion: z.string(), logFileValidationEnabled: z.literal(false) });
 
@@ -22,23 +23,11 @@ export default defineRemediation({
     return {
       ok: true,
       // UpdateTrail must be called in the trail's home region.
-      calls: [
-        {
-          service: 'cloudtrail',
-          region: homeRegion,
-          command: 'UpdateTrail',
-          input: { Name: arn, EnableLogFileValidation: true },
-        },
-      ],
+      calls: [sdkCall('cloudtrail', 'UpdateTrail', homeRegion, { Name: arn, EnableLogFileValidation: true })],
       before: { trailArn: arn, homeRegion, logFileValidationEnabled: false as const },
     };
   },
   inverse: (_calls, before) => [
-    {
-      service: 'cloudtrail',
-      region: before.homeRegion,
-      command: 'UpdateTrail',
-      input: { Name: before.trailArn, EnableLogFileValidation: false },
-    },
+    sdkCall('cloudtrail', 'UpdateTrail', before.homeRegion, { Name: before.trailArn, EnableLogFileValidation: false }),
   ],
 });

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { AccountSnapshot, Trail } from '../model';
 import { cannot, collected, defineRemediation, findTrail, type Outcome } from './define';
+import { sdkCall } from './sdk-call';
 
 /**
  * Only the account that owns a trail can start or change it: an organization trail seen from a
@@ -43,11 +44,9 @@ export default defineRemediation({
     return {
       ok: true,
       // Trails can only be started from their home region.
-      calls: [{ service: 'cloudtrail', region: homeRegion, command: 'StartLogging', input: { Name: arn } }],
+      calls: [sdkCall('cloudtrail', 'StartLogging', homeRegion, { Name: arn })],
       before: { trailArn: arn, homeRegion, isLogging: false as const },
     };
   },
-  inverse: (_calls, before) => [
-    { service: 'cloudtrail', region: before.homeRegion, command: 'StopLogging', input: { Name: before.trailArn } },
-  ],
+  inverse: (_calls, before) => [sdkCall('cloudtrail', 'StopLogging', before.homeRegion, { Name: before.trailArn })],
 });

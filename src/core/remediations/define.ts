@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AccountSnapshot, Ec2Region, Fact, Finding, S3Bucket, Trail } from '../model';
+import type { SdkCall } from './sdk-call';
 
 /**
  * Remediations as data. A plan is a list of AWS SDK calls that approvers read verbatim and that the
@@ -7,7 +8,19 @@ import type { AccountSnapshot, Ec2Region, Fact, Finding, S3Bucket, Trail } from 
  * Nothing here talks to AWS: a remediation only turns a finding and the snapshot it came from into calls.
  */
 
-export const API_SERVICES = ['iam', 's3', 's3control', 'ec2', 'cloudtrail', 'securityhub'] as const;
+export const API_SERVICES = [
+  'iam',
+  's3',
+  's3control',
+  'ec2',
+  'cloudtrail',
+  'securityhub',
+  'rds',
+  'lambda',
+  'kms',
+  'guardduty',
+  'accessanalyzer',
+] as const;
 export const ApiServiceSchema = z.enum(API_SERVICES);
 export type ApiService = z.infer<typeof ApiServiceSchema>;
 
@@ -30,7 +43,9 @@ export const LookupSelectorSchema = z.discriminatedUnion('kind', [AccessKeySelec
 export type LookupSelector = z.infer<typeof LookupSelectorSchema>;
 
 /**
- * An SDK call: `new <Service>Client({ region }).send(new <command>Command(input))`.
+ * An SDK call: `new <Service>Client({ region }).send(new <command>Command(input))`. This is the
+ * stored shape, validated when a plan comes back from the store; remediations build calls with the
+ * typed helpers of sdk-call.ts, which check `input` against the SDK's type for the command.
  *
  * Most plans are fully known from the snapshot. When a value only AWS can tell (an access key id)
  * is needed, the plan carries a read call with `lookup` before the write:
@@ -53,8 +68,6 @@ export const ApiCallSchema = z.object({
   bind: z.record(z.string(), z.string()).optional(),
 });
 export type ApiCall = z.infer<typeof ApiCallSchema>;
-
-export const isLookup = (call: ApiCall): boolean => call.lookup !== undefined;
 
 export type Outcome<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -98,9 +111,10 @@ export const bindLookups = (call: ApiCall, values: Readonly<Record<string, strin
 /**
  * `before` is what undo needs, read from the snapshot when the plan was made and stored with the
  * request. `notes` tell approvers what the calls do not cover (a password left enabled, a lost tag).
+ * Remediation specs return typed calls (`C` = SdkCall); the workflow sees them as ApiCalls.
  */
-export type PlanResult<B = unknown> =
-  { ok: true; calls: ApiCall[]; before: B; notes?: string[] } | { ok: false; reason: string };
+export type PlanResult<B = unknown, C extends ApiCall = ApiCall> =
+  { ok: true; calls: C[]; before: B; notes?: string[] } | { ok: false; reason: string };
 export type InverseResult = { ok: true; calls: ApiCall[] } | { ok: false; reason: string };
 
 export const cannot = (reason: string): { ok: false; reason: string } => ({ ok: false, reason });
@@ -152,7 +166,8 @@ type SpecBase<B, O> = RiskAndApprovals & {
    * (a Security Hub workflow status), so two findings about one resource do not block each other.
    */
   writesTo?: WritesTo;
-  plan: (finding: Finding, account: AccountSnapshot, options: O) => PlanResult<B>;
+  /** Calls made with the helpers of sdk-call.ts, so every input is checked against the SDK's type. */
+  plan: (finding: Finding, account: AccountSnapshot, options: O) => PlanResult<B, SdkCall>;
 };
 
 export type RemediationSpec<B, O = undefined> = SpecBase<B, O> &
@@ -165,8 +180,8 @@ export type RemediationSpec<B, O = undefined> = SpecBase<B, O> &
          * (`cloudsec iam-policy --undo`), so a fix's role never holds what turns a control back off.
          */
         undoPermissions: readonly string[];
-        /** Calls that restore the state recorded in `before`. */
-        inverse: (calls: readonly ApiCall[], before: B) => ApiCall[];
+        /** Calls that restore the state recorded in `before` (typed like the plan's). */
+        inverse: (calls: readonly ApiCall[], before: B) => SdkCall[];
       }
     | { irreversible: { reason: string } }
   );

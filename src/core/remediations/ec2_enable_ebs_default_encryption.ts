@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cannot, collected, defineRemediation, findEc2Region } from './define';
+import { sdkCall } from './sdk-call';
 
 const Before = z.object({ region: z.string(), ebsEncryptionByDefault: z.literal(false) });
 
@@ -19,12 +20,10 @@ export default defineRemediation({
     if (enabled.value) return cannot(`EBS encryption by default is already on in ${finding.region}.`);
     return {
       ok: true,
-      calls: [{ service: 'ec2', region: finding.region, command: 'EnableEbsEncryptionByDefault', input: {} }],
+      calls: [sdkCall('ec2', 'EnableEbsEncryptionByDefault', finding.region, {})],
       before: { region: finding.region, ebsEncryptionByDefault: false as const },
       notes: ['Existing volumes stay as they are; only volumes created from now on are encrypted.'],
     };
   },
-  inverse: (_calls, before) => [
-    { service: 'ec2', region: before.region, command: 'DisableEbsEncryptionByDefault', input: {} },
-  ],
+  inverse: (_calls, before) => [sdkCall('ec2', 'DisableEbsEncryptionByDefault', before.region, {})],
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cannot, collected, defineRemediation, findEc2Region, targetId } from './define';
+import { sdkCall } from './sdk-call';
 
 const GONE = new Set(['shutting-down', 'terminated']);
 
@@ -29,23 +30,21 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 'ec2',
-          region: finding.region,
-          command: 'ModifyInstanceMetadataOptions',
-          input: { InstanceId: instanceId, HttpTokens: 'required', HttpEndpoint: 'enabled' },
-        },
+        sdkCall('ec2', 'ModifyInstanceMetadataOptions', finding.region, {
+          InstanceId: instanceId,
+          HttpTokens: 'required',
+          HttpEndpoint: 'enabled',
+        }),
       ],
       before: { instanceId, region: finding.region, httpTokens: instance.httpTokens },
     };
   },
   // Both null and `optional` before mean IMDSv1 was answered; `optional` is how to say so again.
   inverse: (_calls, before) => [
-    {
-      service: 'ec2',
-      region: before.region,
-      command: 'ModifyInstanceMetadataOptions',
-      input: { InstanceId: before.instanceId, HttpTokens: 'optional', HttpEndpoint: 'enabled' },
-    },
+    sdkCall('ec2', 'ModifyInstanceMetadataOptions', before.region, {
+      InstanceId: before.instanceId,
+      HttpTokens: 'optional',
+      HttpEndpoint: 'enabled',
+    }),
   ],
 });

@@ -1,10 +1,12 @@
+import type { IpPermission } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { SecurityGroupRuleSchema, type SecurityGroup, type SecurityGroupRule } from '../model';
 import { ruleKey, type RuleValues } from '../security-groups';
 import { cannot, collected, defineRemediation, findEc2Region, targetId, type Outcome } from './define';
+import { sdkCall } from './sdk-call';
 
 /** The protocol and ports of an IpPermission; EC2 rejects ports for "all protocols". */
-const traffic = (rule: SecurityGroupRule) =>
+const traffic = (rule: SecurityGroupRule): IpPermission =>
   rule.ipProtocol === '-1'
     ? { IpProtocol: rule.ipProtocol }
     : {
@@ -14,7 +16,7 @@ const traffic = (rule: SecurityGroupRule) =>
       };
 
 /** AuthorizeSecurityGroupIngress's IpPermission for one rule, description included. */
-export const ipPermission = (rule: SecurityGroupRule) => {
+export const ipPermission = (rule: SecurityGroupRule): IpPermission => {
   const description = rule.description ? { Description: rule.description } : {};
   return {
     ...traffic(rule),
@@ -29,7 +31,7 @@ export const ipPermission = (rule: SecurityGroupRule) => {
  * values), so it revokes that rule and no other. The description is left out: EC2 does not need it
  * to find the rule.
  */
-const revokePermission = (rule: SecurityGroupRule) => ({
+const revokePermission = (rule: SecurityGroupRule): IpPermission => ({
   ...traffic(rule),
   ...(rule.cidrIpv4 ? { IpRanges: [{ CidrIp: rule.cidrIpv4 }] } : {}),
   ...(rule.cidrIpv6 ? { Ipv6Ranges: [{ CidrIpv6: rule.cidrIpv6 }] } : {}),
@@ -111,6 +113,8 @@ export default defineRemediation({
     'ec2_security_group_ssh_restricted',
     'ec2_security_group_rdp_restricted',
     'ec2_security_group_all_ports_restricted',
+    'ec2_security_group_admin_ports_ipv4_restricted',
+    'ec2_security_group_admin_ports_ipv6_restricted',
   ],
   // People and systems may reach instances through exactly these rules.
   risk: 'high',
@@ -138,14 +142,14 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 'ec2',
-          region: finding.region,
-          command: 'RevokeSecurityGroupIngress',
-          input: byId
+        sdkCall(
+          'ec2',
+          'RevokeSecurityGroupIngress',
+          finding.region,
+          byId
             ? { GroupId: groupId, SecurityGroupRuleIds: ids }
             : { GroupId: groupId, IpPermissions: rules.map(revokePermission) },
-        },
+        ),
       ],
       before: { groupId, region: finding.region, rules },
       notes: byId
@@ -158,11 +162,9 @@ export default defineRemediation({
     };
   },
   inverse: (_calls, before) => [
-    {
-      service: 'ec2',
-      region: before.region,
-      command: 'AuthorizeSecurityGroupIngress',
-      input: { GroupId: before.groupId, IpPermissions: before.rules.map(ipPermission) },
-    },
+    sdkCall('ec2', 'AuthorizeSecurityGroupIngress', before.region, {
+      GroupId: before.groupId,
+      IpPermissions: before.rules.map(ipPermission),
+    }),
   ],
 });

@@ -1,9 +1,11 @@
+import type { ModifySnapshotAttributeCommandInput } from '@aws-sdk/client-ec2';
 import { z } from 'zod';
 import { cannot, collected, defineRemediation, findEc2Region, targetId } from './define';
+import { sdkCall } from './sdk-call';
 
 const Before = z.object({ snapshotId: z.string(), region: z.string(), public: z.literal(true) });
 
-const shareWithEveryone = (snapshotId: string, operation: 'add' | 'remove') => ({
+const shareWithEveryone = (snapshotId: string, operation: 'add' | 'remove'): ModifySnapshotAttributeCommandInput => ({
   SnapshotId: snapshotId,
   Attribute: 'createVolumePermission',
   OperationType: operation,
@@ -29,23 +31,11 @@ export default defineRemediation({
     if (!snapshot.public) return cannot(`Snapshot ${snapshotId} is already private.`);
     return {
       ok: true,
-      calls: [
-        {
-          service: 'ec2',
-          region: finding.region,
-          command: 'ModifySnapshotAttribute',
-          input: shareWithEveryone(snapshotId, 'remove'),
-        },
-      ],
+      calls: [sdkCall('ec2', 'ModifySnapshotAttribute', finding.region, shareWithEveryone(snapshotId, 'remove'))],
       before: { snapshotId, region: finding.region, public: true as const },
     };
   },
   inverse: (_calls, before) => [
-    {
-      service: 'ec2',
-      region: before.region,
-      command: 'ModifySnapshotAttribute',
-      input: shareWithEveryone(before.snapshotId, 'add'),
-    },
+    sdkCall('ec2', 'ModifySnapshotAttribute', before.region, shareWithEveryone(before.snapshotId, 'add')),
   ],
 });

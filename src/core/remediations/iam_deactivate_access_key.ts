@@ -6,9 +6,9 @@ import {
   collected,
   defineRemediation,
   type AccessKeySelector,
-  type ApiCall,
   type Outcome,
 } from './define';
+import { sdkCallWithLookups, sdkLookup, type SdkCall } from './sdk-call';
 
 type KeyNumber = 1 | 2;
 const isKeyNumber = (n: unknown): n is KeyNumber => n === 1 || n === 2;
@@ -43,30 +43,24 @@ const keyColumns = (row: CredentialReportRow, n: KeyNumber) =>
 const Before = z.object({ keys: z.array(AccessKeySelectorSchema).min(1) });
 
 /** A ListAccessKeys lookup naming the key, then UpdateAccessKey with the id it found. */
-const setStatus = (key: AccessKeySelector, status: 'Active' | 'Inactive'): ApiCall[] => {
+const setStatus = (key: AccessKeySelector, status: 'Active' | 'Inactive'): SdkCall[] => {
   const as = `${key.userName}:access_key_${key.keyNumber}`;
   return [
-    {
-      service: 'iam',
-      region: GLOBAL_REGION,
-      command: 'ListAccessKeys',
-      input: { UserName: key.userName },
-      lookup: { as, select: key },
-    },
-    {
-      service: 'iam',
-      region: GLOBAL_REGION,
-      command: 'UpdateAccessKey',
-      input: { UserName: key.userName, Status: status },
-      bind: { AccessKeyId: as },
-    },
+    sdkLookup('iam', 'ListAccessKeys', GLOBAL_REGION, { UserName: key.userName }, { as, select: key }),
+    sdkCallWithLookups(
+      'iam',
+      'UpdateAccessKey',
+      GLOBAL_REGION,
+      { UserName: key.userName, Status: status },
+      { AccessKeyId: as },
+    ),
   ];
 };
 
 export default defineRemediation({
   id: 'iam_deactivate_access_key',
   title: 'Deactivate the IAM access key (it stays, and can be reactivated)',
-  fixes: ['iam_user_access_key_rotated', 'iam_user_credentials_unused'],
+  fixes: ['iam_user_access_key_rotated', 'iam_user_credentials_unused', 'iam_user_no_unused_setup_access_key'],
   // An old key is often a key in daily use: deactivating it stops whatever runs with it.
   risk: 'high',
   permissions: ['iam:ListAccessKeys', 'iam:UpdateAccessKey'],

@@ -1,6 +1,8 @@
+import type { UpdateAccountPasswordPolicyCommandInput } from '@aws-sdk/client-iam';
 import { z } from 'zod';
 import { GLOBAL_REGION, PasswordPolicySchema, type PasswordPolicy } from '../model';
 import { cannot, collected, defineRemediation } from './define';
+import { sdkCall } from './sdk-call';
 
 export const MIN_LENGTH = 14;
 /** Also the most IAM accepts. */
@@ -14,7 +16,7 @@ const ifSet = <K extends string>(key: K, value: number | null): Partial<Record<K
  * UpdateAccountPasswordPolicy replaces the whole policy: a field left out falls back to its
  * default (usually the weakest setting), so every field that is set is sent.
  */
-export const updatePasswordPolicyInput = (p: PasswordPolicy) => ({
+export const updatePasswordPolicyInput = (p: PasswordPolicy): UpdateAccountPasswordPolicyCommandInput => ({
   ...ifSet('MinimumPasswordLength', p.minimumPasswordLength),
   RequireSymbols: p.requireSymbols,
   RequireNumbers: p.requireNumbers,
@@ -77,25 +79,13 @@ export default defineRemediation({
     }
     return {
       ok: true,
-      calls: [
-        {
-          service: 'iam',
-          region: GLOBAL_REGION,
-          command: 'UpdateAccountPasswordPolicy',
-          input: updatePasswordPolicyInput(next),
-        },
-      ],
+      calls: [sdkCall('iam', 'UpdateAccountPasswordPolicy', GLOBAL_REGION, updatePasswordPolicyInput(next))],
       before: { passwordPolicy: current.value },
     };
   },
   inverse: (_calls, before) => [
     before.passwordPolicy
-      ? {
-          service: 'iam',
-          region: GLOBAL_REGION,
-          command: 'UpdateAccountPasswordPolicy',
-          input: updatePasswordPolicyInput(before.passwordPolicy),
-        }
-      : { service: 'iam', region: GLOBAL_REGION, command: 'DeleteAccountPasswordPolicy', input: {} },
+      ? sdkCall('iam', 'UpdateAccountPasswordPolicy', GLOBAL_REGION, updatePasswordPolicyInput(before.passwordPolicy))
+      : sdkCall('iam', 'DeleteAccountPasswordPolicy', GLOBAL_REGION, {}),
   ],
 });

@@ -12,6 +12,12 @@ import s3_account_block_public_access from './s3_account_block_public_access';
 import s3_block_public_access from './s3_block_public_access';
 import s3_default_encryption from './s3_default_encryption';
 import securityhub_update_workflow from './securityhub_update_workflow';
+import { DATA_STORES_REMEDIATIONS } from './packs/data-stores';
+import { EXPOSURE_REMEDIATIONS } from './packs/exposure';
+import { KEYS_SECRETS_REMEDIATIONS } from './packs/keys-secrets';
+import { MONITORING_REMEDIATIONS } from './packs/monitoring';
+import { DETECTIVE_REMEDIATIONS } from './packs/detective';
+import { NETWORK_REMEDIATIONS } from './packs/network';
 
 /** The catalog. Adding a remediation: its file, one line here, and its test. */
 export const REMEDIATIONS: readonly Remediation[] = [
@@ -27,6 +33,12 @@ export const REMEDIATIONS: readonly Remediation[] = [
   ec2_enable_ebs_default_encryption,
   ec2_require_imdsv2,
   securityhub_update_workflow,
+  ...DATA_STORES_REMEDIATIONS,
+  ...EXPOSURE_REMEDIATIONS,
+  ...KEYS_SECRETS_REMEDIATIONS,
+  ...MONITORING_REMEDIATIONS,
+  ...DETECTIVE_REMEDIATIONS,
+  ...NETWORK_REMEDIATIONS,
 ];
 
 const byId = new Map(REMEDIATIONS.map((r) => [r.id, r]));

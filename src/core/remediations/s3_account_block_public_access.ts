@@ -3,6 +3,7 @@ import { GLOBAL_REGION, PublicAccessBlockSchema } from '../model';
 import { PUBLIC_ACCESS_BLOCK_SETTINGS } from '../s3-access';
 import { cannot, collected, defineRemediation } from './define';
 import { ALL_BLOCKED, publicAccessBlockConfiguration } from './s3_block_public_access';
+import { sdkCall } from './sdk-call';
 
 const Before = z.object({
   accountId: z.string(),
@@ -28,35 +29,20 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 's3control',
-          region: GLOBAL_REGION,
-          command: 'PutPublicAccessBlock',
-          input: {
-            AccountId: account.accountId,
-            PublicAccessBlockConfiguration: publicAccessBlockConfiguration(ALL_BLOCKED),
-          },
-        },
+        sdkCall('s3control', 'PutPublicAccessBlock', GLOBAL_REGION, {
+          AccountId: account.accountId,
+          PublicAccessBlockConfiguration: publicAccessBlockConfiguration(ALL_BLOCKED),
+        }),
       ],
       before: { accountId: account.accountId, publicAccessBlock: current.value },
     };
   },
   inverse: (_calls, before) => [
     before.publicAccessBlock
-      ? {
-          service: 's3control',
-          region: GLOBAL_REGION,
-          command: 'PutPublicAccessBlock',
-          input: {
-            AccountId: before.accountId,
-            PublicAccessBlockConfiguration: publicAccessBlockConfiguration(before.publicAccessBlock),
-          },
-        }
-      : {
-          service: 's3control',
-          region: GLOBAL_REGION,
-          command: 'DeletePublicAccessBlock',
-          input: { AccountId: before.accountId },
-        },
+      ? sdkCall('s3control', 'PutPublicAccessBlock', GLOBAL_REGION, {
+          AccountId: before.accountId,
+          PublicAccessBlockConfiguration: publicAccessBlockConfiguration(before.publicAccessBlock),
+        })
+      : sdkCall('s3control', 'DeletePublicAccessBlock', GLOBAL_REGION, { AccountId: before.accountId }),
   ],
 });

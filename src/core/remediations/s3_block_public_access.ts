@@ -1,10 +1,12 @@
+import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { PublicAccessBlockSchema, type PublicAccessBlock } from '../model';
 import { PUBLIC_ACCESS_BLOCK_SETTINGS } from '../s3-access';
 import { cannot, collected, defineRemediation, findBucket } from './define';
+import { sdkCall } from './sdk-call';
 
 /** The SDK's PublicAccessBlockConfiguration from the snapshot's shape. */
-export const publicAccessBlockConfiguration = (b: PublicAccessBlock) => ({
+export const publicAccessBlockConfiguration = (b: PublicAccessBlock): PublicAccessBlockConfiguration => ({
   BlockPublicAcls: b.blockPublicAcls,
   IgnorePublicAcls: b.ignorePublicAcls,
   BlockPublicPolicy: b.blockPublicPolicy,
@@ -53,16 +55,11 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 's3',
-          region,
-          command: 'PutPublicAccessBlock',
-          input: {
-            Bucket: name,
-            ExpectedBucketOwner: account.accountId,
-            PublicAccessBlockConfiguration: publicAccessBlockConfiguration(ALL_BLOCKED),
-          },
-        },
+        sdkCall('s3', 'PutPublicAccessBlock', region, {
+          Bucket: name,
+          ExpectedBucketOwner: account.accountId,
+          PublicAccessBlockConfiguration: publicAccessBlockConfiguration(ALL_BLOCKED),
+        }),
       ],
       before: { bucket: name, region, owner: account.accountId, publicAccessBlock: current.value },
     };
@@ -71,16 +68,11 @@ export default defineRemediation({
     const target = { Bucket: before.bucket, ExpectedBucketOwner: before.owner };
     return [
       before.publicAccessBlock
-        ? {
-            service: 's3',
-            region: before.region,
-            command: 'PutPublicAccessBlock',
-            input: {
-              ...target,
-              PublicAccessBlockConfiguration: publicAccessBlockConfiguration(before.publicAccessBlock),
-            },
-          }
-        : { service: 's3', region: before.region, command: 'DeletePublicAccessBlock', input: target },
+        ? sdkCall('s3', 'PutPublicAccessBlock', before.region, {
+            ...target,
+            PublicAccessBlockConfiguration: publicAccessBlockConfiguration(before.publicAccessBlock),
+          })
+        : sdkCall('s3', 'DeletePublicAccessBlock', before.region, target),
     ];
   },
 });

@@ -1,5 +1,7 @@
+import type { ServerSideEncryption, ServerSideEncryptionConfiguration } from '@aws-sdk/client-s3';
 import { z } from 'zod';
 import { cannot, collected, defineRemediation, findBucket } from './define';
+import { sdkCall } from './sdk-call';
 
 const Rule = z.object({ algorithm: z.string(), kmsKeyId: z.string().nullable() });
 
@@ -14,10 +16,14 @@ const Before = z.object({
 /** SSE-S3 and every SSE-KMS flavour (`aws:kms`, `aws:kms:dsse`) already encrypt new objects. */
 const encrypts = (algorithm: string) => algorithm === 'AES256' || algorithm.startsWith('aws:kms');
 
-const serverSideEncryptionConfiguration = (rules: readonly z.infer<typeof Rule>[]) => ({
+const serverSideEncryptionConfiguration = (
+  rules: readonly z.infer<typeof Rule>[],
+): ServerSideEncryptionConfiguration => ({
   Rules: rules.map((r) => ({
     ApplyServerSideEncryptionByDefault: {
-      SSEAlgorithm: r.algorithm,
+      // S3's own name for the algorithm, as GetBucketEncryption answered it (or AES256 for the fix):
+      // undo sends back what was there, and S3 itself refuses a name it does not know.
+      SSEAlgorithm: r.algorithm as ServerSideEncryption,
       ...(r.kmsKeyId === null ? {} : { KMSMasterKeyID: r.kmsKeyId }),
     },
   })),
@@ -44,18 +50,13 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 's3',
-          region,
-          command: 'PutBucketEncryption',
-          input: {
-            Bucket: name,
-            ExpectedBucketOwner: account.accountId,
-            ServerSideEncryptionConfiguration: serverSideEncryptionConfiguration([
-              { algorithm: 'AES256', kmsKeyId: null },
-            ]),
-          },
-        },
+        sdkCall('s3', 'PutBucketEncryption', region, {
+          Bucket: name,
+          ExpectedBucketOwner: account.accountId,
+          ServerSideEncryptionConfiguration: serverSideEncryptionConfiguration([
+            { algorithm: 'AES256', kmsKeyId: null },
+          ]),
+        }),
       ],
       before: { bucket: name, region, owner: account.accountId, rules: current.value?.rules ?? null },
     };
@@ -64,13 +65,11 @@ export default defineRemediation({
     const target = { Bucket: before.bucket, ExpectedBucketOwner: before.owner };
     return [
       before.rules && before.rules.length > 0
-        ? {
-            service: 's3',
-            region: before.region,
-            command: 'PutBucketEncryption',
-            input: { ...target, ServerSideEncryptionConfiguration: serverSideEncryptionConfiguration(before.rules) },
-          }
-        : { service: 's3', region: before.region, command: 'DeleteBucketEncryption', input: target },
+        ? sdkCall('s3', 'PutBucketEncryption', before.region, {
+            ...target,
+            ServerSideEncryptionConfiguration: serverSideEncryptionConfiguration(before.rules),
+          })
+        : sdkCall('s3', 'DeleteBucketEncryption', before.region, target),
     ];
   },
 });

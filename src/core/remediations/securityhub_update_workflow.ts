@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { cannot, defineRemediation } from './define';
+import { sdkCall } from './sdk-call';
 
 export const WORKFLOW_STATUSES = ['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED'] as const;
 
@@ -48,16 +49,11 @@ export default defineRemediation({
     return {
       ok: true,
       calls: [
-        {
-          service: 'securityhub',
-          region: finding.region,
-          command: 'BatchUpdateFindings',
-          input: {
-            FindingIdentifiers: findingIdentifiers,
-            Workflow: { Status: options.status },
-            Note: { Text: options.note, UpdatedBy: options.updatedBy },
-          },
-        },
+        sdkCall('securityhub', 'BatchUpdateFindings', finding.region, {
+          FindingIdentifiers: findingIdentifiers,
+          Workflow: { Status: options.status },
+          Note: { Text: options.note, UpdatedBy: options.updatedBy },
+        }),
       ],
       before: {
         region: finding.region,
@@ -68,18 +64,13 @@ export default defineRemediation({
     };
   },
   inverse: (_calls, before) => [
-    {
-      service: 'securityhub',
-      region: before.region,
-      command: 'BatchUpdateFindings',
-      input: {
-        FindingIdentifiers: before.findingIdentifiers,
-        Workflow: { Status: before.workflowStatus },
-        Note: {
-          Text: `Workflow status restored to ${before.workflowStatus} (cloudsec undo).`,
-          UpdatedBy: before.updatedBy,
-        },
+    sdkCall('securityhub', 'BatchUpdateFindings', before.region, {
+      FindingIdentifiers: before.findingIdentifiers,
+      Workflow: { Status: before.workflowStatus },
+      Note: {
+        Text: `Workflow status restored to ${before.workflowStatus} (cloudsec undo).`,
+        UpdatedBy: before.updatedBy,
       },
-    },
+    }),
   ],
 });

@@ -1,5 +1,5 @@
 import { digestScopeKey } from '../../../src/app/digest';
-import { makeFindingLookup } from '../../../src/app/remediation-ports';
+import { makeFindingLookup } from '../../../src/app/remediation/finding-lookup';
 import type { ScanService } from '../../../src/app/scan-service';
 import {
   aBucketAllowingPlainHttp,

@@ -4,7 +4,8 @@
  * buttons on them, which re-collect the finding first, must work for a bucket in any region.
  */
 import { digestScopeKey } from '../../../src/app/digest';
-import { makeFindingLookup, makeFindingRecheck } from '../../../src/app/remediation-ports';
+import { makeFindingLookup } from '../../../src/app/remediation/finding-lookup';
+import { makeFindingRecheck } from '../../../src/app/remediation/finding-recheck';
 import { runCheck } from '../../../src/app/run-check';
 import { makeScanService, type ScanService } from '../../../src/app/scan-service';
 import { CHECKS } from '../../../src/core/checks';

@@ -21,6 +21,12 @@ import {
 } from '../../fixtures/remediation-crash-child';
 import { NOW } from '../../fixtures/snapshot-builders';
 import { manualClock, runTsChild, useTempStores } from '../../fixtures/store';
+import {
+  describeFlowLogsXml,
+  describeImagesXml,
+  describeNetworkAclsXml,
+  describeVpcsXml,
+} from '../../fixtures/aws/ec2-network';
 
 const CHILD = path.join(__dirname, '..', '..', 'fixtures', 'remediation-crash-child.ts');
 const AUDIT_KEY = 'crash-reconcile-audit-key-0123456789abcdef';
@@ -76,6 +82,15 @@ const startFakeAws = async (options: { writeTakesEffect: boolean }) => {
         return [200, describeSnapshotsXml([])];
       case 'ec2:DescribeInstances':
         return [200, describeInstancesXml([])];
+      // The re-check collects the whole EC2 slice: an account without VPCs, ACLs or images.
+      case 'ec2:DescribeVpcs':
+        return [200, describeVpcsXml([])];
+      case 'ec2:DescribeFlowLogs':
+        return [200, describeFlowLogsXml([])];
+      case 'ec2:DescribeNetworkAcls':
+        return [200, describeNetworkAclsXml([])];
+      case 'ec2:DescribeImages':
+        return [200, describeImagesXml([])];
       case 'ec2:GetEbsEncryptionByDefault':
         return [200, getEbsEncryptionByDefaultXml(ebsEncryptionByDefault)];
       case `ec2:${WRITE}`: {

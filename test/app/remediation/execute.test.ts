@@ -1,7 +1,5 @@
-import type { Executor } from '../../../src/aws/executor';
-import type { RemediationExecutor } from '../../../src/app/remediation';
 import { known } from '../../../src/core/model';
-import { readResult } from '../../../src/core/render/blocks/remediation/result';
+import { readResult } from '../../../src/core/remediations/result';
 import { aBucket, anAccount, anS3Slice } from '../../fixtures/snapshot-builders';
 import {
   approveThenCrash,
@@ -11,10 +9,6 @@ import {
   type WorkflowHarness,
 } from '../../fixtures/remediation-ports';
 import { useTempStores } from '../../fixtures/store';
-
-// The AWS executor plugs into the workflow's port as it is: this fails to compile if they drift.
-const executorFitsThePort = (e: Executor): RemediationExecutor => e;
-void executorFitsThePort;
 
 /** A request approved without running it (see approveThenCrash), so execution can be driven directly. */
 const approvedRequest = async (h: WorkflowHarness) => approveThenCrash(h, (await h.pendingRequest()).id);

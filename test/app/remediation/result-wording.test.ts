@@ -3,8 +3,9 @@
  * the console show): it says what the check does ("fails", "passes"), an undo reads as the previous
  * state restored, and messages that end in a full stop are not given a second one.
  */
-import { describeResult, type ExecutionResult } from '../../../src/app/remediation';
-import type { RemediationRequest } from '../../../src/store/store';
+import { describeResult } from '../../../src/app/remediation';
+import type { ExecutionResult } from '../../../src/core/remediations/result';
+import type { RemediationRequest } from '../../../src/core/remediations/request';
 import { aRequest } from '../../core/render/remediation/builders';
 
 const FAILS = 'Bucket acme-logs does not block public access: blockPublicAcls off.';

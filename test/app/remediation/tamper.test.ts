@@ -7,7 +7,6 @@
  * are bound to their audit trail only).
  */
 import { randomUUID } from 'node:crypto';
-import nock from 'nock';
 import type Database from 'better-sqlite3';
 import { makeClientFactory } from '../../../src/aws/clients';
 import { makeExecutor } from '../../../src/aws/executor';
@@ -15,6 +14,7 @@ import type { Config } from '../../../src/config';
 import type { ApiCall } from '../../../src/core/remediations/define';
 import { cloudTrailCall, cloudTrailEndpoint, ctOk } from '../../fixtures/aws/cloudtrail';
 import { assumeRoleXml, onSts } from '../../fixtures/aws/sts';
+import { answerIfAsked } from '../../fixtures/answer-if-asked';
 import { approveThenCrash, PEOPLE, workflowHarness, type WorkflowHarness } from '../../fixtures/remediation-ports';
 import { aFinding, planned } from '../../fixtures/remediation-builders';
 import { getRemediation } from '../../../src/core/remediations';
@@ -420,7 +420,9 @@ describe('a planted request and the real executor', () => {
       audit: (input) => store.appendAudit(input),
       clock,
     });
-    const sts = onSts('AssumeRole').reply(
+    // Tripwires: answered (and counted) if asked, so a tampered plan that got through would be seen.
+    const sts = answerIfAsked(
+      onSts('AssumeRole'),
       200,
       assumeRoleXml(writeRole, {
         accessKeyId: 'ASIATAMPERTESTEXAMPLE',
@@ -428,20 +430,20 @@ describe('a planted request and the real executor', () => {
         sessionToken: 'tamper-test-session-token',
       }),
     );
-    const stopLogging = cloudTrailCall(cloudTrailEndpoint(REGION), 'StopLogging', { Name: TRAIL_ARN }).reply(
+    const stopLogging = answerIfAsked(
+      cloudTrailCall(cloudTrailEndpoint(REGION), 'StopLogging', { Name: TRAIL_ARN }),
       ...ctOk({}),
     );
     h.estate.pass();
 
     await h.workflow.reconcile();
 
-    expect(stopLogging.isDone()).toBe(false);
-    expect(sts.isDone()).toBe(false);
+    expect(stopLogging.asked).toBe(0);
+    expect(sts.asked).toBe(0);
     expect(await store.getRequest(id)).toMatchObject({ status: 'failed' });
     expect(await store.listAudit({ requestId: id })).toContainEqual(
       expect.objectContaining({ action: 'remediation.integrity', outcome: 'denied' }),
     );
-    nock.cleanAll();
   });
 });
 

@@ -19,13 +19,17 @@ import {
   trailStatusJson,
   type TrailFixture,
 } from '../../fixtures/aws/cloudtrail';
+import { answerIfAsked } from '../../fixtures/answer-if-asked';
+import { retryWithoutWaiting } from '../../fixtures/aws/retry';
 
 const REGIONS = ['us-east-1', 'eu-west-1'];
 /** An opt-in region: an account that has not enabled it gets UnrecognizedClientException there. */
 const OPT_IN = 'ap-east-1';
 
 const makeContext = (regions: string[] = REGIONS): CollectContext => ({
-  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: CT_ACCOUNT_ID }),
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: CT_ACCOUNT_ID,
+  }),
   accountId: CT_ACCOUNT_ID,
   partition: 'aws',
   homeRegion: 'us-east-1',
@@ -93,8 +97,12 @@ describe('collectCloudTrail', () => {
           logFileValidationEnabled: true,
           kmsKeyId: MAIN.kmsKeyId,
           s3BucketName: 'aws-cloudtrail-logs-main',
+          cloudWatchLogsLogGroupArn: null,
           status: { ok: true, value: { isLogging: true, latestDeliveryError: null } },
-          eventSelectors: { ok: true, value: { managementEvents: true, readWriteType: 'All' } },
+          eventSelectors: {
+            ok: true,
+            value: { managementEvents: true, readWriteType: 'All', s3DataEvents: { read: false, write: false } },
+          },
         },
         {
           name: 'eu-audit',
@@ -105,8 +113,12 @@ describe('collectCloudTrail', () => {
           logFileValidationEnabled: false,
           kmsKeyId: null,
           s3BucketName: 'eu-audit-logs',
+          cloudWatchLogsLogGroupArn: null,
           status: { ok: true, value: { isLogging: true, latestDeliveryError: null } },
-          eventSelectors: { ok: true, value: { managementEvents: true, readWriteType: 'All' } },
+          eventSelectors: {
+            ok: true,
+            value: { managementEvents: true, readWriteType: 'All', s3DataEvents: { read: false, write: false } },
+          },
         },
       ]);
     });
@@ -120,10 +132,10 @@ describe('collectCloudTrail', () => {
         ...ctOk(eventSelectorsJson(trailArn(MAIN), ALL_MANAGEMENT)),
       );
       // Answering from the shadow region would make the trail look different: the test fails if it is asked.
-      const shadowStatus = cloudTrailEndpoint('eu-west-1');
-      cloudTrailCall(shadowStatus, 'GetTrailStatus').reply(...ctOk(trailStatusJson(false)));
-      const shadowSelectors = cloudTrailEndpoint('eu-west-1');
-      cloudTrailCall(shadowSelectors, 'GetEventSelectors').reply(
+      const shadow = cloudTrailEndpoint('eu-west-1');
+      const shadowStatus = answerIfAsked(cloudTrailCall(shadow, 'GetTrailStatus'), ...ctOk(trailStatusJson(false)));
+      const shadowSelectors = answerIfAsked(
+        cloudTrailCall(shadow, 'GetEventSelectors'),
         ...ctOk(eventSelectorsJson(trailArn(MAIN), { basic: [] })),
       );
 
@@ -132,10 +144,13 @@ describe('collectCloudTrail', () => {
 
       expect(trail?.homeRegion).toBe('us-east-1');
       expect(trail?.status).toEqual({ ok: true, value: { isLogging: true, latestDeliveryError: null } });
-      expect(trail?.eventSelectors).toEqual({ ok: true, value: { managementEvents: true, readWriteType: 'All' } });
+      expect(trail?.eventSelectors).toEqual({
+        ok: true,
+        value: { managementEvents: true, readWriteType: 'All', s3DataEvents: { read: false, write: false } },
+      });
       expect(home.isDone()).toBe(true);
-      expect(shadowStatus.isDone()).toBe(false);
-      expect(shadowSelectors.isDone()).toBe(false);
+      expect(shadowStatus.asked).toBe(0);
+      expect(shadowSelectors.asked).toBe(0);
     });
   });
 
@@ -217,7 +232,7 @@ describe('collectCloudTrail', () => {
 
       const [trail] = trailsOf(await collect(['us-east-1']));
 
-      expect(trail?.eventSelectors).toEqual({ ok: true, value: { managementEvents, readWriteType } });
+      expect(trail?.eventSelectors).toMatchObject({ ok: true, value: { managementEvents, readWriteType } });
     });
   });
 
@@ -258,8 +273,7 @@ describe('collectCloudTrail', () => {
       cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails')
         .times(3)
         .reply(...ctThrottled());
-      stubStatus(MAIN);
-      stubSelectors(MAIN);
+      // No status or selectors are stubbed: with the list of trails unknown, nothing is asked of a trail.
 
       const { trails } = await collect();
 
@@ -381,8 +395,7 @@ describe('collectCloudTrail', () => {
         cloudTrailCall(cloudTrailEndpoint('eu-west-1'), 'DescribeTrails').reply(
           ...ctOk({ trailList: [trailJson(MAIN), broken] }),
         );
-        stubStatus(MAIN);
-        stubSelectors(MAIN);
+        // No status or selectors are stubbed: with the list of trails unknown, nothing is asked of a trail.
 
         const { trails } = await collect();
 

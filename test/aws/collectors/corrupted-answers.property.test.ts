@@ -13,7 +13,6 @@ import fc from 'fast-check';
 import { makeClientFactory } from '../../../src/aws/clients';
 import type { CollectContext } from '../../../src/aws/collectors/context';
 import { collectSecurityHubBaseline, collectSecurityHubChanges } from '../../../src/aws/collectors/securityhub-changes';
-import { makeLiveSnapshotSource } from '../../../src/aws/live-source';
 import { parseConfig } from '../../../src/config';
 import { CHECKS } from '../../../src/core/checks';
 import type { ObservedItem } from '../../../src/core/digest/model';
@@ -23,15 +22,18 @@ import { CloudsecError } from '../../../src/errors';
 import {
   ESTATE_ACCOUNT,
   ESTATE_HOME_REGION,
+  NOT_IN_ESTATE_YET,
   estateAnswers,
+  notInEstateYet,
   securityHubChangeAnswers,
   serveEstate,
   type AnswerScope,
   type EstateAnswer,
   type ServedEstate,
 } from '../../fixtures/aws/exposed-estate';
-import { mutationsOf, truncation, type Mutation, type WireAnswer } from '../../fixtures/aws/wire-mutations';
+import { mutationsOf, truncation, type Mutation } from '../../fixtures/aws/wire-mutations';
 import { NOW } from '../../fixtures/snapshot-builders';
+import { makeEstateScanners, type Corruption, type Scanner } from '../../fixtures/aws/estate/scanners';
 
 /** Every severity, so that every Security Hub finding of the estate is read. */
 const CONFIG = parseConfig(
@@ -45,73 +47,8 @@ const SCANNED = ANSWERS.filter((a) => !a.fallback);
 
 // ---------------------------------------------------------------- scanning, with one answer rewritten
 
-/**
- * Scans run side by side, each signing with its own access key, so the estate knows which scan a
- * request belongs to and corrupts the answer only for the scan that asked for that corruption.
- */
-const WORKERS = 4;
-
-interface Corruption {
-  answerId: string;
-  mutation: Mutation;
-}
-
-interface Scanner {
-  /** The account as the live source collects it for `services`, with `corruption` applied. */
-  scan(services: readonly Service[], corruption?: Corruption): Promise<AccountSnapshot>;
-}
-
-const corruptions = new Map<string, Corruption>();
+const { scanners, rewrite, onScanners } = makeEstateScanners(CONFIG);
 let served: ServedEstate;
-
-const rewrite = (id: string, answer: WireAnswer, accessKeyId: string): WireAnswer => {
-  const corruption = corruptions.get(accessKeyId);
-  return corruption && corruption.answerId === id ? corruption.mutation.apply(answer) : answer;
-};
-
-const makeScanner = (worker: number): Scanner => {
-  const accessKeyId = `AKIDSCANNER${worker}`;
-  const source = makeLiveSnapshotSource({
-    config: CONFIG,
-    // One attempt: a retry would fetch the same corrupted answer again and only make the test slower.
-    clientFactory: makeClientFactory({
-      homeRegion: ESTATE_HOME_REGION,
-      maxAttempts: 1,
-      credentials: async () => ({ accessKeyId, secretAccessKey: 'scanner-secret' }),
-    }),
-    homeRegion: ESTATE_HOME_REGION,
-    sleep: async () => {},
-    clock: () => NOW,
-  });
-  return {
-    scan: async (services, corruption) => {
-      if (corruption) corruptions.set(accessKeyId, corruption);
-      try {
-        const snapshot = await source.load({ services });
-        return snapshot.accounts[0]!;
-      } finally {
-        corruptions.delete(accessKeyId);
-      }
-    },
-  };
-};
-
-const scanners = Array.from({ length: WORKERS }, (_, i) => makeScanner(i));
-
-/** Runs `work` over `items` on the scanners, at most one item per scanner at a time. */
-const onScanners = async <T, R>(items: readonly T[], work: (scanner: Scanner, item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    scanners.map(async (scanner) => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(scanner, items[i]!);
-      }
-    }),
-  );
-  return results;
-};
 
 const findingsOf = (account: AccountSnapshot): Finding[] =>
   evaluateChecks(
@@ -125,6 +62,8 @@ const findingsOf = (account: AccountSnapshot): Finding[] =>
 
 let truth: AccountSnapshot;
 let failing: Finding[];
+/** The ids of every finding of the true scan. */
+let truthIds: Set<string>;
 
 /** Words of the HTML page: a reason may say that a page came back, never quote it. */
 const QUOTES_PAGE = /Network login required|Please sign in|Sign in to continue|<!doctype/i;
@@ -163,12 +102,25 @@ const problemsOf = (account: AccountSnapshot, strict: boolean): string[] => {
         (u.checkId === f.checkId || (f.source === 'securityhub' && u.checkId === 'securityhub_hub_enabled')) &&
         (u.resource.id === f.resource.id || u.region === f.region || u.region === GLOBAL_REGION),
     );
+  // Findings of the corrupted scan about no resource the true scan named.
+  const renamed = (f: Finding) =>
+    findings.some(
+      (u) =>
+        u.status !== 'pass' &&
+        !truthIds.has(u.id) &&
+        u.accountId === f.accountId &&
+        u.checkId === f.checkId &&
+        u.region === f.region,
+    );
   for (const f of failing) {
     const now = byId.get(f.id);
     if (now?.status === 'pass') problems.push(`${named(f)}: fail → pass (${now.message})`);
     if (now) continue;
     // The resource can no longer be named (its list is unreadable): the check is unknown for the account.
     if (unknownFor(f)) continue;
+    // Named differently and still not passing: an optional field the resource's name is built from was
+    // left out (an IAM Access Analyzer finding without its `resource` is named by its resource type).
+    if (renamed(f)) continue;
     // A region the scan could not list is left out, and the account says so.
     if (!account.regions.includes(f.region) && f.region !== GLOBAL_REGION && account.warnings.length > 0) continue;
     problems.push(`${named(f)}: fail → not reported at all`);
@@ -179,17 +131,52 @@ const problemsOf = (account: AccountSnapshot, strict: boolean): string[] => {
 /** The services whose collection reads an answer of `scope` (all of them for identity and regions). */
 const servicesFor = (scope: AnswerScope): readonly Service[] => (scope === '*' ? SERVICES : [scope]);
 
+/** Slices kept as one entry per region, each collected from that region's answers alone. */
+const PER_REGION: readonly Service[] = [
+  'ec2',
+  'securityhub',
+  'rds',
+  'efs',
+  'eks',
+  'guardduty',
+  'config',
+  'accessanalyzer',
+];
+
+/** The one region to collect again when `answer` is corrupted, or null for every region. */
+const regionToRescan = (answer: EstateAnswer): string | null =>
+  answer.scope !== '*' && PER_REGION.includes(answer.scope) && answer.region ? answer.region : null;
+
 /**
  * Scans with one answer corrupted and returns what is wrong, each line naming the corruption.
- * Only the services that read the answer are collected again; the others keep their true slices.
+ * Only the services that read the answer are collected again, and for a per-region slice only the
+ * answer's region (the other regions' answers are the true ones, so their slices are the true
+ * slices); everything else keeps its true slice.
  */
 const corruptedScan = async (scanner: Scanner, answer: EstateAnswer, mutation: Mutation): Promise<string[]> => {
   const where = `${answer.id}, ${mutation.label}`;
   let account: AccountSnapshot;
   try {
-    const collected = await scanner.scan(servicesFor(answer.scope), { answerId: answer.id, mutation });
-    const slices = answer.scope === '*' ? collected : { ...truth, ...pick(collected, answer.scope) };
-    account = { ...slices, warnings: collected.warnings, regions: collected.regions, access: collected.access };
+    const region = regionToRescan(answer);
+    const collected = await scanner.scan(
+      servicesFor(answer.scope),
+      { answerId: answer.id, mutation },
+      region ? [region] : undefined,
+    );
+    if (answer.scope === '*') account = collected;
+    else {
+      // A slice the scan did not produce stays absent: never filled in from the truth.
+      const part = collected[answer.scope];
+      const slice = region && part ? { ...(truth[answer.scope] as object), ...part } : part;
+      account = {
+        ...truth,
+        [answer.scope]: slice,
+        warnings: collected.warnings,
+        // Listed from DescribeRegions' true answer, or given (one region): the account's regions are the true ones.
+        regions: region ? truth.regions : collected.regions,
+        access: collected.access,
+      };
+    }
   } catch (err) {
     // Who the caller is (STS) decides what can be scanned at all: a refusal that says why is fail-closed.
     if (answer.scope === '*' && err instanceof CloudsecError && err.message.trim() && !err.message.includes('\n')) {
@@ -200,16 +187,14 @@ const corruptedScan = async (scanner: Scanner, answer: EstateAnswer, mutation: M
   return problemsOf(account, mutation.class === 'corruption').map((p) => `${where}: ${p}`);
 };
 
-const pick = (account: AccountSnapshot, service: Service): Partial<AccountSnapshot> => ({
-  [service]: account[service],
-});
-
 let baselineRequests: { requested: readonly string[]; unmatched: readonly string[] };
 
 beforeAll(async () => {
   served = serveEstate(ANSWERS, rewrite);
   truth = await scanners[0]!.scan(SERVICES);
-  failing = findingsOf(truth).filter((f) => f.status === 'fail');
+  const truthFindings = findingsOf(truth);
+  failing = truthFindings.filter((f) => f.status === 'fail');
+  truthIds = new Set(truthFindings.map((f) => f.id));
   baselineRequests = { requested: [...served.requested], unmatched: [...served.unmatched] };
 });
 // The setup file clears nock after each test: the estate is served again before each.
@@ -221,7 +206,7 @@ afterAll(() => served.restore());
 
 describe('the estate as AWS answers it', () => {
   it('when every answer is the true one, then every answer is asked for and every check fails at least once', () => {
-    expect(baselineRequests.unmatched).toEqual([]);
+    expect(baselineRequests.unmatched.filter((r) => !notInEstateYet(r))).toEqual([]);
     const asked = new Set(baselineRequests.requested);
     expect(SCANNED.filter((a) => !asked.has(a.id)).map((a) => a.id)).toEqual([]);
     expect(ANSWERS.filter((a) => a.fallback && asked.has(a.id)).map((a) => a.id)).toEqual([]);
@@ -229,7 +214,8 @@ describe('the estate as AWS answers it', () => {
     // Root has MFA, through a virtual device: that is what makes iam_root_hardware_mfa_enabled fail on
     // the evidence of the device list. Root without any MFA would fail both checks without that list.
     const passing = ['iam_root_mfa_enabled'];
-    expect(CHECKS.map((c) => c.id).filter((id) => !failingChecks.has(id))).toEqual(passing);
+    const inEstate = CHECKS.filter((c) => !(c.service in NOT_IN_ESTATE_YET));
+    expect(inEstate.map((c) => c.id).filter((id) => !failingChecks.has(id))).toEqual(passing);
     expect(failing.filter((f) => f.source === 'securityhub')).not.toHaveLength(0);
   });
 
@@ -245,7 +231,21 @@ describe('the estate as AWS answers it', () => {
 });
 
 describe('one corrupted answer never turns a failing check into a passing or vanished one', () => {
-  const SCOPES: AnswerScope[] = ['*', 'iam', 's3', 'ec2', 'cloudtrail', 'securityhub'];
+  const SCOPES: AnswerScope[] = [
+    '*',
+    'iam',
+    's3',
+    'ec2',
+    'cloudtrail',
+    'securityhub',
+    'rds',
+    'efs',
+    'eks',
+    'guardduty',
+    'config',
+    'accessanalyzer',
+    'account',
+  ];
 
   it.each(SCOPES)(
     'when any single field of any %s answer is dropped or garbled, or the answer is replaced by an HTML page, an empty body or half of itself, then every failing check still fails or is unknown',

@@ -26,6 +26,7 @@ import {
   isAction,
   noPasswordPolicyXml,
   passwordPolicyXml,
+  serverCertificatesXml,
   throttlingXml,
   urlEncodedPolicy,
   virtualMfaDevicesXml,
@@ -35,6 +36,7 @@ import {
   type AuthorizationDetailsPage,
   type WireUser,
 } from '../../fixtures/aws/iam';
+import { retryWithoutWaiting } from '../../fixtures/aws/retry';
 
 const ACTIONS = [
   'GenerateCredentialReport',
@@ -48,7 +50,9 @@ type Action = (typeof ACTIONS)[number];
 type Reply = [status: number, body: string];
 
 const makeContext = (sleep: (ms: number) => Promise<void> = async () => {}): CollectContext => ({
-  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: ACCOUNT }),
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: ACCOUNT,
+  }),
   accountId: ACCOUNT,
   partition: 'aws',
   homeRegion: 'us-east-1',
@@ -162,7 +166,7 @@ const valueOf = <T>(fact: Fact<T>): T => {
   return fact.value;
 };
 
-const OK_KEYS = (slice: IamSlice) => (Object.keys(slice) as (keyof IamSlice)[]).filter((k) => slice[k].ok).sort();
+const OK_KEYS = (slice: IamSlice) => (Object.keys(slice) as (keyof IamSlice)[]).filter((k) => slice[k]?.ok).sort();
 
 describe('collectIam', () => {
   it('when every call succeeds, then the slice holds the whole account and matches the schema', async () => {
@@ -756,5 +760,129 @@ describe('decodePolicyDocument', () => {
 
   it('when there is no document, then it is null', () => {
     expect(decodePolicyDocument(undefined)).toBeNull();
+  });
+});
+
+describe('collectIam: server certificates (CIS 1.19)', () => {
+  /**
+   * Every other IAM call answered as usual, and ListServerCertificates with `replies` in order, each
+   * for the request with that Marker (null: the first page). `markers` lists the Markers sent.
+   */
+  const mockWithCertificates = (replies: [marker: string | null, status: number, body: string][]) => {
+    const { scope } = mockIam();
+    const markers: (string | null)[] = [];
+    for (const [marker, status, body] of replies) {
+      scope
+        .post('/', (sent: Record<string, unknown>) => {
+          if (sent.Action !== 'ListServerCertificates' || (sent.Marker ?? null) !== marker) return false;
+          markers.push(marker);
+          return true;
+        })
+        .reply(status, body, { 'Content-Type': 'text/xml' });
+    }
+    return { scope, markers };
+  };
+
+  it('when certificates span two pages, then both pages are read with their expiration dates', async () => {
+    const { scope, markers } = mockWithCertificates([
+      [null, 200, serverCertificatesXml([{ name: 'legacy-www', expiration: '2025-01-31T23:59:59Z' }], 'm1')],
+      ['m1', 200, serverCertificatesXml([{ name: 'api', expiration: '2027-06-30T23:59:59Z' }])],
+    ]);
+
+    const slice = await collectIam(makeContext());
+
+    expect(markers).toEqual([null, 'm1']);
+    expect(slice.serverCertificates).toEqual({
+      ok: true,
+      value: [
+        {
+          name: 'legacy-www',
+          id: 'ASCALEGACYWWWEXAMPLE',
+          arn: arn('server-certificate/cloudfront/legacy-www'),
+          uploadDate: '2024-05-01T10:00:00.000Z',
+          expiration: '2025-01-31T23:59:59.000Z',
+        },
+        {
+          name: 'api',
+          id: 'ASCAAPIEXAMPLE',
+          arn: arn('server-certificate/cloudfront/api'),
+          uploadDate: '2024-05-01T10:00:00.000Z',
+          expiration: '2027-06-30T23:59:59.000Z',
+        },
+      ],
+    });
+    expect(IamSliceSchema.safeParse(slice).success).toBe(true);
+    scope.done();
+  });
+
+  it('when IAM stores none, then the list is known and empty', async () => {
+    const { scope } = mockWithCertificates([[null, 200, serverCertificatesXml([])]]);
+
+    expect((await collectIam(makeContext())).serverCertificates).toEqual({ ok: true, value: [] });
+    scope.done();
+  });
+
+  it('when the listing is refused, then only the certificates are unknown, naming the permission', async () => {
+    const { scope } = mockWithCertificates([[null, 403, accessDeniedXml('ListServerCertificates')]]);
+
+    const slice = await collectIam(makeContext());
+
+    expect(slice.serverCertificates).toEqual({
+      ok: false,
+      error: expect.objectContaining({
+        operation: 'ListServerCertificates',
+        permission: 'iam:ListServerCertificates',
+        kind: 'access-denied',
+      }),
+    });
+    expect(OK_KEYS(slice)).toEqual([
+      'accountSummary',
+      'authorizationDetails',
+      'credentialReport',
+      'passwordPolicy',
+      'virtualMfaDevices',
+    ]);
+    scope.done();
+  });
+
+  it('when the listing is throttled once, then the SDK retries and the certificates are still read', async () => {
+    const { scope } = mockWithCertificates([
+      [null, 400, throttlingXml()],
+      [null, 200, serverCertificatesXml([{ name: 'api', expiration: '2027-06-30T23:59:59Z' }])],
+    ]);
+
+    const slice = await collectIam(makeContext());
+
+    expect(slice.serverCertificates).toMatchObject({ ok: true, value: [{ name: 'api' }] });
+    scope.done();
+  });
+
+  it('when a certificate has no expiration date, then it is kept with a null date (the check says unknown)', async () => {
+    const { scope } = mockWithCertificates([[null, 200, serverCertificatesXml([{ name: 'mystery' }])]]);
+
+    expect((await collectIam(makeContext())).serverCertificates).toMatchObject({
+      ok: true,
+      value: [{ name: 'mystery', expiration: null }],
+    });
+    scope.done();
+  });
+
+  it.each<[string, string]>([
+    ['a page without IsTruncated', iamResponse('ListServerCertificates', '<ServerCertificateMetadataList/>')],
+    [
+      'a truncated page without a Marker',
+      iamResponse('ListServerCertificates', '<IsTruncated>true</IsTruncated><ServerCertificateMetadataList/>'),
+    ],
+    ['a page without the list', iamResponse('ListServerCertificates', '<IsTruncated>false</IsTruncated>')],
+    ['a certificate without its name', serverCertificatesXml([{ name: 'x', omit: ['ServerCertificateName'] }])],
+    ['a certificate without its ARN', serverCertificatesXml([{ name: 'x', omit: ['Arn'] }])],
+  ])('when IAM answers %s, then the certificates are unknown (malformed), never "none"', async (_label, body) => {
+    const { scope } = mockWithCertificates([[null, 200, body]]);
+
+    expect((await collectIam(makeContext())).serverCertificates).toMatchObject({
+      ok: false,
+      error: { kind: 'malformed', operation: 'ListServerCertificates' },
+    });
+    scope.done();
   });
 });

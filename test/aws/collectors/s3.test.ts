@@ -31,6 +31,7 @@ import {
   xmlReply,
   type WireBucket,
 } from '../../fixtures/aws/s3';
+import { retryWithoutWaiting } from '../../fixtures/aws/retry';
 
 const ACCOUNT_ID = '111111111111';
 const HOME = 'us-east-1';
@@ -45,7 +46,9 @@ const ALL_ON_MODEL = {
 };
 
 const makeContext = (fanOut: CollectContext['fanOut'] = (fn) => fn()): CollectContext => ({
-  clients: makeClientFactory({ homeRegion: HOME, maxAttempts: 3 })({ accountId: ACCOUNT_ID }),
+  clients: makeClientFactory({ homeRegion: HOME, maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: ACCOUNT_ID,
+  }),
   accountId: ACCOUNT_ID,
   partition: 'aws',
   homeRegion: HOME,

@@ -7,7 +7,7 @@ import {
   collectSecurityHubChanges,
   type SecurityHubObservation,
 } from '../../../src/aws/collectors/securityhub-changes';
-import { READ_PERMISSIONS } from '../../../src/aws/permissions';
+import { READ_PERMISSIONS } from '../../../src/aws/iam-policy';
 import type { ObservedItem } from '../../../src/core/digest/model';
 import { findingId, normalizeSecurityHubFinding } from '../../../src/core/findings';
 import type { Severity } from '../../../src/core/model';
@@ -23,6 +23,7 @@ import {
   shThrottled,
   type GetFindingsBody,
 } from '../../fixtures/aws/securityhub';
+import { retryWithoutWaiting } from '../../fixtures/aws/retry';
 
 const REGION = 'eu-west-1';
 const SINCE = new Date('2026-11-01T09:00:00Z');
@@ -30,7 +31,9 @@ const UNTIL = new Date('2026-11-02T09:00:00Z');
 const ALL: Severity[] = ['critical', 'high', 'medium', 'low', 'informational'];
 
 const makeContext = (): CollectContext => ({
-  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: SH_ACCOUNT_ID }),
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: SH_ACCOUNT_ID,
+  }),
   accountId: SH_ACCOUNT_ID,
   partition: 'aws',
   homeRegion: 'us-east-1',

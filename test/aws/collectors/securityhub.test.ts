@@ -17,6 +17,7 @@ import {
   shThrottled,
   type GetFindingsBody,
 } from '../../fixtures/aws/securityhub';
+import { retryWithoutWaiting } from '../../fixtures/aws/retry';
 
 const REGION = 'eu-west-1';
 const ALL_SEVERITIES: SecurityHubFilter = {
@@ -25,7 +26,9 @@ const ALL_SEVERITIES: SecurityHubFilter = {
 };
 
 const makeContext = (): CollectContext => ({
-  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3 })({ accountId: SH_ACCOUNT_ID }),
+  clients: makeClientFactory({ homeRegion: 'us-east-1', maxAttempts: 3, retryStrategy: retryWithoutWaiting })({
+    accountId: SH_ACCOUNT_ID,
+  }),
   accountId: SH_ACCOUNT_ID,
   partition: 'aws',
   homeRegion: 'us-east-1',

@@ -11,7 +11,8 @@ const checkFiles = SERVICES.flatMap((service) => {
   return fs.existsSync(dir)
     ? fs
         .readdirSync(dir)
-        .filter((f) => f.endsWith('.ts'))
+        // index.ts lists a folder's checks; every other file is one check.
+        .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
         .map((f) => ({ service, file: path.join(dir, f), id: path.basename(f, '.ts') }))
     : [];
 });

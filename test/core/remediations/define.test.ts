@@ -8,6 +8,7 @@ import {
   type ApiCall,
   type LookupSelector,
 } from '../../../src/core/remediations/define';
+import { sdkCall } from '../../../src/core/remediations/sdk-call';
 import { ACCOUNT_ID, anAccount } from '../../fixtures/snapshot-builders';
 import { aFinding, reasonOf } from '../../fixtures/remediation-builders';
 
@@ -103,7 +104,7 @@ describe('ApiCallSchema', () => {
   it('when a stored call names an unknown service or a lower-case command, then it is rejected', () => {
     const call = { service: 's3', region: 'us-east-1', command: 'PutPublicAccessBlock', input: {} };
     expect(ApiCallSchema.safeParse(call).success).toBe(true);
-    expect(ApiCallSchema.safeParse({ ...call, service: 'kms' }).success).toBe(false);
+    expect(ApiCallSchema.safeParse({ ...call, service: 'dynamodb' }).success).toBe(false);
     expect(ApiCallSchema.safeParse({ ...call, command: 'putPublicAccessBlockCommand ' }).success).toBe(false);
   });
 });
@@ -135,10 +136,10 @@ describe('defineRemediation', () => {
     before: z.object({ region: z.string() }),
     plan: (_f, _a, options) => ({
       ok: true,
-      calls: [{ ...call, input: { note: options.reason } }],
+      calls: [sdkCall('ec2', 'ModifyInstanceMetadataOptions', 'us-east-1', { InstanceId: options.reason })],
       before: { region: 'us-east-1' },
     }),
-    inverse: (_calls, before) => [{ ...call, region: before.region, command: 'DisableEbsEncryptionByDefault' }],
+    inverse: (_calls, before) => [sdkCall('ec2', 'DisableEbsEncryptionByDefault', before.region, {})],
   });
 
   it('when risk is low and approvals are not given, then one approval is needed; when high, two', () => {
@@ -154,7 +155,7 @@ describe('defineRemediation', () => {
 
   it('when the options are valid, then the plan receives them parsed', () => {
     const result = reversible.plan(aFinding(), anAccount(), { reason: 'asked by security' });
-    expect(result).toMatchObject({ ok: true, calls: [{ input: { note: 'asked by security' } }] });
+    expect(result).toMatchObject({ ok: true, calls: [{ input: { InstanceId: 'asked by security' } }] });
   });
 
   it('when the options are invalid, then no plan is made and the reason says why', () => {

@@ -16,8 +16,8 @@ export default defineCheck({
   requires: ['cloudtrail', 's3'],
   remediation: null,
   evaluate: ({ account }) => {
-    const buckets = account.s3!.buckets;
-    return withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) =>
+    const buckets = account.s3.buckets;
+    return withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) =>
       trails.map((t): CheckResult => {
         const resource = trailResource(t);
         const region = t.homeRegion;

@@ -27,8 +27,8 @@ export default defineCheck({
   requires: ['cloudtrail', 's3'],
   remediation: 's3_block_public_access',
   evaluate: ({ account }) => {
-    const s3 = account.s3!;
-    return withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) => {
+    const s3 = account.s3;
+    return withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) => {
       const byBucket = new Map<string, Trail[]>();
       for (const t of trails)
         if (t.s3BucketName) byBucket.set(t.s3BucketName, [...(byBucket.get(t.s3BucketName) ?? []), t]);

@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['cloudtrail'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) =>
+    withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) =>
       trails.map((t) =>
         t.kmsKeyId
           ? pass(trailResource(t), t.homeRegion, `Trail ${t.name} encrypts its logs with KMS.`, {

@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['cloudtrail'],
   remediation: 'cloudtrail_enable_log_validation',
   evaluate: ({ account }) =>
-    withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) =>
+    withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) =>
       trails.map((t) =>
         t.logFileValidationEnabled
           ? pass(trailResource(t), t.homeRegion, `Trail ${t.name} validates its log files.`)

@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['cloudtrail'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) =>
+    withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) =>
       trails.flatMap((t) =>
         withFactOne(t.eventSelectors, trailResource(t), t.homeRegion, ({ managementEvents, readWriteType }) => {
           const evidence = { managementEvents, readWriteType };

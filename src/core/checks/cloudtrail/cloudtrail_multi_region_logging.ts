@@ -39,7 +39,7 @@ export default defineCheck({
   remediation: null,
   evaluate: ({ account }) => {
     const accountRef = accountResource(account);
-    return withFact(account.cloudtrail!.trails, accountRef, GLOBAL_REGION, (trails) => {
+    return withFact(account.cloudtrail.trails, accountRef, GLOBAL_REGION, (trails) => {
       const multiRegion = trails.filter((t) => t.isMultiRegion);
       if (multiRegion.length === 0) {
         return [

@@ -21,7 +21,7 @@ export default defineCheck({
   requires: ['cloudtrail'],
   remediation: 'cloudtrail_start_logging',
   evaluate: ({ account }) =>
-    withFact(account.cloudtrail!.trails, accountResource(account), GLOBAL_REGION, (trails) =>
+    withFact(account.cloudtrail.trails, accountResource(account), GLOBAL_REGION, (trails) =>
       trails.flatMap((t) =>
         withFactOne(t.status, trailResource(t), t.homeRegion, ({ isLogging, latestDeliveryError }) => {
           const evidence = { isLogging, isMultiRegion: t.isMultiRegion, latestDeliveryError };

@@ -24,7 +24,7 @@ export default defineCheck({
   requires: ['ec2'],
   remediation: null,
   evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
+    Object.entries(account.ec2).flatMap(([region, ec2]) =>
       withFact(ec2.securityGroups, regionSettingResource(account, region, 'security-groups'), region, (groups) =>
         groups
           .filter((group) => group.groupName === DEFAULT_GROUP_NAME)

@@ -15,7 +15,7 @@ export default defineCheck({
   requires: ['ec2'],
   remediation: 'ec2_enable_ebs_default_encryption',
   evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) => {
+    Object.entries(account.ec2).flatMap(([region, ec2]) => {
       const resource = regionSettingResource(account, region, 'ebs-default-encryption');
       return withFactOne(ec2.ebsEncryptionByDefault, resource, region, (enabled) =>
         enabled

@@ -49,7 +49,7 @@ export default defineCheck({
   requires: ['ec2'],
   remediation: 'ec2_require_imdsv2',
   evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
+    Object.entries(account.ec2).flatMap(([region, ec2]) =>
       withFact(ec2.instances, regionSettingResource(account, region, 'instances'), region, (instances) =>
         instances
           .filter((i) => !IGNORED_STATES.has(i.state))

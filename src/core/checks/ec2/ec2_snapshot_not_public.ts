@@ -15,7 +15,7 @@ export default defineCheck({
   requires: ['ec2'],
   remediation: 'ec2_snapshot_make_private',
   evaluate: ({ account }) =>
-    Object.entries(account.ec2 ?? {}).flatMap(([region, ec2]) =>
+    Object.entries(account.ec2).flatMap(([region, ec2]) =>
       withFact(ec2.snapshots, regionSettingResource(account, region, 'ebs-snapshots'), region, (snapshots) =>
         snapshots.map((s) => {
           const resource = snapshotResource(account, region, s);

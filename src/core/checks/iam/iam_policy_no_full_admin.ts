@@ -56,7 +56,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.iam!.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) => {
+    withFact(account.iam.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) => {
       const managed = details.policies.map((p) =>
         judge(
           iamPolicyResource(p),

@@ -129,7 +129,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account, settings }) =>
-    withFact(account.iam!.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) => {
+    withFact(account.iam.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) => {
       const resolver = makeAdminResolver(details);
 
       const users = details.users.map((user) =>

@@ -17,7 +17,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account }) => {
-    const iam = account.iam!;
+    const iam = account.iam;
     const resource = accountResource(account);
     const root = iam.credentialReport.ok ? findRootRow(iam.credentialReport.value) : undefined;
     const present = iam.accountSummary.ok ? iam.accountSummary.value['AccountAccessKeysPresent'] : undefined;

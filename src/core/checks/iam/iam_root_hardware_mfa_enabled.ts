@@ -23,7 +23,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account }) => {
-    const iam = account.iam!;
+    const iam = account.iam;
     const resource = accountResource(account);
     const devices = iam.virtualMfaDevices;
     // A root virtual device settles the question even when the MFA status itself could not be read.

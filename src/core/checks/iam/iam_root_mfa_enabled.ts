@@ -18,7 +18,7 @@ export default defineCheck({
   remediation: null,
   evaluate: ({ account }) => {
     const resource = accountResource(account);
-    const status = rootMfaStatus(account.iam!);
+    const status = rootMfaStatus(account.iam);
     if (!status.known) {
       return [
         unknownResult(

@@ -20,7 +20,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account, now }) => {
-    const report = account.iam!.credentialReport;
+    const report = account.iam.credentialReport;
     const resource = accountResource(account);
     if (!report.ok) return [unknownResult(resource, report.error)];
     const root = findRootRow(report.value);

@@ -27,7 +27,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: 'iam_deactivate_access_key',
   evaluate: ({ account, now }) =>
-    withFact(account.iam!.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
+    withFact(account.iam.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
       userRows(rows).flatMap((row) =>
         accessKeys(row)
           .filter((k) => k.active)

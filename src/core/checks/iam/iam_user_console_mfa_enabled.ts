@@ -17,7 +17,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.iam!.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
+    withFact(account.iam.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
       userRows(rows).map((row) => {
         const resource = iamUserResource(row);
         const evidence = { passwordEnabled: row.passwordEnabled, mfaActive: row.mfaActive };

@@ -65,7 +65,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: 'iam_deactivate_access_key',
   evaluate: ({ account, now }) =>
-    withFact(account.iam!.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
+    withFact(account.iam.credentialReport, accountResource(account), GLOBAL_REGION, (rows) =>
       userRows(rows).map((row) => {
         const resource = iamUserResource(row);
         const unused = unusedCredentials(row, now);

@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['iam'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.iam!.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) =>
+    withFact(account.iam.authorizationDetails, accountResource(account), GLOBAL_REGION, (details) =>
       details.users.map((user) => {
         const resource = iamUserResource({ user: user.name, arn: user.arn });
         const attached = user.attachedPolicies.map((p) => p.name);

@@ -18,7 +18,7 @@ export default defineCheck({
   remediation: 's3_account_block_public_access',
   evaluate: ({ account }) => {
     const resource = accountResource(account);
-    return withFact(account.s3!.accountPublicAccessBlock, resource, GLOBAL_REGION, (block) => {
+    return withFact(account.s3.accountPublicAccessBlock, resource, GLOBAL_REGION, (block) => {
       if (block === null) {
         return [
           fail(

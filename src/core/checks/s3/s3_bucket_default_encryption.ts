@@ -20,10 +20,12 @@ export default defineCheck({
   requires: ['s3'],
   remediation: 's3_default_encryption',
   evaluate: ({ account }) =>
-    withFact(account.s3!.buckets, accountResource(account), GLOBAL_REGION, (buckets) =>
+    withFact(account.s3.buckets, accountResource(account), GLOBAL_REGION, (buckets) =>
       buckets.flatMap((b) =>
         withFactOne(b.encryption, bucketResource(b), b.region, (encryption) => {
-          const algorithms = encryption?.rules.map((r) => r.algorithm) ?? [];
+          // `null` is a state AWS reported (no configuration), not a missing answer.
+          const rules = encryption === null ? [] : encryption.rules;
+          const algorithms = rules.map((r) => r.algorithm);
           return algorithms.length === 0
             ? fail(bucketResource(b), b.region, `Bucket ${b.name} has no default encryption configured.`, {
                 configured: false,
@@ -34,7 +36,7 @@ export default defineCheck({
                 `Bucket ${b.name} encrypts new objects by default (${algorithms.join(', ')}).`,
                 {
                   algorithms,
-                  kmsKeyIds: encryption!.rules.map((r) => r.kmsKeyId).filter((k) => k !== null),
+                  kmsKeyIds: rules.map((r) => r.kmsKeyId).filter((k) => k !== null),
                 },
               );
         }),

@@ -17,7 +17,7 @@ export default defineCheck({
   requires: ['s3'],
   remediation: 's3_block_public_access',
   evaluate: ({ account }) => {
-    const s3 = account.s3!;
+    const s3 = account.s3;
     return withFact(s3.buckets, accountResource(account), GLOBAL_REGION, (buckets) =>
       buckets.map((b) => {
         const effective = effectivePublicAccessBlock(s3.accountPublicAccessBlock, b.publicAccessBlock);

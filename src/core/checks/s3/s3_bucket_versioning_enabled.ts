@@ -16,7 +16,7 @@ export default defineCheck({
   requires: ['s3'],
   remediation: null,
   evaluate: ({ account }) =>
-    withFact(account.s3!.buckets, accountResource(account), GLOBAL_REGION, (buckets) =>
+    withFact(account.s3.buckets, accountResource(account), GLOBAL_REGION, (buckets) =>
       buckets.flatMap((b) =>
         withFactOne(b.versioning, bucketResource(b), b.region, (versioning) =>
           versioning.status === 'Enabled'

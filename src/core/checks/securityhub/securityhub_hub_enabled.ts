@@ -15,7 +15,7 @@ export default defineCheck({
   requires: ['securityhub'],
   remediation: null,
   evaluate: ({ account }) =>
-    Object.entries(account.securityhub ?? {}).flatMap(([region, hub]) => {
+    Object.entries(account.securityhub).flatMap(([region, hub]) => {
       const resource = regionSettingResource(account, region, 'securityhub');
       return withFactOne(hub.enabled, resource, region, (enabled) =>
         enabled

@@ -1,4 +1,5 @@
 import { renderErrorMessage, renderHelpMessage, renderScanningMessage } from '../../../../src/core/render/blocks';
+import { SERVICES } from '../../../../src/core/model';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { visibleText } from './builders';
 
@@ -11,7 +12,7 @@ describe('renderScanningMessage', () => {
 
   it('when accounts finish, then the update shows how many of how many', () => {
     const payload = renderScanningMessage({
-      services: ['iam', 's3', 'cloudtrail', 'ec2', 'securityhub'],
+      services: [...SERVICES],
       accounts: { done: 2, total: 5 },
     });
     const text = visibleText(payload.blocks);

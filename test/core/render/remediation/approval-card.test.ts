@@ -2,7 +2,7 @@ import { GLOBAL_REGION } from '../../../../src/core/model';
 import type { ApiCall } from '../../../../src/core/remediations/define';
 import { renderApprovalCard, type ApprovalCardOptions } from '../../../../src/core/render/blocks/remediation';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
-import type { RemediationRequest } from '../../../../src/store/schemas';
+import type { RemediationRequest } from '../../../../src/core/remediations/request';
 import { aFinding, buttons, visibleText } from '../blocks/builders';
 import {
   APPROVER,

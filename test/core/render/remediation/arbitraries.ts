@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { SEVERITIES } from '../../../../src/core/model';
 import { API_SERVICES, type ApiCall } from '../../../../src/core/remediations/define';
-import { REQUEST_STATUSES, type ActorRef, type RemediationRequest } from '../../../../src/store/schemas';
+import { REQUEST_STATUSES, type ActorRef, type RemediationRequest } from '../../../../src/core/remediations/request';
 
 const hostile = fc.constantFrom(
   '<!channel>',

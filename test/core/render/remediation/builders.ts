@@ -1,5 +1,5 @@
 import type { ApiCall } from '../../../../src/core/remediations/define';
-import type { RemediationRequest } from '../../../../src/store/schemas';
+import type { RemediationRequest } from '../../../../src/core/remediations/request';
 import { aFinding, minutesBefore, NOW } from '../blocks/builders';
 
 export { NOW, minutesBefore };

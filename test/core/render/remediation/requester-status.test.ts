@@ -1,6 +1,6 @@
 import { renderRequesterStatus } from '../../../../src/core/render/blocks/remediation';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
-import type { RemediationRequest } from '../../../../src/store/schemas';
+import type { RemediationRequest } from '../../../../src/core/remediations/request';
 import { buttons, visibleText } from '../blocks/builders';
 import { APPROVER, NOW, aRequest, approvedBy, minutesBefore, okResult } from './builders';
 

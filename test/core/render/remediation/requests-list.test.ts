@@ -1,6 +1,6 @@
 import { renderRequestsList } from '../../../../src/core/render/blocks/remediation';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
-import type { RemediationRequest } from '../../../../src/store/schemas';
+import type { RemediationRequest } from '../../../../src/core/remediations/request';
 import { aFinding, visibleText } from '../blocks/builders';
 import { NOW, aRequest, minutesBefore } from './builders';
 

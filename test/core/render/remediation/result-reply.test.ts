@@ -1,6 +1,6 @@
 import { renderResultReply } from '../../../../src/core/render/blocks/remediation';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
-import type { RemediationRequest } from '../../../../src/store/schemas';
+import type { RemediationRequest } from '../../../../src/core/remediations/request';
 import { visibleText } from '../blocks/builders';
 import { APPROVER, aRequest, approvedBy, okResult, putPublicAccessBlock } from './builders';
 

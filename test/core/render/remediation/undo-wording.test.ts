@@ -9,7 +9,7 @@ import {
   renderResultReply,
 } from '../../../../src/core/render/blocks/remediation';
 import { sentence } from '../../../../src/core/render/blocks/remediation/format';
-import { REQUEST_STATUSES, type RemediationRequest } from '../../../../src/store/schemas';
+import { REQUEST_STATUSES, type RemediationRequest } from '../../../../src/core/remediations/request';
 import { buttons, visibleText } from '../blocks/builders';
 import { APPROVER, NOW, S3_BLOCK, aRequest, approvedBy, minutesAfter, minutesBefore, okResult } from './builders';
 

@@ -1,5 +1,5 @@
 import type { Risk } from '../../../remediations/define';
-import type { RemediationRequest } from '../../../../store/schemas';
+import type { RemediationRequest } from '../../../remediations/request';
 import { MESSAGE_BUDGET } from '../../limits';
 import { clip, code } from '../../mrkdwn';
 import { ageOf, utcStamp } from '../age';

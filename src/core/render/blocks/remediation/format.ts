@@ -1,4 +1,4 @@
-import type { ActorRef } from '../../../../store/schemas';
+import type { ActorRef } from '../../../remediations/request';
 import { ELLIPSIS, clip, code, escapeMrkdwn, inline, lineStart, truncate } from '../../mrkdwn';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../../limits';
 import { ageOf, utcStamp } from '../age';

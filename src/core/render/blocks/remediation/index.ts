@@ -18,15 +18,6 @@ export { renderRequestsList, type RequestsFilter, type RequestsListOptions } fro
 export { renderResultReply } from './result-reply';
 export { parseJustification, parseDenyReason, parseBreakGlassReason, type TextFieldResult } from './view-state';
 export {
-  RemediationResultSchema,
-  CallOutcomeSchema,
-  VerificationSchema,
-  readResult,
-  type RemediationResult,
-  type CallOutcome,
-  type Verification,
-} from './result';
-export {
   MODAL_BUDGET,
   MODAL_LIMITS,
   modalViolations,

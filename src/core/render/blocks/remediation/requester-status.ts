@@ -1,4 +1,4 @@
-import type { RemediationRequest } from '../../../../store/schemas';
+import type { RemediationRequest } from '../../../remediations/request';
 import { bold, clip, code } from '../../mrkdwn';
 import { utcStamp } from '../age';
 import { context, section, type Block, type MessagePayload } from '../kit';

@@ -1,4 +1,4 @@
-import type { RemediationRequest, RequestStatus } from '../../../../store/schemas';
+import type { RemediationRequest, RequestStatus } from '../../../remediations/request';
 import { MESSAGE_BUDGET } from '../../limits';
 import { bold, code } from '../../mrkdwn';
 import { ageOf } from '../age';

@@ -1,11 +1,16 @@
-import type { RemediationRequest } from '../../../../store/schemas';
+import type { RemediationRequest } from '../../../remediations/request';
+import {
+  readResult,
+  type CheckState,
+  type RecordedCallOutcome,
+  type RecordedResult,
+} from '../../../remediations/result';
 import { MESSAGE_BUDGET } from '../../limits';
 import { clip, code, lineStart } from '../../mrkdwn';
 import { context, section, type Block, type MessagePayload } from '../kit';
 import { largestFitting } from '../paging';
 import { compactValue, entriesSummary, fallbackText, plural, sentence } from './format';
 import { callTitle } from './plan';
-import { readResult, type CallOutcome, type CheckState, type RemediationResult } from './result';
 import { DRY_RUN_NOTE, STATUS_EMOJI, STATUS_LABEL } from './status';
 
 /** Most write calls answer nothing; when one does (UpdateTrail, BatchUpdateFindings), its first fields. */
@@ -16,7 +21,7 @@ const answerSummary = (output: unknown): string => {
   return Object.keys(record).length > 0 ? entriesSummary(record, 4, 60) : '';
 };
 
-const answerLine = (c: CallOutcome): string => {
+const answerLine = (c: RecordedCallOutcome): string => {
   switch (c.outcome) {
     case 'ok': {
       const answer = answerSummary(c.output);
@@ -36,7 +41,7 @@ const answerLine = (c: CallOutcome): string => {
   }
 };
 
-const callBlock = (c: CallOutcome, i: number, r: RemediationRequest): Block => {
+const callBlock = (c: RecordedCallOutcome, i: number, r: RemediationRequest): Block => {
   const planned = r.plan.calls[i];
   const input = c.input ?? planned?.input ?? {};
   const title = callTitle(
@@ -55,7 +60,7 @@ const STATE_WORDS: Record<CheckState['status'], string> = {
   error: 'could not be evaluated',
 };
 
-const precheckBlock = (result: RemediationResult): Block[] =>
+const precheckBlock = (result: RecordedResult): Block[] =>
   result.precheck
     ? [
         context(
@@ -64,7 +69,7 @@ const precheckBlock = (result: RemediationResult): Block[] =>
       ]
     : [];
 
-const verificationBlock = (r: RemediationRequest, result: RemediationResult): Block[] => {
+const verificationBlock = (r: RemediationRequest, result: RecordedResult): Block[] => {
   const v = result.verification;
   if (v === null)
     return [
@@ -87,7 +92,7 @@ const verificationBlock = (r: RemediationRequest, result: RemediationResult): Bl
   return [section(line)];
 };
 
-const securityHubBlock = (result: RemediationResult): Block[] => {
+const securityHubBlock = (result: RecordedResult): Block[] => {
   const s = result.securityHub;
   if (!s) return [];
   const message = clip(s.message, 300);

@@ -1,8 +1,8 @@
-import type { RemediationRequest, RequestStatus } from '../../../../store/schemas';
+import type { RemediationRequest, RequestStatus } from '../../../remediations/request';
 import { clip, lineStart } from '../../mrkdwn';
 import { utcStamp } from '../age';
 import { actorList, actorRef, plural, sentence, whenLabel } from './format';
-import { readResult } from './result';
+import { readResult } from '../../../remediations/result';
 
 export const STATUS_EMOJI: Record<RequestStatus, string> = {
   pending: ':hourglass_flowing_sand:',

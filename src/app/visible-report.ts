@@ -1,0 +1,215 @@
+import type { AuditInput } from '../core/audit';
+import type { Summary } from '../core/findings';
+import type { Finding, Service, Snapshot } from '../core/model';
+import type { AccessPolicy, AccountRef, Actor, ChannelRef, Permission } from '../core/access/permissions';
+import { authorize, type Delivery } from '../core/access/policy';
+import { buildCheckReport, type CheckReport } from '../core/render/report';
+import type { Store } from '../store/store';
+import type { AppLogger } from './deps';
+import { servicesFor, type CheckOutcome, type CheckRequest } from './run-check';
+import { scopeKeyOf, type RunOptions, type ScanService } from './scan-service';
+import {
+  narrowingFor,
+  visiblePart,
+  visibleSubset,
+  type AccountNarrowing,
+  type VisibleSubset,
+} from './visible-findings';
+
+/**
+ * "Scan → what this actor may see → report": the one place that decides who sees what of a scan.
+ * `/cloudsec check`, `/cloudsec findings`, the Next page and Download buttons and App Home all ask
+ * here, so a scoped viewer's answer is filtered by the same policy call whichever way they ask, and
+ * the scan itself is narrowed to their accounts before anything is collected (narrowingFor).
+ */
+
+/** Which earlier answer may stand in for a new scan. */
+export type Reuse =
+  /** A scan of the scope within the cache's TTL, else a new one (`request.fresh` forces one): commands. */
+  | 'recent'
+  /** Any cached scan of the scope however old (a button paging a result its presser already has), else a new one. */
+  | 'cached'
+  /**
+   * Any cached scan, else the latest scan stored before a restart (findings only: snapshots are not
+   * stored, so names and OUs come from the account directory), else a new one: App Home. A failed
+   * new scan is logged and answered as `scan-failed`, never thrown: the view still has to open.
+   */
+  | 'stored';
+
+export interface VisibleReportDeps {
+  config: AccessPolicy;
+  scans: Pick<ScanService, 'run' | 'cached'>;
+  store: Pick<Store, 'latestScan' | 'findingsOfScan' | 'appendAudit'>;
+  /** The account directory: names and OUs of the accounts a stored scan's findings are about. */
+  knownAccounts(): Promise<AccountRef[]>;
+  log: Pick<AppLogger, 'warn'>;
+}
+
+export interface VisibleReportAsk extends Pick<RunOptions, 'onQueued' | 'onStarted'> {
+  actor: Actor;
+  permission: Permission;
+  /** Where the answer would be shown; the channel policy decides whether and how (`delivery`). */
+  channel?: ChannelRef | undefined;
+  request: CheckRequest & { fresh?: boolean };
+  reuse: Reuse;
+  /** Records the decision in the audit log under this action and target (a button press). */
+  record?: Omit<AuditInput, 'outcome' | 'details'>;
+}
+
+/**
+ * Why an answer shows no account: nothing was in scope at all (the actor may see every account),
+ * or nothing scanned is an account the actor may see. Either way not "nothing failing".
+ */
+export type Emptiness = 'nothing-scanned' | 'none-visible';
+
+export interface VisibleReport {
+  scopeKey: string;
+  /** Where the answer came from: a new scan, the cache, or the store (App Home after a restart). */
+  from: 'scan' | 'cache' | 'store';
+  /** Only findings of accounts the actor may see. */
+  findings: Finding[];
+  summary: Summary;
+  /** The accounts the actor may see among those scanned, with names (and OUs when known). */
+  accounts: AccountRef[];
+  generatedAt: string;
+  evaluatedAt: Date;
+  demo: boolean;
+  /** The services reported on. */
+  services: Service[];
+  /** Set when no account is visible; say why rather than show an empty answer. */
+  empty: Emptiness | null;
+  /** The scan's snapshot narrowed to the visible accounts; null for a stored scan (its snapshot is not kept). */
+  snapshot: Snapshot | null;
+  /** The report of the visible part, ready to render; null for a stored scan. */
+  checkReport: CheckReport | null;
+}
+
+/** An answer from a scan, cached or new: its snapshot is there. */
+export interface VisibleScan extends VisibleReport {
+  from: 'scan' | 'cache';
+  snapshot: Snapshot;
+  checkReport: CheckReport;
+}
+
+export type NotAllowed = { ok: false; code: 'not-allowed'; reason: string };
+/** The new scan failed (logged here); what went wrong is not for the asker to read. */
+export type ScanFailed = { ok: false; code: 'scan-failed' };
+export type ReportAnswer<R> = { ok: true; report: R; delivery: Delivery } | NotAllowed;
+
+const emptiness = (narrowTo: AccountNarrowing | null, scanned: number, visible: number): Emptiness | null =>
+  visible > 0 ? null : narrowTo === null && scanned === 0 ? 'nothing-scanned' : 'none-visible';
+
+const fromOutcome = (
+  ask: VisibleReportAsk,
+  access: AccessPolicy,
+  narrowTo: AccountNarrowing | null,
+  scopeKey: string,
+  outcome: CheckOutcome,
+  from: VisibleScan['from'],
+): VisibleScan => {
+  const shown = visiblePart(ask.actor, ask.permission, access, outcome.snapshot, outcome.findings);
+  const snapshot = {
+    ...outcome.snapshot,
+    accounts: outcome.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)),
+  };
+  return {
+    ...common(shown, scopeKey, from),
+    generatedAt: snapshot.generatedAt,
+    evaluatedAt: outcome.evaluatedAt,
+    demo: snapshot.demo,
+    services: outcome.services,
+    empty: emptiness(narrowTo, outcome.snapshot.accounts.length, shown.accounts.length),
+    snapshot,
+    checkReport: buildCheckReport(snapshot, shown.findings, shown.summary, outcome.evaluatedAt, outcome.services),
+  };
+};
+
+const common = <F extends VisibleReport['from']>(shown: VisibleSubset, scopeKey: string, from: F) => ({
+  scopeKey,
+  from,
+  findings: shown.findings,
+  summary: shown.summary,
+  accounts: shown.accounts,
+});
+
+/** The visible part of the latest stored scan of the scope, or null when none is stored. */
+const fromStore = async (
+  deps: VisibleReportDeps,
+  ask: VisibleReportAsk,
+  narrowTo: AccountNarrowing | null,
+  scopeKey: string,
+): Promise<VisibleReport | null> => {
+  const stored = await deps.store.latestScan(scopeKey);
+  if (!stored) return null;
+  const findings = await deps.store.findingsOfScan(stored.id);
+  const directory = new Map((await deps.knownAccounts()).map((a) => [a.id, a]));
+  // An account the directory does not hold is named by its id and has no OU, so a grant by OU does
+  // not reach it (fail closed): nobody sees an account the policy cannot place.
+  const refs = [...new Set(findings.map((f) => f.accountId))].map((id) => directory.get(id) ?? { id, name: id });
+  const shown = visibleSubset(ask.actor, ask.permission, deps.config, refs, findings);
+  return {
+    ...common(shown, scopeKey, 'store'),
+    generatedAt: stored.generatedAt,
+    evaluatedAt: new Date(stored.generatedAt),
+    // The store keeps findings, not the snapshot's demo flag.
+    demo: false,
+    services: servicesFor(ask.request.service),
+    empty: emptiness(narrowTo, refs.length, shown.accounts.length),
+    snapshot: null,
+    checkReport: null,
+  };
+};
+
+/**
+ * The report of `ask.request` as the actor may see it. Authorizes the permission first (with the
+ * channel, which decides `delivery`) and records the decision when asked to; a refusal scans nothing.
+ */
+export function visibleReport(
+  deps: VisibleReportDeps,
+  ask: VisibleReportAsk & { reuse: 'recent' | 'cached' },
+): Promise<ReportAnswer<VisibleScan>>;
+export function visibleReport(
+  deps: VisibleReportDeps,
+  ask: VisibleReportAsk & { reuse: 'stored' },
+): Promise<ReportAnswer<VisibleReport> | ScanFailed>;
+export async function visibleReport(
+  deps: VisibleReportDeps,
+  ask: VisibleReportAsk,
+): Promise<ReportAnswer<VisibleReport> | ScanFailed> {
+  const decision = authorize({ actor: ask.actor, permission: ask.permission, channel: ask.channel }, deps.config);
+  if (ask.record) {
+    await deps.store.appendAudit({
+      ...ask.record,
+      outcome: decision.allowed ? 'allowed' : 'denied',
+      details: { reason: decision.reason },
+    });
+  }
+  if (!decision.allowed) return { ok: false, code: 'not-allowed', reason: decision.reason };
+  const answer = (report: VisibleReport) => ({ ok: true as const, report, delivery: decision.delivery });
+
+  const narrowTo = narrowingFor(ask.actor, ask.permission, deps.config);
+  const scopeKey = scopeKeyOf(ask.request);
+  const options: RunOptions = {
+    narrowTo,
+    ...(ask.onQueued ? { onQueued: ask.onQueued } : {}),
+    ...(ask.onStarted ? { onStarted: ask.onStarted } : {}),
+  };
+  const scan = async () => {
+    const result = await deps.scans.run(ask.request, options);
+    return fromOutcome(ask, deps.config, narrowTo, scopeKey, result, result.fromCache ? 'cache' : 'scan');
+  };
+
+  if (ask.reuse === 'recent') return answer(await scan());
+  const cached = deps.scans.cached(scopeKey, narrowTo);
+  if (cached) return answer(fromOutcome(ask, deps.config, narrowTo, scopeKey, cached, 'cache'));
+  if (ask.reuse === 'cached') return answer(await scan());
+
+  const stored = await fromStore(deps, ask, narrowTo, scopeKey);
+  if (stored) return answer(stored);
+  try {
+    return answer(await scan());
+  } catch (err) {
+    deps.log.warn({ err, userId: ask.actor.userId, scopeKey }, 'scan for a visible report failed');
+    return { ok: false, code: 'scan-failed' };
+  }
+}
