@@ -75,29 +75,6 @@ export const resolveCommand = (service: string, command: string): CommandClass =
 export const regionOf = (call: Pick<ApiCall, 'region'>, homeRegion: string): string =>
   call.region === GLOBAL_REGION ? homeRegion : call.region;
 
-export const clientFor = (clients: AccountClients, service: ApiService, region: string): SdkSender => {
-  switch (service) {
-    case 'iam':
-      return clients.iam() as unknown as SdkSender;
-    case 's3':
-      return clients.s3(region) as unknown as SdkSender;
-    case 's3control':
-      return clients.s3control(region) as unknown as SdkSender;
-    case 'ec2':
-      return clients.ec2(region) as unknown as SdkSender;
-    case 'cloudtrail':
-      return clients.cloudtrail(region) as unknown as SdkSender;
-    case 'securityhub':
-      return clients.securityhub(region) as unknown as SdkSender;
-    case 'rds':
-      return clients.rds(region) as unknown as SdkSender;
-    case 'lambda':
-      return clients.lambda(region) as unknown as SdkSender;
-    case 'kms':
-      return clients.kms(region) as unknown as SdkSender;
-    case 'guardduty':
-      return clients.guardduty(region) as unknown as SdkSender;
-    case 'accessanalyzer':
-      return clients.accessanalyzer(region) as unknown as SdkSender;
-  }
-};
+export const clientFor = (clients: AccountClients, service: ApiService, region: string): SdkSender =>
+  // IAM is global (its client is the home region's); every other plan service is regional.
+  (service === 'iam' ? clients.iam() : clients[service](region)) as unknown as SdkSender;

@@ -6,21 +6,16 @@ import {
   paginateGetAccountAuthorizationDetails,
   paginateListServerCertificates,
   paginateListVirtualMFADevices,
-  type AttachedPermissionsBoundary,
-  type AttachedPolicy,
   type IAMClient,
   type ManagedPolicyDetail,
   type PasswordPolicy as WirePasswordPolicy,
-  type PolicyDetail,
 } from '@aws-sdk/client-iam';
 import {
   missing,
   type AuthorizationDetails,
   type CredentialReportRow,
   type Fact,
-  type IamPrincipal,
   type IamSlice,
-  type ManagedPolicy,
   type PasswordPolicy,
   type ServerCertificate,
 } from '../../core/model';
@@ -29,6 +24,7 @@ import { attempt } from '../attempt';
 import { CredentialReportFormatError, parseCredentialReport } from '../credential-report';
 import { MalformedAnswerError, type CallMeta } from '../errors';
 import type { CollectContext } from './context';
+import { decodePolicyDocument, managedPolicy, principal, required } from './iam-details';
 
 /** A report for a few thousand users takes seconds to generate; 15 polls 2 s apart is ample. */
 export const CREDENTIAL_REPORT_POLL_MS = 2_000;
@@ -92,15 +88,6 @@ export const collectIam = async (ctx: CollectContext): Promise<IamSlice> => {
   };
 };
 
-/**
- * A value AWS always sends (a name, an ARN, a required list). Without it the answer is malformed: the
- * value becomes missing evidence rather than an empty or nameless entry a check would read as "nothing there".
- */
-const required = <T>(value: T | undefined | null, what: string): T => {
-  if (value === undefined || value === null || value === '') throw new MalformedAnswerError(`AWS sent ${what}`);
-  return value;
-};
-
 // ---------------------------------------------------------------- credential report
 
 const NOT_READY = Symbol('credential report not ready');
@@ -161,81 +148,6 @@ const collectCredentialReport = async (
 };
 
 // ---------------------------------------------------------------- authorization details
-
-/**
- * IAM returns policy documents URL-encoded (RFC 3986). A document that does not decode to JSON is
- * kept as text so a check can still show it rather than the scan losing it.
- */
-export const decodePolicyDocument = (raw: string | undefined): unknown => {
-  if (raw === undefined) return null;
-  let text = raw;
-  try {
-    text = decodeURIComponent(raw);
-  } catch {
-    // Malformed percent-escapes: the document may already be plain JSON.
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-};
-
-/*
- * Lists inside a principal (attached and inline policies, group memberships) are optional in the API
- * reference, and IAM leaves empty ones out: its own sample answer has no UserPolicyList for a user without
- * inline policies. An absent list therefore means an empty one (`?? []` below); a list with members cannot
- * arrive half-sent. Scalars that identify something (names, ARNs) are required: without them a policy or
- * principal cannot be told apart, so the whole answer is malformed.
- */
-
-const attached = (list: AttachedPolicy[] | undefined, owner: string) =>
-  (list ?? []).map((p) => ({
-    name: required(p.PolicyName, `a managed policy attached to ${owner} without a PolicyName`),
-    arn: required(p.PolicyArn, `a managed policy attached to ${owner} without a PolicyArn`),
-  }));
-
-const inline = (list: PolicyDetail[] | undefined, owner: string) =>
-  (list ?? []).map((p) => ({
-    name: required(p.PolicyName, `an inline policy of ${owner} without a PolicyName`),
-    // A missing document stays null: the checks report that policy as unreadable (unknown).
-    document: decodePolicyDocument(p.PolicyDocument),
-  }));
-
-const principal = (
-  kind: string,
-  name: string | undefined,
-  arn: string | undefined,
-  id: string | undefined,
-  attachedPolicies: AttachedPolicy[] | undefined,
-  inlinePolicies: PolicyDetail[] | undefined,
-  boundary?: AttachedPermissionsBoundary,
-): IamPrincipal => {
-  const ownName = required(name, `a ${kind} without a name`);
-  const owner = `${kind} ${ownName}`;
-  return {
-    name: ownName,
-    arn: required(arn, `${owner} without an Arn`),
-    id: required(id, `${owner} without an id`),
-    attachedPolicies: attached(attachedPolicies, owner),
-    inlinePolicies: inline(inlinePolicies, owner),
-    ...(boundary?.PermissionsBoundaryArn ? { permissionsBoundaryArn: boundary.PermissionsBoundaryArn } : {}),
-  };
-};
-
-const managedPolicy = (p: ManagedPolicyDetail): ManagedPolicy => {
-  const name = required(p.PolicyName, 'a managed policy without a PolicyName');
-  // No version list or no default version: the document stays null and checks report it unreadable.
-  const versions = p.PolicyVersionList ?? [];
-  const defaultVersion =
-    versions.find((v) => v.IsDefaultVersion) ?? versions.find((v) => v.VersionId === p.DefaultVersionId);
-  return {
-    name,
-    arn: required(p.Arn, `managed policy ${name} without an Arn`),
-    attachmentCount: p.AttachmentCount ?? null,
-    defaultDocument: decodePolicyDocument(defaultVersion?.Document),
-  };
-};
 
 /**
  * IAM's paginated answers always say whether more pages follow (IsTruncated is in every sample answer of

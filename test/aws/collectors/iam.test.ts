@@ -1,11 +1,7 @@
 import nock from 'nock';
 import { makeClientFactory } from '../../../src/aws/clients';
-import {
-  CREDENTIAL_REPORT_MAX_POLLS,
-  CREDENTIAL_REPORT_POLL_MS,
-  collectIam,
-  decodePolicyDocument,
-} from '../../../src/aws/collectors/iam';
+import { CREDENTIAL_REPORT_MAX_POLLS, CREDENTIAL_REPORT_POLL_MS, collectIam } from '../../../src/aws/collectors/iam';
+import { decodePolicyDocument } from '../../../src/aws/collectors/iam-details';
 import type { CollectContext } from '../../../src/aws/collectors/context';
 import { IamSliceSchema, ROOT_USER, type Fact, type IamSlice } from '../../../src/core/model';
 import {
