@@ -39,6 +39,10 @@ module.exports = {
   // Here, not in the projects: Jest reads the test timeout from the top level only (a project's own
   // testTimeout is ignored), and it applies to every project.
   testTimeout: 20000,
+  // Jest's default is one worker fewer than the cores: on the 2-core CI machine that is ONE worker,
+  // and the suite ran serially. The suites are CPU-bound and isolated (own temp folders, own ports,
+  // own schemas), so two workers use both cores.
+  maxWorkers: 2,
   projects: [
     {
       ...shared,

@@ -92,6 +92,7 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
     renderCheckMessage(report.checkReport, {
       now: deps.clock(),
       remediationEnabled: deps.features.remediation,
+      acceptRiskEnabled: deps.features.acceptRisk,
       scopeKey: report.scopeKey,
       requestedBy: ctx.actor.userId,
     }),

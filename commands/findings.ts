@@ -4,6 +4,7 @@ import { SEVERITIES, severityRank, type Severity } from '../src/core/model';
 import { visibleReport } from '../src/app/visible-report';
 import { renderFindingsMessage, renderScanningMessage } from '../src/core/render/blocks';
 import { suggest } from '../src/core/suggest';
+import { narrowAcceptedRisks } from '../src/core/render/report';
 import { commandScanOptions, refuseFreshScan, renderNotAllowed, renderNothingVisible } from './scan-feedback';
 
 const FILTERABLE = ['critical', 'high', 'medium', 'low'] as const;
@@ -97,10 +98,20 @@ export default defineCommand<FindingsArgs>({
           generatedAt: report.generatedAt,
           demo: report.demo,
           accounts: report.accounts.map((a) => ({ id: a.id, name: a.name })),
+          // Security Hub findings this answer would list but an accepted risk hides: counted, reachable.
+          acceptedRisks: narrowAcceptedRisks(
+            report.acceptedRisks,
+            (f) =>
+              f.source === 'securityhub' &&
+              severityRank(f.severity) <= floor &&
+              (!ctx.account || f.accountId === ctx.account.id),
+            hub,
+          ),
         },
         {
           now: deps.clock(),
           remediationEnabled: deps.features.remediation,
+          acceptRiskEnabled: deps.features.acceptRisk,
           scopeKey: report.scopeKey,
           requestedBy: ctx.actor.userId,
         },

@@ -2,7 +2,7 @@ import { authorize, groupsNamedIn } from '../src/core/access/policy';
 import { resolveNamedAccount } from '../src/app/access';
 import type { AccountRef, Actor } from '../src/core/access/permissions';
 import type { AppDeps } from '../src/app/deps';
-import type { CommandInvocation, Responder } from '../src/app/conversation';
+import type { CommandInvocation, ModalView, Responder } from '../src/app/conversation';
 import { recordCommand } from '../src/app/audit';
 import { parseTokens, tokenize } from '../src/app/command-text';
 import { suggest } from '../src/core/suggest';
@@ -31,6 +31,8 @@ export const dispatchCommand = async (deps: AppDeps, inv: CommandInvocation, giv
       sent = true;
     },
     upload: (file) => given.upload(file),
+    // Commands that open a modal (remediate, accept) need the trigger the transport holds.
+    ...(given.openModal ? { openModal: (view: ModalView) => given.openModal!(view) } : {}),
   };
   const audit = (o: 'allowed' | 'denied' | 'error', details: Record<string, unknown>) =>
     recordCommand(deps, { invocation: inv, command: known ? name : 'unknown', outcome: o, details });

@@ -8,10 +8,24 @@ import audit from './audit';
 import remediate from './remediate';
 import requests from './requests';
 import digest from './digest';
+import accept from './accept';
+import exceptions from './exceptions';
 
 /** Lists this registry's commands (read when help runs, once the list below exists). */
 const help = helpCommand(() => COMMAND_LIST());
 
 /** Every /cloudsec subcommand, in the order help lists them. */
 export const COMMAND_LIST = (): CommandSpec<never>[] =>
-  [check, findings, remediate, requests, digest, whoami, access, audit, help] as unknown as CommandSpec<never>[];
+  [
+    check,
+    findings,
+    remediate,
+    requests,
+    accept,
+    exceptions,
+    digest,
+    whoami,
+    access,
+    audit,
+    help,
+  ] as unknown as CommandSpec<never>[];

@@ -4,11 +4,18 @@ import { findingsPage } from './actions/findings-page';
 import { findingsExport } from './actions/findings-export';
 import { remediationActionHandlers } from './actions/remediation';
 import { remediationViewHandlers } from './views/remediation';
+import { exceptionActionHandlers } from './actions/exceptions';
+import { exceptionViewHandlers } from './views/exceptions';
 
 /** Button handlers (the remediation ones answer "not enabled" while remediation is off). */
-export const actionHandlers = (): ActionHandler[] => [findingsPage, findingsExport, ...remediationActionHandlers];
+export const actionHandlers = (): ActionHandler[] => [
+  findingsPage,
+  findingsExport,
+  ...remediationActionHandlers,
+  ...exceptionActionHandlers,
+];
 
 export { homeView } from './events/app-home';
 
 /** Modal submission handlers. */
-export const viewHandlers = (): ViewHandler[] => [...remediationViewHandlers];
+export const viewHandlers = (): ViewHandler[] => [...remediationViewHandlers, ...exceptionViewHandlers];

@@ -1,16 +1,30 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CHECKS } from './core/checks';
 import { SEVERITIES, SERVICES, severityRank, type Service, type Severity } from './core/model';
-import { buildCheckReport } from './core/render/report';
+import {
+  acceptedRisksSummaryText,
+  acceptedRisksReport,
+  buildCheckReport,
+  type CheckReport,
+} from './core/render/report';
+import { summarize } from './core/findings';
+import { applyExceptions } from './core/exceptions/apply';
+import { exceptionNote, type ExceptionNote } from './core/exceptions/model';
+import { makeAcceptedRisks } from './app/accepted-risks';
+import { estateView } from './app/account-directory';
+import { terminalLine } from './core/render/plain';
 import { catalogJson, renderCatalogText, renderCheckText } from './core/render/text';
 import { runCheck, SERVICE_SELECTORS, slicesFor, type ServiceSelector } from './app/run-check';
 import { suggest } from './core/suggest';
 import { checkRegionNames, describeUnknownRegion } from './aws/region-names';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
-import { loadConfig, readEnv, type Config } from './config';
+import { loadConfig, readEnv, validateConfigExceptions, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
-import { demoSnapshotPath } from './paths';
+import { demoSnapshotPath, packageRoot } from './paths';
+import { writeExport } from './core/outputs';
+import type { ExportRow } from './core/exceptions/model';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/iam-policy';
 import { openSqliteStore } from './store/sqlite';
@@ -36,6 +50,21 @@ const defaultIo = (): CliIo => ({
   liveSource: (config) => makeLiveSnapshotSource({ config }),
 });
 
+/** `cloudsec check --format` values. */
+const CHECK_FORMATS = ['text', 'json', 'ocsf', 'csv'] as const;
+type CheckFormat = (typeof CHECK_FORMATS)[number];
+
+/** cloudsec's version for OCSF metadata, from its package.json; `unknown` rather than a guess. */
+const productVersion = (): string => {
+  try {
+    const pkg: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
+    const version = (pkg as { version?: unknown } | null)?.version;
+    return typeof version === 'string' && version !== '' ? version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
 const collectRepeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')];
 
 interface SourceOptions {
@@ -53,11 +82,38 @@ const chooseSource = (opts: SourceOptions, io: CliIo): SnapshotSource => {
   return io.liveSource(loadConfig(opts.config ?? env.CLOUDSEC_CONFIG).config);
 };
 
-/** cloudsec.yml `checks:` (break-glass roles…) for judging a scan, whatever its source; the demo has its own file. */
-const checkSettingsFor = (opts: SourceOptions, io: CliIo) => {
+/**
+ * cloudsec.yml for judging a scan, whatever its source: `checks:` (break-glass roles…) and the
+ * accepted risks under `exceptions:`. The demo has its own file.
+ */
+const judgingConfigFor = (opts: SourceOptions, io: CliIo): Config => {
   const env = readEnv(io.env);
   const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  return loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config.checks;
+  return loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;
+};
+
+/**
+ * The accepted risks `check` applies: cloudsec.yml's, and, when the bot's database is here
+ * (CLOUDSEC_DB, else ./data/cloudsec.db; never with the demo), those accepted in Slack, so the CLI
+ * and Slack hide the same findings. The database is opened as `digest --preview` opens it (which
+ * brings an older schema up to date), only read from, and closed again. Returns the exceptions in force at `now`, what could not be read, and
+ * where each account sits in the organization (for OU scopes; unknown = not covered).
+ */
+const acceptedRisksFor = async (opts: SourceOptions, io: CliIo, config: Config, now: Date) => {
+  const problems = validateConfigExceptions(config, now);
+  if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
+  const env = readEnv(io.env);
+  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
+  const dbFile = env.CLOUDSEC_DB ?? DEFAULT_DB;
+  const store = !demo && fs.existsSync(dbFile) ? openSqliteStore({ path: dbFile, clock: io.clock }) : null;
+  try {
+    const risks = await makeAcceptedRisks({ config, store, clock: io.clock }).read(['active']);
+    const estate = estateView(config, store ? await store.accountDirectory().catch(() => null) : null);
+    const paths = new Map(estate.accounts.map((a) => [a.id, a.ouPath]));
+    return { ...risks, ouPath: (id: string) => paths.get(id) ?? null };
+  } finally {
+    await store?.close();
+  }
 };
 
 const validateAccountIds = (ids: string[] | undefined) => {
@@ -75,6 +131,27 @@ const validRegions = (names: string[] | undefined): string[] | undefined => {
   const checked = checkRegionNames(names);
   if (!checked.ok) throw new CloudsecError('usage', `--region: ${describeUnknownRegion(checked)}.`);
   return checked.regions;
+};
+
+/**
+ * What the text answer adds about accepted risks: "N accepted risks hidden (cloudsec.yml: a, b;
+ * database: c)", then each finding shown again although an accepted risk covers it, and why.
+ */
+const acceptedRisksText = (report: CheckReport): string => {
+  const accepted = report.acceptedRisks;
+  const line = acceptedRisksSummaryText(accepted);
+  const what = (id: string) => {
+    const f = report.findings.find((x) => x.id === id);
+    return f ? `${f.checkId} on ${f.resource.id} (${f.accountId}, ${f.region})` : id;
+  };
+  const lines = [
+    ...(line ? [terminalLine(line, 2000)] : []),
+    ...accepted.resurfaced.map(
+      (r) =>
+        `  shown again: ${terminalLine(what(r.findingId), 300)}: accepted risk ${terminalLine(r.exception.id, 80)} covers it, but ${terminalLine(r.why, 300)}`,
+    ),
+  ];
+  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
 };
 
 const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
@@ -178,11 +255,20 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       .description('run the checks of a service (or all) and report findings')
       .addArgument(new Argument('<service>', 'what to check').choices(SERVICE_SELECTORS as string[])),
   )
-    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity').choices([
-        ...SEVERITIES,
-      ]),
+      new Option(
+        '--format <format>',
+        'output format: text, json (the report), ocsf (OCSF 1.3.0 Compliance Findings, a JSON array) or csv',
+      )
+        // asff: add 'asff' here and a branch in the output switch below.
+        .choices([...CHECK_FORMATS])
+        .default('text'),
+    )
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a failing finding is at or above this severity (findings hidden by accepted risks do not count)',
+      ).choices([...SEVERITIES]),
     )
     .addOption(
       new Option(
@@ -196,33 +282,68 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         opts: SourceOptions & {
           account?: string[];
           region?: string[];
-          format: string;
+          format: CheckFormat;
           failOn?: Severity;
           failOnUnknown?: boolean;
         },
       ) => {
         validateAccountIds(opts.account);
         const regions = validRegions(opts.region);
+        const config = judgingConfigFor(opts, io);
         const outcome = await runCheck(
-          { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock, settings: checkSettingsFor(opts, io) },
+          { source: chooseSource(opts, io), checks: CHECKS, clock: io.clock, settings: config.checks },
           {
             service,
             ...(opts.account ? { accountIds: opts.account } : {}),
             ...(regions ? { regions } : {}),
           },
         );
+        // Accepted risks hide failing findings from the report, the text and --fail-on, as in Slack:
+        // `findings`/`summary` hold what is shown, `acceptedRisks` what is hidden (json), and the
+        // file formats keep every finding, a hidden one carrying its exception.
+        const now = io.clock();
+        const risks = await acceptedRisksFor(opts, io, config, now);
+        const applied = applyExceptions(outcome.findings, risks.exceptions, { now, ouPath: risks.ouPath });
         const report = buildCheckReport(
           outcome.snapshot,
-          outcome.findings,
-          outcome.summary,
+          applied.shown,
+          summarize(applied.shown),
           outcome.evaluatedAt,
           outcome.services,
+          acceptedRisksReport(applied, risks.exceptions, risks.problems),
         );
-        io.stdout(opts.format === 'json' ? JSON.stringify(report, null, 2) + '\n' : renderCheckText(report));
+        for (const problem of risks.problems) io.stderr(`cloudsec: ${problem}\n`);
+        const hiddenBy = new Map<string, ExceptionNote>(
+          applied.excepted.map(({ finding, exception }) => [finding.id, exceptionNote(exception)]),
+        );
+        const rows: ExportRow[] = outcome.findings.map((finding) => ({
+          finding,
+          ...(hiddenBy.has(finding.id) ? { exception: hiddenBy.get(finding.id) } : {}),
+        }));
+        switch (opts.format) {
+          case 'json':
+            io.stdout(JSON.stringify(report, null, 2) + '\n');
+            break;
+          case 'ocsf':
+          case 'csv':
+            // case 'asff':  ← the ASFF writer joins writeExport (src/core/outputs/index.ts) and this list
+            io.stdout(
+              writeExport(opts.format, rows, {
+                now: io.clock(),
+                productVersion: productVersion(),
+                accountNames: new Map(outcome.snapshot.accounts.map((a) => [a.accountId, a.accountName])),
+              }),
+            );
+            break;
+          default:
+            io.stdout(renderCheckText(report) + acceptedRisksText(report));
+        }
         const failOn = opts.failOn;
         const atOrAbove = (s: Severity) => failOn === undefined || severityRank(s) <= severityRank(failOn);
+        // A finding hidden by an accepted risk does not fail the gate (it was accepted, with an owner
+        // and an expiry); one shown again because it got worse does.
         const breached =
-          failOn !== undefined && outcome.findings.some((f) => f.status === 'fail' && atOrAbove(f.severity));
+          failOn !== undefined && applied.shown.some((f) => f.status === 'fail' && atOrAbove(f.severity));
         // "Could not check" must be able to stop a pipeline: a refused role or an unreachable region
         // otherwise passes the gate as if everything had been checked and found fine.
         const unchecked = opts.failOnUnknown

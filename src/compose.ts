@@ -15,6 +15,12 @@ import { makeRemediationNotifier } from './app/remediation/notifier';
 import type { CloudsecApp, Messenger } from './app/conversation';
 import { digestScopeKey, makeDigestService, type DigestPoster, type SecurityHubFeedPort } from './app/digest';
 import type { TrendPoint } from './core/digest/model';
+import {
+  blockKitRenderers,
+  makeExceptionWorkflow,
+  makeLatestFindings,
+  type SecurityHubWorkflowPort,
+} from './app/exceptions';
 
 export interface ComposeOptions {
   config: Config;
@@ -38,6 +44,12 @@ export interface ComposeOptions {
     securityHub: SecurityHubFeedPort | null;
     owner: string;
   };
+  /**
+   * Sets the Security Hub workflow status of findings an accepted risk hides (SUPPRESSED, and NEW
+   * again when it ends), with each account's write role; null or absent where no write role can
+   * reach Security Hub (the demo): those findings then stay as they are in Security Hub.
+   */
+  securityHubWorkflow?: SecurityHubWorkflowPort | null;
 }
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
@@ -70,6 +82,16 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     ...(options.metrics.scanObserved ? { onScanDuration: (s: number) => options.metrics.scanObserved!(s) } : {}),
   });
   const remediationOn = options.config.remediation.enabled;
+  const knownAccounts = async () => {
+    // The account directory (configured accounts, and the organization's as last discovered, with
+    // their OU paths), plus any account a cached full scan saw that it does not hold yet.
+    const seen = scans.cached('all:*:*');
+    const found = seen ? accountRefsOf(seen.snapshot) : [];
+    return knownAccountRefs(await loadEstateView(options.store, options.config), found);
+  };
+  // Where a finding a button names is looked up, and what accepted risks are counted on: the cache,
+  // the latest full scan, then each digest's latest scan.
+  const digestScopeKeys = () => options.config.digests.map((d) => digestScopeKey(d.name));
   const deps: AppDeps = {
     config: options.config,
     scans,
@@ -78,17 +100,29 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
     clock: options.clock,
     log: options.log,
     metrics: options.metrics,
-    features: { remediation: remediationOn },
+    features: {
+      remediation: remediationOn,
+      acceptRisk:
+        options.config.remediation.approvalsChannel !== undefined ||
+        (options.config.accounts ?? []).some((a) => a.approvalsChannel !== undefined),
+    },
     messenger: options.messenger,
     remediation: null,
     digests: null,
-    knownAccounts: async () => {
-      // The account directory (configured accounts, and the organization's as last discovered, with
-      // their OU paths), plus any account a cached full scan saw that it does not hold yet.
-      const seen = scans.cached('all:*:*');
-      const found = seen ? accountRefsOf(seen.snapshot) : [];
-      return knownAccountRefs(await loadEstateView(options.store, options.config), found);
-    },
+    knownAccounts,
+    exceptions: makeExceptionWorkflow({
+      store: options.store,
+      config: options.config,
+      clock: options.clock,
+      findings: makeFindingLookup(scans, options.store, digestScopeKeys),
+      latest: makeLatestFindings(scans, options.store, digestScopeKeys),
+      accounts: { knownAccounts },
+      messenger: options.messenger,
+      render: blockKitRenderers,
+      securityHub: options.securityHubWorkflow ?? null,
+      dryRun: options.dryRun,
+      log: options.log,
+    }),
   };
   if (remediationOn) {
     deps.remediation = makeRemediationWorkflow({
@@ -97,9 +131,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       clock: options.clock,
       executor: options.executor,
       recheck: makeFindingRecheck(scans),
-      findings: makeFindingLookup(scans, options.store, () =>
-        options.config.digests.map((d) => digestScopeKey(d.name)),
-      ),
+      findings: makeFindingLookup(scans, options.store, digestScopeKeys),
       accounts: { knownAccounts: deps.knownAccounts },
       notifier: makeRemediationNotifier({
         messenger: options.messenger,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { parseDocument } from 'yaml';
+import { parseDocument, visit, type Document } from 'yaml';
 import { z } from 'zod';
 import { CloudsecError } from './errors';
 import { SeveritySchema } from './core/model';
@@ -8,6 +8,7 @@ import { DigestsSchema } from './digest-config';
 import { describeUnknownRegion, isKnownRegion, suggestRegion } from './aws/region-names';
 import { CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from './core/check-settings';
 import { MAX_CONFIGURED_PRODUCTS, PRODUCT_ARN } from './aws/collectors/securityhub-products';
+import { ConfigExceptionsSchema, configExpiryProblems } from './core/exceptions/from-config';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
 export const EnvSchema = z.object({
@@ -209,6 +210,8 @@ export const ConfigSchema = z
     checks: CheckSettingsSchema.default(() => structuredClone(DEFAULT_CHECK_SETTINGS)),
     /** Scheduled posture digests (src/digest-config.ts). */
     digests: DigestsSchema,
+    /** Accepted risks reviewed in git, and the longest acceptance allowed (src/core/exceptions/from-config.ts). */
+    exceptions: ConfigExceptionsSchema,
     /** Who may do what: roles, bindings, channel policy (src/access-config.ts). */
     ...accessConfigShape,
   })
@@ -230,12 +233,70 @@ export const ConfigSchema = z
         ctx.addIssue({ code: 'custom', message: `account ${a.id} is listed twice`, path: ['accounts', i, 'id'] });
       seen.add(a.id);
     });
+    validateExceptionScopes(c, ctx);
   });
 export type Config = z.infer<typeof ConfigSchema>;
 
-/** Digests are known by name (schedules, logs, `/cloudsec digest now <name>`): errors say which one. */
+type ConfigDraft = Pick<Config, 'accounts' | 'organization' | 'regions' | 'exceptions'>;
+
+/**
+ * A config exception whose scope names what cloudsec never scans would hide nothing, silently: an
+ * account missing from `accounts:` (when they are listed rather than discovered), OUs without an
+ * organization, a misspelt region or one outside `regions:`.
+ */
+const validateExceptionScopes = (c: ConfigDraft, ctx: z.RefinementCtx): void => {
+  const listed = c.organization === undefined ? c.accounts : undefined;
+  c.exceptions.accepted.forEach(({ scope }, i) => {
+    const at = (...rest: PropertyKey[]) => ['exceptions', 'accepted', i, 'scope', ...rest];
+    if (listed)
+      scope.accounts?.forEach((id, j) => {
+        if (id !== '*' && !listed.some((a) => a.id === id))
+          ctx.addIssue({
+            code: 'custom',
+            message: `account ${id} is not in accounts: (configured: ${listed.map((a) => `${a.id} ${a.name}`).join(', ')}); add it there, or use "*" for every account`,
+            path: at('accounts', j),
+          });
+      });
+    if (scope.ous && c.organization === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        message: 'OUs are known only when organization: is configured; name the accounts instead',
+        path: at('ous'),
+      });
+    scope.regions?.forEach((name, j) => {
+      if (name === 'global') return;
+      if (!isKnownRegion(name)) {
+        const why = describeUnknownRegion({ region: name, suggestion: suggestRegion(name) });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected an AWS region name or global; ${why}`,
+          path: at('regions', j),
+        });
+      } else if (c.regions !== 'all' && !c.regions.includes(name))
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} is not scanned (regions: ${c.regions.join(', ')}); add it there or remove it here`,
+          path: at('regions', j),
+        });
+    });
+  });
+};
+
+/**
+ * Problems with the config exceptions that depend on the time: each entry whose expiry is further
+ * ahead than `exceptions.maxDays` (counted in whole UTC days from `now`). The bot calls it at
+ * start-up and refuses to start on any; an exception that has already expired is not one of them
+ * (it is reported as expired instead, and the bot starts).
+ */
+export const validateConfigExceptions = (config: Pick<Config, 'exceptions'>, now: Date): string[] =>
+  configExpiryProblems(config.exceptions, now);
+
+/** Lists whose entries have a `name` that errors quote (`digests[0 "daily"]`). */
+const NAMED_LISTS: readonly PropertyKey[] = ['digests', 'exceptions'];
+
+/** Digests and exceptions are known by name (schedules, logs, ids): errors say which one. */
 const entryLabel = (doc: unknown, path: readonly PropertyKey[]): string => {
-  if (path[0] !== 'digests') return '';
+  if (!NAMED_LISTS.includes(path[0]!)) return '';
   let node: unknown = doc;
   for (const key of path)
     node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
@@ -244,8 +305,20 @@ const entryLabel = (doc: unknown, path: readonly PropertyKey[]): string => {
   return typeof name === 'string' ? ` "${name}"` : '';
 };
 
-const describePath = (path: readonly PropertyKey[], doc?: unknown) =>
-  path.length === 0
+/**
+ * Issues about config exceptions always say `exceptions.accepted[i]` (the schema reads a bare list
+ * as `accepted:`); when the file wrote a bare list, the path is given as the file has it.
+ */
+const pathAsWritten = (path: readonly PropertyKey[], doc: unknown): readonly PropertyKey[] => {
+  const exceptions = doc && typeof doc === 'object' ? (doc as Record<string, unknown>)['exceptions'] : undefined;
+  return path[0] === 'exceptions' && path[1] === 'accepted' && Array.isArray(exceptions)
+    ? ['exceptions', ...path.slice(2)]
+    : path;
+};
+
+const describePath = (issuePath: readonly PropertyKey[], doc?: unknown) => {
+  const path = pathAsWritten(issuePath, doc);
+  return path.length === 0
     ? '(top level)'
     : path
         .map((p, i) =>
@@ -254,6 +327,7 @@ const describePath = (path: readonly PropertyKey[], doc?: unknown) =>
             : `${i === 0 ? '' : '.'}${String(p)}`,
         )
         .join('');
+};
 
 /** `doc`: the raw document, so list entries are named (`digests[0 "daily"].schedule`). */
 export const formatIssues = (issues: readonly z.core.$ZodIssue[], source: string, doc?: unknown): string =>
@@ -278,12 +352,27 @@ export const loadConfig = (path: string | undefined): { config: Config; source: 
   return { config: parseConfig(text, file), source: file };
 };
 
+/**
+ * Under YAML 1.1 (`%YAML 1.1`) a plain `2027-03-01` becomes a Date at midnight UTC, and a
+ * timestamp without a zone is taken as UTC, where the default schema keeps the text. Timestamps are
+ * given back as written, so the same text means the same thing in either version (`expires:
+ * 2027-03-01` is the end of that day; a time without a zone is refused rather than guessed).
+ */
+const keepTimestampsAsWritten = (doc: Document): void => {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (node.value instanceof Date && node.source) node.value = node.source;
+    },
+  });
+};
+
 export const parseConfig = (text: string, file: string): Config => {
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
     throw new CloudsecError('config', `${file} is not valid YAML: ${first.message.split('\n')[0]}`);
   }
+  keepTimestampsAsWritten(doc);
   const raw: unknown = doc.toJS() ?? {};
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

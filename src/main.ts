@@ -1,5 +1,14 @@
-import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, type Config, type Env } from './config';
-import { isCloudsecError } from './errors';
+import {
+  isDemo,
+  isDryRun,
+  loadConfig,
+  parseConfig,
+  readEnv,
+  validateConfigExceptions,
+  type Config,
+  type Env,
+} from './config';
+import { CloudsecError, isCloudsecError } from './errors';
 import { auditKeyNotice } from './app/audit';
 import { demoConfigPath, demoSnapshotPath } from './paths';
 import { DEFAULT_DB_PATH, openSqliteStore } from './store/sqlite';
@@ -26,6 +35,11 @@ import { startDigestScheduler } from './schedule/digest-scheduler';
 import { createDigestWebClient, makeSlackDigestPoster } from './slack/digest-poster';
 import { makeConsoleDigestPoster } from './slack/console-digest-poster';
 import { installProcessGuards } from './process-guard';
+import { setWorkflow } from './aws/securityhub-workflow';
+import { writeRoleClients } from './aws/securityhub-publish';
+import type { SecurityHubWorkflowPort } from './app/exceptions';
+import type { AppDeps } from './app/deps';
+import { acceptedRiskSweep, startPeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
 
 /**
  * The composition root: config → store → AWS (or the demo estate) → app → transport (Slack or the
@@ -79,14 +93,14 @@ const openStore = async (
 };
 
 /** The executor of the write and undo roles, or one that refuses when no AWS region is configured (remediation then says so). */
-const buildExecutor = async (
+const buildExecutor = (
+  homeRegion: string | undefined,
   config: Config,
   dryRun: boolean,
   store: Store,
   clock: () => Date,
   onCall?: (service: string, errorCode: string | null) => void,
 ) => {
-  const homeRegion = await resolveHomeRegion();
   if (!homeRegion) return noWriteExecutor;
   // One factory per role, so CloudTrail tells a fix's session from an undo's by its name.
   const clientsByRole = {
@@ -103,6 +117,54 @@ const buildExecutor = async (
   });
 };
 
+/**
+ * Security Hub's workflow status of findings accepted risks hide (SUPPRESSED, and NEW again when one
+ * ends), set with each account's write role under a session of its own, so CloudTrail tells these
+ * updates from fixes. Null without an AWS region (nothing can be reached): the findings stay as they are.
+ */
+const buildSecurityHubWorkflow = (
+  homeRegion: string | undefined,
+  config: Config,
+  onCall?: (service: string, errorCode: string | null) => void,
+): SecurityHubWorkflowPort | null => {
+  if (!homeRegion) return null;
+  const clientsFor = writeRoleClients(
+    config,
+    makeClientFactory({ homeRegion, sessionName: 'cloudsec-exceptions', ...(onCall ? { onCall } : {}) }),
+  );
+  return { setWorkflow: (targets, status, note) => setWorkflow({ clientsFor }, targets, status, note) };
+};
+
+/**
+ * The bot's housekeeping, every minute in every replica (each duty is exactly-once in the store):
+ * remediation requests past their deadline, digest runs a stopped process left, accepted risks
+ * (expiries, reminders, Security Hub back to NEW).
+ */
+const housekeeping = (deps: AppDeps, logger: Logger): PeriodicDuty[] => [
+  {
+    name: 'remediation-expiry',
+    everyMs: 60_000,
+    run: async () => {
+      await deps.remediation?.expire();
+    },
+  },
+  {
+    name: 'digest-resume',
+    everyMs: 60_000,
+    run: async () => {
+      for (const o of (await deps.digests?.resumeAbandoned()) ?? [])
+        logger.warn({ outcome: o.kind }, 'finished a digest run a stopped process had claimed');
+    },
+  },
+  acceptedRiskSweep(deps.exceptions, logger),
+];
+
+/** cloudsec.yml's accepted risks that expire further ahead than exceptions.maxDays allows: refused at start. */
+const checkConfigExceptions = (config: Config, now: Date) => {
+  const problems = validateConfigExceptions(config, now);
+  if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
+};
+
 export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
   let store: Store | undefined;
   let uninstallGuards: (() => void) | undefined;
@@ -112,6 +174,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const consoleMode = demo || argv.includes('--console');
     const loaded = demo ? { config: demoConfig(), source: 'data/demo-cloudsec.yml' } : loadConfig(env.CLOUDSEC_CONFIG);
     const config = loaded.config;
+    checkConfigExceptions(config, io.clock());
 
     if (consoleMode) {
       // Said before anything else: Slack settings in the environment mean someone expected the bot.
@@ -132,6 +195,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         ? recordedSnapshotSource(demoSnapshotPath())
         : makeLiveSnapshotSource({ config, onAccountsResolved: recordAccountDirectory(store) });
       const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB_PATH));
+      const consoleRegion = demo ? undefined : await resolveHomeRegion();
       const { app, deps } = composeApp({
         config,
         store,
@@ -141,8 +205,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         log: logger,
         metrics: { commandCompleted: () => undefined },
         messenger: screen.messenger,
-        executor: demo ? noWriteExecutor : await buildExecutor(config, isDryRun(env), store, io.clock),
+        executor: demo ? noWriteExecutor : buildExecutor(consoleRegion, config, isDryRun(env), store, io.clock),
         dryRun: demo || isDryRun(env),
+        securityHubWorkflow: demo ? null : buildSecurityHubWorkflow(consoleRegion, config),
         digests: {
           poster: makeConsoleDigestPoster(screen.messenger, exportDir, io.stdout),
           chart: renderTrendPng,
@@ -190,7 +255,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       logger,
     });
     const dryRun = isDryRun(env);
-    const executor = await buildExecutor(config, dryRun, store, io.clock, (svc, code) => metrics.awsCall(svc, code));
+    const homeRegion = await resolveHomeRegion();
+    const awsCall = (svc: string, code: string | null) => metrics.awsCall(svc, code);
+    const executor = buildExecutor(homeRegion, config, dryRun, store, io.clock, awsCall);
     const { app, deps } = composeApp({
       config,
       store,
@@ -206,6 +273,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       messenger: makeSlackMessenger(slack),
       executor,
       dryRun,
+      securityHubWorkflow: buildSecurityHubWorkflow(homeRegion, config, awsCall),
       digests: {
         // Its own client: the bot's retries 5xx on its own timers, which would hide the poster's backoff.
         poster: makeSlackDigestPoster(createDigestWebClient(slackEnv, logger), {
@@ -228,28 +296,12 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     // The store remembers signed requests and event ids, so a replay is refused by every replica.
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics, nonces: store, clock: io.clock });
     logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');
-    // Requests a crash left mid-execution are verified, never re-run; then expiry is swept every minute.
+    // Requests a crash left mid-execution are verified, never re-run; then housekeeping runs every minute.
     if (deps.remediation) {
       const report = await deps.remediation.reconcile();
       logger.info({ report }, 'remediation requests reconciled');
     }
-    let resuming = false;
-    const resumeAbandonedDigests = () => {
-      if (resuming) return;
-      resuming = true;
-      deps
-        .digests!.resumeAbandoned()
-        .then((outcomes) => {
-          for (const o of outcomes)
-            logger.warn({ outcome: o.kind }, 'finished a digest run a stopped process had claimed');
-        })
-        .catch((err: unknown) => logger.warn({ err }, 'could not resume abandoned digest runs'))
-        .finally(() => (resuming = false));
-    };
-    const sweeper = setInterval(() => {
-      deps.remediation?.expire().catch((err: unknown) => logger.warn({ err }, 'expiry sweep failed'));
-      resumeAbandonedDigests();
-    }, 60_000);
+    const duties = startPeriodicDuties({ duties: housekeeping(deps, logger), log: logger });
     // Every replica schedules every digest; the store's claim lets exactly one post each time.
     const digestService = deps.digests!;
     const scheduler = startDigestScheduler({
@@ -270,7 +322,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
-    clearInterval(sweeper);
+    await duties.stop();
     await scheduler.stop();
     await running.stop();
     return 0;

@@ -22,6 +22,7 @@ describe('parseConfig', () => {
       securityhub: { severities: ['critical', 'high', 'medium', 'low'], maxFindingsPerRegion: 1000, productArns: [] },
       checks: { iam: { breakGlassRoles: [] } },
       digests: [],
+      exceptions: { maxDays: 90, accepted: [] },
       roles: {},
       bindings: [],
       channels: { findings: [], dms: true, elsewhere: 'private' },

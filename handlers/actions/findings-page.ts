@@ -21,6 +21,7 @@ export const findingsPage: ActionHandler = {
       renderCheckMessage(loaded.report, {
         now: ctx.deps.clock(),
         remediationEnabled: ctx.deps.features.remediation,
+        acceptRiskEnabled: ctx.deps.features.acceptRisk,
         scopeKey: value.s,
         page: { offset: value.o, pageSize: 20 },
         requestedBy: ctx.actor.userId,

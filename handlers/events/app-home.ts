@@ -8,7 +8,7 @@ import type { AppDeps } from '../../src/app/deps';
 import type { InvocationActor } from '../../src/app/conversation';
 import { visibleReport } from '../../src/app/visible-report';
 
-const postureOf = (accountId: string, name: string, findings: readonly Finding[]): AccountPosture => {
+const postureOf = (accountId: string, name: string, findings: readonly Finding[], accepted: number): AccountPosture => {
   const s = summarize(findings);
   return {
     accountId,
@@ -17,6 +17,7 @@ const postureOf = (accountId: string, name: string, findings: readonly Finding[]
     fail: s.byStatus.fail,
     pass: s.byStatus.pass,
     unknown: s.byStatus.unknown,
+    accepted,
   };
 };
 
@@ -60,12 +61,17 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
         a.id,
         a.name,
         findings.filter((f) => f.accountId === a.id),
+        report.excepted.filter((e) => e.finding.accountId === a.id).length,
       ),
     ),
     topFindings: top,
     lastRefreshed: report.generatedAt,
     now: deps.clock(),
     remediationEnabled: deps.features.remediation,
+    acceptRiskEnabled: deps.features.acceptRisk,
     demo: report.demo,
+    acceptedRisks: report.acceptedRisks,
+    scopeKey: report.scopeKey,
+    userId: user.userId,
   });
 };

@@ -62,13 +62,26 @@ export interface ActionInvocation {
 export type { ModalView } from '../core/render/blocks/remediation';
 import type { ModalView } from '../core/render/blocks/remediation';
 
-/** A submitted modal: `values` is Slack's view.state.values (block_id → action_id → { value }). */
+/**
+ * One element's state in a submitted modal, as Slack sends it: `value` for text inputs,
+ * `selected_user` for a users_select, `selected_date` (YYYY-MM-DD) for a datepicker,
+ * `selected_option` for a static select. Parsers validate what they read (zod); nothing else is trusted.
+ */
+export interface ViewStateValue {
+  type?: string;
+  value?: string | null;
+  selected_user?: string | null;
+  selected_date?: string | null;
+  selected_option?: { value?: string } | null;
+}
+
+/** A submitted modal: `values` is Slack's view.state.values (block_id → action_id → element state). */
 export interface ViewSubmission {
   requestId: string;
   actor: InvocationActor;
   callbackId: string;
   privateMetadata: string;
-  values: Record<string, Record<string, { value?: string | null }>>;
+  values: Record<string, Record<string, ViewStateValue>>;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { ScanService } from './scan-service';
 import type { Messenger } from './conversation';
 import type { RemediationWorkflow } from './remediation';
 import type { DigestService } from './digest';
+import type { ExceptionWorkflow } from './exceptions';
 
 /** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
 export interface AppLogger {
@@ -34,7 +35,11 @@ export interface AppDeps {
   clock: () => Date;
   log: AppLogger;
   metrics: AppMetrics;
-  features: { remediation: boolean };
+  /**
+   * `acceptRisk`: "Accept risk…" is offered on failing findings, because there is an approvals
+   * channel for its cards (remediation.approvalsChannel or an account's own).
+   */
+  features: { remediation: boolean; acceptRisk: boolean };
   /** The approval workflow; null while remediation is off. */
   remediation: RemediationWorkflow | null;
   /** Channel posts and DMs outside one interaction (approval cards). */
@@ -43,4 +48,10 @@ export interface AppDeps {
   knownAccounts(): Promise<AccountRef[]>;
   /** Scheduled digests (`/cloudsec digest`); null where nothing can post them. */
   digests: DigestService | null;
+  /**
+   * Accepted risks (exceptions): Accept risk…, their approval cards, `/cloudsec exceptions` and the
+   * expiry sweep. Always there: cloudsec.yml's accepted risks apply whatever Slack can do, and a
+   * request without an approvals channel is refused by the use case with the reason.
+   */
+  exceptions: ExceptionWorkflow;
 }

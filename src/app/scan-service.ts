@@ -134,11 +134,14 @@ export const makeScanService = (deps: ScanServiceDeps) => {
     claimFresh(userId: string): FreshScanClaim {
       return fresh.claim(userId);
     },
+    /** Every cached answer, newest scan first (accepted risks count what they cover in all of them). */
+    cachedOutcomes(): CheckOutcome[] {
+      const outcomes = [...cache.values()].map((c) => c.outcome);
+      return outcomes.sort((a, b) => b.snapshot.generatedAt.localeCompare(a.snapshot.generatedAt));
+    },
     /** A finding by id in any cached answer, newest scan first (what a Remediate button points at). */
     findCached(findingId: string) {
-      const outcomes = [...cache.values()].map((c) => c.outcome);
-      outcomes.sort((a, b) => b.snapshot.generatedAt.localeCompare(a.snapshot.generatedAt));
-      for (const o of outcomes) {
+      for (const o of this.cachedOutcomes()) {
         const found = o.findings.find((f) => f.id === findingId);
         if (found) return found;
       }

@@ -1,13 +1,22 @@
 import type { AuditInput } from '../core/audit';
-import type { Summary } from '../core/findings';
 import type { Finding, Service, Snapshot } from '../core/model';
 import type { AccessPolicy, AccountRef, Actor, ChannelRef, Permission } from '../core/access/permissions';
 import { authorize, type Delivery } from '../core/access/policy';
-import { buildCheckReport, type CheckReport } from '../core/render/report';
+import { applyExceptions, type ExceptedFinding, type ResurfacedFinding } from '../core/exceptions/apply';
+import { isInForce } from '../core/exceptions/lifecycle';
+import type { RiskException } from '../core/exceptions/model';
+import {
+  acceptedRisksReport,
+  buildCheckReport,
+  type AcceptedRisksReport,
+  type CheckReport,
+} from '../core/render/report';
 import type { Store } from '../store/store';
+import { makeAcceptedRisks, type AcceptedRisks, type AcceptedRisksDeps } from './accepted-risks';
 import type { AppLogger } from './deps';
 import { servicesFor, type CheckOutcome, type CheckRequest } from './run-check';
 import { scopeKeyOf, type RunOptions, type ScanService } from './scan-service';
+import { summarize, type Summary } from '../core/findings';
 import {
   narrowingFor,
   visiblePart,
@@ -37,12 +46,17 @@ export type Reuse =
   | 'stored';
 
 export interface VisibleReportDeps {
-  config: AccessPolicy;
+  /** The access policy, and the accepted risks written in cloudsec.yml (`exceptions`). */
+  config: AccessPolicy & AcceptedRisksDeps['config'];
   scans: Pick<ScanService, 'run' | 'cached'>;
-  store: Pick<Store, 'latestScan' | 'findingsOfScan' | 'appendAudit'>;
+  store: Pick<Store, 'latestScan' | 'findingsOfScan' | 'appendAudit' | 'listExceptions'>;
   /** The account directory: names and OUs of the accounts a stored scan's findings are about. */
   knownAccounts(): Promise<AccountRef[]>;
   log: Pick<AppLogger, 'warn'>;
+  /** Whether an accepted risk is in force is decided at this clock's now, not at the scan's time. */
+  clock: () => Date;
+  /** Where accepted risks come from; default: cloudsec.yml and the store above (./accepted-risks.ts). */
+  acceptedRisks?: Pick<AcceptedRisks, 'read'>;
 }
 
 export interface VisibleReportAsk extends Pick<RunOptions, 'onQueued' | 'onStarted'> {
@@ -66,9 +80,23 @@ export interface VisibleReport {
   scopeKey: string;
   /** Where the answer came from: a new scan, the cache, or the store (App Home after a restart). */
   from: 'scan' | 'cache' | 'store';
-  /** Only findings of accounts the actor may see. */
+  /**
+   * Only findings of accounts the actor may see, without those accepted risks hide (they are in
+   * `excepted`); resurfaced ones are here, failing.
+   */
   findings: Finding[];
+  /** Counts of `findings`: a hidden finding is not counted as failing (`acceptedRisks.hidden` counts it). */
   summary: Summary;
+  /**
+   * Failing findings of the visible accounts that accepted risks hide, each with the risk that
+   * hides it: what "Show" lists (renderHiddenFindings). Each risk is the actor's view of it
+   * (`viewOfException`): nothing in it names an account they may not see.
+   */
+  excepted: ExceptedFinding[];
+  /** Findings shown again although an accepted risk covers them (they got worse): also in `findings`. */
+  resurfaced: ResurfacedFinding[];
+  /** The same, summed up for rendering: counts, the risks by name, what could not be read. */
+  acceptedRisks: AcceptedRisksReport;
   /** The accounts the actor may see among those scanned, with names (and OUs when known). */
   accounts: AccountRef[];
   generatedAt: string;
@@ -99,43 +127,107 @@ export type ReportAnswer<R> = { ok: true; report: R; delivery: Delivery } | NotA
 const emptiness = (narrowTo: AccountNarrowing | null, scanned: number, visible: number): Emptiness | null =>
   visible > 0 ? null : narrowTo === null && scanned === 0 ? 'nothing-scanned' : 'none-visible';
 
+/**
+ * The accepted risks in force now, and how to place an account in the organization for their OU
+ * scopes. Read once per answer, after authorization: a refused ask reads nothing.
+ */
+interface RisksInForce {
+  exceptions: RiskException[];
+  problems: string[];
+  ouPath(accountId: string): readonly string[] | null;
+}
+
+const risksInForce = async (deps: VisibleReportDeps, now: Date): Promise<RisksInForce> => {
+  const source =
+    deps.acceptedRisks ??
+    makeAcceptedRisks({ config: deps.config, store: deps.store, clock: deps.clock, log: deps.log });
+  const read = await source.read(['active']);
+  const exceptions = read.exceptions.filter((e) => isInForce(e, now));
+  // OU paths come from the account directory, and only an exception scoped by OU needs them. An
+  // account it cannot place is `null`: an OU scope then covers nothing there (fail closed: shown).
+  const byOu = exceptions.some((e) => e.scope.ous !== undefined);
+  const paths = new Map<string, readonly string[]>();
+  if (byOu) for (const a of await deps.knownAccounts()) if (a.ouPath) paths.set(a.id, a.ouPath);
+  return { exceptions, problems: read.problems, ouPath: (id) => paths.get(id) ?? null };
+};
+
+/**
+ * An accepted risk as someone who may see only `visible` accounts may be shown it: its scope's
+ * account list cut to those accounts (`*` stays: it names none), and the fields that point at other
+ * accounts' findings emptied (the baseline, Security Hub finding ids, whose ARNs hold account ids;
+ * the approval cards). What decides anything was decided before, on the whole exception.
+ */
+export const viewOfException = (e: RiskException, visible: ReadonlySet<string>): RiskException => ({
+  ...e,
+  scope: {
+    ...e.scope,
+    ...(e.scope.accounts ? { accounts: e.scope.accounts.filter((a) => a === '*' || visible.has(a)) } : {}),
+  },
+  accepted: [],
+  suppressedInSecurityHub: [],
+  message: null,
+  extension: e.extension ? { ...e.extension, message: null } : null,
+});
+
+/** The visible findings with accepted risks applied: what is shown, what is hidden and why. */
+const withAcceptedRisks = (shown: VisibleSubset, risks: RisksInForce, now: Date) => {
+  const applied = applyExceptions(shown.findings, risks.exceptions, { now, ouPath: risks.ouPath });
+  const views = new Map<string, RiskException>();
+  const view = (e: RiskException) =>
+    views.get(e.id) ?? views.set(e.id, viewOfException(e, shown.accountIds)).get(e.id)!;
+  return {
+    findings: applied.shown,
+    summary: summarize(applied.shown),
+    excepted: applied.excepted.map(({ finding, exception }) => ({ finding, exception: view(exception) })),
+    resurfaced: applied.resurfaced.map(({ finding, exception, why }) => ({ finding, exception: view(exception), why })),
+    acceptedRisks: acceptedRisksReport(applied, risks.exceptions, risks.problems),
+  };
+};
+
 const fromOutcome = (
   ask: VisibleReportAsk,
   access: AccessPolicy,
+  risks: RisksInForce,
+  now: Date,
   narrowTo: AccountNarrowing | null,
   scopeKey: string,
   outcome: CheckOutcome,
   from: VisibleScan['from'],
 ): VisibleScan => {
   const shown = visiblePart(ask.actor, ask.permission, access, outcome.snapshot, outcome.findings);
+  const visible = withAcceptedRisks(shown, risks, now);
   const snapshot = {
     ...outcome.snapshot,
     accounts: outcome.snapshot.accounts.filter((a) => shown.accountIds.has(a.accountId)),
   };
   return {
-    ...common(shown, scopeKey, from),
+    scopeKey,
+    from,
+    ...visible,
+    accounts: shown.accounts,
     generatedAt: snapshot.generatedAt,
     evaluatedAt: outcome.evaluatedAt,
     demo: snapshot.demo,
     services: outcome.services,
     empty: emptiness(narrowTo, outcome.snapshot.accounts.length, shown.accounts.length),
     snapshot,
-    checkReport: buildCheckReport(snapshot, shown.findings, shown.summary, outcome.evaluatedAt, outcome.services),
+    checkReport: buildCheckReport(
+      snapshot,
+      visible.findings,
+      visible.summary,
+      outcome.evaluatedAt,
+      outcome.services,
+      visible.acceptedRisks,
+    ),
   };
 };
-
-const common = <F extends VisibleReport['from']>(shown: VisibleSubset, scopeKey: string, from: F) => ({
-  scopeKey,
-  from,
-  findings: shown.findings,
-  summary: shown.summary,
-  accounts: shown.accounts,
-});
 
 /** The visible part of the latest stored scan of the scope, or null when none is stored. */
 const fromStore = async (
   deps: VisibleReportDeps,
   ask: VisibleReportAsk,
+  risks: RisksInForce,
+  now: Date,
   narrowTo: AccountNarrowing | null,
   scopeKey: string,
 ): Promise<VisibleReport | null> => {
@@ -148,7 +240,10 @@ const fromStore = async (
   const refs = [...new Set(findings.map((f) => f.accountId))].map((id) => directory.get(id) ?? { id, name: id });
   const shown = visibleSubset(ask.actor, ask.permission, deps.config, refs, findings);
   return {
-    ...common(shown, scopeKey, 'store'),
+    scopeKey,
+    from: 'store',
+    ...withAcceptedRisks(shown, risks, now),
+    accounts: shown.accounts,
     generatedAt: stored.generatedAt,
     evaluatedAt: new Date(stored.generatedAt),
     // The store keeps findings, not the snapshot's demo flag.
@@ -187,6 +282,8 @@ export async function visibleReport(
   if (!decision.allowed) return { ok: false, code: 'not-allowed', reason: decision.reason };
   const answer = (report: VisibleReport) => ({ ok: true as const, report, delivery: decision.delivery });
 
+  const now = deps.clock();
+  const risks = await risksInForce(deps, now);
   const narrowTo = narrowingFor(ask.actor, ask.permission, deps.config);
   const scopeKey = scopeKeyOf(ask.request);
   const options: RunOptions = {
@@ -196,15 +293,15 @@ export async function visibleReport(
   };
   const scan = async () => {
     const result = await deps.scans.run(ask.request, options);
-    return fromOutcome(ask, deps.config, narrowTo, scopeKey, result, result.fromCache ? 'cache' : 'scan');
+    return fromOutcome(ask, deps.config, risks, now, narrowTo, scopeKey, result, result.fromCache ? 'cache' : 'scan');
   };
 
   if (ask.reuse === 'recent') return answer(await scan());
   const cached = deps.scans.cached(scopeKey, narrowTo);
-  if (cached) return answer(fromOutcome(ask, deps.config, narrowTo, scopeKey, cached, 'cache'));
+  if (cached) return answer(fromOutcome(ask, deps.config, risks, now, narrowTo, scopeKey, cached, 'cache'));
   if (ask.reuse === 'cached') return answer(await scan());
 
-  const stored = await fromStore(deps, ask, narrowTo, scopeKey);
+  const stored = await fromStore(deps, ask, risks, now, narrowTo, scopeKey);
   if (stored) return answer(stored);
   try {
     return answer(await scan());

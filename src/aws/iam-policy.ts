@@ -24,6 +24,8 @@ import { CLOUDWATCH_COLLECTOR_PERMISSIONS } from './collectors/cloudwatch';
 import { ACCOUNT_COLLECTOR_PERMISSIONS } from './collectors/account';
 // Region discovery (`regions: all`) calls ec2:DescribeRegions in each account's home region.
 import { REGION_DISCOVERY_PERMISSIONS } from './regions';
+import { SECURITYHUB_PUBLISH_PERMISSIONS } from './securityhub-publish';
+import { ACCEPTED_RISK_WORKFLOW_STATUSES, SECURITYHUB_WORKFLOW_PERMISSIONS } from './securityhub-workflow';
 
 /** The distinct actions of a collector's declaration, in its order. */
 const actionsOf = <T extends Readonly<Record<string, string>>>(permissions: T): T[keyof T][] => [
@@ -183,16 +185,23 @@ const ROLE_CONDITIONS: Record<WritePurpose, PolicyStatement[]> = {
       Resource: '*',
       Condition: { Null: { 'ec2:Add/userId': 'false' } },
     },
-    // A fix closes a Security Hub finding; it never reopens one. `securityhub:ASFFSyntaxPath/<field>`:
-    // Security Hub user guide, "Configuring access to BatchUpdateFindings". The values are the
-    // statuses the securityhub_update_workflow remediation offers.
+    // Security Hub's workflow status: a fix closes a finding (the statuses the
+    // securityhub_update_workflow remediation offers, RESOLVED or SUPPRESSED); an accepted risk
+    // suppresses the findings it covers and sets them back to NEW when it expires or is revoked
+    // (src/aws/securityhub-workflow.ts). NOTIFIED, people's own triage step, is never set.
+    // `securityhub:ASFFSyntaxPath/<field>`: Security Hub user guide, "Configuring access to
+    // BatchUpdateFindings".
     {
-      Sid: 'CloudsecFixOnlyClosesFindings',
+      Sid: 'CloudsecFixSetsFindingWorkflow',
       Effect: 'Allow',
-      Action: ['securityhub:BatchUpdateFindings'],
+      Action: [SECURITYHUB_WORKFLOW_PERMISSIONS.BatchUpdateFindings],
       Resource: '*',
       Condition: {
-        StringEquals: { 'securityhub:ASFFSyntaxPath/Workflow.Status': [...WorkflowOptionsSchema.shape.status.options] },
+        StringEquals: {
+          'securityhub:ASFFSyntaxPath/Workflow.Status': [
+            ...new Set([...WorkflowOptionsSchema.shape.status.options, ...ACCEPTED_RISK_WORKFLOW_STATUSES]),
+          ].sort(),
+        },
       },
     },
     // Turning GuardDuty on or creating an analyzer creates the service's linked role the first time;
@@ -224,18 +233,49 @@ export const remediationActions = (purpose: WritePurpose): string[] =>
   sortedUnique(REMEDIATIONS.flatMap((r) => (purpose === 'fix' ? r.permissions : r.undoPermissions)));
 
 /**
+ * The write role's Security Hub calls besides remediation plans. Both write to Security Hub, so
+ * neither is in the read role:
+ * - `cloudsec publish --security-hub` imports cloudsec's findings (src/aws/securityhub-publish.ts).
+ *   Security Hub takes a finding under the account's default product only from that account itself,
+ *   so every account publishing needs the write role.
+ * - Accepted risks (src/aws/securityhub-workflow.ts) set the findings an exception covers to
+ *   SUPPRESSED, and back to NEW when it expires or is revoked, under the workflow condition in
+ *   ROLE_CONDITIONS. Reopening only makes a finding visible again; it is here, not in the optional
+ *   undo role, so an acceptance that ended never stays hidden in Security Hub for want of an undo role.
+ */
+export const SECURITY_HUB_SYNC_ACTIONS: string[] = sortedUnique([
+  SECURITYHUB_PUBLISH_PERMISSIONS.BatchImportFindings,
+  SECURITYHUB_WORKFLOW_PERMISSIONS.BatchUpdateFindings,
+]);
+
+/** Importing has no condition key worth one (it only ever writes the account's own findings). */
+const PUBLISH_STATEMENT: PolicyStatement = {
+  Sid: 'CloudsecFixPublishesFindings',
+  Effect: 'Allow',
+  Action: [SECURITYHUB_PUBLISH_PERMISSIONS.BatchImportFindings],
+  Resource: '*',
+};
+
+/** What a role's calls need: its remediation calls, and for the write role the Security Hub sync too. */
+const roleActions = (purpose: WritePurpose): string[] =>
+  purpose === 'fix'
+    ? sortedUnique([...remediationActions('fix'), ...SECURITY_HUB_SYNC_ACTIONS])
+    : remediationActions('undo');
+
+/**
  * A role's policy: only what its calls send. Lookups get their own statement so a reviewer sees at
  * a glance that the role reads nothing else; it is not a scan role. An action with a conditional
- * Allow in ROLE_CONDITIONS is granted only there.
+ * Allow in ROLE_CONDITIONS is granted only there; publishing has a statement of its own.
  */
 const rolePolicyDocument = (purpose: WritePurpose): PolicyDocument => {
   const prefix = purpose === 'fix' ? 'CloudsecFix' : 'CloudsecUndo';
   const conditions = ROLE_CONDITIONS[purpose];
-  const conditionallyAllowed = new Set(conditions.filter((s) => s.Effect === 'Allow').flatMap((s) => s.Action));
+  const own = purpose === 'fix' ? [PUBLISH_STATEMENT] : [];
+  const inOwnStatement = new Set([...conditions.filter((s) => s.Effect === 'Allow'), ...own].flatMap((s) => s.Action));
   const lookupActions = new Set(Object.values(LOOKUP_PERMISSIONS).flat());
-  const actions = remediationActions(purpose);
+  const actions = roleActions(purpose);
   const lookups = actions.filter((a) => lookupActions.has(a));
-  const writes = actions.filter((a) => !lookupActions.has(a) && !conditionallyAllowed.has(a));
+  const writes = actions.filter((a) => !lookupActions.has(a) && !inOwnStatement.has(a));
   const statement = (sid: string, action: string[]): PolicyStatement[] =>
     action.length > 0 ? [{ Sid: `${prefix}${sid}`, Effect: 'Allow', Action: action, Resource: '*' }] : [];
   return {
@@ -245,11 +285,15 @@ const rolePolicyDocument = (purpose: WritePurpose): PolicyDocument => {
       ...statement('Lookups', lookups),
       // Only for actions the role's calls make: a condition never grants the role anything new.
       ...conditions.filter((s) => s.Action.every((a) => actions.includes(a))),
+      ...own,
     ],
   };
 };
 
-/** `cloudsec iam-policy --write`: the role every approved fix runs with. */
+/**
+ * `cloudsec iam-policy --write`: the role every approved fix runs with, and Security Hub publishing
+ * and accepted-risk workflow updates.
+ */
 export const fixPolicyDocument = (): PolicyDocument => rolePolicyDocument('fix');
 
 /** `cloudsec iam-policy --undo`: the role undos run with, where one is configured. */

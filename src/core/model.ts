@@ -43,6 +43,11 @@ export const ResourceRefSchema = z.object({
   type: z.string(),
   id: z.string(),
   arn: z.string().nullable(),
+  /**
+   * The resource's tags where its collector read them (absent = not known, which is not "no tags"):
+   * accepted-risk scopes may name tags, and an unknown tag set never matches one.
+   */
+  tags: z.record(z.string(), z.string()).optional(),
 });
 export type ResourceRef = z.infer<typeof ResourceRefSchema>;
 

@@ -2,7 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { App, HTTPReceiver, SocketModeReceiver, type Receiver } from '@slack/bolt';
-import type { CloudsecApp, InvocationActor, ViewSubmission, ViewSubmissionResult } from '../app/conversation';
+import type { WebClient } from '@slack/web-api';
+import type {
+  ActionInvocation,
+  CloudsecApp,
+  InvocationActor,
+  ModalView,
+  ViewSubmission,
+  ViewSubmissionResult,
+} from '../app/conversation';
 import { renderErrorMessage, type MessagePayload } from '../core/render/blocks';
 import { isCloudsecError } from '../errors';
 import { makeBotDmDirectory } from './bot-dm';
@@ -225,6 +233,7 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
         const requestId = newRequestId();
         const log = requestLogger(logger, { requestId, userId: body.user.id, actionId });
         log.info('action received');
+        const modal = modalOfAction(body);
         const responder = makeResponder({
           respond,
           client,
@@ -234,7 +243,11 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
         runDetached(
           async () => {
             const botDm = body.channel ? await botDmFor(body.user.id, body.channel.id, body.channel.name) : null;
-            await app.handleAction(actionInvocation(body, action, requestId, botDm), responder);
+            const invocation: ActionInvocation = {
+              ...actionInvocation(body, { action_id: actionId, value: valueOfAction(action) }, requestId, botDm),
+              ...(modal ? { modal } : {}),
+            };
+            await app.handleAction(invocation, modal ? withModalUpdates(responder, client, log) : responder);
           },
           { log, responder, requestId },
         );
@@ -362,6 +375,58 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
     stop: () => (stopped ??= stop()),
   };
 };
+
+/**
+ * What an element sends as its value: a button its `value`, an overflow menu or a select the value
+ * of the option chosen. Untrusted either way: the app parses it.
+ */
+const valueOfAction = (action: unknown): string => {
+  const a = (action ?? {}) as { value?: unknown; selected_option?: { value?: unknown } | null };
+  if (typeof a.value === 'string') return a.value;
+  const chosen = a.selected_option?.value;
+  return typeof chosen === 'string' ? chosen : '';
+};
+
+/**
+ * The open modal an action came from (an input with `dispatch_action`): its id and hash, to update
+ * it in place, and what it holds now. Handed to the app as `invocation.modal`, the shape
+ * handlers/actions/action.ts reads (ModalOrigin). Null for buttons on messages and in App Home.
+ */
+const modalOfAction = (body: unknown) => {
+  const view = (body as { view?: Record<string, unknown> | null }).view;
+  if (!view || view['type'] !== 'modal' || typeof view['id'] !== 'string') return null;
+  const state = view['state'] as { values?: unknown } | undefined;
+  return {
+    viewId: view['id'],
+    ...(typeof view['hash'] === 'string' ? { hash: view['hash'] } : {}),
+    privateMetadata: typeof view['private_metadata'] === 'string' ? view['private_metadata'] : '',
+    values: (state?.values ?? {}) as Record<string, Record<string, unknown>>,
+  };
+};
+
+/**
+ * A responder that can also replace the modal an action came from (views.update), as
+ * handlers/actions/action.ts' ModalUpdater expects. Slack refuses an update whose hash is not the
+ * view's latest (`hash_conflict`): a later update won, and that one is left as it is.
+ */
+const withModalUpdates = (responder: SlackResponder, client: WebClient, log: Logger): SlackResponder =>
+  Object.assign(responder, {
+    updateModal: async (origin: { viewId: string; hash?: string }, view: ModalView) => {
+      try {
+        await client.views.update({
+          view_id: origin.viewId,
+          ...(origin.hash ? { hash: origin.hash } : {}),
+          view: view as unknown as Parameters<WebClient['views']['update']>[0]['view'],
+        });
+      } catch (err) {
+        if ((err as { data?: { error?: unknown } }).data?.error === 'hash_conflict') {
+          log.info({ viewId: origin.viewId }, 'modal changed meanwhile; the later update stands');
+          return;
+        }
+        throw err;
+      }
+    },
+  });
 
 /** The first word of the command, for log lines only (metrics labels come from the app's parser). */
 const subcommandOf = (text: string): string => (text.split(/\s+/)[0] ?? '').toLowerCase().slice(0, 32) || 'help';

@@ -9,6 +9,8 @@ import type {
   Messenger,
   ModalView,
   Responder,
+  ViewStateValue,
+  ViewSubmission,
 } from '../app/conversation';
 import type { Block } from '../core/render/blocks';
 import { fileIn, makePrivateDir, writePrivateFile } from '../private-files';
@@ -85,14 +87,91 @@ export interface ConsoleOptions {
   banner?: string;
 }
 
-/** The first input element of a modal: the console asks for it as a line of text. */
-const firstInput = (view: ModalView) => {
-  for (const block of view.blocks as { type?: string; block_id?: string; element?: { action_id?: string } }[]) {
-    if (block.type === 'input' && block.block_id && block.element?.action_id) {
-      return { blockId: block.block_id, actionId: block.element.action_id };
-    }
-  }
+interface ModalInput {
+  blockId: string;
+  actionId: string;
+  label: string;
+  /** What Slack would submit for the element left as it was opened; null when it starts empty. */
+  initial: ViewStateValue | null;
+  optional: boolean;
+}
+
+type InputBlock = {
+  type?: string;
+  block_id?: string;
+  optional?: boolean;
+  label?: { text?: string };
+  element?: {
+    type?: string;
+    action_id?: string;
+    initial_value?: string;
+    initial_user?: string;
+    initial_date?: string;
+    initial_option?: { value?: string };
+  };
+};
+
+/** The state Slack would send for an element that was not touched. */
+const initialState = (element: NonNullable<InputBlock['element']>): ViewStateValue | null => {
+  const type = element.type;
+  if (element.initial_user) return { type, selected_user: element.initial_user };
+  if (element.initial_date) return { type, selected_date: element.initial_date };
+  if (element.initial_option?.value) return { type, selected_option: { value: element.initial_option.value } };
+  if (element.initial_value) return { type, value: element.initial_value };
   return null;
+};
+
+/** The modal's input elements, in order. */
+const inputsOf = (view: ModalView): ModalInput[] =>
+  (view.blocks as InputBlock[]).flatMap((block) =>
+    block.type === 'input' && block.block_id && block.element?.action_id
+      ? [
+          {
+            blockId: block.block_id,
+            actionId: block.element.action_id,
+            label: block.label?.text ?? block.block_id,
+            initial: initialState(block.element),
+            optional: block.optional === true,
+          },
+        ]
+      : [],
+  );
+
+/** The input the console's one line goes to: the first that starts empty and must be filled. */
+const typedInput = (inputs: readonly ModalInput[]): ModalInput | undefined =>
+  inputs.find((i) => i.initial === null && !i.optional) ?? inputs[0];
+
+const shownState = (state: ViewStateValue | null): string =>
+  state?.value ?? state?.selected_user ?? state?.selected_date ?? state?.selected_option?.value ?? '(empty)';
+
+/**
+ * How the console asks for a modal: a modal with one input just asks for it; one with several (the
+ * "Accept risk…" scope, owner and date) says what each other input will be submitted as, then which
+ * one the line answers.
+ */
+const modalPrompt = (view: ModalView): string => {
+  const inputs = inputsOf(view);
+  const typed = typedInput(inputs);
+  if (inputs.length <= 1 || !typed) return 'Type your answer on one line (or "cancel"):\n';
+  const others = inputs.filter((i) => i !== typed).map((i) => `  ${i.label}: ${shownState(i.initial)}`);
+  return `Submitted as shown:\n${others.join('\n')}\nType "${typed.label}" on one line (or "cancel"):\n`;
+};
+
+/**
+ * The console asks one line per modal: it goes to the first input that starts empty (the reason, the
+ * justification), and every other input is submitted as the modal opened it (pre-filled scope, owner,
+ * date), which is what a Slack user who only types the one required field would send.
+ */
+const submissionOf = (view: ModalView, line: string): ViewSubmission['values'] | null => {
+  const inputs = inputsOf(view);
+  const typed = typedInput(inputs);
+  if (!typed) return null;
+  const values: ViewSubmission['values'] = {};
+  for (const input of inputs) {
+    const state = input === typed ? { type: 'plain_text_input', value: line } : input.initial;
+    if (state) values[input.blockId] = { [input.actionId]: state };
+  }
+  return values;
 };
 
 /**
@@ -117,19 +196,19 @@ export const runConsole = async (app: CloudsecApp, options: ConsoleOptions): Pro
     openModal: async (view) => {
       modal = view;
       screen.show({ blocks: view.blocks as Block[] }, `[dialog] ${view.title.text}`);
-      screen.write('Type your answer on one line (or "cancel"):\n');
+      screen.write(modalPrompt(view));
     },
   };
 
   const submitModal = async (view: ModalView, line: string) => {
-    const input = firstInput(view);
-    if (!input) return;
+    const values = submissionOf(view, line);
+    if (!values) return;
     const result = await app.handleViewSubmission({
       requestId: randomUUID(),
       actor,
       callbackId: view.callback_id,
       privateMetadata: view.private_metadata ?? '',
-      values: { [input.blockId]: { [input.actionId]: { value: line } } },
+      values,
     });
     if ('errors' in result && Object.keys(result.errors).length > 0) {
       modal = view;

@@ -103,6 +103,15 @@ export const renderBlocksAsText = (surface: { text?: string; blocks: readonly Bl
           ...(block.fields ? twoColumns(block.fields) : []),
         ];
         if (block.accessory?.type === 'button') lines.push(`  ${press(block.accessory)}`);
+        // An overflow menu: each option is a button of its own, pressed with the menu's action id.
+        if (block.accessory?.type === 'overflow') {
+          const menu = block.accessory;
+          lines.push(
+            `  ${menu.options
+              .map((o) => press({ type: 'button', text: o.text, action_id: menu.action_id, value: o.value }))
+              .join('   ')}`,
+          );
+        }
         parts.push(lines);
         break;
       }

@@ -261,6 +261,46 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE remediation_requests ADD COLUMN seal TEXT;
     `,
   },
+  {
+    version: 7,
+    name: 'accepted risks',
+    sql: `
+      -- Accepted risks ("exceptions") made from Slack (src/core/exceptions/model.ts). JSON columns hold
+      -- what the core's schemas parse on every read; the columns a query filters on are plain.
+      -- seal: with an audit key, an HMAC over the exception (src/store/exception-seal.ts), rewritten
+      -- by the store on every change it makes, so a row planted with SQL hides nothing unnoticed.
+      CREATE TABLE risk_exceptions (
+        id TEXT PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('slack','config')),
+        status TEXT NOT NULL CHECK (status IN ('pending','active','denied','revoked','expired','cancelled')),
+        scope TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        owner_id TEXT NOT NULL,
+        owner TEXT NOT NULL,
+        requester_id TEXT NOT NULL,
+        requester TEXT NOT NULL,
+        approver TEXT,
+        created_at TEXT NOT NULL,
+        decided_at TEXT,
+        expires_at TEXT NOT NULL,
+        decision_note TEXT,
+        accepted TEXT NOT NULL,
+        extension TEXT,
+        message TEXT,
+        reminded_at TEXT,
+        suppressed_in_security_hub TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        version INTEGER NOT NULL CHECK (version >= 1),
+        seal TEXT
+      );
+      -- Sweeps ask for the active ones by expiry; lists by status, owner or requester, newest first.
+      CREATE INDEX risk_exceptions_status_expiry ON risk_exceptions (status, expires_at);
+      CREATE INDEX risk_exceptions_expiry ON risk_exceptions (expires_at);
+      CREATE INDEX risk_exceptions_created ON risk_exceptions (created_at);
+      CREATE INDEX risk_exceptions_owner ON risk_exceptions (owner_id, created_at);
+      CREATE INDEX risk_exceptions_requester ON risk_exceptions (requester_id, created_at);
+    `,
+  },
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { FindingSchema } from '../core/model';
 import type { SeverityCounts } from '../core/digest/model';
+import type { ExceptionStatus } from '../core/exceptions/model';
 import { IsoTimeSchema, type Instant, type RemediationRequest, type RequestStatus } from '../core/remediations/request';
 
 /**
@@ -70,6 +71,20 @@ export type ApprovalResult =
   | { kind: 'already-approved'; request: RemediationRequest }
   | { kind: 'not-pending'; request: RemediationRequest }
   | { kind: 'not-found' };
+
+// ---------------------------------------------------------------- accepted risks (exceptions)
+
+export interface ExceptionQuery {
+  /** Only exceptions in one of these statuses (an empty list matches none). */
+  statuses?: readonly ExceptionStatus[];
+  /** Only exceptions this Slack user owns (`owner.id`). */
+  ownerId?: string;
+  /** Only exceptions this actor asked for (`requester.id`). */
+  requesterId?: string;
+  /** Only exceptions whose `expiresAt` is at or before this time (expiry sweeps, reminders). */
+  expiresBefore?: Instant;
+  limit?: number;
+}
 
 // ---------------------------------------------------------------- digests, locks, groups
 

@@ -7,6 +7,7 @@ import { makeSqliteAccounts } from './sqlite-accounts';
 import type { SqliteContext } from './sqlite-context';
 import { makeSqliteDigestState } from './sqlite-digest-state';
 import { makeSqliteDigests } from './sqlite-digests';
+import { makeSqliteExceptions } from './sqlite-exceptions';
 import { makeSqliteGroups } from './sqlite-groups';
 import { makeSqliteLocks } from './sqlite-locks';
 import { makeSqliteNonces } from './sqlite-nonces';
@@ -67,6 +68,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
     ...makeSqliteAudit(ctx),
     ...makeSqliteScans(ctx),
     ...makeSqliteRequests(ctx),
+    ...makeSqliteExceptions(ctx),
     ...makeSqliteDigests(ctx),
     ...makeSqliteDigestState(ctx),
     ...makeSqliteLocks(ctx),

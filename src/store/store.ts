@@ -2,6 +2,8 @@ import type { AuditEntry, AuditInput, ChainVerification } from '../core/audit';
 import type { AccountDirectory, AccountDirectoryUpdate } from '../core/account-directory';
 import type { DigestItem } from '../core/digest/model';
 import type { RequestSealCheck } from './request-seal';
+import type { ExceptionSealCheck } from './exception-seal';
+import type { ExceptionPatch, ExceptionStatus, NewException, RiskException } from '../core/exceptions/model';
 import type { Finding } from '../core/model';
 import type {
   ActorRef,
@@ -20,6 +22,7 @@ import type {
   DigestCompletion,
   DigestRun,
   DigestItemCounts,
+  ExceptionQuery,
   GroupMembers,
   LockResult,
   RequestQuery,
@@ -29,6 +32,7 @@ import type {
 
 export * from './schemas';
 export type { RequestSealCheck } from './request-seal';
+export type { ExceptionSealCheck } from './exception-seal';
 
 /**
  * Everything cloudsec remembers. Methods are async and speak only in plain rows (validated with
@@ -111,6 +115,51 @@ export interface Store {
    * wrote what the caller holds. Without a key there is no seal to check (`sealed: false`).
    */
   verifyRequestSeal(request: RemediationRequest): Promise<RequestSealCheck>;
+
+  // ------------------------------------------------------------ accepted risks (src/core/exceptions/model.ts)
+  /**
+   * Saves a new exception made from Slack: id `ex_…` (random), status `pending`, source `slack`,
+   * no approver, decision, extension, card or reminder yet, `createdAt`/`updatedAt` from the clock,
+   * version 1. `expiresAt` is stored as `Date#toISOString` so expiries compare as text. Who may ask
+   * for what (and for how long) is policy, not the store's.
+   */
+  createException(input: NewException): Promise<RiskException>;
+  /** Null when there is none; a row that does not parse is an `internal` error naming its id. */
+  getException(id: string): Promise<RiskException | null>;
+  /**
+   * Newest first. Like listRequests, a stored row that does not parse makes the whole call fail
+   * with an `internal` error naming the exception's id: a list never drops a row silently, and
+   * never returns one as valid.
+   */
+  listExceptions(query?: ExceptionQuery): Promise<RiskException[]>;
+  /**
+   * Compare-and-set, as transitionRequest: moves the exception to `to` (and applies `patch`) only
+   * if its status is one of `from`; returns the updated exception, or null when it does not exist
+   * or its status was not in `from` (then nothing changed). Of concurrent callers with the same
+   * `from`, exactly one wins (one approval, one revocation). `to` may equal the current status to
+   * patch in place (record the card's `message`, an extension request, suppressed Security Hub
+   * ids). A patch that moves `expiresAt` clears `remindedAt` unless it sets it, so the new expiry
+   * is reminded once too. Bumps `version`; `updatedAt` from the clock.
+   */
+  transitionException(
+    id: string,
+    from: readonly ExceptionStatus[],
+    to: ExceptionStatus,
+    patch?: ExceptionPatch,
+  ): Promise<RiskException | null>;
+  /**
+   * Claims the expiry reminder: sets `remindedAt` (clock) only if the exception is `active`, its
+   * expiry is `expiresAt` (the one the caller is about to remind of) and no reminder was claimed
+   * for it yet. True exactly once per expiry, whichever process asks; false otherwise (also for
+   * an unknown id). Send the reminder only after true.
+   */
+  claimExceptionReminder(id: string, expiresAt: Instant): Promise<boolean>;
+  /**
+   * With an audit key: whether the stored exception carries the seal of exactly this exception
+   * (an HMAC the store writes on every change it makes, see exception-seal.ts), i.e. whether
+   * cloudsec wrote what the caller holds. Without a key there is no seal to check (`sealed: false`).
+   */
+  verifyExceptionSeal(exception: RiskException): Promise<ExceptionSealCheck>;
 
   // ------------------------------------------------------------ digest runs
   /**

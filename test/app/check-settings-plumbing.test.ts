@@ -62,7 +62,13 @@ describe('cloudsec.yml checks: reaches every place checks are judged', () => {
   it('when a digest observes its scope, then the break-glass list applies too', async () => {
     const digest = DigestConfigSchema.parse({ name: 'daily', channel: 'C0SEC', schedule: '0 9 * * *' });
     const observed = async (breakGlass: string[]) => {
-      const deps = { config: configWith(breakGlass), source, securityHub: null } as unknown as DigestDeps;
+      const deps = {
+        config: configWith(breakGlass),
+        source,
+        securityHub: null,
+        store: null,
+        clock: () => NOW,
+      } as unknown as DigestDeps;
       const observation = await observeScope(deps, digest, () => true, null, NOW);
       return breakGlassSeverity(observation.findings);
     };

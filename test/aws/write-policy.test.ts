@@ -4,11 +4,15 @@ import type { ExecutionReport as ExecutionResult } from '../../src/core/remediat
 import {
   LOOKUP_PERMISSIONS,
   READ_PERMISSIONS,
+  SECURITY_HUB_SYNC_ACTIONS,
   actionForOperation,
   fixPolicyDocument,
+  readPolicyDocument,
   undoPolicyDocument,
   type PolicyDocument,
 } from '../../src/aws/iam-policy';
+import { SECURITYHUB_PUBLISH_PERMISSIONS, writeRoleClients } from '../../src/aws/securityhub-publish';
+import { setWorkflow, type AcceptedRiskWorkflowStatus } from '../../src/aws/securityhub-workflow';
 import { makeRoleExecutor } from '../../src/aws/role-executor';
 import type { WritePurpose } from '../../src/aws/write-access';
 import { parseConfig } from '../../src/config';
@@ -145,6 +149,8 @@ interface Run {
 
 describe('the remediation write policies', () => {
   const runs = new Map<string, Record<WritePurpose, Run>>();
+  /** Accepted risks setting a Security Hub finding SUPPRESSED, then NEW again, with the write role. */
+  const acceptedRiskRuns = new Map<AcceptedRiskWorkflowStatus, WireOperation[]>();
 
   beforeAll(async () => {
     const aws = simulateAws();
@@ -208,6 +214,20 @@ describe('the remediation write policies', () => {
       };
       runs.set(remediation.id, { fix: await run('fix'), undo: await run('undo') });
     }
+    const finding = {
+      id: `arn:aws:securityhub:us-east-1:${ACCOUNT_ID}:security-control/S3.8/finding/0f0e0d0c`,
+      productArn: 'arn:aws:securityhub:us-east-1::product/aws/securityhub',
+      accountId: ACCOUNT_ID,
+      region: 'us-east-1',
+    };
+    for (const status of ['SUPPRESSED', 'NEW'] as const) {
+      const from = aws.operations.length;
+      await setWorkflow({ clientsFor: writeRoleClients(config, factory) }, [finding], status, 'Accepted risk ex_1');
+      acceptedRiskRuns.set(
+        status,
+        aws.operations.slice(from).filter((o) => o.service !== 'sts'),
+      );
+    }
     nock.cleanAll();
   });
 
@@ -240,9 +260,51 @@ describe('the remediation write policies', () => {
     'when the whole catalog has run, then the %s policy grants exactly what its calls needed',
     (purpose) => {
       const needed = [...runs.values()].flatMap((r) => neededActions(r[purpose].operations));
-      expect([...allowedActions(POLICIES[purpose])].sort()).toEqual([...new Set(needed)].sort());
+      // The write role also publishes (its import is sent signed by that role in
+      // test/aws/securityhub-publish.test.ts; the simulation does not serve it) and keeps accepted
+      // risks in step in Security Hub (run above).
+      const sync =
+        purpose === 'fix'
+          ? [
+              SECURITYHUB_PUBLISH_PERMISSIONS.BatchImportFindings,
+              ...[...acceptedRiskRuns.values()].flatMap(neededActions),
+            ]
+          : [];
+      expect([...allowedActions(POLICIES[purpose])].sort()).toEqual([...new Set([...needed, ...sync])].sort());
     },
   );
+
+  it.each(['SUPPRESSED', 'NEW'] as const)(
+    'when an accepted risk sets a Security Hub finding %s, then the call is sent with the write role and allowed by its policy',
+    (status) => {
+      const operations = acceptedRiskRuns.get(status)!;
+      expect(operations.map((o) => `${o.service}:${o.operation}`)).toEqual(['securityhub:BatchUpdateFindings']);
+      expect(operations.map((o) => o.signedBy)).toEqual([ROLE_KEYS.fix]);
+      expect(operations[0]!.context['securityhub:ASFFSyntaxPath/Workflow.Status']).toEqual([status]);
+      expect(operations.map((o) => decide(POLICIES.fix, actionOf(o) ?? '', o.context))).toEqual(['allow']);
+    },
+  );
+
+  it("when a Security Hub finding's workflow is set to NOTIFIED, then the write role refuses it: that status is people's triage", () => {
+    const workflow = (status: string) =>
+      decide(POLICIES.fix, 'securityhub:BatchUpdateFindings', {
+        'securityhub:ASFFSyntaxPath/Workflow.Status': [status],
+      });
+    expect(['NEW', 'RESOLVED', 'SUPPRESSED', 'NOTIFIED'].map(workflow)).toEqual([
+      'allow',
+      'allow',
+      'allow',
+      'implicit-deny',
+    ]);
+  });
+
+  it('when cloudsec publishes its findings, then only the write role may import them', () => {
+    const importing = (policy: PolicyDocument) => decide(policy, 'securityhub:BatchImportFindings', {});
+    expect(importing(POLICIES.fix)).toBe('allow');
+    expect(importing(POLICIES.undo)).toBe('implicit-deny');
+    expect(importing(readPolicyDocument({ organization: true }) as PolicyDocument)).toBe('implicit-deny');
+    expect(SECURITY_HUB_SYNC_ACTIONS).toEqual(['securityhub:BatchImportFindings', 'securityhub:BatchUpdateFindings']);
+  });
 
   it('when the fix role is handed the undo calls, then it refuses every one that turns a control back off', () => {
     const refused = [...runs.entries()].flatMap(([id, run]) =>
@@ -262,8 +324,6 @@ describe('the remediation write policies', () => {
       'kms_enable_key_rotation: kms:DisableKeyRotation',
       // Putting back a public statement is the undo role's alone.
       'lambda_remove_public_permission: lambda:AddPermission',
-      // Same action as the fix, refused by its condition: it sets the workflow status back to NEW.
-      'securityhub_update_workflow: securityhub:BatchUpdateFindings',
     ]);
   });
 
@@ -289,6 +349,10 @@ describe('the remediation write policies', () => {
       's3_account_block_public_access: s3:PutAccountPublicAccessBlock',
       's3_block_public_access: s3:PutBucketPublicAccessBlock',
       's3_default_encryption: s3:PutEncryptionConfiguration',
+      // Setting a finding back to NEW: the write role may, since accepted risks reopen the findings
+      // they suppressed when they end (src/aws/iam-policy.ts, SECURITY_HUB_SYNC_ACTIONS). Reopening
+      // makes a finding visible again; it turns no control off.
+      'securityhub_update_workflow: securityhub:BatchUpdateFindings',
     ]);
   });
 

@@ -26,9 +26,16 @@ const alice = { userId: ALICE, groups: [] as string[] };
 describe('built-in roles', () => {
   it('when listed, then each includes the one before it and admin holds every permission', () => {
     expect(BUILT_IN_ROLES.viewer).toEqual(expect.arrayContaining(['check:run', 'findings:read']));
-    expect(BUILT_IN_ROLES.responder).toEqual(expect.arrayContaining([...BUILT_IN_ROLES.viewer, 'remediation:request']));
+    expect(BUILT_IN_ROLES.responder).toEqual(
+      expect.arrayContaining([...BUILT_IN_ROLES.viewer, 'remediation:request', 'exception:request']),
+    );
     expect(BUILT_IN_ROLES.approver).toEqual(
-      expect.arrayContaining([...BUILT_IN_ROLES.responder, 'remediation:approve', 'remediation:undo']),
+      expect.arrayContaining([
+        ...BUILT_IN_ROLES.responder,
+        'remediation:approve',
+        'remediation:undo',
+        'exception:approve',
+      ]),
     );
     expect([...BUILT_IN_ROLES.admin].sort()).toEqual([...PERMISSIONS].sort());
   });
@@ -103,6 +110,27 @@ describe('reasons', () => {
       reason:
         'you need remediation:approve on account 111111111111 (prod); you have it only on account dev and OU ou-ab12-sandboxx — ask #sec-leads',
     });
+  });
+
+  it('when a responder asks to approve an accepted risk, then it is refused naming exception:approve; asking for one is allowed', () => {
+    const policy = policyWith([{ role: 'responder', users: [ALICE] }]);
+    expect(authorize({ actor: alice, permission: 'exception:approve', account: PROD }, policy)).toEqual({
+      allowed: false,
+      code: 'missing-permission',
+      reason:
+        'you need exception:approve on account 111111111111 (prod); your role (responder) does not include it — ask #sec-leads',
+    });
+    expect(authorize({ actor: alice, permission: 'exception:request', account: PROD }, policy).allowed).toBe(true);
+  });
+
+  it('when an approver is scoped to dev, then they may approve accepted risks on dev only', () => {
+    const policy = policyWith([{ role: 'approver', users: [ALICE], accounts: ['dev'] }]);
+    expect(authorize({ actor: alice, permission: 'exception:approve', account: DEV }, policy).allowed).toBe(true);
+    expect(authorize({ actor: alice, permission: 'exception:approve', account: PROD }, policy)).toMatchObject({
+      allowed: false,
+      code: 'out-of-scope',
+    });
+    expect(accountsVisibleTo(alice, 'exception:approve', [PROD, DEV, SANDBOX], policy)).toEqual([DEV]);
   });
 
   it('when admin is asked for with a scoped admin binding, then the reason says a scoped role does not grant it', () => {
@@ -229,6 +257,8 @@ describe('group-based bindings', () => {
       'remediation:request',
       'remediation:approve',
       'remediation:undo',
+      'exception:request',
+      'exception:approve',
     ]);
     expect(permissionsOf(actor, policy, DEV)).toEqual(['check:run', 'findings:read']);
   });
@@ -291,6 +321,8 @@ describe('rolesOf, permissionsOf, accountsVisibleTo', () => {
       'remediation:request',
       'remediation:approve',
       'remediation:undo',
+      'exception:request',
+      'exception:approve',
       'digest:manage',
     ]);
   });

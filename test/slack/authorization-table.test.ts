@@ -8,6 +8,11 @@
  *
  * The estate: acme-prod (111111111111) holds the requests and findings the buttons name; acme-staging
  * (222222222222) is "the other account", with its own pending request and findings for forged values. *
+ * Accepted risks (issue 14) are in the table too: `/cloudsec exceptions` and `accept`, Accept risk… and the
+ * finding menu, every button of the approval and extension cards, Show and Next page, and every modal; the
+ * estate holds a pending, an active and an extended accepted risk in acme-prod and a pending one in
+ * acme-staging, and a refused row must leave every accepted risk as it was.
+ *
  * The table found two leaks, both fixed: remediation refusals named the account of the request or
  * finding (src/app/remediation/support.ts `authorizeOn` now refuses people who may not see that account
  * in words that name none), and Download all named the button's scope in the file name.
@@ -17,7 +22,7 @@ import { parseConfig } from '../../src/config';
 import { composeApp } from '../../src/compose';
 import { SnapshotSchema } from '../../src/core/model';
 import { demoSnapshotPath } from '../../src/paths';
-import type { ActionInvocation, ModalView, ViewSubmissionResult } from '../../src/app/conversation';
+import type { ActionInvocation, ModalView, ViewSubmission, ViewSubmissionResult } from '../../src/app/conversation';
 import type { ExecutionContext, RemediationExecutor } from '../../src/app/remediation';
 import type { ApiCall } from '../../src/core/remediations/define';
 import { renderBlocksAsText } from '../../src/slack/console-render';
@@ -128,8 +133,21 @@ const world = async () => {
   const stagingButtons = await buttonsOf('U0ADMIN', `check all ${STAGING.name}`);
 
   /** Opens the request modal on the first remediable finding of the account, then submits it. */
+  /**
+   * The findings a list offers to remediate: the Remediate button's value, or the `remediate:` entry of
+   * a finding's menu (finding.menu) where the finding offers Accept risk… too.
+   */
+  const remediable = (buttons: typeof prodButtons) =>
+    buttons.flatMap((b) =>
+      b.actionId === 'remediation.request' && b.value
+        ? [b.value]
+        : b.actionId === 'finding.menu' && b.value?.startsWith('remediate:')
+          ? [b.value.slice('remediate:'.length)]
+          : [],
+    );
   const makeRequest = async (acct: Account, requester: string, buttons: typeof prodButtons) => {
-    for (const b of buttons.filter((x) => x.actionId === 'remediation.request')) {
+    for (const findingId of remediable(buttons)) {
+      const b = { actionId: 'remediation.request', value: findingId };
       const modals: ModalView[] = [];
       const r = recordingResponder();
       await app.handleAction(
@@ -160,12 +178,79 @@ const world = async () => {
   const prod = await makeRequest(PROD, 'U0REQ', prodButtons);
   const staging = await makeRequest(STAGING, 'U0REQSTG', stagingButtons);
 
+  // Accepted risks: each account's failing findings, as the full check of that account found them.
+  const failingOf = async (acct: Account) => {
+    const scan = await store.latestScan(scopeOf(acct));
+    return (await store.findingsOfScan(scan!.id)).filter((f) => f.status === 'fail');
+  };
+  const [prodA, prodB, prodC] = await failingOf(PROD);
+  const [stagingA] = await failingOf(STAGING);
+  /** Accept risk… and its modal, as `requester`, left as it opened but for a reason. */
+  const acceptRisk = async (requester: string, findingId: string) => {
+    const modals: ModalView[] = [];
+    const r = recordingResponder();
+    const actor = { userId: requester };
+    await app.handleAction(
+      {
+        requestId: 'setup',
+        actor,
+        channel: { id: 'D0DM', kind: 'dm' },
+        actionId: 'exception.request',
+        value: findingId,
+      },
+      { ...r.responder, openModal: async (v) => void modals.push(v) },
+    );
+    if (!modals[0]) throw new Error(`setup: no accept-risk modal: ${r.sent.map((x) => x.text).join()}`);
+    const result = await app.handleViewSubmission({
+      requestId: 'setup',
+      actor,
+      callbackId: modals[0].callback_id,
+      privateMetadata: modals[0].private_metadata,
+      values: initialValues(modals[0], { reason: { value: { value: 'Accepted in the weekly review (SEC-3).' } } }),
+    });
+    if ('work' in result) await result.work();
+    const stored = (await store.listExceptions({})).find((e) => e.accepted.some((a) => a.findingId === findingId));
+    if (!stored) throw new Error(`setup: no exception stored for ${findingId}`);
+    return stored.id;
+  };
+  const pressAs = (userId: string, actionId: string, value: string) =>
+    app.handleAction(
+      { requestId: 'setup', actor: { userId }, channel: { id: 'D0DM', kind: 'dm' }, actionId, value },
+      recordingResponder().responder,
+    );
+  const prodPendingException = await acceptRisk('U0REQ', prodA!.id);
+  const prodActiveException = await acceptRisk('U0REQ', prodB!.id);
+  await pressAs('U0APPR', 'exception.approve', prodActiveException);
+  const prodExtendedException = await acceptRisk('U0REQ', prodC!.id);
+  await pressAs('U0APPR', 'exception.approve', prodExtendedException);
+  const extend = await store.getException(prodExtendedException);
+  await app
+    .handleViewSubmission({
+      requestId: 'setup',
+      actor: { userId: 'U0REQ' },
+      callbackId: 'exception.extend_modal',
+      privateMetadata: JSON.stringify({ exceptionId: prodExtendedException }),
+      values: {
+        expiry: {
+          value: { selected_date: new Date(Date.parse(extend!.expiresAt) + 5 * DAY_MS).toISOString().slice(0, 10) },
+        },
+        reason: { value: { value: 'The migration slipped to next quarter.' } },
+      },
+    })
+    .then((r) => ('work' in r ? r.work() : undefined));
+  const stagingPendingException = await acceptRisk('U0REQSTG', stagingA!.id);
+  if ((await store.getException(prodActiveException))?.status !== 'active') throw new Error('setup: not approved');
+  if (!(await store.getException(prodExtendedException))?.extension) throw new Error('setup: no extension');
+
   const mark = {
     posts: messenger.posts.length,
     updates: messenger.updates.length,
     dms: messenger.dms.length,
     writes: writes.length,
     requests: (await store.listRequests({})).length,
+    exceptions: (await store.listExceptions({})).map(
+      (e) => `${e.id}:${e.status}:${e.expiresAt}:${e.extension ? 'ext' : ''}`,
+    ),
   };
   source.collected.clear();
   return {
@@ -184,6 +269,14 @@ const world = async () => {
       stagingFinding: staging.findingId,
       prodRequest: prod.requestId,
       stagingRequest: staging.requestId,
+      prodPendingException,
+      prodActiveException,
+      prodExtendedException,
+      stagingPendingException,
+      prodFindingCheck: (await failingOf(PROD)).find((f) => f.id === prod.findingId)!.checkId,
+      stagingFindingCheck: (await failingOf(STAGING)).find((f) => f.id === staging.findingId)!.checkId,
+      prodHiddenScope: JSON.stringify({ s: scopeOf(PROD) }),
+      stagingHiddenScope: JSON.stringify({ s: scopeOf(STAGING) }),
     },
   };
 };
@@ -201,7 +294,14 @@ interface Outgoing {
 type Surface =
   | { kind: 'command'; text: (v: Values) => string }
   | { kind: 'button'; actionId: string; value: (v: Values) => string }
-  | { kind: 'view'; callbackId: string; metadata: (v: Values) => string; blockId: string }
+  | {
+      kind: 'view';
+      callbackId: string;
+      metadata: (v: Values) => string;
+      blockId: string;
+      /** The whole view state, for modals with more than one input. */
+      values?: (v: Values) => ViewSubmission['values'];
+    }
   | { kind: 'home' };
 
 const send = async (w: World, who: Persona, surface: Surface): Promise<Outgoing> => {
@@ -227,7 +327,9 @@ const send = async (w: World, who: Persona, surface: Surface): Promise<Outgoing>
       actor,
       callbackId: surface.callbackId,
       privateMetadata: surface.metadata(w.values),
-      values: { [surface.blockId]: { value: { value: 'A reason long enough to pass validation (SEC-2).' } } },
+      values: surface.values?.(w.values) ?? {
+        [surface.blockId]: { value: { value: 'A reason long enough to pass validation (SEC-2).' } },
+      },
     });
     if ('work' in result) await result.work();
     else extra.push(JSON.stringify(result.errors));
@@ -284,17 +386,62 @@ const seeFindings: Record<PersonaKey, Expect> = { ...all('allowed'), nobody: 're
 const prodViewers: Record<PersonaKey, Expect> = { ...all('allowed'), nobody: 'refused', viewerOut: 'refused' };
 const prodRequesters: Record<PersonaKey, Expect> = { ...prodViewers, viewerIn: 'refused' };
 const prodApprovers: Record<PersonaKey, Expect> = { ...all('refused'), approver: 'allowed' };
+/** An accepted risk's owner and requester (the requester here) may revoke it, besides approvers. */
+const prodOwnerOrApprover: Record<PersonaKey, Expect> = { ...prodApprovers, requester: 'allowed' };
 
 const cmd = (text: string | ((v: Values) => string)): Surface => ({
   kind: 'command',
   text: typeof text === 'string' ? () => text : text,
 });
 const btn = (actionId: string, value: (v: Values) => string): Surface => ({ kind: 'button', actionId, value });
-const view = (callbackId: string, metadata: (v: Values) => string, blockId: string): Surface => ({
+const view = (
+  callbackId: string,
+  metadata: (v: Values) => string,
+  blockId: string,
+  values?: (v: Values) => ViewSubmission['values'],
+): Surface => ({
   kind: 'view',
   callbackId,
   metadata,
   blockId,
+  ...(values ? { values } : {}),
+});
+
+/** A modal's inputs as Slack sends them when left as they opened, with `typed` over them. */
+const initialValues = (modal: ModalView, typed: ViewSubmission['values'] = {}): ViewSubmission['values'] => {
+  const values: ViewSubmission['values'] = {};
+  for (const block of modal.blocks as {
+    type?: string;
+    block_id?: string;
+    element?: { action_id?: string; initial_value?: string; initial_user?: string; initial_date?: string };
+  }[]) {
+    const e = block.element;
+    if (block.type !== 'input' || !block.block_id || !e?.action_id) continue;
+    const state = e.initial_user
+      ? { selected_user: e.initial_user }
+      : e.initial_date
+        ? { selected_date: e.initial_date }
+        : e.initial_value
+          ? { value: e.initial_value }
+          : null;
+    if (state) values[block.block_id] = { [e.action_id]: state };
+  }
+  return { ...values, ...typed };
+};
+
+const DAY_MS = 86_400_000;
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** The "Accept risk…" modal as filled in for a finding of `account` (the scope is its own, by ARN or id). */
+const requestModalValues = (account: Account, checkId: string): ViewSubmission['values'] => ({
+  scope_checks: { 'exception.preview': { value: checkId } },
+  scope_accounts: { 'exception.preview': { value: account.id } },
+  reason: { value: { value: 'Accepted in the weekly review (SEC-3).' } },
+  owner: { value: { selected_user: 'U0REQ' } },
+  expiry: { value: { selected_date: day(NOW.getTime() + 10 * DAY_MS) } },
+});
+const extendModalValues = (): ViewSubmission['values'] => ({
+  expiry: { value: { selected_date: day(NOW.getTime() + 80 * DAY_MS) } },
+  reason: { value: { value: 'The migration slipped to next quarter.' } },
 });
 
 const ROWS: Row[] = [
@@ -385,6 +532,126 @@ const ROWS: Row[] = [
     expect: all('refused'),
   },
   { surface: 'App Home', send: { kind: 'home' }, expect: seeFindings },
+  // Accepted risks (issue 14).
+  { surface: 'command exceptions', send: cmd('exceptions'), expect: seeFindings, shows: /Accepted risks/ },
+  {
+    surface: 'command exceptions pending',
+    send: cmd('exceptions pending'),
+    expect: seeFindings,
+    shows: /waiting for approval/,
+  },
+  {
+    surface: 'command accept <prod finding>',
+    send: cmd((v) => `accept ${v.prodFinding}`),
+    expect: prodRequesters,
+    shows: /exception\.request_modal/,
+  },
+  {
+    surface: 'button exception.request (prod finding)',
+    send: btn('exception.request', (v) => v.prodFinding),
+    expect: prodRequesters,
+    shows: /exception\.request_modal/,
+  },
+  {
+    surface: 'button finding.menu accept (prod finding)',
+    send: btn('finding.menu', (v) => `accept:${v.prodFinding}`),
+    expect: prodRequesters,
+    shows: /exception\.request_modal/,
+  },
+  {
+    surface: 'button exception.approve (prod pending)',
+    send: btn('exception.approve', (v) => v.prodPendingException),
+    expect: prodApprovers,
+    shows: /Approved: accepted risk/,
+  },
+  {
+    surface: 'button exception.deny (prod pending)',
+    send: btn('exception.deny', (v) => v.prodPendingException),
+    expect: prodApprovers,
+    shows: /exception\.deny_modal/,
+  },
+  {
+    surface: 'button exception.revoke (prod active)',
+    send: btn('exception.revoke', (v) => v.prodActiveException),
+    // Its owner and requester may revoke it, and approvers.
+    expect: prodOwnerOrApprover,
+    shows: /exception\.revoke_modal/,
+  },
+  {
+    surface: 'button exception.extend (prod active)',
+    send: btn('exception.extend', (v) => v.prodActiveException),
+    expect: prodRequesters,
+    shows: /exception\.extend_modal/,
+  },
+  {
+    surface: 'button exception.extend_approve (prod extension)',
+    send: btn('exception.extend_approve', (v) => v.prodExtendedException),
+    expect: prodApprovers,
+    shows: /Extension approved/,
+  },
+  {
+    surface: 'button exception.extend_deny (prod extension)',
+    send: btn('exception.extend_deny', (v) => v.prodExtendedException),
+    expect: prodApprovers,
+    shows: /exception\.extend_deny_modal/,
+  },
+  {
+    surface: 'button exception.show_hidden (prod scope)',
+    send: btn('exception.show_hidden', (v) => v.prodHiddenScope),
+    // A viewer of the other account gets their own (empty) view of the scope.
+    expect: seeFindings,
+    shows: /hidden/i,
+  },
+  {
+    surface: 'button exception.list_page',
+    send: btn('exception.list_page', () => '{"f":"mine","o":0}'),
+    expect: seeFindings,
+    shows: /accepted risk/i,
+  },
+  {
+    surface: 'view exception.request_modal (prod finding)',
+    send: view(
+      'exception.request_modal',
+      (v) => JSON.stringify({ findingId: v.prodFinding }),
+      'reason',
+      (v) => requestModalValues(PROD, v.prodFindingCheck),
+    ),
+    expect: prodRequesters,
+    shows: /Asked for approval/,
+  },
+  {
+    surface: 'view exception.deny_modal (prod pending)',
+    send: view('exception.deny_modal', (v) => JSON.stringify({ exceptionId: v.prodPendingException }), 'reason'),
+    expect: prodApprovers,
+    shows: /denied/,
+  },
+  {
+    surface: 'view exception.revoke_modal (prod active)',
+    send: view('exception.revoke_modal', (v) => JSON.stringify({ exceptionId: v.prodActiveException }), 'reason'),
+    expect: prodOwnerOrApprover,
+    shows: /revoked/,
+  },
+  {
+    surface: 'view exception.extend_modal (prod active)',
+    send: view(
+      'exception.extend_modal',
+      (v) => JSON.stringify({ exceptionId: v.prodActiveException }),
+      'reason',
+      extendModalValues,
+    ),
+    expect: prodRequesters,
+    shows: /Extension of accepted risk/,
+  },
+  {
+    surface: 'view exception.extend_deny_modal (prod extension)',
+    send: view(
+      'exception.extend_deny_modal',
+      (v) => JSON.stringify({ exceptionId: v.prodExtendedException }),
+      'reason',
+    ),
+    expect: prodApprovers,
+    shows: /Extension of accepted risk .* denied/,
+  },
 ];
 
 /**
@@ -455,6 +722,61 @@ const FORGED: { surface: string; send: Surface; expect?: Expect; shows?: RegExp 
     // The router refuses a viewer before the finding is looked up; a requester of prod gets further.
   },
   { surface: 'command check s3 acme-staging', send: cmd(`check s3 ${STAGING.name}`) },
+  { surface: 'command accept <staging finding>', send: cmd((v) => `accept ${v.stagingFinding}`) },
+  { surface: 'button exception.request on a staging finding', send: btn('exception.request', (v) => v.stagingFinding) },
+  {
+    surface: 'button finding.menu accept on a staging finding',
+    send: btn('finding.menu', (v) => `accept:${v.stagingFinding}`),
+  },
+  {
+    surface: 'button exception.approve on a staging exception',
+    send: btn('exception.approve', (v) => v.stagingPendingException),
+  },
+  {
+    surface: 'button exception.deny on a staging exception',
+    send: btn('exception.deny', (v) => v.stagingPendingException),
+  },
+  {
+    surface: 'button exception.revoke on a staging exception',
+    send: btn('exception.revoke', (v) => v.stagingPendingException),
+  },
+  {
+    surface: 'button exception.extend on a staging exception',
+    send: btn('exception.extend', (v) => v.stagingPendingException),
+  },
+  {
+    surface: 'button exception.approve on a made-up exception',
+    send: btn('exception.approve', () => 'ex_0123456789abcdef01234567'),
+  },
+  { surface: 'button exception.approve with a non-id', send: btn('exception.approve', () => '{"id":"ex_1"}') },
+  {
+    surface: 'button exception.show_hidden with a staging scope',
+    send: btn('exception.show_hidden', (v) => v.stagingHiddenScope),
+    expect: 'allowed',
+    shows: /No finding is hidden/,
+  },
+  {
+    surface: 'view exception.request_modal on a staging finding',
+    send: view(
+      'exception.request_modal',
+      (v) => JSON.stringify({ findingId: v.stagingFinding }),
+      'reason',
+      (v) => requestModalValues(STAGING, v.stagingFindingCheck),
+    ),
+  },
+  {
+    surface: 'view exception.deny_modal on a staging exception',
+    send: view('exception.deny_modal', (v) => JSON.stringify({ exceptionId: v.stagingPendingException }), 'reason'),
+  },
+  {
+    surface: 'view exception.extend_modal on a staging exception',
+    send: view(
+      'exception.extend_modal',
+      (v) => JSON.stringify({ exceptionId: v.stagingPendingException }),
+      'reason',
+      extendModalValues,
+    ),
+  },
 ];
 
 interface Case {
@@ -514,6 +836,9 @@ describe('authorization table: every entry point, as every persona', () => {
       expect(w.messenger.posts.length - w.mark.posts).toBe(0);
       expect(w.messenger.updates.length - w.mark.updates).toBe(0);
       expect(await w.store.listRequests({})).toHaveLength(w.mark.requests);
+      expect(
+        (await w.store.listExceptions({})).map((e) => `${e.id}:${e.status}:${e.expiresAt}:${e.extension ? 'ext' : ''}`),
+      ).toEqual(w.mark.exceptions);
       expect(Object.values(w.values).includes((await w.store.getRequest(w.values.prodRequest))!.id)).toBe(true);
       expect((await w.store.getRequest(w.values.prodRequest))!.status).toBe('pending');
       expect((await w.store.getRequest(w.values.stagingRequest))!.status).toBe('pending');

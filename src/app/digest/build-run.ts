@@ -10,7 +10,8 @@ import {
   type SeverityCounts,
 } from '../../core/digest/model';
 import { diffObservations } from '../../core/digest/diff';
-import { accountBreakdown, postureScore, postureScoreByAccount } from '../../core/digest/score';
+import { accountBreakdown, postureScore, postureScoreByAccount, scoreSetAside } from '../../core/digest/score';
+import { digestAcceptedRisks } from '../../core/digest/accepted';
 import { TREND_RUNS, trendSeries } from '../../core/digest/trend';
 import { nextOccurrence } from '../../schedule/occurrences';
 import { severityRank } from '../../core/model';
@@ -203,6 +204,13 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
   const cloudsecRead =
     digest.scope.sources.includes('cloudsec') && observation.observations.some((o) => o.source === 'cloudsec');
   const score = cloudsecRead ? postureScore(observation.scoreInputs) : null;
+  const acceptedRisks = digestAcceptedRisks({
+    ...observation.accepted,
+    now,
+    // Expiries are told once: those since the last posted digest (a first digest looks back a week).
+    since: previousRun ? new Date(previousRun.scheduledFor) : null,
+    scoreSetAside: cloudsecRead ? scoreSetAside(observation.scoreInputs) : 0,
+  });
   const accountNames = Object.fromEntries([
     ...known.map((k) => [k.id, k.name] as const),
     ...observation.accounts.map((a) => [a.id, a.name] as const),
@@ -213,8 +221,10 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     open: after.open,
     suppressed: after.suppressed,
     opened: delta.opened.length,
+    reopened: delta.reopened.length,
     resolved: delta.resolved.length,
     newlySuppressed: delta.suppressed.length,
+    accepted: acceptedRisks.hidden,
     incomplete: observation.incomplete,
     message: null,
   };
@@ -232,6 +242,7 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     previousOpen: previous?.open ?? null,
     suppressed: after.suppressed,
     opened: { total: delta.opened.length, items: delta.opened },
+    reopened: { total: delta.reopened.length, items: delta.reopened },
     resolved: { total: delta.resolved.length, items: delta.resolved },
     newlySuppressed: { total: delta.suppressed.length, items: delta.suppressed },
     stillOpen: { total: total(after.open), items: stillOpen },
@@ -249,6 +260,7 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     incomplete: observation.incomplete,
     remediationEnabled: deps.remediationEnabled,
     accountNames,
+    acceptedRisks,
   };
   const runs = [
     { scheduledFor: scheduledFor.toISOString(), status: 'succeeded' as const, summary },

@@ -8,7 +8,7 @@ import type { BuiltRun } from './build-run';
 
 /**
  * The complete lists behind a digest whose message had to cut them, as one CSV file: this run's
- * new, resolved and suppressed findings, then every other finding still open or suppressed after
+ * new, back (reopened), resolved and suppressed findings, then every other finding still open or suppressed after
  * the run (each finding once; its `section` says which list it is in). Written to a temporary file a page at a time, so 100,000 findings never sit in memory as
  * one string; the caller uploads it and calls `remove`.
  */
@@ -36,10 +36,13 @@ export const writeFullList = async (
   try {
     fs.writeSync(fd, digestCsvHeader());
     for (const item of built.delta.opened) write(item, 'new');
+    for (const item of built.delta.reopened) write(item, 'reopened');
     for (const item of built.delta.resolved) write(item, 'resolved');
     for (const item of built.delta.suppressed) write(item, 'suppressed');
     // Then everything open or suppressed after the run, except what was just listed above.
-    const listed = new Set([...built.delta.opened, ...built.delta.suppressed].map((o) => o.findingId));
+    const listed = new Set(
+      [...built.delta.opened, ...built.delta.reopened, ...built.delta.suppressed].map((o) => o.findingId),
+    );
     const changed = new Map(built.delta.upserts.map((u) => [u.findingId, u]));
     const gone = new Set(built.delta.removals);
     await store.eachDigestItem(digestName, (stored) => {

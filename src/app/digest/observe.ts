@@ -1,5 +1,10 @@
 import { CHECKS } from '../../core/checks';
 import { observeFindings, toObservedItem, inScope } from '../../core/digest/diff';
+import { acceptObservedItems, type DigestCoverage } from '../../core/digest/accepted';
+import { applyExceptions } from '../../core/exceptions/apply';
+import { isInForce, type ScannedScope } from '../../core/exceptions/lifecycle';
+import type { ScopeContext } from '../../core/exceptions/match';
+import type { RiskException } from '../../core/exceptions/model';
 import type { Observation, ObservedItem, ScoreInput } from '../../core/digest/model';
 import { evaluateChecks } from '../../core/findings';
 import { SERVICES, severityRank, type Finding, type Service, type Snapshot } from '../../core/model';
@@ -9,6 +14,7 @@ import { errorText } from '../../core/error-text';
 import { errorMessage } from '../remediation/support';
 import { slicesFor } from '../run-check';
 import type { DigestDeps } from './ports';
+import { makeAcceptedRisks, REPORTED_STATUSES } from '../accepted-risks';
 
 /** What one run saw, before it is compared with the stored state. */
 export interface RunObservation {
@@ -36,6 +42,24 @@ export interface RunObservation {
   findings: Finding[];
   /** When the snapshot was taken. */
   generatedAt: string | null;
+  /** What accepted risks did in this run: the material of the digest's "accepted risks" part. */
+  accepted: AcceptedObservation;
+}
+
+/** Accepted risks as one run met them (src/core/digest/accepted.ts turns this into the report's part). */
+export interface AcceptedObservation {
+  /** Active and expired ones, cloudsec.yml first (src/app/accepted-risks.ts). */
+  exceptions: RiskException[];
+  problems: string[];
+  /** Accepted risk id → findings in the digest's scope it hides in this run. */
+  hiddenBy: Map<string, number>;
+  /** Failing findings in the digest's scope shown in this run. */
+  shownFailing: Finding[];
+  /** Every finding the run evaluated (all severities), for staleness. */
+  evaluated: Finding[];
+  scanned: ScannedScope;
+  coverage: DigestCoverage;
+  ctx: ScopeContext;
 }
 
 export interface SecurityHubMark {
@@ -76,7 +100,40 @@ export const observeScope = async (
     securityHubCalls: 0,
     findings: [],
     generatedAt: null,
+    accepted: {
+      exceptions: [],
+      problems: [],
+      hiddenBy: new Map(),
+      shownFailing: [],
+      evaluated: [],
+      scanned: { accountIds: new Set(), checkIds: new Set() },
+      coverage: {
+        everyAccount: !scope.accounts && !scope.ous,
+        accountIds: new Set(),
+        checkIds: new Set(),
+        catalog: CHECKS.map((c) => c.id),
+        securityHubComplete: false,
+      },
+      ctx: { ouPath: () => null },
+    },
   };
+  const accepted = result.accepted;
+  // Accepted risks are read whatever else fails: an unreadable store hides nothing (accepted-risks.ts).
+  const risks = await (
+    deps.acceptedRisks ??
+    makeAcceptedRisks({ config: deps.config, store: deps.store, clock: deps.clock, log: deps.log })
+  ).read(REPORTED_STATUSES);
+  accepted.exceptions = risks.exceptions;
+  accepted.problems = risks.problems;
+  const inForce = risks.exceptions.filter((e) => isInForce(e, now));
+  if (inForce.some((e) => e.scope.ous !== undefined)) {
+    // Only OU scopes need the account's place in the organization; an account not placed is null (not covered).
+    const paths = new Map<string, readonly string[]>();
+    for (const a of await deps.knownAccounts()) if (a.ouPath) paths.set(a.id, a.ouPath);
+    accepted.ctx = { ouPath: (id) => paths.get(id) ?? null };
+  }
+  const hide = (exceptionId: string) =>
+    accepted.hiddenBy.set(exceptionId, (accepted.hiddenBy.get(exceptionId) ?? 0) + 1);
   const wantsCloudsec = scope.sources.includes('cloudsec');
   const feed = scope.sources.includes('securityhub') ? deps.securityHub : null;
   // Without a live feed, Security Hub findings come from the snapshot (bounded, complete per run).
@@ -115,22 +172,46 @@ export const observeScope = async (
     const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services, settings: deps.config.checks });
     result.findings = findings;
     result.generatedAt = snapshot.generatedAt;
+    // Accepted risks are applied to everything evaluated; what the digest counts is what its scope shows.
+    const applied = applyExceptions(findings, inForce, { now, ouPath: accepted.ctx.ouPath });
+    const hiddenBy = new Map(applied.excepted.map(({ finding, exception }) => [finding.id, exception.id]));
+    const acceptedIds = new Set(hiddenBy.keys());
+    const listedSource = (f: Finding) => (f.source === 'cloudsec' ? wantsCloudsec : shFromSnapshot);
+    for (const f of findings) {
+      if (f.status !== 'fail' || !listedSource(f) || !inScope(toObservedItem(f), scope)) continue;
+      const by = hiddenBy.get(f.id);
+      if (by === undefined) accepted.shownFailing.push(f);
+      else hide(by);
+    }
+    const runChecks = CHECKS.filter((c) => services.includes(c.service));
+    accepted.evaluated = findings;
+    accepted.scanned = {
+      accountIds: new Set(accounts.map((a) => a.accountId)),
+      checkIds: new Set([...runChecks.map((c) => c.id), ...findings.map((f) => f.checkId)]),
+    };
+    accepted.coverage = {
+      ...accepted.coverage,
+      accountIds: accepted.scanned.accountIds,
+      checkIds: new Set(runChecks.map((c) => c.id)),
+    };
     if (wantsCloudsec) {
-      const checks = CHECKS.filter((c) => services.includes(c.service)).map((c) => ({
-        id: c.id,
-        requires: c.requires,
-      }));
-      result.observations.push(observeFindings(findings, { scope, accounts, checks }));
+      const checks = runChecks.map((c) => ({ id: c.id, requires: c.requires }));
+      result.observations.push(observeFindings(findings, { scope, accounts, checks, accepted: acceptedIds }));
       for (const f of findings) {
         if (f.source !== 'cloudsec' || f.status === 'unknown') continue;
         if (!inScope(toObservedItem(f), scope)) continue;
-        result.scoreInputs.push({ accountId: f.accountId, severity: f.severity, status: f.status });
+        result.scoreInputs.push({
+          accountId: f.accountId,
+          severity: f.severity,
+          status: f.status,
+          ...(acceptedIds.has(f.id) ? { accepted: true } : {}),
+        });
       }
     }
     if (shFromSnapshot) {
       const items: ObservedItem[] = findings
         .filter((f) => f.source === 'securityhub')
-        .map(toObservedItem)
+        .map((f) => toObservedItem(f, acceptedIds.has(f.id)))
         .filter((i) => inScope(i, scope));
       const unevaluated = new Set<string>();
       for (const a of accounts) {
@@ -138,6 +219,7 @@ export const observeScope = async (
         if (!a.access.ok || regions.length === 0 || regions.some((r) => !r.findings.ok)) unevaluated.add(a.accountId);
       }
       result.observations.push({ kind: 'complete', source: 'securityhub', items, unevaluated });
+      accepted.coverage = { ...accepted.coverage, securityHubComplete: unevaluated.size === 0 };
     }
   }
 
@@ -172,9 +254,14 @@ export const observeScope = async (
       result.securityHubCalls = read.calls;
       // Incremental Security Hub items carry no full finding (evidence, ids) that a remediation could
       // be planned from, so they get no Remediate button here; /cloudsec findings offers it.
-      const items = read.items
+      const inScopeItems = read.items
         .filter((i) => inScope(i, scope) && (!restricted || accountIds!.includes(i.accountId)))
         .map((i) => ({ ...i, remediationId: null }));
+      // Counted over what this read listed: an incremental read lists only what changed since the last run.
+      const fed = acceptObservedItems(inScopeItems, inForce, { now, ouPath: accepted.ctx.ouPath });
+      for (const exceptionId of fed.hiddenBy.values()) hide(exceptionId);
+      accepted.shownFailing.push(...fed.shownFailing);
+      const items = fed.items;
       for (const f of read.failures) result.incomplete.push(`Security Hub: ${f}`);
       if (mode.kind === 'baseline') {
         result.observations.push({

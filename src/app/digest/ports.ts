@@ -7,6 +7,7 @@ import type { MessageRef } from '../../core/remediations/request';
 import type { Store } from '../../store/store';
 import type { MessagePayload } from '../../core/render/blocks';
 import type { AppLogger } from '../deps';
+import type { AcceptedRisks } from '../accepted-risks';
 import type { SnapshotSource } from '../snapshot-source';
 
 /**
@@ -68,6 +69,8 @@ export interface DigestDeps {
   reclaimAfterMs?: number;
   /** Security Hub is read in full again when the last full read is older than this (edits made in the console do not move UpdatedAt). */
   securityHubResyncMs?: number;
+  /** Where accepted risks come from; default: `config.exceptions` and the store above (src/app/accepted-risks.ts). */
+  acceptedRisks?: Pick<AcceptedRisks, 'read'>;
 }
 
 export type DigestMode = 'scheduled' | 'catch-up' | 'now' | 'preview';

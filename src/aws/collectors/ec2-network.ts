@@ -28,6 +28,7 @@ import { attempt } from '../attempt';
 import type { CallMeta } from '../errors';
 import { expectXml, type ExpectedXml } from '../expect-xml';
 import { PAGE_SIZE, collectAll, malformed, required } from './ec2-answers';
+import { tagsField } from './resource-tags';
 
 /**
  * The network half of the EC2 slice (issue 12): VPCs and their flow logs, network ACLs, the
@@ -141,6 +142,7 @@ const toVpc = (v: SdkVpc): Ec2Vpc => ({
   isDefault: v.IsDefault ?? null,
   cidrBlock: v.CidrBlock ?? null,
   name: nameTag(v.Tags),
+  ...tagsField(v.Tags),
 });
 
 const toFlowLog = (f: SdkFlowLog): VpcFlowLog => ({
@@ -169,6 +171,7 @@ const toNetworkAcl = (a: SdkNetworkAcl): NetworkAcl => {
     subnetIds: a.Associations?.flatMap((s) => (s.SubnetId ? [s.SubnetId] : [])) ?? null,
     // An ACL whose rules were left out must not read as one that allows nothing.
     entries: required(a.Entries, OP_ACLS, `the entrySet of ${networkAclId}`).map((e) => toEntry(e, networkAclId)),
+    ...tagsField(a.Tags),
   };
 };
 
@@ -202,6 +205,7 @@ const toAmi = (i: SdkImage): Ami => ({
   state: i.State ?? null,
   // isPublic is in every image of the API reference; without it this image alone is unknown.
   public: i.Public ?? null,
+  ...tagsField(i.Tags),
 });
 
 // ---------------------------------------------------------------- how an instance is reached

@@ -24,6 +24,7 @@ import { attempt } from '../attempt';
 import type { CallMeta } from '../errors';
 import { PAGE_SIZE, collectAll, malformed, required } from './ec2-answers';
 import type { CollectContext } from './context';
+import { tagsField } from './resource-tags';
 import { EC2_NETWORK_PERMISSIONS, collectEc2Network, instanceNetworkFields } from './ec2-network';
 
 const SERVICE = 'ec2';
@@ -124,6 +125,8 @@ const toGroup = (g: Ec2SecurityGroup): SecurityGroup => {
       ...rules(g.IpPermissionsEgress, true, 'ipPermissionsEgress'),
     ],
     unconfirmedRules: [],
+    // For accepted-risk scopes only; unreadable tags leave them unknown (resource-tags.ts).
+    ...tagsField(g.Tags),
   };
 };
 
@@ -259,6 +262,7 @@ const toSnapshot = (s: Ec2Snapshot, snapshotId: string, isPublic: boolean): EbsS
   encrypted: s.Encrypted ?? null,
   startTime: s.StartTime ? s.StartTime.toISOString() : null,
   public: isPublic,
+  ...tagsField(s.Tags),
 });
 
 // ---------------------------------------------------------------- instances
@@ -292,5 +296,6 @@ const toInstance = (i: Ec2Instance, instanceId: string): Instance => {
     httpTokens: tokens === 'required' || tokens === 'optional' ? tokens : null,
     httpEndpoint: endpoint === 'enabled' || endpoint === 'disabled' ? endpoint : null,
     ...instanceNetworkFields(i, instanceId),
+    ...tagsField(i.Tags),
   };
 };

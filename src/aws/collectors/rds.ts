@@ -22,6 +22,7 @@ import { MalformedAnswerError, type CallMeta } from '../errors';
 import { expectXml, type ExpectedXml } from '../expect-xml';
 import type { Command } from '@aws-sdk/types';
 import type { CollectContext } from './context';
+import { tagsField } from './resource-tags';
 
 /**
  * Every IAM action this collector's calls need, by operation: each call names its permission from
@@ -147,6 +148,8 @@ const toInstance = (i: DBInstance): RdsInstance => ({
   securityGroupIds: i.VpcSecurityGroups
     ? i.VpcSecurityGroups.flatMap((g) => (g.VpcSecurityGroupId ? [g.VpcSecurityGroupId] : []))
     : null,
+  // For accepted-risk scopes only; unreadable tags leave them unknown (resource-tags.ts).
+  ...tagsField(i.TagList),
 });
 
 /**
@@ -212,6 +215,7 @@ const DB_SNAPSHOTS: SnapshotKind<DBSnapshot> = {
     engine: s.Engine ?? null,
     encrypted: s.Encrypted ?? null,
     createdAt: s.SnapshotCreateTime ? s.SnapshotCreateTime.toISOString() : null,
+    ...tagsField(s.TagList),
   }),
   attributes: 'DescribeDBSnapshotAttributes',
   readAttributes: async (client, id) =>
@@ -247,6 +251,7 @@ const CLUSTER_SNAPSHOTS: SnapshotKind<DBClusterSnapshot> = {
     engine: s.Engine ?? null,
     encrypted: s.StorageEncrypted ?? null,
     createdAt: s.SnapshotCreateTime ? s.SnapshotCreateTime.toISOString() : null,
+    ...tagsField(s.TagList),
   }),
   attributes: 'DescribeDBClusterSnapshotAttributes',
   readAttributes: async (client, id) =>

@@ -1,4 +1,5 @@
 import type { AwsSecurityFinding, StringFilter } from '@aws-sdk/client-securityhub';
+import { CLOUDSEC_FINDING_FIELD, CLOUDSEC_GENERATOR_PREFIX } from '../../core/outputs/asff';
 import { MalformedAnswerError } from '../errors';
 
 /**
@@ -13,6 +14,12 @@ import { MalformedAnswerError } from '../errors';
  * The filter is applied by Security Hub. An answer that still holds another product's finding (or
  * one without a product) is not an answer to the request, so it fails the read like any malformed
  * answer: leaving just those findings out would make them read as resolved in a digest baseline.
+ *
+ * cloudsec's own published findings (`cloudsec publish --security-hub`) live in each account's
+ * default product. An operator who allows that product (for another in-house integration) would
+ * read them back as Security Hub findings, so they are never read: GetFindings asks for no
+ * GeneratorId starting `cloudsec/`, and a default-product finding that still comes with that
+ * generator or with cloudsec's finding-id field is dropped (it is cloudsec's check, reported as such).
  */
 
 /** Security Hub takes at most 20 values per filter field; one is Security Hub's own product. */
@@ -33,6 +40,26 @@ export const allowedProductArns = (partition: string, region: string, configured
   });
   return [...new Set([securityHubProductArn(partition, region), ...forRegion])];
 };
+
+/** An account's own default product, where custom integrations (and `cloudsec publish`) import. */
+const DEFAULT_PRODUCT = /^arn:[^:]+:securityhub:[^:]*:(\d{12}):product\/(\d{12})\/default$/;
+
+export const isDefaultProduct = (productArn: string | undefined): boolean => {
+  const m = DEFAULT_PRODUCT.exec(productArn ?? '');
+  return m !== null && m[1] === m[2];
+};
+
+/** For GetFindings' `GeneratorId` filter: no finding cloudsec published. */
+export const NOT_CLOUDSEC_GENERATOR: StringFilter = {
+  Value: CLOUDSEC_GENERATOR_PREFIX,
+  Comparison: 'PREFIX_NOT_EQUALS',
+};
+
+/** A finding cloudsec published itself: in a default product, with its generator prefix or finding-id field. */
+export const isCloudsecImport = (f: AwsSecurityFinding): boolean =>
+  isDefaultProduct(f.ProductArn) &&
+  ((f.GeneratorId ?? '').startsWith(CLOUDSEC_GENERATOR_PREFIX) ||
+    (f.ProductFields !== undefined && CLOUDSEC_FINDING_FIELD in f.ProductFields));
 
 export const productFilter = (allowed: readonly string[]): StringFilter[] =>
   allowed.map((arn) => ({ Value: arn, Comparison: 'EQUALS' }));

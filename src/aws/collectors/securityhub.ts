@@ -17,7 +17,13 @@ import {
 import { attempt } from '../attempt';
 import { MalformedAnswerError } from '../errors';
 import type { CollectContext } from './context';
-import { allowedProductArns, productFilter, requireAllowedProducts } from './securityhub-products';
+import {
+  allowedProductArns,
+  isCloudsecImport,
+  NOT_CLOUDSEC_GENERATOR,
+  productFilter,
+  requireAllowedProducts,
+} from './securityhub-products';
 
 export interface SecurityHubFilter {
   severities: readonly Severity[];
@@ -98,11 +104,17 @@ const fetchFindings = async (
 
 const equals = (value: string): StringFilter => ({ Value: value, Comparison: 'EQUALS' });
 
-/** A GetFindings page's list; a page without one is not "no findings" (it would read as all fixed). */
+/**
+ * A GetFindings page's list, without the findings cloudsec itself imported (`cloudsec publish`):
+ * those are cloudsec's own checks, already reported as such, and read back they would count twice
+ * as if Security Hub had found them. They can only come back when an operator allows their own
+ * account's default product in `securityhub.productArns` (securityhub-products.ts). A page without
+ * its list is not "no findings" (it would read as all fixed).
+ */
 export const findingsOf = (page: { Findings?: AwsSecurityFinding[] }): AwsSecurityFinding[] => {
   if (!Array.isArray(page.Findings))
     throw new MalformedAnswerError('securityhub:GetFindings answered a page without its Findings list');
-  return page.Findings;
+  return page.Findings.filter((f) => !isCloudsecImport(f));
 };
 
 /**
@@ -120,6 +132,9 @@ export const findingFilters = (
   AwsAccountId: [equals(accountId)],
   Region: [equals(region)],
   ...(severities.length > 0 ? { SeverityLabel: severities.map((s) => equals(s.toUpperCase())) } : {}),
+  // Not cloudsec's own imported findings: left out by Security Hub too, so they cannot take the
+  // places of real findings under the cap (findingsOf drops any that still come).
+  GeneratorId: [NOT_CLOUDSEC_GENERATOR],
 });
 
 /**

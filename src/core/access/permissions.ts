@@ -3,12 +3,20 @@
  * access policy that cloudsec.yml describes. Pure data; `policy.ts` makes the decisions.
  */
 
+/**
+ * `exception:request` asks to accept a risk; `exception:approve` approves, denies, revokes an
+ * accepted risk and approves its extension. Both are account permissions, like `remediation:*`: a
+ * scoped binding grants them on its accounts only (an exception covering every account, `*`, can
+ * therefore be approved only through an unscoped binding).
+ */
 export const PERMISSIONS = [
   'check:run',
   'findings:read',
   'remediation:request',
   'remediation:approve',
   'remediation:undo',
+  'exception:request',
+  'exception:approve',
   'digest:manage',
   'audit:read',
   'admin',
@@ -30,13 +38,14 @@ export const showsFindings = (p: Permission): boolean => FINDINGS_PERMISSIONS.in
 /**
  * Built-in roles. Each includes the one before it, except `admin`, which holds every permission.
  * - `viewer`: run checks and read findings.
- * - `responder`: viewer + ask for a remediation (someone else approves it).
- * - `approver`: responder + approve remediations and undo them.
+ * - `responder`: viewer + ask for a remediation or to accept a risk (someone else approves either).
+ * - `approver`: responder + approve remediations and undo them; approve, deny, revoke accepted
+ *   risks and approve their extensions.
  * - `admin`: everything, including digests, the audit log and the access listing.
  */
 const VIEWER: readonly Permission[] = ['findings:read', 'check:run'];
-const RESPONDER: readonly Permission[] = [...VIEWER, 'remediation:request'];
-const APPROVER: readonly Permission[] = [...RESPONDER, 'remediation:approve', 'remediation:undo'];
+const RESPONDER: readonly Permission[] = [...VIEWER, 'remediation:request', 'exception:request'];
+const APPROVER: readonly Permission[] = [...RESPONDER, 'remediation:approve', 'remediation:undo', 'exception:approve'];
 
 export const BUILT_IN_ROLES = {
   viewer: VIEWER,

@@ -24,7 +24,7 @@ export const diffObservations = (
 ): DigestDelta => {
   const at = now.toISOString();
   const byId = new Map(stored.map((s) => [s.findingId, s]));
-  const delta: DigestDelta = { opened: [], resolved: [], suppressed: [], upserts: [], removals: [] };
+  const delta: DigestDelta = { opened: [], reopened: [], resolved: [], suppressed: [], upserts: [], removals: [] };
   const resolve = (item: DigestItem) => {
     delta.resolved.push(item);
     delta.removals.push(item.findingId);
@@ -50,7 +50,9 @@ export const diffObservations = (
       lastSeenAt: at,
     };
     delta.upserts.push(next);
-    if (item.state === 'open' && before?.state !== 'open') delta.opened.push(next);
+    // Back from suppression (an accepted risk ended, Security Hub's suppression lifted) is not new.
+    if (item.state === 'open' && before === undefined) delta.opened.push(next);
+    if (item.state === 'open' && before?.state === 'suppressed') delta.reopened.push(next);
     if (item.state === 'suppressed' && before?.state === 'open') delta.suppressed.push(next);
   }
 
@@ -98,18 +100,21 @@ const securityHubState = (evidence: Record<string, unknown>): ObservedState => {
   return 'open';
 };
 
-const observedState = (finding: Finding): ObservedState => {
+const observedState = (finding: Finding, accepted: boolean): ObservedState => {
   if (finding.status === 'pass') return 'resolved';
   if (finding.status === 'unknown') return 'unknown';
-  return finding.source === 'securityhub' ? securityHubState(finding.evidence) : 'open';
+  const state = finding.source === 'securityhub' ? securityHubState(finding.evidence) : 'open';
+  // An accepted risk hides an open finding; it never makes a fixed or unreadable one look suppressed.
+  return state === 'open' && accepted ? 'suppressed' : state;
 };
 
 /**
  * A finding as a digest sees it. Security Hub findings read their state from the evidence the
  * collectors keep (`workflowStatus`, `complianceStatus`, and `recordState` when the incremental
- * collector records it).
+ * collector records it). `accepted`: an accepted risk hides the finding, so an open one is
+ * observed as `suppressed` (kept, not counted as fixed; see ./model.ts).
  */
-export const toObservedItem = (finding: Finding): ObservedItem => ({
+export const toObservedItem = (finding: Finding, accepted = false): ObservedItem => ({
   findingId: finding.id,
   source: finding.source,
   checkId: finding.checkId,
@@ -123,7 +128,7 @@ export const toObservedItem = (finding: Finding): ObservedItem => ({
   title: finding.title,
   message: finding.message,
   remediationId: finding.remediationId,
-  state: observedState(finding),
+  state: observedState(finding, accepted),
 });
 
 const SECURITY_HUB_CONTROL = /^securityhub:([A-Za-z][A-Za-z0-9]*)\.\d+$/;
@@ -174,6 +179,8 @@ export interface ObserveOptions {
    */
   accounts?: readonly Pick<AccountSnapshot, 'accountId' | 'access' | Service>[];
   checks?: readonly { id: string; requires: readonly Service[] }[];
+  /** Ids of the findings accepted risks hide (src/core/exceptions applyExceptions' `excepted`). */
+  accepted?: ReadonlySet<string>;
 }
 
 /**
@@ -190,7 +197,7 @@ export const observeFindings = (findings: readonly Finding[], options: ObserveOp
       unevaluated.add(unevaluatedKey(finding.accountId, finding.checkId));
       if (isEnterAccountFailure(finding)) unevaluated.add(unevaluatedKey(finding.accountId));
     }
-    const item = toObservedItem(finding);
+    const item = toObservedItem(finding, options.accepted?.has(finding.id) === true);
     if (inScope(item, options.scope)) items.push(item);
   }
   for (const account of options.accounts ?? []) {

@@ -6,6 +6,13 @@ import { FindingStatusSchema, ServiceSchema, SeveritySchema, SEVERITIES, type Se
  * one `DigestItem` per finding that was open or suppressed at the last posted run; the next run
  * diffs what it observes against them. Items are small on purpose: 100,000 Security Hub findings
  * must fit in the store and in a diff without holding the findings themselves.
+ *
+ * `suppressed` means "failing, and someone decided it need not be listed": Security Hub's workflow
+ * status SUPPRESSED, or an accepted risk (exception) that hides it. Both are stored the same way,
+ * because both must behave the same way: an open finding that becomes suppressed is not fixed (it is
+ * kept, never listed as resolved), and one that is open again when the suppression ends (the
+ * accepted risk expired, was revoked, or the finding got worse) is `reopened` ("back"), not new:
+ * the digest saw it before.
  */
 
 const isoDate = z.string().datetime({ offset: true });
@@ -87,8 +94,13 @@ export const unevaluatedKey = (accountId: string, checkId?: string): string =>
 
 /** What changed since the last posted run of the digest. */
 export interface DigestDelta {
-  /** Open now, not open at the last run (including ones that were suppressed before). */
+  /** Open now, and not remembered at all at the last run: new since the last digest. */
   opened: DigestItem[];
+  /**
+   * Open now, suppressed at the last run: back in the failing lists because an accepted risk ended
+   * (expired, revoked, or the finding got worse) or Security Hub's suppression was lifted. Not new.
+   */
+  reopened: DigestItem[];
   /** Open (or suppressed) at the last run, resolved now. */
   resolved: DigestItem[];
   /** Open at the last run, suppressed now (accepted risk: not counted as fixed). */
@@ -109,6 +121,8 @@ export const zeroCounts = (): SeverityCounts => Object.fromEntries(SEVERITIES.ma
 export interface ScoreInput {
   severity: Severity;
   status: z.infer<typeof FindingStatusSchema>;
+  /** A failing result an accepted risk hides: set aside by the score (src/core/digest/score.ts). */
+  accepted?: boolean;
 }
 
 /** What a run stores about itself (in `digest_runs.details`), and what the trend is drawn from. */
@@ -118,8 +132,12 @@ export const DigestRunSummarySchema = z.object({
   open: SeverityCountsSchema,
   suppressed: z.number().int().nonnegative(),
   opened: z.number().int().nonnegative(),
+  /** Absent in runs stored before "back" was told apart from "new". */
+  reopened: z.number().int().nonnegative().optional(),
   resolved: z.number().int().nonnegative(),
   newlySuppressed: z.number().int().nonnegative(),
+  /** Findings in scope that accepted risks hid in this run; absent in runs stored before exceptions. */
+  accepted: z.number().int().nonnegative().optional(),
   /** Empty when every account and source in scope was read; otherwise one line each. */
   incomplete: z.array(z.string()),
   /** The Slack message the run posted (for the thread: chart and attachments). */
@@ -144,6 +162,45 @@ export interface AccountBreakdown {
   resolved: number;
 }
 
+/** An accepted risk as a digest names it: by id and owner, never by its scope (it may reach other accounts). */
+export interface DigestAcceptedRisk {
+  id: string;
+  source: 'slack' | 'config';
+  /** The owner: a Slack user id (`U…`) is mentioned, anything else is shown as a name. */
+  owner: { id: string; name?: string | undefined };
+  expiresAt: string;
+  /** Whole days left (expiring), 0 once expired. */
+  daysLeft: number;
+  /**
+   * Findings of this digest's scope involved: hidden by it now (expiring), back in the failing
+   * lists because it ended (expired), 0 for a stale one.
+   */
+  findings: number;
+}
+
+/**
+ * The digest's "accepted risks" part. Every count is over the digest's own scope (its accounts,
+ * services and minimum severity); an accepted risk is listed only when it hides or gave back a
+ * finding here, or (stale) when everything it covers lies inside the scope, so a digest never
+ * names an accepted risk about accounts its readers are not shown.
+ */
+export interface DigestAcceptedRisks {
+  /** Failing findings in scope hidden by accepted risks in this run. */
+  hidden: number;
+  /** How many accepted risks hide them. */
+  exceptions: number;
+  /** cloudsec check results the posture score set aside because an accepted risk hides them (score.ts). */
+  scoreSetAside: number;
+  /** In force and expiring within EXPIRING_SOON_DAYS, soonest first. */
+  expiring: DigestAcceptedRisk[];
+  /** Ended since the last digest (or within EXPIRING_SOON_DAYS on a first run), most recent first. */
+  expired: DigestAcceptedRisk[];
+  /** In force but matching nothing any more: the scan looked at everything they cover and found nothing. */
+  stale: DigestAcceptedRisk[];
+  /** Accepted risks that could not be read (their findings are shown); for people. */
+  problems: string[];
+}
+
 /**
  * Everything a digest message shows; built by the app from the delta, the store and the run
  * history, rendered by src/core/render (Block Kit and text). Lists are already sorted and capped by
@@ -166,6 +223,8 @@ export interface DigestReport {
   previousOpen: SeverityCounts | null;
   suppressed: number;
   opened: { total: number; items: DigestItem[] };
+  /** Back in the failing lists (suppressed at the last run); absent = none (reports built before it existed). */
+  reopened?: { total: number; items: DigestItem[] };
   resolved: { total: number; items: DigestItem[] };
   newlySuppressed: { total: number; items: DigestItem[] };
   /** Oldest first. */
@@ -177,4 +236,6 @@ export interface DigestReport {
   remediationEnabled: boolean;
   /** Account names by id, for display. */
   accountNames: Record<string, string>;
+  /** Accepted risks in the scope; absent = the digest applies none (reports built before exceptions). */
+  acceptedRisks?: DigestAcceptedRisks;
 }

@@ -14,21 +14,45 @@ export const SCORE_WEIGHTS: Readonly<Record<Severity, number>> = Object.freeze({
 });
 
 /**
+ * Whether a result is set aside by the score: unknown (a refused API call is neither a pass nor a
+ * failure), or a failure an accepted risk hides (`accepted`).
+ *
+ * Accepted risks are set aside rather than counted as passes or as failures. Counting them as
+ * failures would punish a team for a decision it documented and had approved, and keep the digest
+ * repeating what it already accepted; counting them as passes would let an acceptance raise the
+ * score as much as a fix does. Set aside, the score is the weighted share of passing results among
+ * those that are neither unknown nor accepted, and the digest says beside it how many were set aside
+ * (`scoreSetAside`), so a score lifted by acceptances never reads as one earned by fixes. A failure
+ * shown again under an accepted risk (it got worse) is not `accepted`: it counts as a failure.
+ */
+const setAside = (r: ScoreInput): boolean => r.status === 'unknown' || (r.status === 'fail' && r.accepted === true);
+
+/**
  * The posture score: the weighted share of passing cloudsec check results, 0–100 with one decimal.
- * Unknown results are left out (a refused API call is neither a pass nor a failure), and so is
+ * Unknown results and failures an accepted risk hides are left out (see `setAside`), and so is
  * Security Hub, which reports only failures. Null when no weighted pass or fail is left.
  */
 export const postureScore = (results: Iterable<ScoreInput>): number | null => {
   let passed = 0;
   let total = 0;
   for (const r of results) {
-    if (r.status === 'unknown') continue;
+    if (setAside(r)) continue;
     const weight = SCORE_WEIGHTS[r.severity];
     total += weight;
     if (r.status === 'pass') passed += weight;
   }
   // Weights are integers, so rounding the per-mille value avoids binary-fraction artefacts (x.x5).
   return total === 0 ? null : Math.round((passed * 1000) / total) / 10;
+};
+
+/**
+ * How many failing results the score left out because accepted risks hide them: those that would
+ * have weighed in it (informational results weigh nothing, so they are not "not counted").
+ */
+export const scoreSetAside = (results: Iterable<ScoreInput>): number => {
+  let n = 0;
+  for (const r of results) if (r.status === 'fail' && r.accepted === true && SCORE_WEIGHTS[r.severity] > 0) n += 1;
+  return n;
 };
 
 /** The posture score of each account that has results. */

@@ -5,6 +5,15 @@ import { isoDate } from './vocabulary';
 /** What cloudsec reads from EC2, per scanned region. */
 
 /**
+ * A resource's tags (key → value) as its describe answer listed them, for accepted-risk scopes that
+ * name tags. Absent (undefined) = not known: a snapshot recorded before tags were read, an answer
+ * without the resource's tagSet, or a tag item the collector could not read. Never "no tags", which
+ * is `{}`; an unknown tag set never matches a scope (src/core/exceptions/match.ts). No check reads it.
+ */
+export const ResourceTagsSchema = z.record(z.string(), z.string());
+export type ResourceTags = z.infer<typeof ResourceTagsSchema>;
+
+/**
  * One rule of a security group: one source (CIDR, security group or prefix list) for one protocol and
  * port range. Rules are read from the group's own IpPermissions / IpPermissionsEgress.
  */
@@ -40,6 +49,7 @@ export const SecurityGroupSchema = z.object({
    * group's rules, but a check must not pass the group while one of them would fail it.
    */
   unconfirmedRules: z.array(SecurityGroupRuleSchema).default([]),
+  tags: ResourceTagsSchema.optional(),
 });
 export type SecurityGroup = z.infer<typeof SecurityGroupSchema>;
 
@@ -51,6 +61,7 @@ export const EbsSnapshotSchema = z.object({
   startTime: isoDate.nullable(),
   /** createVolumePermission includes group `all`. */
   public: z.boolean(),
+  tags: ResourceTagsSchema.optional(),
 });
 export type EbsSnapshot = z.infer<typeof EbsSnapshotSchema>;
 
@@ -85,6 +96,7 @@ export const InstanceSchema = z.object({
   instanceProfileArn: z.string().nullable().optional(),
   /** null: the answer had no networkInterfaceSet, so how the instance is reached is unknown. */
   networkInterfaces: z.array(InstanceNetworkInterfaceSchema).nullable().optional(),
+  tags: ResourceTagsSchema.optional(),
 });
 export type Instance = z.infer<typeof InstanceSchema>;
 
@@ -95,6 +107,7 @@ export const Ec2VpcSchema = z.object({
   isDefault: z.boolean().nullable(),
   cidrBlock: z.string().nullable(),
   name: z.string().nullable(),
+  tags: ResourceTagsSchema.optional(),
 });
 export type Ec2Vpc = z.infer<typeof Ec2VpcSchema>;
 
@@ -135,6 +148,7 @@ export const NetworkAclSchema = z.object({
   /** Subnets the ACL guards (associationSet); evidence only. null: not in the answer. */
   subnetIds: z.array(z.string()).nullable(),
   entries: z.array(NetworkAclEntrySchema),
+  tags: ResourceTagsSchema.optional(),
 });
 export type NetworkAcl = z.infer<typeof NetworkAclSchema>;
 
@@ -145,6 +159,7 @@ export const AmiSchema = z.object({
   state: z.string().nullable(),
   /** isPublic: launch permission for group `all`. null when the answer did not say. */
   public: z.boolean().nullable(),
+  tags: ResourceTagsSchema.optional(),
 });
 export type Ami = z.infer<typeof AmiSchema>;
 

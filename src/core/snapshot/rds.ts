@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ResourceTagsSchema } from './ec2';
 import { fact } from './fact';
 import { isoDate } from './vocabulary';
 
@@ -29,6 +30,8 @@ export const RdsInstanceSchema = z.object({
   port: z.number().int().nullable(),
   /** VpcSecurityGroups' ids; null when the answer did not list them (not "no groups"). */
   securityGroupIds: z.array(z.string()).nullable(),
+  /** TagList; absent = not known (see ResourceTagsSchema), `{}` = no tags. */
+  tags: ResourceTagsSchema.optional(),
 });
 export type RdsInstance = z.infer<typeof RdsInstanceSchema>;
 
@@ -58,6 +61,8 @@ export const RdsSnapshotSchema = z.object({
    * for that parameter in this case"), so it cannot be public, and the per-snapshot call is saved.
    */
   restore: fact(RdsRestoreAttributeSchema).nullable(),
+  /** TagList; absent = not known (see ResourceTagsSchema), `{}` = no tags. */
+  tags: ResourceTagsSchema.optional(),
 });
 export type RdsSnapshot = z.infer<typeof RdsSnapshotSchema>;
 

@@ -236,13 +236,21 @@ describe('collectEc2Region: the network (issue 12)', () => {
       const region = await collect();
 
       expect(valueOf(region.vpcs)).toEqual([
-        { vpcId: VPC, ownerId: EC2_ACCOUNT_ID, isDefault: false, cidrBlock: '10.10.0.0/16', name: 'prod' },
+        {
+          vpcId: VPC,
+          ownerId: EC2_ACCOUNT_ID,
+          isDefault: false,
+          cidrBlock: '10.10.0.0/16',
+          name: 'prod',
+          tags: { Name: 'prod' },
+        },
         {
           vpcId: 'vpc-0default000000000',
           ownerId: EC2_ACCOUNT_ID,
           isDefault: true,
           cidrBlock: '172.31.0.0/16',
           name: null,
+          tags: {},
         },
         {
           vpcId: SHARED_VPC,
@@ -250,6 +258,7 @@ describe('collectEc2Region: the network (issue 12)', () => {
           isDefault: false,
           cidrBlock: '10.0.0.0/16',
           name: 'shared-services',
+          tags: { Name: 'shared-services' },
         },
       ]);
       expect(valueOf(region.flowLogs)).toEqual([
@@ -319,8 +328,8 @@ describe('collectEc2Region: the network (issue 12)', () => {
       ]);
       expect(prodAcl!.entries[3]).toMatchObject({ protocol: '-1', egress: true, fromPort: null, toPort: null });
       expect(valueOf(region.images)).toEqual([
-        { imageId: 'ami-0base', name: 'golden-base', state: 'available', public: false },
-        { imageId: 'ami-0release', name: 'release-42', state: 'available', public: true },
+        { imageId: 'ami-0base', name: 'golden-base', state: 'available', public: false, tags: {} },
+        { imageId: 'ami-0release', name: 'release-42', state: 'available', public: true, tags: {} },
       ]);
       expect(api.isDone()).toBe(true);
     });
@@ -565,7 +574,9 @@ describe('collectEc2Region: the network (issue 12)', () => {
 
       const region = await collect();
 
-      expect(valueOf(region.images)).toEqual([{ imageId: 'ami-0x', name: 'x', state: 'available', public: null }]);
+      expect(valueOf(region.images)).toEqual([
+        { imageId: 'ami-0x', name: 'x', state: 'available', public: null, tags: {} },
+      ]);
       expect(verdicts(region)).toContain('ec2_image_not_public:ami-0x:unknown');
     });
 

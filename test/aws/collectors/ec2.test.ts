@@ -266,6 +266,8 @@ describe('collectEc2Region', () => {
             },
           ],
           unconfirmedRules: [],
+          // The fixture writes an empty <tagSet/>: known, no tags.
+          tags: {},
         },
         {
           groupId: BASTION_SG,
@@ -310,6 +312,8 @@ describe('collectEc2Region', () => {
             },
           ],
           unconfirmedRules: [],
+          // The fixture writes an empty <tagSet/>: known, no tags.
+          tags: {},
         },
       ]);
       expect(api.isDone()).toBe(true);
@@ -351,6 +355,7 @@ describe('collectEc2Region', () => {
           publicIp: null,
           instanceProfileArn: null,
           networkInterfaces: null,
+          tags: { Name: 'legacy-web' },
         },
         {
           instanceId: 'i-0123456789abcdef2',
@@ -361,6 +366,7 @@ describe('collectEc2Region', () => {
           publicIp: null,
           instanceProfileArn: null,
           networkInterfaces: null,
+          tags: { Name: 'api' },
         },
         {
           instanceId: 'i-0123456789abcdef3',
@@ -371,6 +377,7 @@ describe('collectEc2Region', () => {
           publicIp: null,
           instanceProfileArn: null,
           networkInterfaces: null,
+          tags: {},
         },
       ]);
     });

@@ -2,9 +2,16 @@ import nock from 'nock';
 import { makeClientFactory } from '../../../src/aws/clients';
 import type { CollectContext } from '../../../src/aws/collectors/context';
 import { collectSecurityHubRegion, type SecurityHubFilter } from '../../../src/aws/collectors/securityhub';
+import { collectSecurityHubBaseline } from '../../../src/aws/collectors/securityhub-changes';
 import { allowedProductArns } from '../../../src/aws/collectors/securityhub-products';
 import { parseConfig } from '../../../src/config';
-import { SecurityHubRegionSchema, type SecurityHubFinding, type SecurityHubRegion } from '../../../src/core/model';
+import {
+  SecurityHubRegionSchema,
+  type Finding,
+  type SecurityHubFinding,
+  type SecurityHubRegion,
+} from '../../../src/core/model';
+import { toAsff } from '../../../src/core/outputs/asff';
 import {
   SH_ACCOUNT_ID,
   asffFinding,
@@ -74,7 +81,7 @@ describe('collectSecurityHubRegion', () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  it('when it asks for findings, then it filters to active, open, failed findings of this account and region from Security Hub itself, newest first', async () => {
+  it("when it asks for findings, then it filters to active, open, failed findings of this account and region from Security Hub itself, not cloudsec's own, newest first", async () => {
     const bodies = stubPages([{ findings: [], next: 'page-2' }, { findings: [] }]);
 
     await collect({ severities: ['critical', 'high', 'informational'], maxFindings: 1000 });
@@ -88,6 +95,8 @@ describe('collectSecurityHubRegion', () => {
         AwsAccountId: [eq(SH_ACCOUNT_ID)],
         Region: [eq(REGION)],
         SeverityLabel: [eq('CRITICAL'), eq('HIGH'), eq('INFORMATIONAL')],
+        // Never cloudsec's own imported findings (`cloudsec publish --security-hub`).
+        GeneratorId: [{ Value: 'cloudsec/', Comparison: 'PREFIX_NOT_EQUALS' }],
         ProductArn: [eq(`arn:aws:securityhub:${REGION}::product/aws/securityhub`)],
       },
       SortCriteria: [{ Field: 'UpdatedAt', SortOrder: 'desc' }],
@@ -439,5 +448,102 @@ describe('securityhub.productArns in cloudsec.yml', () => {
     expect(() => parseConfig(`${ACCOUNTS}securityhub:\n  productArns: [${many}]\n`, 'cloudsec.yml')).toThrow(
       /securityhub\.productArns/,
     );
+  });
+});
+
+/**
+ * cloudsec's own published findings (`cloudsec publish --security-hub`) live in each account's
+ * default product. An operator who allows that product for another in-house integration must still
+ * never read them back as Security Hub findings: they are cloudsec's checks, reported as such.
+ */
+describe("cloudsec's own imported findings", () => {
+  const DEFAULT_PRODUCT = `arn:aws:securityhub:${REGION}:${SH_ACCOUNT_ID}:product/${SH_ACCOUNT_ID}/default`;
+  const ALLOW_OWN_DEFAULT = [`arn:aws:securityhub:*:${SH_ACCOUNT_ID}:product/${SH_ACCOUNT_ID}/default`];
+
+  /** What `cloudsec publish` imported, as GetFindings returns it (Security Hub adds its own fields). */
+  const published = (over: Partial<Finding> = {}) => {
+    const finding: Finding = {
+      id: 'f_00000000000000aa',
+      source: 'cloudsec',
+      checkId: 'iam_root_access_keys_absent',
+      status: 'fail',
+      severity: 'critical',
+      service: 'iam',
+      accountId: SH_ACCOUNT_ID,
+      region: REGION,
+      resource: { type: 'AwsAccount', id: SH_ACCOUNT_ID, arn: null },
+      title: 'Root user has access keys',
+      message: `The root user of account ${SH_ACCOUNT_ID} has active access key 1.`,
+      evidence: {},
+      remediationId: null,
+      frameworks: { cis: '1.4', securityHub: 'IAM.4' },
+      observedAt: '2026-10-30T10:00:00.000Z',
+      ...over,
+    };
+    const [asff] = toAsff([{ finding }], {
+      now: new Date('2026-10-30T10:00:00.000Z'),
+      partition: 'aws',
+      homeRegion: REGION,
+    });
+    return {
+      ...asff,
+      ProductName: 'Default',
+      CompanyName: 'Personal',
+      WorkflowState: 'NEW',
+      Workflow: { Status: 'NEW' },
+      ProcessedAt: '2026-10-30T10:00:05.000Z',
+    };
+  };
+  /** Another in-house integration importing under the same default product: the operator wants these. */
+  const inHouse = asffFinding({
+    region: REGION,
+    resourceId: 'arn:aws:s3:::payroll-exports',
+    raw: { ProductArn: DEFAULT_PRODUCT, Id: 'inhouse-scanner/finding/1', GeneratorId: 'inhouse-scanner/s3-public' },
+  });
+  const hub = asffFinding({ region: REGION });
+
+  it('when the own default product is allowed, then GetFindings still asks for no cloudsec generator and any that come are dropped', async () => {
+    const bodies = stubPages([{ findings: [published(), inHouse, published({ id: 'f_00000000000000bb' }), hub] }]);
+
+    const slice = await collect({ ...ALL_SEVERITIES, productArns: ALLOW_OWN_DEFAULT });
+
+    expect(bodies[0]?.Filters?.GeneratorId).toEqual([{ Value: 'cloudsec/', Comparison: 'PREFIX_NOT_EQUALS' }]);
+    expect(bodies[0]?.Filters?.ProductArn).toContainEqual(eq(DEFAULT_PRODUCT));
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([inHouse.Id, hub.Id]);
+  });
+
+  it("when a default-product finding carries cloudsec's finding-id field under another generator, then it is dropped too", async () => {
+    const renamed = { ...published(), GeneratorId: 'renamed/iam_root_access_keys_absent' };
+    stubPages([{ findings: [renamed, inHouse] }]);
+
+    const slice = await collect({ ...ALL_SEVERITIES, productArns: ALLOW_OWN_DEFAULT });
+
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([inHouse.Id]);
+  });
+
+  it("when another product's finding merely has a cloudsec-like generator, then it is kept: cloudsec imports only under default products", async () => {
+    const guardDuty = asffFinding({
+      region: REGION,
+      resourceId: 'i-0abc',
+      raw: { ProductArn: `arn:aws:securityhub:${REGION}::product/aws/guardduty`, GeneratorId: 'cloudsec/lookalike' },
+    });
+    stubPages([{ findings: [guardDuty] }]);
+
+    const slice = await collect({ ...ALL_SEVERITIES, productArns: ['arn:aws:securityhub:*::product/aws/guardduty'] });
+
+    expect(findingsOf(slice).map((f) => f.id)).toEqual([guardDuty.Id]);
+  });
+
+  it("when a digest reads its baseline, then cloudsec's own findings are not items either", async () => {
+    onGetFindings(REGION).reply(...shOk(findingsPage([published(), inHouse, hub])));
+
+    const read = await collectSecurityHubBaseline(makeContext(), REGION, {
+      severities: ALL_SEVERITIES.severities,
+      productArns: ALLOW_OWN_DEFAULT,
+    });
+
+    if (!read.ok) throw new Error(`expected items, got ${JSON.stringify(read.error)}`);
+    expect(read.items.map((i) => i.resourceId)).toEqual(['arn:aws:s3:::payroll-exports', 'arn:aws:s3:::public-assets']);
+    expect(read.items.some((i) => i.checkId.includes('cloudsec/'))).toBe(false);
   });
 });

@@ -111,6 +111,7 @@ describe('diffObservations properties', () => {
         const second = diffObservations(storedFor(afterFirst, observation), [observation], RUN_2);
 
         expect(second.opened).toEqual([]);
+        expect(second.reopened).toEqual([]);
         expect(second.resolved).toEqual([]);
         expect(second.suppressed).toEqual([]);
         expect(second.removals).toEqual([]);
@@ -141,7 +142,12 @@ describe('diffObservations properties', () => {
 
         expect(delta.removals.filter((id) => upserted.has(id))).toEqual([]);
         expect(delta.resolved.map((r) => r.findingId).sort()).toEqual([...delta.removals].sort());
-        for (const o of delta.opened) expect(before[o.findingId]).not.toBe('open');
+        // New means never remembered; back means suppressed at the last run (an accepted risk ended).
+        for (const o of delta.opened) expect(before[o.findingId]).toBeUndefined();
+        for (const o of delta.reopened) expect(before[o.findingId]).toBe('suppressed');
+        const opened = new Set([...delta.opened, ...delta.reopened].map((o) => o.findingId));
+        for (const u of delta.upserts)
+          if (u.state === 'open' && before[u.findingId] !== 'open') expect(opened.has(u.findingId)).toBe(true);
         for (const s of delta.suppressed) expect(before[s.findingId]).toBe('open');
         for (const u of delta.upserts)
           expect(u.firstSeenAt).toBe(

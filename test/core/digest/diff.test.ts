@@ -20,10 +20,12 @@ import { ACCOUNT_A, ACCOUNT_B, RUN_1, RUN_2, aStoredItem, anObservedItem, change
 const ids = (items: readonly DigestItem[]) => items.map((i) => i.findingId).sort();
 const listed = (delta: DigestDelta) => ({
   opened: ids(delta.opened),
+  reopened: ids(delta.reopened),
   resolved: ids(delta.resolved),
   suppressed: ids(delta.suppressed),
 });
-const NOTHING = { opened: [], resolved: [], suppressed: [] };
+const NOTHING = { opened: [], reopened: [], resolved: [], suppressed: [] };
+const NO_DELTA = { opened: [], reopened: [], resolved: [], suppressed: [], upserts: [], removals: [] };
 
 describe('diffObservations', () => {
   it('when a finding is open for the first time, then it is new and stored from this run on', () => {
@@ -52,10 +54,10 @@ describe('diffObservations', () => {
     ]);
   });
 
-  it('when a suppressed finding is open again, then it is new since the last digest', () => {
+  it('when a suppressed finding (an accepted risk that ended) is open again, then it is back, not new, and keeps its age', () => {
     const delta = diffObservations([aStoredItem({ state: 'suppressed' })], [complete([anObservedItem()])], RUN_2);
 
-    expect(listed(delta)).toEqual({ ...NOTHING, opened: ['f_bucket_public'] });
+    expect(listed(delta)).toEqual({ ...NOTHING, reopened: ['f_bucket_public'] });
     expect(delta.upserts[0]).toMatchObject({ state: 'open', firstSeenAt: RUN_1.toISOString() });
   });
 
@@ -99,7 +101,7 @@ describe('diffObservations', () => {
   it('when a finding that was never stored is resolved, then nothing happens', () => {
     const delta = diffObservations([], [complete([anObservedItem({ state: 'resolved' })])], RUN_2);
 
-    expect(delta).toEqual({ opened: [], resolved: [], suppressed: [], upserts: [], removals: [] });
+    expect(delta).toEqual(NO_DELTA);
   });
 
   it('when a complete scan no longer lists a stored finding, then it is resolved', () => {
@@ -138,7 +140,7 @@ describe('diffObservations', () => {
 
       for (const observation of [complete([anObservedItem({ state: 'unknown' })]), changes([])]) {
         const delta = diffObservations([stored], [observation], RUN_2);
-        expect(delta).toEqual({ opened: [], resolved: [], suppressed: [], upserts: [], removals: [] });
+        expect(delta).toEqual(NO_DELTA);
       }
     },
   );
@@ -159,7 +161,7 @@ describe('diffObservations', () => {
       RUN_2,
     );
 
-    expect(listed(delta)).toEqual({ opened: ['h_new'], resolved: ['h_fixed'], suppressed: ['h_hidden'] });
+    expect(listed(delta)).toEqual({ ...NOTHING, opened: ['h_new'], resolved: ['h_fixed'], suppressed: ['h_hidden'] });
     expect(delta.removals).toEqual(['h_fixed']);
     expect(ids(delta.upserts)).toEqual(['h_hidden', 'h_new']);
   });
@@ -396,6 +398,6 @@ describe('observeFindings', () => {
     const secondScan = evaluateChecks([bucketCheck], aSnapshot([blocked]), NOW, { services: ['s3'] });
     const second = diffObservations(first.upserts, [observeFindings(secondScan, { scope: SCOPE })], RUN_2);
 
-    expect(second).toEqual({ opened: [], resolved: [], suppressed: [], upserts: [], removals: [] });
+    expect(second).toEqual(NO_DELTA);
   });
 });

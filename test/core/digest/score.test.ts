@@ -6,12 +6,42 @@ import {
   countBySeverity,
   postureScore,
   postureScoreByAccount,
+  scoreSetAside,
 } from '../../../src/core/digest/score';
 import { FINDING_STATUSES, SEVERITIES, type Severity } from '../../../src/core/model';
 
 const r = (severity: Severity, status: ScoreInput['status']): ScoreInput => ({ severity, status });
 const times = (n: number, input: ScoreInput) => Array.from({ length: n }, () => input);
 const counts = (over: Partial<SeverityCounts>): SeverityCounts => ({ ...zeroCounts(), ...over });
+
+describe('scoreSetAside', () => {
+  it('when failures are accepted, then it counts those that would have weighed in the score, and nothing else', () => {
+    expect(
+      scoreSetAside([
+        { ...r('critical', 'fail'), accepted: true },
+        { ...r('low', 'fail'), accepted: true },
+        { ...r('informational', 'fail'), accepted: true },
+        { ...r('high', 'pass'), accepted: true },
+        r('medium', 'fail'),
+      ]),
+    ).toBe(2);
+    expect(scoreSetAside([])).toBe(0);
+  });
+
+  it('when accepted failures are set aside, then the score equals the score of the results without them', () => {
+    const result = fc.record({
+      severity: fc.constantFrom(...SEVERITIES),
+      status: fc.constantFrom(...FINDING_STATUSES),
+      accepted: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(result, { maxLength: 40 }), (results) => {
+        const rest = results.filter((x) => !(x.status === 'fail' && x.accepted));
+        expect(postureScore(results)).toBe(postureScore(rest.map(({ severity, status }) => ({ severity, status }))));
+      }),
+    );
+  });
+});
 
 describe('postureScore', () => {
   it('when the README quotes the weights, then they are critical 10, high 5, medium 3, low 1, informational 0', () => {
@@ -29,6 +59,18 @@ describe('postureScore', () => {
     ['only unknown results', null, [r('high', 'unknown')]],
     ['only informational results', null, [r('informational', 'fail'), r('informational', 'pass')]],
     ['no results', null, []],
+    [
+      'a critical failure is an accepted risk: set aside, not a pass',
+      100,
+      [{ ...r('critical', 'fail'), accepted: true }, r('high', 'pass')],
+    ],
+    [
+      'a critical and a high fail, the critical accepted',
+      0,
+      [{ ...r('critical', 'fail'), accepted: true }, r('high', 'fail')],
+    ],
+    ['the only failure is accepted and nothing passes', null, [{ ...r('high', 'fail'), accepted: true }]],
+    ['"accepted" on a pass changes nothing', 50, [{ ...r('low', 'pass'), accepted: true }, r('low', 'fail')]],
   ])('when %s, then the score is %p', (_case, expected, results) => {
     expect(postureScore(results)).toBe(expected);
   });

@@ -1,7 +1,7 @@
 import { summarize } from '../../../src/core/findings';
 import type { Finding } from '../../../src/core/model';
 import { renderCheckText } from '../../../src/core/render/text';
-import type { CheckReport } from '../../../src/core/render/report';
+import { NO_ACCEPTED_RISKS, type CheckReport } from '../../../src/core/render/report';
 import { aFinding, anUnknown } from './blocks/builders';
 import { PUBLIC_BUCKET, PUBLIC_SENTENCE, TITLES, expectProblemHeading } from '../../fixtures/failing-titles';
 
@@ -15,6 +15,7 @@ const report = (findings: Finding[]): CheckReport => ({
   ],
   findings,
   summary: summarize(findings),
+  acceptedRisks: NO_ACCEPTED_RISKS,
 });
 
 /** The lines of the text answer from the first line that starts with `heading` to the next blank line. */

@@ -1,14 +1,7 @@
 import { defineCheck, fail, pass } from '../define';
-import type { AccountSnapshot, Ami, ResourceRef } from '../../model';
-import { regionSettingResource } from '../../resources';
+import type { Ami } from '../../model';
+import { imageResource, regionSettingResource } from '../../resources';
 import { withCollectedFact } from '../../world-open-checks';
-
-/** AMI ARNs name no account: an image id is unique in its region. */
-const imageResource = (account: Pick<AccountSnapshot, 'partition'>, region: string, imageId: string): ResourceRef => ({
-  type: 'AwsEc2Image',
-  id: imageId,
-  arn: `arn:${account.partition}:ec2:${region}::image/${imageId}`,
-});
 
 const label = (i: Ami) => (i.name ? `${i.imageId} (${i.name})` : i.imageId);
 
@@ -35,7 +28,7 @@ export default defineCheck({
         'the list of AMIs the account owns (DescribeImages)',
         (images) =>
           images.map((image) => {
-            const resource = imageResource(account, region, image.imageId);
+            const resource = imageResource(account, region, image);
             const evidence = { name: image.name, state: image.state, public: image.public };
             if (image.public === null) {
               return {

@@ -1,20 +1,10 @@
 import { defineCheck, fail, pass } from '../define';
-import type { AccountSnapshot, NetworkAcl, ResourceRef } from '../../model';
+import type { NetworkAcl } from '../../model';
 import { ADMIN_PORTS, describeOpenings, naclWorldOpenings, openingEvidence } from '../../network-acls';
-import { regionSettingResource } from '../../resources';
+import { networkAclResource, regionSettingResource } from '../../resources';
 import { withCollectedFact } from '../../world-open-checks';
 
 const PORTS = Object.keys(ADMIN_PORTS).map(Number);
-
-const aclResource = (
-  account: Pick<AccountSnapshot, 'accountId' | 'partition'>,
-  region: string,
-  acl: NetworkAcl,
-): ResourceRef => ({
-  type: 'AwsEc2NetworkAcl',
-  id: acl.networkAclId,
-  arn: `arn:${account.partition}:ec2:${region}:${account.accountId}:network-acl/${acl.networkAclId}`,
-});
 
 const label = (acl: NetworkAcl) => (acl.vpcId ? `${acl.networkAclId} (${acl.vpcId})` : acl.networkAclId);
 
@@ -41,7 +31,7 @@ export default defineCheck({
         'the network ACL list (DescribeNetworkAcls)',
         (acls) =>
           acls.map((acl) => {
-            const resource = aclResource(account, region, acl);
+            const resource = networkAclResource(account, region, acl);
             const evidence = { vpcId: acl.vpcId, isDefault: acl.isDefault, subnetIds: acl.subnetIds, ports: PORTS };
             const openings = naclWorldOpenings(acl, PORTS);
             return openings.length > 0

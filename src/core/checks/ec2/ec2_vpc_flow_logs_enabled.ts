@@ -1,20 +1,10 @@
 import { defineCheck, fail, pass, type CheckResult } from '../define';
-import type { AccountSnapshot, Ec2Vpc, ResourceRef, VpcFlowLog } from '../../model';
-import { regionSettingResource } from '../../resources';
+import type { Ec2Vpc, ResourceRef, VpcFlowLog } from '../../model';
+import { regionSettingResource, vpcResource } from '../../resources';
 import { withCollectedFact } from '../../world-open-checks';
 
 /** CIS asks for rejected traffic at least; `ALL` records it too, `ACCEPT` does not. */
 const RECORDS_REJECTS = new Set(['REJECT', 'ALL']);
-
-const vpcResource = (
-  account: Pick<AccountSnapshot, 'accountId' | 'partition'>,
-  region: string,
-  vpcId: string,
-): ResourceRef => ({
-  type: 'AwsEc2Vpc',
-  id: vpcId,
-  arn: `arn:${account.partition}:ec2:${region}:${account.accountId}:vpc/${vpcId}`,
-});
 
 const label = (v: Ec2Vpc) => (v.name ? `${v.vpcId} (${v.name})` : v.vpcId);
 
@@ -85,7 +75,7 @@ export default defineCheck({
           vpcs
             // A VPC shared with this account through RAM records its flow logs in its owner's account.
             .filter((v) => v.ownerId === null || v.ownerId === account.accountId)
-            .map((v) => judge(v, flowLogs, vpcResource(account, region, v.vpcId), region)),
+            .map((v) => judge(v, flowLogs, vpcResource(account, region, v), region)),
         ),
       );
     }),

@@ -15,6 +15,8 @@ import {
 } from './finding';
 import { context, divider, header, section, type Block, type MessagePayload } from './kit';
 import { assertScopeKeyFits, memoize, normalizePage, pagedMessage, type PageRequest } from './paging';
+import type { AcceptedRisksReport } from '../report';
+import { renderHiddenLine, resurfacedNote } from './exceptions/hidden-line';
 
 export interface AccountInfo {
   id: string;
@@ -34,11 +36,49 @@ export interface CheckMessageData {
   evaluatedAt: string;
   demo: boolean;
   accounts: readonly AccountInfo[];
+  /** What accepted risks hid or showed again (CheckReport's `acceptedRisks`); absent = none applied. */
+  acceptedRisks?: AcceptedRisksView | undefined;
 }
+
+/** The part of a report's accepted risks a message shows: the count with Show, annotations, problems. */
+export type AcceptedRisksView = Pick<AcceptedRisksReport, 'hidden' | 'exceptions' | 'resurfaced' | 'problems'>;
+
+/**
+ * The blocks a report gets from accepted risks: "12 accepted risks hidden (by 3 exceptions) · Show"
+ * (src/core/render/blocks/exceptions/hidden-line.ts; Show carries the report's scope key), and a
+ * warning when some accepted risks could not be read (their findings are shown). None when nothing
+ * was hidden and everything was read.
+ */
+export const acceptedRisksBlocks = (
+  accepted: AcceptedRisksView | undefined,
+  options: Pick<ListRenderOptions, 'scopeKey' | 'requestedBy'>,
+): Block[] => {
+  if (!accepted) return [];
+  const line = renderHiddenLine({
+    hidden: accepted.hidden,
+    exceptions: accepted.exceptions.filter((e) => e.hides > 0).length,
+    scopeKey: options.scopeKey,
+    requestedBy: requesterOf(options),
+  });
+  return [
+    ...(line ? [line] : []),
+    ...(accepted.problems.length > 0 ? [context(`:warning: ${clip(accepted.problems.join(' · '), 600)}`)] : []),
+  ];
+};
+
+/** The "shown again" note of each resurfaced finding, by finding id. */
+export const resurfacedNotes = (accepted: AcceptedRisksView | undefined): ReadonlyMap<string, string> =>
+  new Map((accepted?.resurfaced ?? []).map((r) => [r.findingId, resurfacedNote(r)]));
+
+/** " (12 accepted risks hidden)" for fallback texts; empty when none is. */
+export const hiddenFallback = (accepted: Pick<AcceptedRisksView, 'hidden'> | undefined): string =>
+  accepted && accepted.hidden > 0 ? `; ${accepted.hidden} accepted risk${accepted.hidden === 1 ? '' : 's'} hidden` : '';
 
 export interface ListRenderOptions {
   now: Date;
   remediationEnabled: boolean;
+  /** Offer "Accept risk…" on failing findings (an approvals channel is configured). */
+  acceptRiskEnabled?: boolean;
   page?: PageRequest;
   /** Identifies the cached result; carried by the Next page and Download buttons. */
   scopeKey: string;
@@ -101,14 +141,21 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
   const failingBySeverity: Record<string, number> = {};
   for (const f of failing) failingBySeverity[f.severity] = (failingBySeverity[f.severity] ?? 0) + 1;
 
+  const notes = resurfacedNotes(data.acceptedRisks);
   const render = memoize((f: RenderableFinding) =>
-    findingSection(f, names, { remediationEnabled: options.remediationEnabled }),
+    findingSection(f, names, {
+      remediationEnabled: options.remediationEnabled,
+      acceptRisk: options.acceptRiskEnabled === true,
+      note: notes.get(f.id),
+    }),
   );
   const age = ageOf(data.generatedAt, options.now);
+  const hidden = data.acceptedRisks?.hidden ?? 0;
   const headline =
     byStatus.fail > 0
       ? `*${byStatus.fail} failing* (${severityCounts(counts)}) · ${byStatus.pass} passing · ${byStatus.unknown} unknown`
-      : `*Nothing failing* · ${byStatus.pass} passing · ${byStatus.unknown} unknown`;
+      : // Hidden failures are still failures: "nothing failing" would overstate it.
+        `*${hidden > 0 ? 'Nothing failing but accepted risks' : 'Nothing failing'}* · ${byStatus.pass} passing · ${byStatus.unknown} unknown`;
   const head: Block[] = [
     header(`cloudsec check: ${servicesLabel(data.services)}`),
     ...(data.demo ? [context(DEMO_NOTE)] : []),
@@ -117,11 +164,12 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
       `Data from ${age} (collected ${clip(utcStamp(data.generatedAt), 40)}) · ${plural(data.accounts.length, 'account')}`,
     ),
     ...accountNotices(data.accounts),
+    ...acceptedRisksBlocks(data.acceptedRisks, options),
     divider(),
   ];
   const tail: Block[] = [
     ...(unknown.length > 0 ? [section(unknownSummary(unknown, names))] : []),
-    ...(byStatus.fail === 0 && byStatus.unknown === 0
+    ...(byStatus.fail === 0 && byStatus.unknown === 0 && hidden === 0
       ? [section(`:white_check_mark: All ${plural(byStatus.pass, 'check')} pass.`)]
       : []),
   ];
@@ -129,7 +177,7 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
     escapeMrkdwn(
       `${data.demo ? '[DEMO DATA] ' : ''}cloudsec check (${servicesLabel(data.services)}): ` +
         `${byStatus.fail} failing${byStatus.fail ? ` (${severityCounts(counts, ', ')})` : ''}, ` +
-        `${byStatus.pass} passing, ${byStatus.unknown} unknown; data from ${age}.`,
+        `${byStatus.pass} passing, ${byStatus.unknown} unknown${hiddenFallback(data.acceptedRisks)}; data from ${age}.`,
     ),
     Math.min(MESSAGE_BUDGET.maxFallbackText, BLOCK_KIT.textObject),
   );

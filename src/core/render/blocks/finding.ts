@@ -1,6 +1,7 @@
 import { SEVERITIES, type Finding, type Severity } from '../../model';
 import { bold, clip, code, lineStart } from '../mrkdwn';
-import { button, section, type SectionBlock } from './kit';
+import { button, overflow, section, type SectionBlock } from './kit';
+import { EXCEPTION_ACTION_IDS } from './exceptions/ids';
 import { headingOf } from '../headline';
 
 /** Slack action ids this module emits (`domain.verb`, as the design asks); handlers register these. */
@@ -9,7 +10,12 @@ export const ACTION_IDS = {
   remediationReview: 'remediation.review',
   findingsPage: 'findings.page',
   findingsExport: 'findings.export',
+  /** The overflow of a failing finding that can be both remediated and accepted (handlers/actions/exceptions.ts). */
+  findingMenu: 'finding.menu',
 } as const;
+
+/** Finding ids as findingId makes them; anything else gets no accept control (it could not be looked up). */
+const FINDING_ID = /^f_[0-9a-f]{16}$/;
 
 /** What the renderers read from a finding: `CheckReport['findings']` entries qualify as well as full Findings. */
 export type RenderableFinding = Pick<
@@ -72,7 +78,22 @@ const MAX = { title: 120, resource: 140, region: 30, message: 320 } as const;
 export const findingSection = (
   f: RenderableFinding,
   names: AccountNames,
-  opts: { remediationEnabled: boolean; showSeverity?: boolean; updated?: string },
+  opts: {
+    remediationEnabled: boolean;
+    showSeverity?: boolean;
+    updated?: string;
+    /**
+     * A last line of escaped mrkdwn about the finding, bounded by the caller: a finding an accepted
+     * risk covers but that is shown again because it got worse says so (resurfacedNote).
+     */
+    note?: string | undefined;
+    /**
+     * Offer "Accept risk…" on a failing finding (accepted risks can be asked for here). With a
+     * Remediate button too, both go into one overflow menu (`finding.menu`, values `remediate:<id>`
+     * and `accept:<id>`), so a finding still costs one block.
+     */
+    acceptRisk?: boolean;
+  },
 ): SectionBlock => {
   const title = bold(headingOf(f), MAX.title) || code(f.checkId, MAX.title);
   const failing = f.status === 'fail';
@@ -85,11 +106,22 @@ export const findingSection = (
   ];
   const message = clip(f.message, MAX.message);
   if (message) lines.push(lineStart(message));
-  const remediate =
-    opts.remediationEnabled && f.status === 'fail' && f.remediationId
-      ? button('Remediate', ACTION_IDS.remediationRequest, f.id)
-      : undefined;
-  return section(lines.join('\n'), remediate);
+  if (opts.note) lines.push(opts.note);
+  const remediable = opts.remediationEnabled && f.status === 'fail' && f.remediationId !== null;
+  const acceptable = opts.acceptRisk === true && f.status === 'fail' && FINDING_ID.test(f.id);
+  const accessory =
+    remediable && acceptable
+      ? overflow(ACTION_IDS.findingMenu, [
+          // The label stays "Remediate", as on the plain button, so the action reads the same everywhere.
+          { label: 'Remediate', value: `remediate:${f.id}` },
+          { label: 'Accept risk…', value: `accept:${f.id}` },
+        ])
+      : remediable
+        ? button('Remediate', ACTION_IDS.remediationRequest, f.id)
+        : acceptable
+          ? button('Accept risk…', EXCEPTION_ACTION_IDS.request, f.id)
+          : undefined;
+  return section(lines.join('\n'), accessory);
 };
 
 /** The IAM action an unknown finding needs, when the engine recorded one. */

@@ -2,7 +2,16 @@ import { SEVERITIES, type Finding, type Severity } from '../../model';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../limits';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn';
 import { ageOf } from './age';
-import { DEMO_NOTE, requesterOf, type AccountInfo, type ListRenderOptions } from './check-message';
+import {
+  DEMO_NOTE,
+  acceptedRisksBlocks,
+  hiddenFallback,
+  requesterOf,
+  resurfacedNotes,
+  type AcceptedRisksView,
+  type AccountInfo,
+  type ListRenderOptions,
+} from './check-message';
 import { accountNamesOf, findingSection, severityCounts, type RenderableFinding } from './finding';
 import { context, divider, header, section, type Block, type MessagePayload } from './kit';
 import { assertScopeKeyFits, memoize, normalizePage, pagedMessage } from './paging';
@@ -15,6 +24,11 @@ export interface FindingsMessageData {
   generatedAt?: string;
   demo?: boolean;
   accounts?: readonly AccountInfo[];
+  /**
+   * Accepted risks among the findings this answer is about (the same source, severity and account
+   * filter: narrowAcceptedRisks in src/core/render/report.ts); absent = none applied.
+   */
+  acceptedRisks?: AcceptedRisksView | undefined;
 }
 
 const timeOf = (iso: string) => {
@@ -34,11 +48,14 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
   assertScopeKeyFits(options.scopeKey);
   const names = accountNamesOf(data.accounts ?? []);
   const items = newestFirst(data.findings);
+  const notes = resurfacedNotes(data.acceptedRisks);
   const render = memoize((f: (typeof items)[number]) =>
     findingSection(f, names, {
       remediationEnabled: options.remediationEnabled,
+      acceptRisk: options.acceptRiskEnabled === true,
       showSeverity: true,
       updated: ageOf(f.observedAt, options.now),
+      note: notes.get(f.id),
     }),
   );
   const counts = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
@@ -51,7 +68,10 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
   const headline =
     items.length > 0
       ? `*${items.length} Security Hub ${items.length === 1 ? 'finding' : 'findings'}*${scope}: ${severityCounts(counts)}`
-      : `:white_check_mark: *No Security Hub findings*${scope}.`;
+      : (data.acceptedRisks?.hidden ?? 0) > 0
+        ? // Not "nothing": everything there is was accepted, and the line below says how much.
+          `*No Security Hub findings shown*${scope}: all of them are hidden by accepted risks.`
+        : `:white_check_mark: *No Security Hub findings*${scope}.`;
   const head: Block[] = [
     header('Security Hub findings'),
     ...(data.demo ? [context(DEMO_NOTE)] : []),
@@ -59,6 +79,7 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
     ...(data.generatedAt
       ? [context(`Data from ${ageOf(data.generatedAt, options.now)} · newest first`)]
       : [context('Newest first')]),
+    ...acceptedRisksBlocks(data.acceptedRisks, options),
     divider(),
   ];
   const filterWords = [data.filter?.severity, data.filter?.accountId && `account ${data.filter.accountId}`]
@@ -67,7 +88,7 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
   const text = truncate(
     escapeMrkdwn(
       `${data.demo ? '[DEMO DATA] ' : ''}Security Hub${filterWords ? ` (${filterWords})` : ''}: ` +
-        `${items.length} findings${items.length ? ` (${severityCounts(counts, ', ')})` : ''}.`,
+        `${items.length} findings${items.length ? ` (${severityCounts(counts, ', ')})` : ''}${hiddenFallback(data.acceptedRisks)}.`,
     ),
     Math.min(MESSAGE_BUDGET.maxFallbackText, BLOCK_KIT.textObject),
   );

@@ -2,7 +2,7 @@ import { SEVERITIES, type Severity } from '../../model';
 import { HOME_BUDGET } from '../limits';
 import { bold, clip, code } from '../mrkdwn';
 import { ageOf, utcStamp } from './age';
-import { DEMO_NOTE } from './check-message';
+import { DEMO_NOTE, acceptedRisksBlocks, resurfacedNotes, type AcceptedRisksView } from './check-message';
 import {
   ACTION_IDS,
   SEVERITY_EMOJI,
@@ -22,6 +22,8 @@ export interface AccountPosture {
   fail: number;
   pass: number;
   unknown: number;
+  /** Failing findings accepted risks hide in this account (not in `fail`); absent = 0. */
+  accepted?: number | undefined;
 }
 
 /** A remediation request waiting for this user's decision (from the approval workflow). */
@@ -44,7 +46,15 @@ export interface HomeViewData {
   /** Absent: the approval workflow is not on, and the section is not shown at all. */
   pendingApprovals?: readonly PendingApproval[];
   remediationEnabled: boolean;
+  /** Offer "Accept risk…" on failing findings (an approvals channel is configured). */
+  acceptRiskEnabled?: boolean;
   demo?: boolean;
+  /** What accepted risks hid or showed again among the user's findings (VisibleReport.acceptedRisks). */
+  acceptedRisks?: AcceptedRisksView | undefined;
+  /** The report's scope key, carried by Show (the hidden line's button); without it, no button. */
+  scopeKey?: string | undefined;
+  /** The user's Slack id, so that Show answers them alone when someone else presses it. */
+  userId?: string | undefined;
 }
 
 const MAX_ACCOUNTS = 25;
@@ -63,7 +73,8 @@ const accountFields = (a: AccountPosture): string[] => {
     `${bold(a.name, 60) || code(a.accountId, 40)}\n${code(a.accountId, 40)}`,
     `${worst ? SEVERITY_EMOJI[worst] : ':white_check_mark:'} *${a.fail} failing*` +
       (a.fail > 0 ? ` (${severityCounts(a.bySeverity)})` : '') +
-      `\n${a.pass} passing · ${a.unknown} unknown`,
+      `\n${a.pass} passing · ${a.unknown} unknown` +
+      (a.accepted ? ` · ${a.accepted} accepted` : ''),
   ];
 };
 
@@ -115,6 +126,7 @@ export const renderHomeView = (data: HomeViewData): HomeView => {
     totals.unknown += a.unknown;
     for (const s of SEVERITIES) bySeverity[s] += a.bySeverity[s];
   }
+  const hidden = data.acceptedRisks?.hidden ?? 0;
   const greeting = data.userName ? `Hi ${bold(data.userName, 80)}, here` : 'Here';
   const refreshed = data.lastRefreshed
     ? `Last refreshed ${ageOf(data.lastRefreshed, data.now)} (${clip(utcStamp(data.lastRefreshed), 40)})`
@@ -130,15 +142,28 @@ export const renderHomeView = (data: HomeViewData): HomeView => {
     section(
       totals.fail > 0
         ? `*${totals.fail} failing* (${severityCounts(bySeverity)}) · ${totals.pass} passing · ${totals.unknown} unknown`
-        : `:white_check_mark: *Nothing failing* · ${totals.pass} passing · ${totals.unknown} unknown`,
+        : hidden > 0
+          ? // Hidden failures are still failures: no check mark.
+            `*Nothing failing but accepted risks* · ${totals.pass} passing · ${totals.unknown} unknown`
+          : `:white_check_mark: *Nothing failing* · ${totals.pass} passing · ${totals.unknown} unknown`,
     ),
+    ...acceptedRisksBlocks(data.acceptedRisks, {
+      scopeKey: data.scopeKey ?? '',
+      ...(data.userId ? { requestedBy: data.userId } : {}),
+    }),
   ];
   const approvals = data.pendingApprovals;
   const findings = data.topFindings;
   const fieldsOf = memoize(accountFields);
   const approvalOf = memoize((a: PendingApproval) => approvalSection(a, data.now));
+  const notes = resurfacedNotes(data.acceptedRisks);
   const findingOf = memoize((f: RenderableFinding) =>
-    findingSection(f, names, { remediationEnabled: data.remediationEnabled, showSeverity: true }),
+    findingSection(f, names, {
+      remediationEnabled: data.remediationEnabled,
+      acceptRisk: data.acceptRiskEnabled === true,
+      showSeverity: true,
+      note: notes.get(f.id),
+    }),
   );
   const view = (nAccounts: number, nApprovals: number, nFindings: number): HomeView => ({
     type: 'home',

@@ -26,6 +26,16 @@ export interface Button {
   value?: string;
   style?: 'primary' | 'danger';
 }
+/** An overflow menu (2-5 options): one section accessory offering several actions on one thing. */
+export interface OverflowOption {
+  text: PlainText;
+  value: string;
+}
+export interface Overflow {
+  type: 'overflow';
+  action_id: string;
+  options: OverflowOption[];
+}
 export interface HeaderBlock {
   type: 'header';
   text: PlainText;
@@ -34,7 +44,7 @@ export interface SectionBlock {
   type: 'section';
   text?: TextObject;
   fields?: TextObject[];
-  accessory?: Button;
+  accessory?: Button | Overflow;
 }
 export interface DividerBlock {
   type: 'divider';
@@ -91,7 +101,7 @@ export const md = (text: string, max: number = BLOCK_KIT.textObject): Mrkdwn => 
 });
 
 export const header = (text: string): HeaderBlock => ({ type: 'header', text: plain(text, BLOCK_KIT.headerText) });
-export const section = (text: string, accessory?: Button): SectionBlock => ({
+export const section = (text: string, accessory?: Button | Overflow): SectionBlock => ({
   type: 'section',
   text: md(text, BLOCK_KIT.sectionText),
   ...(accessory ? { accessory } : {}),
@@ -109,6 +119,24 @@ export const actions = (...buttons: Button[]): ActionsBlock => ({
   type: 'actions',
   elements: buttons.slice(0, BLOCK_KIT.actionsElements),
 });
+
+/** Slack's limits for an overflow menu: 2-5 options, values of at most 150 characters. */
+const OVERFLOW = { minOptions: 2, maxOptions: 5, value: 150 } as const;
+
+/** An overflow menu, or nothing when it would not be valid (too few options, a value that does not fit). */
+export const overflow = (
+  actionId: string,
+  options: readonly { label: string; value: string }[],
+): Overflow | undefined => {
+  if (options.length < OVERFLOW.minOptions || options.length > OVERFLOW.maxOptions) return undefined;
+  if (options.some((o) => o.value.length === 0 || o.value.length > OVERFLOW.value)) return undefined;
+  if (actionId.length > BLOCK_KIT.actionId) return undefined;
+  return {
+    type: 'overflow',
+    action_id: actionId,
+    options: options.map((o) => ({ text: plain(o.label, 75), value: o.value })),
+  };
+};
 
 /** A button, or nothing when its value would not fit (a value is an id; cutting it would point elsewhere). */
 export const button = (

@@ -1,5 +1,7 @@
 import { SEVERITIES } from '../../model';
-import type { AccountBreakdown, DigestItem, DigestReport } from '../../digest/model';
+import type { AccountBreakdown, DigestAcceptedRisks, DigestItem, DigestReport } from '../../digest/model';
+import { EXPIRING_SOON_DAYS } from '../../exceptions/model';
+import { acceptedRisksLine, expiredLines, expiringLines, staleLines } from '../blocks/exceptions/digest';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../limits';
 import { bold, clip, code, escapeMrkdwn, lineStart, truncate } from '../mrkdwn';
 import { DEMO_NOTE } from '../blocks/check-message';
@@ -18,8 +20,10 @@ import {
 import { largestFitting, memoize } from '../blocks/paging';
 import { problemTitle } from '../headline';
 import {
+  ACCEPTED_LISTED,
   LIST_CAP,
   SECTION_TITLES,
+  hasAcceptedNews,
   asOfText,
   changesLine,
   itemAge,
@@ -51,6 +55,7 @@ export interface DigestMessage extends MessagePayload {
 
 const SECTION_EMOJI: Record<DigestSection, string> = {
   new: ':new:',
+  reopened: ':leftwards_arrow_with_hook:',
   resolved: ':white_check_mark:',
   suppressed: ':see_no_evil:',
   still_open: ':hourglass:',
@@ -59,7 +64,7 @@ const SECTION_EMOJI: Record<DigestSection, string> = {
 /** Per-item bounds that keep one finding near 600 characters, so a message always holds several. */
 const MAX = { title: 120, resource: 140, region: 30, message: 240, url: 1000 } as const;
 /** Head parts with outside text are bounded so the head alone always leaves room for findings. */
-const HEAD = { incomplete: 1200, incompleteLine: 300, accounts: 1800, scope: 300 } as const;
+const HEAD = { incomplete: 1200, incompleteLine: 300, accounts: 1800, scope: 300, accepted: 1400 } as const;
 
 export const MORE_ATTACHED = 'the full list is attached';
 
@@ -106,6 +111,25 @@ const incompleteBlock = (report: DigestReport): SectionBlock =>
       ),
     ].join('\n'),
   );
+
+/**
+ * Accepted risks that ended since the last digest, loudly and near the top: their findings are back
+ * in the failing lists (under "Back since last digest"), and whoever owned them should know. The
+ * lines are the accepted-risk renderers' (src/core/render/blocks/exceptions/digest.ts).
+ */
+const expiredBlock = (accepted: DigestAcceptedRisks): SectionBlock =>
+  section(cappedLines(expiredLines(accepted.expired, { max: ACCEPTED_LISTED }), HEAD.accepted, 'line').join('\n'));
+
+/** "14 findings hidden by 3 exceptions", then those expiring soon, stale ones and read problems. */
+const acceptedBlock = (accepted: DigestAcceptedRisks): SectionBlock => {
+  const lines = [
+    acceptedRisksLine(accepted) ?? ':shield: *Accepted risks*: nothing hidden',
+    ...expiringLines(accepted.expiring, { days: EXPIRING_SOON_DAYS, max: ACCEPTED_LISTED }),
+    ...staleLines(accepted.stale, { max: ACCEPTED_LISTED }),
+    ...accepted.problems.slice(0, 3).map((problem) => `:warning: ${clip(problem, 300)}`),
+  ];
+  return section(cappedLines(lines, HEAD.accepted, 'line').join('\n'));
+};
 
 const headlineBlock = (report: DigestReport): SectionBlock => {
   const { score, change } = scoreHeadline(report);
@@ -194,9 +218,11 @@ const fallbackText = (report: DigestReport): string => {
   const { score, change } = scoreHeadline(report);
   const open = total(report.open);
   const counts = severityCountsText(report.open, ', ');
+  const expired = report.acceptedRisks?.expired.length ?? 0;
   const parts = [
     report.demo ? '[DEMO DATA] ' : '',
     report.incomplete.length > 0 ? 'Scan incomplete. ' : '',
+    expired > 0 ? `${plural(expired, 'accepted risk')} expired. ` : '',
     `Posture digest ${report.name}: ${score} (${change}); `,
     `${plural(open, 'open finding')}${counts ? ` (${counts})` : ''}; `,
     `${changesLine(report, ', ')}.`,
@@ -225,10 +251,12 @@ export const renderDigestBlocks = (report: DigestReport, options: DigestRenderOp
   const head: Block[] = [
     header(titleLine),
     ...(report.incomplete.length > 0 ? [incompleteBlock(report)] : []),
+    ...((report.acceptedRisks?.expired.length ?? 0) > 0 ? [expiredBlock(report.acceptedRisks!)] : []),
     ...(report.demo ? [context(DEMO_NOTE)] : []),
     context(scope ? `${asOf} · ${scope}` : asOf),
     headlineBlock(report),
     countsBlock(report),
+    ...(hasAcceptedNews(report.acceptedRisks) ? [acceptedBlock(report.acceptedRisks)] : []),
     divider(),
     ...(report.style === 'full' && report.accounts.length > 0 ? [accountsBlock(report, names), divider()] : []),
   ];

@@ -1,5 +1,11 @@
 import { SEVERITIES, type Severity } from '../../model';
-import type { DigestItem, DigestReport, SeverityCounts } from '../../digest/model';
+import type {
+  DigestAcceptedRisk,
+  DigestAcceptedRisks,
+  DigestItem,
+  DigestReport,
+  SeverityCounts,
+} from '../../digest/model';
 import { consoleUrl } from '../../digest/console-links';
 import { utcStamp } from '../blocks/age';
 
@@ -9,10 +15,11 @@ import { utcStamp } from '../blocks/age';
  */
 
 /** Where an item is listed; also the CSV's first column. */
-export type DigestSection = 'new' | 'resolved' | 'suppressed' | 'still_open';
+export type DigestSection = 'new' | 'reopened' | 'resolved' | 'suppressed' | 'still_open';
 
 export const SECTION_TITLES: Record<DigestSection, string> = {
   new: 'New since last digest',
+  reopened: 'Back since last digest',
   resolved: 'Resolved since last digest',
   suppressed: 'Suppressed since last digest',
   still_open: 'Still open',
@@ -54,9 +61,18 @@ export const countChange = (now: number, before: number): string => {
   return `${d > 0 ? '▲' : '▼'} ${num(Math.abs(d))}`;
 };
 
+/**
+ * "12 accepted risks not counted": said next to the score whenever accepted risks were set aside
+ * (src/core/digest/score.ts), so a score they lifted never reads as one earned by fixes.
+ */
+export const scoreSetAsideText = (report: Pick<DigestReport, 'acceptedRisks'>): string | null => {
+  const n = report.acceptedRisks?.scoreSetAside ?? 0;
+  return n > 0 ? `${plural(n, 'accepted risk')} not counted` : null;
+};
+
 /** The headline's score phrase, without markup. */
 export const scoreHeadline = (
-  report: Pick<DigestReport, 'score' | 'previousScore' | 'firstRun' | 'incomplete'>,
+  report: Pick<DigestReport, 'score' | 'previousScore' | 'firstRun' | 'incomplete' | 'acceptedRisks'>,
 ): { score: string; change: string } => {
   if (report.score === null)
     return {
@@ -66,7 +82,8 @@ export const scoreHeadline = (
           ? 'not computed: the scan was incomplete'
           : 'the scope has no cloudsec check results (Security Hub only)',
     };
-  const score = `Posture score ${scoreText(report.score)} / 100`;
+  const setAside = scoreSetAsideText(report);
+  const score = `Posture score ${scoreText(report.score)} / 100${setAside ? ` · ${setAside}` : ''}`;
   if (report.firstRun) return { score, change: 'first digest, nothing to compare with yet' };
   if (report.previousScore === null) return { score, change: 'the last digest had no score to compare with' };
   return { score, change: `${scoreChange(report.score, report.previousScore)} since the last digest` };
@@ -79,9 +96,11 @@ export const severityChange = (report: Pick<DigestReport, 'open' | 'previousOpen
 export const totalChange = (report: Pick<DigestReport, 'open' | 'previousOpen'>): string | null =>
   report.previousOpen ? countChange(total(report.open), total(report.previousOpen)) : null;
 
-/** "4 new · 2 resolved · 1 suppressed since the last digest" (suppressed only when any). */
+/** "4 new · 1 back · 2 resolved · 1 suppressed since the last digest" (back and suppressed only when any). */
 export const changesLine = (report: DigestReport, separator = ' · '): string => {
-  const parts = [`${num(report.opened.total)} new`, `${num(report.resolved.total)} resolved`];
+  const parts = [`${num(report.opened.total)} new`];
+  if ((report.reopened?.total ?? 0) > 0) parts.push(`${num(report.reopened!.total)} back`);
+  parts.push(`${num(report.resolved.total)} resolved`);
   if (report.newlySuppressed.total > 0) parts.push(`${num(report.newlySuppressed.total)} suppressed`);
   return `${parts.join(separator)} since the last digest`;
 };
@@ -167,9 +186,18 @@ export const listsOf = (report: DigestReport): DigestList[] => {
     remediable: true,
     alwaysShown: true,
   };
-  if (report.style === 'compact') return [newList];
+  // Back in the failing lists (an accepted risk ended): as urgent as new, so compact digests show it too.
+  const reopened: DigestList = {
+    section: 'reopened',
+    total: report.reopened?.total ?? 0,
+    items: worstFirst(report.reopened?.items ?? []),
+    remediable: true,
+    alwaysShown: false,
+  };
+  if (report.style === 'compact') return [newList, reopened].filter((l) => l.alwaysShown || l.total > 0);
   const lists: DigestList[] = [
     newList,
+    reopened,
     {
       section: 'resolved',
       total: report.resolved.total,
@@ -211,3 +239,30 @@ export const partitionFor = (partition: string | ((accountId: string) => string)
 
 /** The item's console link, or null (see src/core/digest/console-links.ts). */
 export const itemConsoleUrl = (item: DigestItem, partition: string): string | null => consoleUrl(item, partition);
+
+// ---------------------------------------------------------------- accepted risks
+
+/** Accepted risks listed per kind (expiring, expired, stale) before "…and N more". */
+export const ACCEPTED_LISTED = 5;
+
+/** "14 findings hidden by 3 exceptions" (the Slack line's words), or null when nothing is hidden. */
+export const acceptedHiddenText = (a: Pick<DigestAcceptedRisks, 'hidden' | 'exceptions'>): string | null =>
+  a.hidden > 0 ? `${plural(a.hidden, 'finding')} hidden by ${plural(Math.max(a.exceptions, 1), 'exception')}` : null;
+
+/** "3 days left" / "1 day left" (daysLeft rounds up: 1 = within the next 24 hours). */
+export const daysLeftText = (r: Pick<DigestAcceptedRisk, 'daysLeft'>): string => `${plural(r.daysLeft, 'day')} left`;
+
+/** The calendar day (UTC) an accepted risk ends, or its raw text when unreadable. */
+export const expiryDay = (r: Pick<DigestAcceptedRisk, 'expiresAt'>): string =>
+  /^\d{4}-\d{2}-\d{2}/.test(r.expiresAt) ? `${r.expiresAt.slice(0, 10)} (UTC)` : r.expiresAt;
+
+/** "hides 4 findings here" / "4 findings back in the failing lists" / "" for each kind of list. */
+export const expiringFindingsText = (r: Pick<DigestAcceptedRisk, 'findings'>): string =>
+  `hides ${plural(r.findings, 'finding')} here`;
+
+export const expiredFindingsText = (r: Pick<DigestAcceptedRisk, 'findings'>): string =>
+  r.findings > 0 ? `${plural(r.findings, 'finding')} back in the failing lists` : 'nothing of it is failing here now';
+
+/** Whether the "accepted risks" part has anything to say (expired ones have their own, louder part). */
+export const hasAcceptedNews = (a: DigestAcceptedRisks | undefined): a is DigestAcceptedRisks =>
+  a !== undefined && (a.hidden > 0 || a.expiring.length > 0 || a.stale.length > 0 || a.problems.length > 0);

@@ -1,8 +1,15 @@
 import { SEVERITIES } from '../../model';
-import type { DigestItem, DigestReport } from '../../digest/model';
+import type { DigestAcceptedRisk, DigestItem, DigestReport } from '../../digest/model';
 import {
+  ACCEPTED_LISTED,
   LIST_CAP,
   SECTION_TITLES,
+  acceptedHiddenText,
+  daysLeftText,
+  expiredFindingsText,
+  expiringFindingsText,
+  expiryDay,
+  hasAcceptedNews,
   asOfText,
   changesLine,
   itemAge,
@@ -40,6 +47,13 @@ const nameOf = (report: DigestReport, id: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(report.accountNames, id) ? report.accountNames[id] : undefined;
 
 const accountLabel = (report: DigestReport, id: string): string => labelOf(id, nameOf(report, id));
+
+const riskLines = (risks: readonly DigestAcceptedRisk[], detail: (r: DigestAcceptedRisk) => string): string[] => [
+  ...risks
+    .slice(0, ACCEPTED_LISTED)
+    .map((r) => `  - ${clean(r.id, 80)} · owner ${clean(r.owner.name ?? r.owner.id, 60)} · ${detail(r)}`),
+  ...(risks.length > ACCEPTED_LISTED ? [`  …and ${plural(risks.length - ACCEPTED_LISTED, 'more')}`] : []),
+];
 
 const itemLines = (item: DigestItem, list: DigestList, report: DigestReport, options: DigestTextOptions): string[] => {
   const age = itemAge(list.section, item, report.scheduledFor);
@@ -82,6 +96,14 @@ export const renderDigestText = (report: DigestReport, options: DigestTextOption
       ...(report.incomplete.length > 20 ? [`!   …and ${plural(report.incomplete.length - 20, 'more problem')}`] : []),
     );
   }
+  const expired = report.acceptedRisks?.expired ?? [];
+  if (expired.length > 0) {
+    out.push(
+      '',
+      `!! ${plural(expired.length, 'accepted risk')} expired since the last digest: ${expired.length === 1 ? 'what it hid is' : 'what they hid is'} failing again unless fixed.`,
+      ...riskLines(expired, (r) => `ended ${clean(expiryDay(r), 60)} · ${expiredFindingsText(r)}`),
+    );
+  }
   const { score, change } = scoreHeadline(report);
   const withChange = (n: number, c: string | null) => `${num(n)}${c ? ` (${c})` : ''}`;
   out.push(
@@ -92,6 +114,21 @@ export const renderDigestText = (report: DigestReport, options: DigestTextOption
     `Suppressed: ${num(report.suppressed)}`,
     `${changesLine(report, ', ')}`,
   );
+  const accepted = report.acceptedRisks;
+  if (hasAcceptedNews(accepted)) {
+    out.push('', `Accepted risks: ${acceptedHiddenText(accepted) ?? 'nothing hidden'}`);
+    if (accepted.expiring.length > 0)
+      out.push(
+        `Expiring within 7 days (${num(accepted.expiring.length)}):`,
+        ...riskLines(accepted.expiring, (r) => `${daysLeftText(r)} · ${expiringFindingsText(r)}`),
+      );
+    if (accepted.stale.length > 0)
+      out.push(
+        `Stale, matching nothing any more (${num(accepted.stale.length)}): revoke them or narrow their scope`,
+        ...riskLines(accepted.stale, (r) => `expires ${clean(expiryDay(r), 60)}`),
+      );
+    for (const problem of accepted.problems.slice(0, 3)) out.push(`! ${clean(problem, 300)}`);
+  }
 
   if (report.style === 'full' && report.accounts.length > 0) {
     out.push('', `BY ACCOUNT (${num(report.accounts.length)}, worst first)`);

@@ -62,7 +62,8 @@ export const textObjects = (blocks: readonly Block[]): { where: string; t: TextO
         return [
           ...(b.text ? [{ where: 'section', t: b.text }] : []),
           ...(b.fields ?? []).map((t) => ({ where: 'field', t })),
-          ...(b.accessory ? [{ where: 'button', t: b.accessory.text }] : []),
+          ...(b.accessory?.type === 'button' ? [{ where: 'button', t: b.accessory.text }] : []),
+          ...(b.accessory?.type === 'overflow' ? b.accessory.options.map((o) => ({ where: 'option', t: o.text })) : []),
         ];
       case 'context':
         return b.elements.map((t) => ({ where: 'context', t }));
@@ -74,7 +75,9 @@ export const textObjects = (blocks: readonly Block[]): { where: string; t: TextO
   });
 
 export const buttons = (blocks: readonly Block[]) =>
-  blocks.flatMap((b) => (b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : []));
+  blocks.flatMap((b) =>
+    b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory?.type === 'button' ? [b.accessory] : [],
+  );
 
 /** All the words a user sees, one text object per line group. */
 export const visibleText = (blocks: readonly Block[]): string =>

@@ -1,6 +1,6 @@
 import type { types } from '@slack/bolt';
 import { consoleUrl } from '../../../../src/core/digest/console-links';
-import type { DigestReport } from '../../../../src/core/digest/model';
+import type { DigestAcceptedRisk, DigestReport } from '../../../../src/core/digest/model';
 import { renderDigestBlocks, type DigestMessage } from '../../../../src/core/render/digest';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { escapeMrkdwn } from '../../../../src/core/render/mrkdwn';
@@ -452,6 +452,16 @@ describe('renderDigestBlocks: Slack types', () => {
   });
 });
 
+/** An accepted risk whose every outside value is as long and as costly as allowed. */
+const nastyRisk = (nasty: (n: number) => string): DigestAcceptedRisk => ({
+  id: nasty(200),
+  source: 'slack',
+  owner: { id: nasty(100), name: nasty(200) },
+  expiresAt: nasty(100),
+  daysLeft: 1_000_000,
+  findings: 1_000_000,
+});
+
 describe('renderDigestBlocks: worst case', () => {
   it('when every outside value is as long as allowed and made of characters JSON escapes six-fold, then the message still fits, counts intact', () => {
     // Lone surrogates and control characters cost 6 characters each in the payload's JSON.
@@ -490,10 +500,23 @@ describe('renderDigestBlocks: worst case', () => {
           Array.from({ length: 20 }, () => item),
           5000,
         ),
+        reopened: listOf(
+          Array.from({ length: 20 }, () => item),
+          5000,
+        ),
+        acceptedRisks: {
+          hidden: 1_000_000,
+          exceptions: 1_000_000,
+          scoreSetAside: 1_000_000,
+          expiring: Array.from({ length: 1000 }, () => nastyRisk(nasty)),
+          expired: Array.from({ length: 1000 }, () => nastyRisk(nasty)),
+          stale: Array.from({ length: 1000 }, () => nastyRisk(nasty)),
+          problems: Array.from({ length: 100 }, () => nasty(300)),
+        },
       }),
     );
     expect(limitViolations(m, MESSAGE_BUDGET)).toEqual([]);
-    expect(readLists(m.blocks).map((l) => l.items.length + l.more)).toEqual([5000, 5000, 5000, 5000]);
+    expect(readLists(m.blocks).map((l) => l.items.length + l.more)).toEqual([5000, 5000, 5000, 5000, 5000]);
     expect(countFields(m.blocks).get('High')?.count).toBe(123_456_789);
     expect(m.truncated).toBe(true);
   });

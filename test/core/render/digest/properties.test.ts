@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { SEVERITIES } from '../../../../src/core/model';
-import type { AccountBreakdown, DigestItem, DigestReport, SeverityCounts } from '../../../../src/core/digest/model';
+import type {
+  AccountBreakdown,
+  DigestAcceptedRisk,
+  DigestAcceptedRisks,
+  DigestItem,
+  DigestReport,
+  SeverityCounts,
+} from '../../../../src/core/digest/model';
 import { renderDigestBlocks, renderDigestText } from '../../../../src/core/render/digest';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { allButtons, countFields, readLists } from './read-digest';
@@ -120,6 +127,25 @@ const accountArb: fc.Arbitrary<AccountBreakdown> = fc.record({
   resolved: fc.nat({ max: 1_000_000 }),
 });
 
+const riskArb: fc.Arbitrary<DigestAcceptedRisk> = fc.record({
+  id: text,
+  source: fc.constantFrom('slack' as const, 'config' as const),
+  owner: fc.record({ id: fc.oneof(fc.constant('U0OWNER1'), text), name: fc.option(text, { nil: undefined }) }),
+  expiresAt: iso,
+  daysLeft: fc.nat({ max: 1_000_000 }),
+  findings: fc.nat({ max: 1_000_000 }),
+});
+const risksArb = fc.array(riskArb, { maxLength: 40 });
+const acceptedArb: fc.Arbitrary<DigestAcceptedRisks> = fc.record({
+  hidden: fc.nat({ max: 3_000_000 }),
+  exceptions: fc.nat({ max: 100_000 }),
+  scoreSetAside: fc.nat({ max: 3_000_000 }),
+  expiring: risksArb,
+  expired: risksArb,
+  stale: risksArb,
+  problems: fc.array(text, { maxLength: 5 }),
+});
+
 const reportArb: fc.Arbitrary<DigestReport> = fc.record({
   name: text,
   scheduledFor: iso,
@@ -141,6 +167,8 @@ const reportArb: fc.Arbitrary<DigestReport> = fc.record({
   incomplete: fc.oneof(fc.constant<string[]>([]), fc.array(text, { maxLength: 60 })),
   remediationEnabled: fc.boolean(),
   accountNames: fc.dictionary(text, text, { maxKeys: 5 }),
+  reopened: fc.option(listArb, { nil: undefined }),
+  acceptedRisks: fc.option(acceptedArb, { nil: undefined }),
 });
 
 const partitionArb = fc.constantFrom('aws', 'aws-us-gov', 'aws-cn', 'aws-iso');
@@ -149,20 +177,24 @@ const partitionArb = fc.constantFrom('aws', 'aws-us-gov', 'aws-cn', 'aws-iso');
 
 const HEADINGS = {
   new: 'New since last digest',
+  reopened: 'Back since last digest',
   resolved: 'Resolved since last digest',
   suppressed: 'Suppressed since last digest',
   still_open: 'Still open',
 } as const;
 
-const expectedLists = (r: DigestReport): [string, number][] =>
-  r.style === 'compact'
-    ? [[HEADINGS.new, r.opened.total]]
+const expectedLists = (r: DigestReport): [string, number][] => {
+  const back: [string, number][] = (r.reopened?.total ?? 0) > 0 ? [[HEADINGS.reopened, r.reopened!.total]] : [];
+  return r.style === 'compact'
+    ? [[HEADINGS.new, r.opened.total], ...back]
     : [
         [HEADINGS.new, r.opened.total],
+        ...back,
         [HEADINGS.resolved, r.resolved.total],
         ...(r.newlySuppressed.total > 0 ? [[HEADINGS.suppressed, r.newlySuppressed.total] as [string, number]] : []),
         [HEADINGS.still_open, r.stillOpen.total],
       ];
+};
 
 const RUNS = { numRuns: 120 };
 
@@ -203,7 +235,11 @@ describe('renderDigestBlocks properties', () => {
     fc.assert(
       fc.property(reportArb, (report) => {
         const remediable = new Set(
-          [...report.opened.items, ...(report.style === 'full' ? report.stillOpen.items : [])]
+          [
+            ...report.opened.items,
+            ...(report.reopened?.items ?? []),
+            ...(report.style === 'full' ? report.stillOpen.items : []),
+          ]
             .filter((i) => i.remediationId)
             .map((i) => i.findingId),
         );
@@ -220,6 +256,8 @@ describe('renderDigestBlocks properties', () => {
 
   it('when any report is rendered, then no outside text forms a Slack mention, link or stray entity', () => {
     const ourLink = /<https:\/\/[^\s<>|]+\|AWS console>/g;
+    // Owners of accepted risks are mentioned, but only by an id shaped like a Slack user id.
+    const ownerMention = /<@[UW][A-Z0-9]{2,}>/g;
     fc.assert(
       fc.property(reportArb, (report) => {
         for (const b of renderDigestBlocks(report).blocks) {
@@ -230,7 +268,7 @@ describe('renderDigestBlocks properties', () => {
                 ? b.elements.map((e) => e.text)
                 : [];
           for (const t of texts) {
-            const rest = t.replace(ourLink, '');
+            const rest = t.replace(ourLink, '').replace(ownerMention, '');
             expect(rest).not.toMatch(/[<>]/);
             expect(rest).not.toMatch(/&(?!amp;|lt;|gt;)/);
           }

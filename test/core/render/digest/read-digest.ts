@@ -11,7 +11,8 @@ export interface ReadList {
   more: number;
 }
 
-const HEADING = /^:(?:new|white_check_mark|see_no_evil|hourglass): \*([^*]+)\* · (none|[\d,]+)/;
+const HEADING =
+  /^:(?:new|leftwards_arrow_with_hook|white_check_mark|see_no_evil|hourglass): \*([^*]+)\* · (none|[\d,]+)/;
 const MORE = /^…and ([\d,]+) more — the full list is attached$/;
 
 export const numberOf = (s: string): number => Number(s.replace(/,/g, ''));
@@ -61,7 +62,9 @@ export const countFields = (blocks: readonly Block[]): Map<string, { count: numb
 };
 
 export const allButtons = (blocks: readonly Block[]): Button[] =>
-  blocks.flatMap((b) => (b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory ? [b.accessory] : []));
+  blocks.flatMap((b) =>
+    b.type === 'actions' ? b.elements : b.type === 'section' && b.accessory?.type === 'button' ? [b.accessory] : [],
+  );
 
 /** Every text a user sees (section text, fields, context, header), one per line group. */
 export const allText = (blocks: readonly Block[]): string =>

@@ -1,10 +1,11 @@
 import type { AccountSnapshot, AccountSnapshotWith, RdsInstance, RdsSnapshot, ResourceRef } from '../../../model';
-import { regionSettingResource } from '../../../resources';
+import { regionSettingResource, withTags } from '../../../resources';
 import { fail, pass, withFact, type CheckResult } from '../../define';
 
 /**
- * What the RDS checks share: resource references in Security Hub's vocabulary, and the walk over
- * every region's DB instances. (A folder of its own: every file directly in checks/rds is a check.)
+ * What the RDS checks share: resource references in Security Hub's vocabulary (with the resource's
+ * tags when they were read, for accepted-risk scopes), and the walk over every region's DB
+ * instances. (A folder of its own: every file directly in checks/rds is a check.)
  */
 
 type AccountRef = Pick<AccountSnapshot, 'accountId' | 'partition'>;
@@ -16,17 +17,21 @@ const rdsArn = (account: AccountRef, region: string, type: string, id: string) =
 export const rdsInstanceResource = (
   account: AccountRef,
   region: string,
-  i: Pick<RdsInstance, 'id' | 'arn'>,
-): ResourceRef => ({ type: 'AwsRdsDbInstance', id: i.id, arn: i.arn ?? rdsArn(account, region, 'db', i.id) });
+  i: Pick<RdsInstance, 'id' | 'arn' | 'tags'>,
+): ResourceRef =>
+  withTags({ type: 'AwsRdsDbInstance', id: i.id, arn: i.arn ?? rdsArn(account, region, 'db', i.id) }, i.tags);
 
 export const rdsSnapshotResource = (
   account: AccountRef,
   region: string,
-  s: Pick<RdsSnapshot, 'id' | 'arn' | 'kind'>,
+  s: Pick<RdsSnapshot, 'id' | 'arn' | 'kind' | 'tags'>,
 ): ResourceRef =>
-  s.kind === 'cluster'
-    ? { type: 'AwsRdsDbClusterSnapshot', id: s.id, arn: s.arn ?? rdsArn(account, region, 'cluster-snapshot', s.id) }
-    : { type: 'AwsRdsDbSnapshot', id: s.id, arn: s.arn ?? rdsArn(account, region, 'snapshot', s.id) };
+  withTags(
+    s.kind === 'cluster'
+      ? { type: 'AwsRdsDbClusterSnapshot', id: s.id, arn: s.arn ?? rdsArn(account, region, 'cluster-snapshot', s.id) }
+      : { type: 'AwsRdsDbSnapshot', id: s.id, arn: s.arn ?? rdsArn(account, region, 'snapshot', s.id) },
+    s.tags,
+  );
 
 /** `orders-db (postgres)`: the identifier people use, and the engine that tells RDS from Aurora or DocumentDB. */
 export const instanceLabel = (i: Pick<RdsInstance, 'id' | 'engine'>): string =>

@@ -1,0 +1,110 @@
+import type { AppLogger } from '../app/deps';
+import type { ExceptionWorkflow, SweepReport } from '../app/exceptions';
+
+/**
+ * The bot's housekeeping on a fixed interval: expiring remediation requests, finishing digest runs a
+ * stopped process had claimed, sweeping accepted risks (expiries and reminders). Each duty runs
+ * every `everyMs`, never overlapping itself (a tick while the last run is still going is skipped and
+ * logged), and a failure is logged and tried again next tick, never thrown.
+ *
+ * Every replica runs every duty: none of them relies on being the only runner. Each is exactly-once
+ * by construction in the store (compare-and-set transitions, claimed reminders and digest runs), as
+ * the digest scheduler's posts are, so no leader is needed and a replica that dies leaves nothing
+ * half-owned.
+ */
+
+export interface PeriodicDuty {
+  /** For log lines. */
+  name: string;
+  everyMs: number;
+  /** Also run once at start (after `start` returns, not inside it). */
+  atStart?: boolean;
+  run(): Promise<void>;
+}
+
+/** setInterval and clearInterval, injectable so tests drive the ticks. */
+export interface DutyTimers {
+  every(ms: number, tick: () => void): unknown;
+  cancel(handle: unknown): void;
+}
+
+const realTimers: DutyTimers = {
+  every: (ms, tick) => {
+    const handle = setInterval(tick, ms);
+    // Housekeeping alone does not keep the process alive: the Slack listener does.
+    handle.unref();
+    return handle;
+  },
+  cancel: (handle) => clearInterval(handle as NodeJS.Timeout),
+};
+
+export interface PeriodicDuties {
+  /** Runs the duty now (unless it is running): what a tick does. Resolves when that run is over. */
+  runNow(name: string): Promise<void>;
+  /** Stops the ticks, then waits for runs already started. */
+  stop(): Promise<void>;
+}
+
+export const startPeriodicDuties = (deps: {
+  duties: readonly PeriodicDuty[];
+  log: Pick<AppLogger, 'info' | 'warn'>;
+  timers?: DutyTimers;
+}): PeriodicDuties => {
+  const timers = deps.timers ?? realTimers;
+  const running = new Map<string, Promise<void>>();
+  let stopped = false;
+
+  const runOnce = (duty: PeriodicDuty): Promise<void> => {
+    const current = running.get(duty.name);
+    if (current) {
+      deps.log.info({ duty: duty.name }, 'periodic duty still running; this tick is skipped');
+      return current;
+    }
+    if (stopped) return Promise.resolve();
+    const run = (async () => duty.run())()
+      .catch((err: unknown) => deps.log.warn({ err, duty: duty.name }, 'periodic duty failed; it runs again next tick'))
+      .finally(() => running.delete(duty.name));
+    running.set(duty.name, run);
+    return run;
+  };
+
+  const handles = deps.duties.map((duty) => timers.every(duty.everyMs, () => void runOnce(duty)));
+  for (const duty of deps.duties.filter((d) => d.atStart)) setImmediate(() => void runOnce(duty));
+
+  return {
+    runNow: (name) => {
+      const duty = deps.duties.find((d) => d.name === name);
+      return duty ? runOnce(duty) : Promise.resolve();
+    },
+    stop: async () => {
+      stopped = true;
+      for (const handle of handles) timers.cancel(handle);
+      await Promise.all([...running.values()]);
+    },
+  };
+};
+
+/** How many things a sweep did (moved, reminded, reported). */
+const sweptCount = (r: SweepReport) =>
+  r.expired.length + r.expiredPending.length + r.reminded.length + r.configExpired.length + r.configReminded.length;
+
+/**
+ * Accepted risks, every minute and once at start: expire what expired (its findings are shown
+ * again, Security Hub set back to NEW), remind owners of what expires within 7 days (once per
+ * expiry), report cloudsec.yml entries that expired. A step that failed is logged and met again
+ * next time; the others went on.
+ */
+export const acceptedRiskSweep = (
+  exceptions: Pick<ExceptionWorkflow, 'sweep'>,
+  log: Pick<AppLogger, 'info' | 'warn'>,
+  everyMs = 60_000,
+): PeriodicDuty => ({
+  name: 'accepted-risk-sweep',
+  everyMs,
+  atStart: true,
+  run: async () => {
+    const report = await exceptions.sweep();
+    if (sweptCount(report) > 0) log.info({ report }, 'accepted risks swept');
+    if (report.errors.length > 0) log.warn({ errors: report.errors }, 'some accepted-risk sweep steps failed');
+  },
+});
