@@ -5,6 +5,8 @@ import { makeClientFactory, resolveHomeRegion } from './aws/clients';
 import { publishToSecurityHub, writeRoleClients } from './aws/securityhub-publish';
 import type { CliIo } from './cli';
 import { isDemo, isDryRun, loadConfig, readEnv } from './config';
+import type { Finding } from './core/model';
+import type { ExportRow } from './core/exceptions/model';
 import { CHECKS } from './core/checks';
 import type { CheckSettings } from './core/check-settings';
 import { CloudsecError } from './errors';
@@ -31,6 +33,8 @@ export interface PublishCliHelpers {
   checkSettingsFor: (opts: SourceOptions) => CheckSettings;
   validateAccountIds: (ids: string[] | undefined) => void;
   validRegions: (names: string[] | undefined) => string[] | undefined;
+  /** The accepted risk hiding each finding (cloudsec.yml, and the bot's database when present). */
+  exceptionsOf?: (opts: SourceOptions, findings: readonly Finding[], now: Date) => Promise<ExportRow[]>;
 }
 
 interface PublishOptions extends SourceOptions {
@@ -90,7 +94,17 @@ export const registerPublishCommand = (
       }
       const publish = dryRun ? null : livePublisher(opts, io, homeRegion);
       const outcome = await publishFindings(
-        { source, checks: CHECKS, clock: io.clock, settings: helpers.checkSettingsFor(opts), homeRegion, publish },
+        {
+          source,
+          checks: CHECKS,
+          clock: io.clock,
+          settings: helpers.checkSettingsFor(opts),
+          homeRegion,
+          publish,
+          ...(helpers.exceptionsOf
+            ? { exceptionsOf: (findings: readonly Finding[], now: Date) => helpers.exceptionsOf!(opts, findings, now) }
+            : {}),
+        },
         {
           onlyFailed: opts.onlyFailed === true,
           ...(opts.account ? { accountIds: opts.account } : {}),

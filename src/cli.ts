@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CHECKS } from './core/checks';
-import { SEVERITIES, SERVICES, severityRank, type Service, type Severity } from './core/model';
+import { SEVERITIES, SERVICES, severityRank, type Finding, type Service, type Severity } from './core/model';
+import { resolveHomeRegion } from './aws/clients';
 import {
   acceptedRisksSummaryText,
   acceptedRisksReport,
@@ -24,6 +25,8 @@ import { loadConfig, readEnv, validateConfigExceptions, type Config } from './co
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath, packageRoot } from './paths';
 import { writeExport } from './core/outputs';
+import { renderAsff } from './core/outputs/asff';
+import { registerPublishCommand } from './cli-publish';
 import type { ExportRow } from './core/exceptions/model';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/iam-policy';
@@ -51,7 +54,7 @@ const defaultIo = (): CliIo => ({
 });
 
 /** `cloudsec check --format` values. */
-const CHECK_FORMATS = ['text', 'json', 'ocsf', 'csv'] as const;
+const CHECK_FORMATS = ['text', 'json', 'ocsf', 'asff', 'csv'] as const;
 type CheckFormat = (typeof CHECK_FORMATS)[number];
 
 /** cloudsec's version for OCSF metadata, from its package.json; `unknown` rather than a guess. */
@@ -114,6 +117,23 @@ const acceptedRisksFor = async (opts: SourceOptions, io: CliIo, config: Config, 
   } finally {
     await store?.close();
   }
+};
+
+/** Findings with the accepted risk hiding each (publish marks those SUPPRESSED, as `check --format asff` does). */
+const rowsWithAcceptedRisks = async (
+  opts: SourceOptions,
+  io: CliIo,
+  findings: readonly Finding[],
+  now: Date,
+): Promise<ExportRow[]> => {
+  const risks = await acceptedRisksFor(opts, io, judgingConfigFor(opts, io), now);
+  for (const problem of risks.problems) io.stderr(`cloudsec: ${problem}\n`);
+  const applied = applyExceptions(findings, risks.exceptions, { now, ouPath: risks.ouPath });
+  const hiddenBy = new Map(applied.excepted.map(({ finding, exception }) => [finding.id, exceptionNote(exception)]));
+  return findings.map((finding) => ({
+    finding,
+    ...(hiddenBy.has(finding.id) ? { exception: hiddenBy.get(finding.id) } : {}),
+  }));
 };
 
 const validateAccountIds = (ids: string[] | undefined) => {
@@ -258,9 +278,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .addOption(
       new Option(
         '--format <format>',
-        'output format: text, json (the report), ocsf (OCSF 1.3.0 Compliance Findings, a JSON array) or csv',
+        'output format: text, json (the report), ocsf (OCSF 1.3.0 Compliance Findings, a JSON array), asff (what publish --security-hub sends) or csv',
       )
-        // asff: add 'asff' here and a branch in the output switch below.
         .choices([...CHECK_FORMATS])
         .default('text'),
     )
@@ -324,9 +343,18 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
           case 'json':
             io.stdout(JSON.stringify(report, null, 2) + '\n');
             break;
+          case 'asff':
+            // Account-wide findings go to the home region, as `publish` sends them (us-east-1 without one).
+            io.stdout(
+              renderAsff(rows, {
+                now: io.clock(),
+                partition: outcome.snapshot.accounts[0]?.partition ?? 'aws',
+                homeRegion: (await resolveHomeRegion()) ?? 'us-east-1',
+              }),
+            );
+            break;
           case 'ocsf':
           case 'csv':
-            // case 'asff':  ← the ASFF writer joins writeExport (src/core/outputs/index.ts) and this list
             io.stdout(
               writeExport(opts.format, rows, {
                 now: io.clock(),
@@ -449,6 +477,13 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     }
   });
 
+  registerPublishCommand(program, io, setExit, {
+    chooseSource: (opts) => chooseSource(opts, io),
+    checkSettingsFor: (opts) => judgingConfigFor(opts, io).checks,
+    validateAccountIds,
+    validRegions,
+    exceptionsOf: (opts, findings, now) => rowsWithAcceptedRisks(opts, io, findings, now),
+  });
   return program;
 };
 

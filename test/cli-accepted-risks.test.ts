@@ -220,3 +220,55 @@ describe('cloudsec check with accepted risks in cloudsec.yml', () => {
     expect(report.findings.filter((f) => f.resource.id === 'partner-share' && f.status === 'fail')).toHaveLength(3);
   });
 });
+
+describe('accepted risks in ASFF and in publish (the real CLI)', () => {
+  interface Asff {
+    Id: string;
+    Workflow?: { Status: string };
+    ProductFields?: Record<string, string>;
+    Compliance: { Status: string };
+    Resources: { Id: string }[];
+  }
+
+  it('when check prints ASFF, then a finding an accepted risk hides is SUPPRESSED and names its exception', async () => {
+    const run = await check(LEGACY_WEBSITE, '--format', 'asff');
+    expect(run.code).toBe(0);
+    const findings = run.json() as Asff[];
+    const legacy = findings.filter(
+      (f) => f.Compliance.Status === 'FAILED' && f.Resources[0]!.Id.includes('legacy-public'),
+    );
+    const others = findings.filter((f) => f.Compliance.Status === 'FAILED' && !f.Resources[0]!.Id.includes('legacy-'));
+
+    expect(legacy.length).toBeGreaterThan(0);
+    for (const f of legacy) {
+      expect(f.Workflow?.Status).toBe('SUPPRESSED');
+      expect(f.ProductFields?.['cloudsec/exception_id']).toBe('cfg_legacy-website');
+    }
+    expect(others.length).toBeGreaterThan(0);
+    for (const f of others) expect(f.ProductFields?.['cloudsec/exception_id']).toBeUndefined();
+  });
+
+  it('when publish runs as a dry run, then what it would send marks the accepted risk the same way', async () => {
+    const dir = tmp();
+    const config = path.join(dir, 'cloudsec.yml');
+    fs.writeFileSync(config, LEGACY_WEBSITE);
+    const run = await runCli(
+      [
+        'publish',
+        '--security-hub',
+        '--dry-run',
+        '--snapshot',
+        demoSnapshotPath(),
+        '--config',
+        config,
+        '--format',
+        'json',
+      ],
+      { env: { CLOUDSEC_DB: path.join(dir, 'no-such.db'), AWS_REGION: 'us-east-1' } },
+    );
+    expect(run.code).toBe(0);
+    const sent = JSON.stringify(run.json());
+    expect(sent).toContain('cfg_legacy-website');
+    expect(sent).toContain('SUPPRESSED');
+  });
+});

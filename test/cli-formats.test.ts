@@ -79,6 +79,6 @@ describe('cloudsec check --format (bad value)', () => {
   it('when the format is not one cloudsec writes, then it exits 2 naming the choices', async () => {
     const run = await runCli(['check', 's3', '--demo', '--format', 'xml']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('Allowed choices are text, json, ocsf, csv');
+    expect(run.stderr).toContain('Allowed choices are text, json, ocsf, asff, csv');
   });
 });
