@@ -1,33 +1,21 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Argument, Command, CommanderError, Option } from 'commander';
 import { CHECKS } from './core/checks';
-import { SEVERITIES, SERVICES, severityRank, type Finding, type Service, type Severity } from './core/model';
-import { resolveHomeRegion } from './aws/clients';
-import {
-  acceptedRisksSummaryText,
-  acceptedRisksReport,
-  buildCheckReport,
-  type CheckReport,
-} from './core/render/report';
+import { SEVERITIES, SERVICES, severityRank, type Service, type Severity } from './core/model';
+import { acceptedRisksReport, buildCheckReport } from './core/render/report';
 import { summarize } from './core/findings';
-import { applyExceptions } from './core/exceptions/apply';
-import { exceptionNote, type ExceptionNote } from './core/exceptions/model';
-import { makeAcceptedRisks } from './app/accepted-risks';
-import { estateView } from './app/account-directory';
-import { terminalLine } from './core/render/plain';
-import { catalogJson, renderCatalogText, renderCheckText } from './core/render/text';
+import { applyExceptions, exportRows } from './core/exceptions/apply';
+import { acceptedRisksFor, rowsWithAcceptedRisks, type CliRiskSource } from './cli-accepted-risks';
+import { catalogJson, renderCatalogText } from './core/render/text';
 import { runCheck, SERVICE_SELECTORS, slicesFor, type ServiceSelector } from './app/run-check';
 import { suggest } from './core/suggest';
 import { checkRegionNames, describeUnknownRegion } from './aws/region-names';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
-import { loadConfig, readEnv, validateConfigExceptions, type Config } from './config';
+import { loadConfig, readEnv, type Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
-import { demoSnapshotPath, packageRoot } from './paths';
-import { writeExport } from './core/outputs';
-import { renderAsff } from './core/outputs/asff';
+import { demoSnapshotPath } from './paths';
+import { CHECK_FORMATS, checkOutput, type CheckFormat } from './cli-check-output';
 import { registerPublishCommand } from './cli-publish';
-import type { ExportRow } from './core/exceptions/model';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/iam-policy';
 import { openSqliteStore } from './store/sqlite';
@@ -52,21 +40,6 @@ const defaultIo = (): CliIo => ({
   clock: () => new Date(),
   liveSource: (config) => makeLiveSnapshotSource({ config }),
 });
-
-/** `cloudsec check --format` values. */
-const CHECK_FORMATS = ['text', 'json', 'ocsf', 'asff', 'csv'] as const;
-type CheckFormat = (typeof CHECK_FORMATS)[number];
-
-/** cloudsec's version for OCSF metadata, from its package.json; `unknown` rather than a guess. */
-const productVersion = (): string => {
-  try {
-    const pkg: unknown = JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8'));
-    const version = (pkg as { version?: unknown } | null)?.version;
-    return typeof version === 'string' && version !== '' ? version : 'unknown';
-  } catch {
-    return 'unknown';
-  }
-};
 
 const collectRepeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')];
 
@@ -95,45 +68,11 @@ const judgingConfigFor = (opts: SourceOptions, io: CliIo): Config => {
   return loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;
 };
 
-/**
- * The accepted risks `check` applies: cloudsec.yml's, and, when the bot's database is here
- * (CLOUDSEC_DB, else ./data/cloudsec.db; never with the demo), those accepted in Slack, so the CLI
- * and Slack hide the same findings. The database is opened as `digest --preview` opens it (which
- * brings an older schema up to date), only read from, and closed again. Returns the exceptions in force at `now`, what could not be read, and
- * where each account sits in the organization (for OU scopes; unknown = not covered).
- */
-const acceptedRisksFor = async (opts: SourceOptions, io: CliIo, config: Config, now: Date) => {
-  const problems = validateConfigExceptions(config, now);
-  if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
+/** Where the CLI reads accepted risks: cloudsec.yml, and the bot's database unless this is the demo. */
+const riskSourceOf = (opts: SourceOptions, io: CliIo, config: Config): CliRiskSource => {
   const env = readEnv(io.env);
   const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  const dbFile = env.CLOUDSEC_DB ?? DEFAULT_DB;
-  const store = !demo && fs.existsSync(dbFile) ? openSqliteStore({ path: dbFile, clock: io.clock }) : null;
-  try {
-    const risks = await makeAcceptedRisks({ config, store, clock: io.clock }).read(['active']);
-    const estate = estateView(config, store ? await store.accountDirectory().catch(() => null) : null);
-    const paths = new Map(estate.accounts.map((a) => [a.id, a.ouPath]));
-    return { ...risks, ouPath: (id: string) => paths.get(id) ?? null };
-  } finally {
-    await store?.close();
-  }
-};
-
-/** Findings with the accepted risk hiding each (publish marks those SUPPRESSED, as `check --format asff` does). */
-const rowsWithAcceptedRisks = async (
-  opts: SourceOptions,
-  io: CliIo,
-  findings: readonly Finding[],
-  now: Date,
-): Promise<ExportRow[]> => {
-  const risks = await acceptedRisksFor(opts, io, judgingConfigFor(opts, io), now);
-  for (const problem of risks.problems) io.stderr(`cloudsec: ${problem}\n`);
-  const applied = applyExceptions(findings, risks.exceptions, { now, ouPath: risks.ouPath });
-  const hiddenBy = new Map(applied.excepted.map(({ finding, exception }) => [finding.id, exceptionNote(exception)]));
-  return findings.map((finding) => ({
-    finding,
-    ...(hiddenBy.has(finding.id) ? { exception: hiddenBy.get(finding.id) } : {}),
-  }));
+  return { config, dbFile: demo ? null : (env.CLOUDSEC_DB ?? DEFAULT_DB), clock: io.clock };
 };
 
 const validateAccountIds = (ids: string[] | undefined) => {
@@ -151,27 +90,6 @@ const validRegions = (names: string[] | undefined): string[] | undefined => {
   const checked = checkRegionNames(names);
   if (!checked.ok) throw new CloudsecError('usage', `--region: ${describeUnknownRegion(checked)}.`);
   return checked.regions;
-};
-
-/**
- * What the text answer adds about accepted risks: "N accepted risks hidden (cloudsec.yml: a, b;
- * database: c)", then each finding shown again although an accepted risk covers it, and why.
- */
-const acceptedRisksText = (report: CheckReport): string => {
-  const accepted = report.acceptedRisks;
-  const line = acceptedRisksSummaryText(accepted);
-  const what = (id: string) => {
-    const f = report.findings.find((x) => x.id === id);
-    return f ? `${f.checkId} on ${f.resource.id} (${f.accountId}, ${f.region})` : id;
-  };
-  const lines = [
-    ...(line ? [terminalLine(line, 2000)] : []),
-    ...accepted.resurfaced.map(
-      (r) =>
-        `  shown again: ${terminalLine(what(r.findingId), 300)}: accepted risk ${terminalLine(r.exception.id, 80)} covers it, but ${terminalLine(r.why, 300)}`,
-    ),
-  ];
-  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
 };
 
 const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
@@ -321,7 +239,7 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         // `findings`/`summary` hold what is shown, `acceptedRisks` what is hidden (json), and the
         // file formats keep every finding, a hidden one carrying its exception.
         const now = io.clock();
-        const risks = await acceptedRisksFor(opts, io, config, now);
+        const risks = await acceptedRisksFor(riskSourceOf(opts, io, config), now);
         const applied = applyExceptions(outcome.findings, risks.exceptions, { now, ouPath: risks.ouPath });
         const report = buildCheckReport(
           outcome.snapshot,
@@ -332,40 +250,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
           acceptedRisksReport(applied, risks.exceptions, risks.problems),
         );
         for (const problem of risks.problems) io.stderr(`cloudsec: ${problem}\n`);
-        const hiddenBy = new Map<string, ExceptionNote>(
-          applied.excepted.map(({ finding, exception }) => [finding.id, exceptionNote(exception)]),
-        );
-        const rows: ExportRow[] = outcome.findings.map((finding) => ({
-          finding,
-          ...(hiddenBy.has(finding.id) ? { exception: hiddenBy.get(finding.id) } : {}),
-        }));
-        switch (opts.format) {
-          case 'json':
-            io.stdout(JSON.stringify(report, null, 2) + '\n');
-            break;
-          case 'asff':
-            // Account-wide findings go to the home region, as `publish` sends them (us-east-1 without one).
-            io.stdout(
-              renderAsff(rows, {
-                now: io.clock(),
-                partition: outcome.snapshot.accounts[0]?.partition ?? 'aws',
-                homeRegion: (await resolveHomeRegion()) ?? 'us-east-1',
-              }),
-            );
-            break;
-          case 'ocsf':
-          case 'csv':
-            io.stdout(
-              writeExport(opts.format, rows, {
-                now: io.clock(),
-                productVersion: productVersion(),
-                accountNames: new Map(outcome.snapshot.accounts.map((a) => [a.accountId, a.accountName])),
-              }),
-            );
-            break;
-          default:
-            io.stdout(renderCheckText(report) + acceptedRisksText(report));
-        }
+        const rows = exportRows(outcome.findings, applied);
+        io.stdout(await checkOutput(opts.format, { report, rows, snapshot: outcome.snapshot, now: io.clock() }));
         const failOn = opts.failOn;
         const atOrAbove = (s: Severity) => failOn === undefined || severityRank(s) <= severityRank(failOn);
         // A finding hidden by an accepted risk does not fail the gate (it was accepted, with an owner
@@ -482,7 +368,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     checkSettingsFor: (opts) => judgingConfigFor(opts, io).checks,
     validateAccountIds,
     validRegions,
-    exceptionsOf: (opts, findings, now) => rowsWithAcceptedRisks(opts, io, findings, now),
+    exceptionsOf: (opts, findings, now) =>
+      rowsWithAcceptedRisks(riskSourceOf(opts, io, judgingConfigFor(opts, io)), findings, now, io.stderr),
   });
   return program;
 };

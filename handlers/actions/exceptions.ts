@@ -23,7 +23,7 @@ import type { RiskException } from '../../src/core/exceptions/model';
 import { renderErrorMessage } from '../../src/core/render/blocks';
 import { accountNamesOf } from '../../src/core/render/blocks/finding';
 import { noteMessage, refusalMessage } from '../../src/core/render/blocks/remediation-replies';
-import { asModal, openAcceptRiskModal } from '../../commands/accept';
+import { asModal, openAcceptRiskModal } from '../../src/app/exceptions/request-modal';
 import { sendExceptionList } from '../../commands/exceptions';
 import { modalOriginOf, modalUpdaterOf, type ActionContext, type ActionHandler } from './action';
 import { remediationRequestButton } from './remediation';

@@ -1,7 +1,7 @@
 import { severityRank, type Finding } from '../model';
 import { EVIDENCE_DIGEST_VERSION, evidenceDigest } from './baseline';
 import { checkInScope, scopeCovers, type ScopeContext } from './match';
-import { ExceptionScopeSchema, type AcceptedFinding, type RiskException } from './model';
+import { ExceptionScopeSchema, exceptionNote, type AcceptedFinding, type ExportRow, type RiskException } from './model';
 import { isInForce } from './lifecycle';
 import { instantOf } from './time';
 
@@ -187,4 +187,13 @@ export const applyExceptions = (
     }
   }
   return { shown, excepted, resurfaced };
+};
+
+/** Every finding as an output row, a hidden one carrying the note of the accepted risk that hides it. */
+export const exportRows = (findings: readonly Finding[], applied: Pick<AppliedExceptions, 'excepted'>): ExportRow[] => {
+  const hiddenBy = new Map(applied.excepted.map(({ finding, exception }) => [finding.id, exceptionNote(exception)]));
+  return findings.map((finding) => {
+    const exception = hiddenBy.get(finding.id);
+    return exception ? { finding, exception } : { finding };
+  });
 };

@@ -1,5 +1,5 @@
 import { SEVERITIES, type Severity } from '../model';
-import type { CheckReport } from './report';
+import { acceptedRisksSummaryText, type CheckReport } from './report';
 import type { CheckDefinition } from '../checks/define';
 import { problemTitle } from './headline';
 import { terminalLine } from './plain';
@@ -116,3 +116,24 @@ export const catalogJson = (checks: readonly CheckDefinition[]) =>
     rationale: c.rationale,
     remediation: c.remediationText,
   }));
+
+/**
+ * What the text answer adds about accepted risks: "N accepted risks hidden (cloudsec.yml: a, b;
+ * database: c)", then each finding shown again although an accepted risk covers it, and why.
+ */
+export const renderAcceptedRisksText = (report: CheckReport): string => {
+  const accepted = report.acceptedRisks;
+  const line = acceptedRisksSummaryText(accepted);
+  const what = (id: string) => {
+    const f = report.findings.find((x) => x.id === id);
+    return f ? `${f.checkId} on ${f.resource.id} (${f.accountId}, ${f.region})` : id;
+  };
+  const lines = [
+    ...(line ? [terminalLine(line, 2000)] : []),
+    ...accepted.resurfaced.map(
+      (r) =>
+        `  shown again: ${terminalLine(what(r.findingId), 300)}: accepted risk ${terminalLine(r.exception.id, 80)} covers it, but ${terminalLine(r.why, 300)}`,
+    ),
+  ];
+  return lines.length > 0 ? `\n${lines.join('\n')}\n` : '';
+};
