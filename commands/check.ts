@@ -93,6 +93,7 @@ export const runCheckCommand = async (ctx: CommandContext, args: CheckArgs): Pro
       now: deps.clock(),
       remediationEnabled: deps.features.remediation,
       acceptRiskEnabled: deps.features.acceptRisk,
+      whoDidThisEnabled: deps.features.whoDidThis,
       scopeKey: report.scopeKey,
       requestedBy: ctx.actor.userId,
     }),

@@ -112,6 +112,7 @@ export default defineCommand<FindingsArgs>({
           now: deps.clock(),
           remediationEnabled: deps.features.remediation,
           acceptRiskEnabled: deps.features.acceptRisk,
+          whoDidThisEnabled: deps.features.whoDidThis,
           scopeKey: report.scopeKey,
           requestedBy: ctx.actor.userId,
         },

@@ -10,6 +10,9 @@ import requests from './requests';
 import digest from './digest';
 import accept from './accept';
 import exceptions from './exceptions';
+import alerts from './alerts';
+import who from './who';
+import demoEvent from './demo-event';
 
 /** Lists this registry's commands (read when help runs, once the list below exists). */
 const help = helpCommand(() => COMMAND_LIST());
@@ -23,7 +26,10 @@ export const COMMAND_LIST = (): CommandSpec<never>[] =>
     requests,
     accept,
     exceptions,
+    alerts,
+    who,
     digest,
+    demoEvent,
     whoami,
     access,
     audit,

@@ -6,6 +6,8 @@ import { remediationActionHandlers } from './actions/remediation';
 import { remediationViewHandlers } from './views/remediation';
 import { exceptionActionHandlers } from './actions/exceptions';
 import { exceptionViewHandlers } from './views/exceptions';
+import { alertActionHandlers } from './actions/alerts';
+import { alertViewHandlers } from './views/alerts';
 
 /** Button handlers (the remediation ones answer "not enabled" while remediation is off). */
 export const actionHandlers = (): ActionHandler[] => [
@@ -13,9 +15,14 @@ export const actionHandlers = (): ActionHandler[] => [
   findingsExport,
   ...remediationActionHandlers,
   ...exceptionActionHandlers,
+  ...alertActionHandlers,
 ];
 
 export { homeView } from './events/app-home';
 
 /** Modal submission handlers. */
-export const viewHandlers = (): ViewHandler[] => [...remediationViewHandlers, ...exceptionViewHandlers];
+export const viewHandlers = (): ViewHandler[] => [
+  ...remediationViewHandlers,
+  ...exceptionViewHandlers,
+  ...alertViewHandlers,
+];

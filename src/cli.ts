@@ -16,6 +16,7 @@ import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
 import { demoSnapshotPath } from './paths';
 import { CHECK_FORMATS, checkOutput, type CheckFormat } from './cli-check-output';
 import { registerPublishCommand } from './cli-publish';
+import { registerDetectionsCommand } from './cli-detections';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { fixPolicyDocument, readPolicyDocument, undoPolicyDocument } from './aws/iam-policy';
 import { openSqliteStore } from './store/sqlite';
@@ -128,12 +129,21 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         'undo',
       ]),
     )
-    .action((opts: { read?: boolean; write?: boolean; undo?: boolean; organization?: boolean }) => {
+    .addOption(
+      new Option(
+        '--queue-url <url>',
+        "the live lane's SQS queue (detections.sources.sqs.queueUrl): adds the queue actions on that queue only",
+      ).conflicts(['write', 'undo']),
+    )
+    .action((opts: { read?: boolean; write?: boolean; undo?: boolean; organization?: boolean; queueUrl?: string }) => {
       const policy = opts.write
         ? fixPolicyDocument()
         : opts.undo
           ? undoPolicyDocument()
-          : readPolicyDocument({ organization: opts.organization === true });
+          : readPolicyDocument({
+              organization: opts.organization === true,
+              ...(opts.queueUrl ? { sqsQueueUrl: opts.queueUrl } : {}),
+            });
       io.stdout(JSON.stringify(policy, null, 2) + '\n');
     });
 
@@ -371,6 +381,7 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     exceptionsOf: (opts, findings, now) =>
       rowsWithAcceptedRisks(riskSourceOf(opts, io, judgingConfigFor(opts, io)), findings, now, io.stderr),
   });
+  registerDetectionsCommand(program, io, setExit);
   return program;
 };
 

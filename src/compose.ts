@@ -21,6 +21,14 @@ import {
   makeLatestFindings,
   type SecurityHubWorkflowPort,
 } from './app/exceptions';
+import { makeLiveLane, type LiveLaneService } from './app/detections/live-lane';
+import type { SampleEvents } from './app/detections/samples';
+import type { PeopleDirectory } from './app/detections/alert-people';
+import type { ResourceHistory } from './app/detections/ports';
+import { seenRecordsHistory } from './app/detections/seen-history';
+import { makeDetectionEngine } from './core/detections/engine';
+import { DETECTIONS } from './core/detections';
+import { getRemediation } from './core/remediations';
 
 export interface ComposeOptions {
   config: Config;
@@ -50,7 +58,34 @@ export interface ComposeOptions {
    * reach Security Hub (the demo): those findings then stay as they are in Security Hub.
    */
   securityHubWorkflow?: SecurityHubWorkflowPort | null;
+  /**
+   * The live lane (CloudTrail detections → alert cards), built when given: the demo passes its
+   * bundled samples and its alert channel (used when detections.routing has no default); a
+   * deployment with an SQS queue or LookupEvents configured passes `{}`. Absent or null: off.
+   */
+  liveLane?: LiveLaneOptions | null;
+  /** CloudTrail's event history for `/cloudsec who` and "Who did this?"; absent or null: not offered. */
+  resourceHistory?: ResourceHistory | null;
+  /** users.lookupByEmail for "Ask the actor" (detections.lookupByEmail); absent or null: config mapping only. */
+  people?: PeopleDirectory | null;
 }
+
+export interface LiveLaneOptions {
+  /** `/cloudsec demo-event` replays these; only the demo has them. */
+  samples?: SampleEvents | null;
+  /** Where cards go when detections.routing names no default channel (the demo's alert channel). */
+  alertChannel?: string;
+}
+
+/** Whether a deployment's live lane runs: a CloudTrail source is configured. */
+export const liveLaneConfigured = (config: Config): boolean =>
+  config.detections.sources.sqs !== undefined || config.detections.sources.lookupEvents !== undefined;
+
+/** The config with the demo's alert channel as the routing default, when none is set. */
+const withAlertChannel = (config: Config, channel: string | undefined): Config =>
+  channel === undefined || config.detections.routing.default !== undefined
+    ? config
+    : { ...config, detections: { ...config.detections, routing: { ...config.detections.routing, default: channel } } };
 
 /** Users in no group and a lookup that never fails: the console, where Slack is not there to ask. */
 export const noGroups: GroupLookup = {
@@ -69,7 +104,10 @@ export const noWriteExecutor: RemediationExecutor = {
 };
 
 /** Wires the use cases together; shared by the Slack bot and the console demo. */
-export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: AppDeps } => {
+export const composeApp = (
+  options: ComposeOptions,
+): { app: CloudsecApp; deps: AppDeps; liveLane: LiveLaneService | null } => {
+  const config = withAlertChannel(options.config, options.liveLane?.alertChannel);
   const scans = makeScanService({
     source: options.source,
     checks: CHECKS,
@@ -93,7 +131,7 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
   // the latest full scan, then each digest's latest scan.
   const digestScopeKeys = () => options.config.digests.map((d) => digestScopeKey(d.name));
   const deps: AppDeps = {
-    config: options.config,
+    config,
     scans,
     store: options.store,
     groups: options.groups,
@@ -105,10 +143,14 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       acceptRisk:
         options.config.remediation.approvalsChannel !== undefined ||
         (options.config.accounts ?? []).some((a) => a.approvalsChannel !== undefined),
+      whoDidThis: false,
     },
     messenger: options.messenger,
     remediation: null,
     digests: null,
+    liveLane: null,
+    resourceHistory: null,
+    people: options.people ?? null,
     knownAccounts,
     exceptions: makeExceptionWorkflow({
       store: options.store,
@@ -161,7 +203,28 @@ export const composeApp = (options: ComposeOptions): { app: CloudsecApp; deps: A
       owner: options.digests.owner,
     });
   }
-  return { app: makeCloudsecApp(deps), deps };
+  const liveLane = options.liveLane
+    ? makeLiveLane({
+        store: options.store,
+        engine: makeDetectionEngine({ detections: DETECTIONS, settings: config.detections }),
+        config: config.detections,
+        clock: options.clock,
+        messenger: options.messenger,
+        knownAccounts: deps.knownAccounts,
+        log: options.log,
+        samples: options.liveLane.samples ?? null,
+        // Undo is a remediation request: offered only where remediation is on and knows the fix.
+        canUndo: (alert) =>
+          remediationOn && alert.undo !== null && getRemediation(alert.undo.remediationId) !== undefined,
+      })
+    : null;
+  deps.liveLane = liveLane;
+  // Who changed a resource: CloudTrail's event history where AWS can be asked; in the demo, the
+  // records its live lane alerted on (marked incomplete).
+  deps.resourceHistory =
+    options.resourceHistory ?? (options.liveLane?.samples ? seenRecordsHistory(options.store, options.clock) : null);
+  deps.features.whoDidThis = deps.resourceHistory !== null;
+  return { app: makeCloudsecApp(deps), deps, liveLane };
 };
 
 export const exportDirFor = (dbPath: string) => path.join(path.dirname(path.resolve(dbPath)), 'exports');

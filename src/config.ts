@@ -8,6 +8,7 @@ import { DigestsSchema } from './digest-config';
 import { describeUnknownRegion, isKnownRegion, suggestRegion } from './aws/region-names';
 import { CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from './core/check-settings';
 import { MAX_CONFIGURED_PRODUCTS, PRODUCT_ARN } from './aws/collectors/securityhub-products';
+import { DEFAULT_DETECTIONS_CONFIG, DetectionsConfigSchema } from './core/detections/settings';
 import { ConfigExceptionsSchema, configExpiryProblems } from './core/exceptions/from-config';
 
 /** The one place that reads process.env: callers get a validated, typed view. */
@@ -212,6 +213,8 @@ export const ConfigSchema = z
     digests: DigestsSchema,
     /** Accepted risks reviewed in git, and the longest acceptance allowed (src/core/exceptions/from-config.ts). */
     exceptions: ConfigExceptionsSchema,
+    /** The live lane: CloudTrail sources, detection rules, noise controls, alert routing (src/core/detections/settings.ts). */
+    detections: DetectionsConfigSchema.default(() => structuredClone(DEFAULT_DETECTIONS_CONFIG)),
     /** Who may do what: roles, bindings, channel policy (src/access-config.ts). */
     ...accessConfigShape,
   })

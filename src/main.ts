@@ -10,14 +10,14 @@ import {
 } from './config';
 import { CloudsecError, isCloudsecError } from './errors';
 import { auditKeyNotice } from './app/audit';
-import { demoConfigPath, demoSnapshotPath } from './paths';
+import { demoConfigPath, demoSnapshotPath, packageRoot } from './paths';
 import { DEFAULT_DB_PATH, openSqliteStore } from './store/sqlite';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { discoverAccounts } from './aws/estate';
 import { recordAccountDirectory } from './app/account-directory';
-import { composeApp, exportDirFor, noGroups, noWriteExecutor } from './compose';
+import { composeApp, exportDirFor, liveLaneConfigured, noGroups, noWriteExecutor } from './compose';
 import { consoleActor, makeConsoleScreen, runConsole } from './slack/console-adapter';
 import { createLogger, type Logger } from './slack/logger';
 import { createMetrics } from './slack/metrics';
@@ -40,6 +40,12 @@ import { writeRoleClients } from './aws/securityhub-publish';
 import type { SecurityHubWorkflowPort } from './app/exceptions';
 import type { AppDeps } from './app/deps';
 import { acceptedRiskSweep, startPeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
+import { DETECTIONS } from './core/detections';
+import { detectionSettingsProblems } from './core/detections/settings-check';
+import { cloudTrailEdges, cloudTrailResourceHistory, liveSources } from './schedule/live-sources';
+import { makeSlackPeopleDirectory } from './slack/user-lookup';
+import path from 'node:path';
+import { loadSampleEvents } from './app/detections/samples';
 
 /**
  * The composition root: config → store → AWS (or the demo estate) → app → transport (Slack or the
@@ -56,6 +62,9 @@ export interface MainIo {
 
 const DEMO_DB = './data/demo.db';
 const DEMO_USER = 'U0DEMO';
+/** Where the demo's alert cards go (`/cloudsec demo-event <name>`), unless the demo config routes them. */
+const DEMO_ALERT_CHANNEL = 'C0ALERTS';
+const sampleEventsDir = () => path.join(packageRoot(), 'data', 'sample-events');
 
 const demoConfig = (): Config => {
   const file = demoConfigPath();
@@ -159,10 +168,16 @@ const housekeeping = (deps: AppDeps, logger: Logger): PeriodicDuty[] => [
   acceptedRiskSweep(deps.exceptions, logger),
 ];
 
-/** cloudsec.yml's accepted risks that expire further ahead than exceptions.maxDays allows: refused at start. */
+/**
+ * Refused at start: cloudsec.yml's accepted risks that expire further ahead than exceptions.maxDays
+ * allows, and detection settings naming no detection (or counting settings on a rule that does not count).
+ */
 const checkConfigExceptions = (config: Config, now: Date) => {
   const problems = validateConfigExceptions(config, now);
   if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
+  // A misspelt rule id would leave that rule on, or its exclusions off, without a word.
+  const detections = detectionSettingsProblems(DETECTIONS, config.detections);
+  if (detections.length > 0) throw new CloudsecError('config', `cloudsec.yml detections: ${detections.join('; ')}.`);
 };
 
 export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
@@ -208,6 +223,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         executor: demo ? noWriteExecutor : buildExecutor(consoleRegion, config, isDryRun(env), store, io.clock),
         dryRun: demo || isDryRun(env),
         securityHubWorkflow: demo ? null : buildSecurityHubWorkflow(consoleRegion, config),
+        // The demo's live lane replays bundled samples (`/cloudsec demo-event`); the console never polls AWS.
+        liveLane: demo ? { samples: loadSampleEvents(sampleEventsDir()), alertChannel: DEMO_ALERT_CHANNEL } : null,
         digests: {
           poster: makeConsoleDigestPoster(screen.messenger, exportDir, io.stdout),
           chart: renderTrendPng,
@@ -258,9 +275,13 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const homeRegion = await resolveHomeRegion();
     const awsCall = (svc: string, code: string | null) => metrics.awsCall(svc, code);
     const executor = buildExecutor(homeRegion, config, dryRun, store, io.clock, awsCall);
-    const { app, deps } = composeApp({
+    const edges = cloudTrailEdges(homeRegion, io.clock);
+    const { app, deps, liveLane } = composeApp({
       config,
       store,
+      liveLane: liveLaneConfigured(config) ? {} : null,
+      resourceHistory: edges ? cloudTrailResourceHistory(edges, config, io.clock) : null,
+      people: config.detections.lookupByEmail ? makeSlackPeopleDirectory(slack) : null,
       source: makeLiveSnapshotSource({
         config,
         onCall: (service, code) => metrics.awsCall(service, code),
@@ -301,7 +322,9 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const report = await deps.remediation.reconcile();
       logger.info({ report }, 'remediation requests reconciled');
     }
-    const duties = startPeriodicDuties({ duties: housekeeping(deps, logger), log: logger });
+    const live = liveSources({ lane: liveLane, deps, store, edges, log: logger, clock: io.clock });
+    live.consumer?.start();
+    const duties = startPeriodicDuties({ duties: [...housekeeping(deps, logger), ...live.duties], log: logger });
     // Every replica schedules every digest; the store's claim lets exactly one post each time.
     const digestService = deps.digests!;
     const scheduler = startDigestScheduler({
@@ -322,7 +345,10 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       process.once('SIGTERM', stop);
       process.once('SIGINT', stop);
     });
+    // The consumer first: the batch in hand is stored and deleted before the store closes.
+    await live.consumer?.stop();
     await duties.stop();
+    await liveLane?.flush({ all: true });
     await scheduler.stop();
     await running.stop();
     return 0;

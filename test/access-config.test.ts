@@ -76,7 +76,7 @@ accessHelp: "#sec-leads"
     ],
     [
       'roles:\n  auditor: [findings:read, audit:write]',
-      'cloudsec.yml: roles.auditor[1]: unknown permission "audit:write" (known: check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve, digest:manage, audit:read, admin)',
+      'cloudsec.yml: roles.auditor[1]: unknown permission "audit:write" (known: check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve, alert:read, alert:triage, digest:manage, audit:read, admin)',
     ],
     ['bindings:\n  - role: viewer', 'cloudsec.yml: bindings[0]: a binding needs users or groups'],
     [

@@ -71,3 +71,32 @@ describe('cloudsec iam-policy --undo', () => {
     },
   );
 });
+
+describe('cloudsec iam-policy (the read role)', () => {
+  it('when printed, then it grants LookupEvents for the change history (`who`, the LookupEvents lane) in its own statement', async () => {
+    const run = await runCli(['iam-policy']);
+    expect(run.code).toBe(0);
+    const policy = run.json() as { Statement: Array<Statement & { Resource: string }> };
+    expect(policy.Statement.find((s) => s.Sid === 'CloudsecChangeHistory')).toMatchObject({
+      Effect: 'Allow',
+      Action: ['cloudtrail:LookupEvents'],
+      Resource: '*',
+    });
+  });
+
+  it('when a queue URL is given, then the queue actions are granted on that queue only', async () => {
+    const url = 'https://sqs.eu-west-1.amazonaws.com/111111111111/cloudsec-events';
+    const run = await runCli(['iam-policy', '--queue-url', url]);
+    expect(run.code).toBe(0);
+    const policy = run.json() as { Statement: Array<Statement & { Resource: string }> };
+    const queue = policy.Statement.find((s) => s.Sid === 'CloudsecDetectionsQueue');
+    expect(queue?.Resource).toBe('arn:aws:sqs:eu-west-1:111111111111:cloudsec-events');
+    expect(queue?.Action).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']));
+  });
+
+  it('when the queue URL is not a queue URL, then it exits 2 saying so', async () => {
+    const run = await runCli(['iam-policy', '--queue-url', 'https://example.com/not-a-queue']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/queue/i);
+  });
+});

@@ -26,6 +26,7 @@ import { noteMessage, refusalMessage } from '../../src/core/render/blocks/remedi
 import { asModal, openAcceptRiskModal } from '../../src/app/exceptions/request-modal';
 import { sendExceptionList } from '../../commands/exceptions';
 import { modalOriginOf, modalUpdaterOf, type ActionContext, type ActionHandler } from './action';
+import { findingWho } from './alerts';
 import { remediationRequestButton } from './remediation';
 import { sayStaleButton } from './scope-result';
 
@@ -99,17 +100,18 @@ export const FINDING_MENU = {
   accept: (findingId: string) => `accept:${findingId}`,
 } as const;
 
-const MENU_VALUE = /^(remediate|accept):(f_[0-9a-f]{16})$/;
+const MENU_VALUE = /^(remediate|accept|who):(f_[0-9a-f]{16})$/;
 
-/** The finding's menu: Remediate… goes where the Remediate button goes, Accept risk… where its button goes. */
+/** The finding's menu: Remediate…, Accept risk… and Who did this? go where their own buttons go. */
 export const findingMenu: ActionHandler = {
   actionId: FINDING_MENU.actionId,
   run: async (ctx) => {
     const chosen = MENU_VALUE.exec(ctx.invocation.value);
     if (!chosen) return sayStaleButton(ctx);
-    const [, what, findingId] = chosen as unknown as [string, 'remediate' | 'accept', string];
+    const [, what, findingId] = chosen as unknown as [string, 'remediate' | 'accept' | 'who', string];
     const pressed = { ...ctx, invocation: { ...ctx.invocation, value: findingId } };
     if (what === 'remediate') return remediationRequestButton.run(pressed);
+    if (what === 'who') return findingWho.run(pressed);
     return acceptRiskPress.run(pressed);
   },
 };

@@ -22,6 +22,7 @@ export const findingsPage: ActionHandler = {
         now: ctx.deps.clock(),
         remediationEnabled: ctx.deps.features.remediation,
         acceptRiskEnabled: ctx.deps.features.acceptRisk,
+        whoDidThisEnabled: ctx.deps.features.whoDidThis,
         scopeKey: value.s,
         page: { offset: value.o, pageSize: 20 },
         requestedBy: ctx.actor.userId,

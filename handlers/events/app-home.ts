@@ -69,6 +69,7 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
     now: deps.clock(),
     remediationEnabled: deps.features.remediation,
     acceptRiskEnabled: deps.features.acceptRisk,
+    whoDidThisEnabled: deps.features.whoDidThis,
     demo: report.demo,
     acceptedRisks: report.acceptedRisks,
     scopeKey: report.scopeKey,

@@ -66,7 +66,8 @@ export const recordCommand = (
 ): Promise<AuditEntry> =>
   deps.store.appendAudit({
     actor: recordedActor(entry.invocation.actor),
-    action: `command.${entry.command}`,
+    // Audit actions are dotted snake_case: a hyphenated command (demo-event) is written with underscores.
+    action: `command.${entry.command.replace(/-/g, '_')}`,
     target: entry.invocation.text.slice(0, 500),
     outcome: entry.outcome,
     requestId: entry.invocation.requestId,

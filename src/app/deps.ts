@@ -6,6 +6,8 @@ import type { Messenger } from './conversation';
 import type { RemediationWorkflow } from './remediation';
 import type { DigestService } from './digest';
 import type { ExceptionWorkflow } from './exceptions';
+import type { LiveLane, ResourceHistory } from './detections/ports';
+import type { PeopleDirectory } from './detections/alert-people';
 
 /** What the use cases log through (pino's shape, so the real logger fits and tests can record). */
 export interface AppLogger {
@@ -38,8 +40,11 @@ export interface AppDeps {
   /**
    * `acceptRisk`: "Accept risk…" is offered on failing findings, because there is an approvals
    * channel for its cards (remediation.approvalsChannel or an account's own).
+   *
+   * `whoDidThis`: "Who did this?" is offered on failing findings, because CloudTrail's event history
+   * can be asked (resourceHistory is set).
    */
-  features: { remediation: boolean; acceptRisk: boolean };
+  features: { remediation: boolean; acceptRisk: boolean; whoDidThis: boolean };
   /** The approval workflow; null while remediation is off. */
   remediation: RemediationWorkflow | null;
   /** Channel posts and DMs outside one interaction (approval cards). */
@@ -54,4 +59,13 @@ export interface AppDeps {
    * request without an approvals channel is refused by the use case with the reason.
    */
   exceptions: ExceptionWorkflow;
+  /**
+   * The live lane (CloudTrail detections → alert cards): null while no source is configured and the
+   * demo is off. `/cloudsec alerts` works either way (it lists stored alerts).
+   */
+  liveLane: LiveLane | null;
+  /** Who changed a resource (LookupEvents); null where AWS cannot be asked (no credentials, tests). */
+  resourceHistory: ResourceHistory | null;
+  /** users.lookupByEmail for "Ask the actor" (detections.lookupByEmail); null: the config's mapping only. */
+  people?: PeopleDirectory | null;
 }

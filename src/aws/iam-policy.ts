@@ -26,6 +26,9 @@ import { ACCOUNT_COLLECTOR_PERMISSIONS } from './collectors/account';
 import { REGION_DISCOVERY_PERMISSIONS } from './regions';
 import { SECURITYHUB_PUBLISH_PERMISSIONS } from './securityhub-publish';
 import { ACCEPTED_RISK_WORKFLOW_STATUSES, SECURITYHUB_WORKFLOW_PERMISSIONS } from './securityhub-workflow';
+import { LOOKUP_EVENTS_PERMISSIONS, SQS_CONSUMER_PERMISSIONS } from './events/permissions';
+import { parseQueueUrl } from './events/queue-arn';
+import { CloudsecError } from '../errors';
 
 /** The distinct actions of a collector's declaration, in its order. */
 const actionsOf = <T extends Readonly<Record<string, string>>>(permissions: T): T[keyof T][] => [
@@ -112,9 +115,37 @@ export const actionForOperation = (service: string, operation: string): string |
 
 const sortedUnique = (actions: Iterable<string>): string[] => [...new Set(actions)].sort();
 
-export const readPolicyDocument = (options: { organization?: boolean } = {}) => ({
-  Version: '2012-10-17',
-  Statement: [
+/**
+ * The live lane's reads (src/aws/events): LookupEvents for the poller and `/cloudsec who`, which has
+ * no resource-level permissions (Service Authorization Reference, CloudTrail), so `*`.
+ */
+export const CHANGE_HISTORY_PERMISSIONS: string[] = sortedUnique(Object.values(LOOKUP_EVENTS_PERMISSIONS));
+
+/** The SQS consumer's calls (detections.sources.sqs), granted on that one queue only. */
+export const QUEUE_CONSUMER_PERMISSIONS: string[] = sortedUnique(Object.values(SQS_CONSUMER_PERMISSIONS));
+
+/** A statement of the read policy: the scan's and the change history's are on `*`, the queue's on its ARN. */
+export interface ReadPolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string;
+}
+
+export interface ReadPolicyOptions {
+  organization?: boolean;
+  /** detections.sources.sqs.queueUrl: adds the queue actions, scoped to the queue's ARN. */
+  sqsQueueUrl?: string;
+}
+
+export const readPolicyDocument = (options: ReadPolicyOptions = {}) => {
+  const queue = options.sqsQueueUrl === undefined ? undefined : parseQueueUrl(options.sqsQueueUrl);
+  if (queue === null)
+    throw new CloudsecError(
+      'config',
+      'detections.sources.sqs.queueUrl: expected an SQS queue URL such as https://sqs.eu-west-1.amazonaws.com/111111111111/cloudsec-events',
+    );
+  const statements: ReadPolicyStatement[] = [
     {
       Sid: 'CloudsecReadOnlyScan',
       Effect: 'Allow',
@@ -124,8 +155,20 @@ export const readPolicyDocument = (options: { organization?: boolean } = {}) => 
       ]),
       Resource: '*',
     },
-  ],
-});
+    { Sid: 'CloudsecChangeHistory', Effect: 'Allow', Action: CHANGE_HISTORY_PERMISSIONS, Resource: '*' },
+    ...(queue
+      ? [
+          {
+            Sid: 'CloudsecDetectionsQueue',
+            Effect: 'Allow' as const,
+            Action: QUEUE_CONSUMER_PERMISSIONS,
+            Resource: queue.arn,
+          },
+        ]
+      : []),
+  ];
+  return { Version: '2012-10-17' as const, Statement: statements };
+};
 
 // ---------------------------------------------------------------- the remediation write roles
 

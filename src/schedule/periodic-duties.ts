@@ -1,5 +1,10 @@
 import type { AppLogger } from '../app/deps';
 import type { ExceptionWorkflow, SweepReport } from '../app/exceptions';
+import type { AlertStore } from '../store/alert-store';
+import type { LiveLaneService } from '../app/detections/live-lane';
+import type { LookupEventsPoller } from '../aws/events/lookup-events-poller';
+import { escalateUnansweredQuestions } from '../app/detections/alert-ask';
+import type { AlertDeps } from '../app/detections/alert-support';
 
 /**
  * The bot's housekeeping on a fixed interval: expiring remediation requests, finishing digest runs a
@@ -106,5 +111,77 @@ export const acceptedRiskSweep = (
     const report = await exceptions.sweep();
     if (sweptCount(report) > 0) log.info({ report }, 'accepted risks swept');
     if (report.errors.length > 0) log.warn({ errors: report.errors }, 'some accepted-risk sweep steps failed');
+  },
+});
+
+/**
+ * The live lane's Slack side, every few seconds: card counts held back by the once-a-minute limit,
+ * and bursts whose minute is over (their remaining alerts listed, their summary's count final).
+ */
+export const liveLaneFlush = (lane: Pick<LiveLaneService, 'flush'>, everyMs = 5_000): PeriodicDuty => ({
+  name: 'live-lane-flush',
+  everyMs,
+  run: () => lane.flush(),
+});
+
+/**
+ * Handled CloudTrail event ids older than `retentionDays` are forgotten, hourly and at start: SQS
+ * and LookupEvents never redeliver records that old, so exactly-once does not need them.
+ */
+export const handledEventsPrune = (
+  store: Pick<AlertStore, 'pruneHandledEvents'>,
+  retentionDays: number,
+  clock: () => Date,
+  log: Pick<AppLogger, 'info' | 'warn'>,
+  everyMs = 3_600_000,
+): PeriodicDuty => ({
+  name: 'handled-events-prune',
+  everyMs,
+  atStart: true,
+  run: async () => {
+    const before = new Date(clock().getTime() - retentionDays * 86_400_000).toISOString();
+    const pruned = await store.pruneHandledEvents(before);
+    if (pruned > 0) log.info({ pruned, before }, 'forgot handled CloudTrail event ids');
+  },
+});
+
+/**
+ * LookupEvents, every `intervalSeconds`: each known account in each configured region, one after
+ * the other (the API allows 2 calls a second per account and region; the poller's limiter keeps to
+ * it). A failed account/region is logged and polled again next time from its checkpoint.
+ */
+export const lookupEventsPoll = (deps: {
+  poller: Pick<LookupEventsPoller, 'pollAccountRegion'>;
+  accounts: () => Promise<readonly string[]>;
+  regions: readonly string[];
+  everyMs: number;
+  log: Pick<AppLogger, 'info' | 'warn'>;
+}): PeriodicDuty => ({
+  name: 'lookup-events-poll',
+  everyMs: deps.everyMs,
+  atStart: true,
+  run: async () => {
+    for (const accountId of await deps.accounts())
+      for (const region of deps.regions) {
+        const result = await deps.poller.pollAccountRegion(accountId, region);
+        if (!result.ok) deps.log.warn({ accountId, region, error: result.error }, 'LookupEvents poll failed');
+      }
+  },
+});
+
+/**
+ * "Ask the actor" questions nobody answered within detections.ask.escalateAfterMinutes, every
+ * minute: said once in the alert's thread (the store's claim makes it once across replicas).
+ */
+export const alertQuestionEscalation = (
+  deps: AlertDeps,
+  log: Pick<AppLogger, 'info'>,
+  everyMs = 60_000,
+): PeriodicDuty => ({
+  name: 'alert-question-escalation',
+  everyMs,
+  run: async () => {
+    const r = await escalateUnansweredQuestions(deps);
+    if (r.escalated > 0) log.info(r, 'unanswered alert questions escalated');
   },
 });

@@ -22,6 +22,11 @@ export const WEB_API_SCOPES = {
   'files.completeUploadExternal': ['files:write'],
   /** Role bindings to user groups (src/slack/usergroups.ts). */
   'usergroups.users.list': ['usergroups:read'],
+  /**
+   * "Ask the actor" finds an SSO user's Slack account by e-mail, only with detections.lookupByEmail
+   * on (src/slack/user-lookup.ts). Without it the two scopes can be removed from the manifest.
+   */
+  'users.lookupByEmail': ['users:read', 'users:read.email'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type WebApiMethod = keyof typeof WEB_API_SCOPES;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { CloudsecError, isCloudsecError } from '../errors';
 import { migrate } from './migrations';
 import { prepareDatabaseFiles } from './sqlite-file-modes';
+import { makeSqliteAlerts } from './sqlite-alerts';
 import { makeSqliteAudit } from './sqlite-audit';
 import { makeSqliteAccounts } from './sqlite-accounts';
 import type { SqliteContext } from './sqlite-context';
@@ -75,6 +76,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
     ...makeSqliteGroups(ctx),
     ...makeSqliteNonces(ctx),
     ...makeSqliteAccounts(ctx),
+    ...makeSqliteAlerts(ctx),
     close: async () => {
       if (db.open) db.close();
     },

@@ -3,6 +3,7 @@ import type { AccountDirectory, AccountDirectoryUpdate } from '../core/account-d
 import type { DigestItem } from '../core/digest/model';
 import type { RequestSealCheck } from './request-seal';
 import type { ExceptionSealCheck } from './exception-seal';
+import type { AlertStore } from './alert-store';
 import type { ExceptionPatch, ExceptionStatus, NewException, RiskException } from '../core/exceptions/model';
 import type { Finding } from '../core/model';
 import type {
@@ -43,7 +44,7 @@ export type { ExceptionSealCheck } from './exception-seal';
  * Times come from the clock injected when the store is opened, never from the caller's machine,
  * except where a method takes one explicitly.
  */
-export interface Store {
+export interface Store extends AlertStore {
   // ------------------------------------------------------------ audit log
   /**
    * Appends one entry: assigns the next `seq`, `time` from the clock, `prevHash` from the last

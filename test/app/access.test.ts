@@ -33,7 +33,7 @@ describe('whoami', () => {
           subject: { user: ALICE },
         },
       ],
-      everywhere: ['check:run', 'findings:read'],
+      everywhere: ['check:run', 'findings:read', 'alert:read'],
       accessHelp: '#sec-leads',
     });
   });
@@ -52,9 +52,11 @@ describe('whoami', () => {
           'remediation:undo',
           'exception:request',
           'exception:approve',
+          'alert:read',
+          'alert:triage',
         ],
       },
-      { id: '222222222222', name: 'dev', permissions: ['check:run', 'findings:read'] },
+      { id: '222222222222', name: 'dev', permissions: ['check:run', 'findings:read', 'alert:read'] },
     ]);
   });
 
@@ -68,12 +70,12 @@ describe('whoami', () => {
       [
         'You are U0ALICE001 (user groups: S0SECTEAM1).',
         'Roles:',
-        '  - viewer on all accounts (via group S0SECTEAM1): findings:read, check:run',
-        '  - approver on account prod and OU ou-ab12-devdevde (you are listed): findings:read, check:run, remediation:request, exception:request, remediation:approve, remediation:undo, exception:approve',
-        'On every account: check:run, findings:read',
+        '  - viewer on all accounts (via group S0SECTEAM1): findings:read, check:run, alert:read',
+        '  - approver on account prod and OU ou-ab12-devdevde (you are listed): findings:read, check:run, alert:read, remediation:request, exception:request, alert:triage, remediation:approve, remediation:undo, exception:approve',
+        'On every account: check:run, findings:read, alert:read',
         'By account:',
-        '  - 111111111111 (prod): check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve',
-        '  - 222222222222 (dev), 333333333333 (sandbox): check:run, findings:read',
+        '  - 111111111111 (prod): check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve, alert:read, alert:triage',
+        '  - 222222222222 (dev), 333333333333 (sandbox): check:run, findings:read, alert:read',
         'Findings are shown in C0SECURITY, direct messages; anywhere else they are answered only to the person who asked.',
         'Warning: could not read user group S0AUDIT001 (missing_scope)',
       ].join('\n'),
@@ -196,8 +198,10 @@ describe('listBindings', () => {
       permissions: [
         'findings:read',
         'check:run',
+        'alert:read',
         'remediation:request',
         'exception:request',
+        'alert:triage',
         'remediation:approve',
         'remediation:undo',
         'exception:approve',
@@ -212,10 +216,10 @@ describe('listBindings', () => {
     expect(renderBindingsText(listBindings(access))).toBe(
       [
         'Roles:',
-        '  - viewer: findings:read, check:run',
-        '  - responder: findings:read, check:run, remediation:request, exception:request',
-        '  - approver: findings:read, check:run, remediation:request, exception:request, remediation:approve, remediation:undo, exception:approve',
-        '  - admin: check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve, digest:manage, audit:read, admin',
+        '  - viewer: findings:read, check:run, alert:read',
+        '  - responder: findings:read, check:run, alert:read, remediation:request, exception:request, alert:triage',
+        '  - approver: findings:read, check:run, alert:read, remediation:request, exception:request, alert:triage, remediation:approve, remediation:undo, exception:approve',
+        '  - admin: check:run, findings:read, remediation:request, remediation:approve, remediation:undo, exception:request, exception:approve, alert:read, alert:triage, digest:manage, audit:read, admin',
         '  - auditor (custom): findings:read, audit:read',
         'Bindings:',
         '  [0] viewer on all accounts: group S0SECTEAM1',

@@ -17,10 +17,10 @@ type Role = 'viewer' | 'responder' | 'approver' | 'admin';
 
 // prettier-ignore
 const ROLE_HAS: Record<Role, Record<Permission, boolean>> = {
-  viewer:    { 'check:run': true, 'findings:read': true, 'remediation:request': false, 'remediation:approve': false, 'remediation:undo': false, 'exception:request': false, 'exception:approve': false, 'digest:manage': false, 'audit:read': false, admin: false },
-  responder: { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': false, 'remediation:undo': false, 'exception:request': true,  'exception:approve': false, 'digest:manage': false, 'audit:read': false, admin: false },
-  approver:  { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': true,  'remediation:undo': true,  'exception:request': true,  'exception:approve': true,  'digest:manage': false, 'audit:read': false, admin: false },
-  admin:     { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': true,  'remediation:undo': true,  'exception:request': true,  'exception:approve': true,  'digest:manage': true,  'audit:read': true,  admin: true  },
+  viewer:    { 'check:run': true, 'findings:read': true, 'remediation:request': false, 'remediation:approve': false, 'remediation:undo': false, 'exception:request': false, 'exception:approve': false, 'alert:read': true, 'alert:triage': false, 'digest:manage': false, 'audit:read': false, admin: false },
+  responder: { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': false, 'remediation:undo': false, 'exception:request': true,  'exception:approve': false, 'alert:read': true, 'alert:triage': true, 'digest:manage': false, 'audit:read': false, admin: false },
+  approver:  { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': true,  'remediation:undo': true,  'exception:request': true,  'exception:approve': true, 'alert:read': true, 'alert:triage': true,  'digest:manage': false, 'audit:read': false, admin: false },
+  admin:     { 'check:run': true, 'findings:read': true, 'remediation:request': true,  'remediation:approve': true,  'remediation:undo': true,  'exception:request': true,  'exception:approve': true, 'alert:read': true, 'alert:triage': true,  'digest:manage': true,  'audit:read': true,  admin: true  },
 };
 
 /** About cloudsec itself, not an account: only a binding without a scope grants them. */
@@ -114,7 +114,7 @@ const rows = ROLES.flatMap((role) =>
 
 describe('authorization matrix', () => {
   it('covers every built-in role, permission, scope and channel', () => {
-    expect(rows).toHaveLength(4 * 10 * SCOPES.length * CHANNELS.length);
+    expect(rows).toHaveLength(4 * 12 * SCOPES.length * CHANNELS.length);
   });
 
   it.each(rows.map((r) => [r.role, r.scope.name, r.permission, r.channel.name, r.expected, r] as const))(

@@ -259,8 +259,10 @@ describe('group-based bindings', () => {
       'remediation:undo',
       'exception:request',
       'exception:approve',
+      'alert:read',
+      'alert:triage',
     ]);
-    expect(permissionsOf(actor, policy, DEV)).toEqual(['check:run', 'findings:read']);
+    expect(permissionsOf(actor, policy, DEV)).toEqual(['check:run', 'findings:read', 'alert:read']);
   });
 
   it('when groups are listed, then groupsNamedIn returns each once', () => {
@@ -310,7 +312,7 @@ describe('rolesOf, permissionsOf, accountsVisibleTo', () => {
   });
 
   it('when no account is given, then permissionsOf lists what is held on every account', () => {
-    expect(permissionsOf(alice, policy)).toEqual(['check:run', 'findings:read']);
+    expect(permissionsOf(alice, policy)).toEqual(['check:run', 'findings:read', 'alert:read']);
   });
 
   it('when an account-scoped admin asks, then admin and audit:read are not among its permissions', () => {
@@ -323,6 +325,8 @@ describe('rolesOf, permissionsOf, accountsVisibleTo', () => {
       'remediation:undo',
       'exception:request',
       'exception:approve',
+      'alert:read',
+      'alert:triage',
       'digest:manage',
     ]);
   });

@@ -420,7 +420,9 @@ describe('accepted risks (exceptions) in SQLite', () => {
 
       const { store: upgraded } = stores.open({ path, clock: manualClock(T0) });
       const check = stores.raw(path);
-      expect(check.prepare('SELECT version, applied_at FROM schema_migrations WHERE version >= 6').all()).toEqual([
+      expect(
+        check.prepare('SELECT version, applied_at FROM schema_migrations WHERE version BETWEEN 6 AND 7').all(),
+      ).toEqual([
         { version: 6, applied_at: '2026-10-01T00:00:00.000Z' },
         { version: 7, applied_at: T0 },
       ]);

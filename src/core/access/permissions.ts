@@ -8,6 +8,11 @@
  * accepted risk and approves its extension. Both are account permissions, like `remediation:*`: a
  * scoped binding grants them on its accounts only (an exception covering every account, `*`, can
  * therefore be approved only through an unscoped binding).
+ *
+ * `alert:read` sees CloudTrail alerts (`/cloudsec alerts`, the cards' details, "who did this?");
+ * `alert:triage` acknowledges, assigns, resolves, marks false positive, re-checks and asks the actor.
+ * Undo is a remediation request (`remediation:request`), approved like any other. Both are account
+ * permissions: a scoped user sees and triages only their accounts' alerts.
  */
 export const PERMISSIONS = [
   'check:run',
@@ -17,6 +22,8 @@ export const PERMISSIONS = [
   'remediation:undo',
   'exception:request',
   'exception:approve',
+  'alert:read',
+  'alert:triage',
   'digest:manage',
   'audit:read',
   'admin',
@@ -37,14 +44,15 @@ export const showsFindings = (p: Permission): boolean => FINDINGS_PERMISSIONS.in
 
 /**
  * Built-in roles. Each includes the one before it, except `admin`, which holds every permission.
- * - `viewer`: run checks and read findings.
- * - `responder`: viewer + ask for a remediation or to accept a risk (someone else approves either).
+ * - `viewer`: run checks, read findings and alerts.
+ * - `responder`: viewer + ask for a remediation or to accept a risk (someone else approves either),
+ *   triage alerts (acknowledge, assign, resolve, false positive, re-check, ask the actor).
  * - `approver`: responder + approve remediations and undo them; approve, deny, revoke accepted
  *   risks and approve their extensions.
  * - `admin`: everything, including digests, the audit log and the access listing.
  */
-const VIEWER: readonly Permission[] = ['findings:read', 'check:run'];
-const RESPONDER: readonly Permission[] = [...VIEWER, 'remediation:request', 'exception:request'];
+const VIEWER: readonly Permission[] = ['findings:read', 'check:run', 'alert:read'];
+const RESPONDER: readonly Permission[] = [...VIEWER, 'remediation:request', 'exception:request', 'alert:triage'];
 const APPROVER: readonly Permission[] = [...RESPONDER, 'remediation:approve', 'remediation:undo', 'exception:approve'];
 
 export const BUILT_IN_ROLES = {

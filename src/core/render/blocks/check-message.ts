@@ -79,6 +79,8 @@ export interface ListRenderOptions {
   remediationEnabled: boolean;
   /** Offer "Accept risk…" on failing findings (an approvals channel is configured). */
   acceptRiskEnabled?: boolean;
+  /** "Who did this?" on failing findings: CloudTrail's event history can be asked. */
+  whoDidThisEnabled?: boolean;
   page?: PageRequest;
   /** Identifies the cached result; carried by the Next page and Download buttons. */
   scopeKey: string;
@@ -146,6 +148,7 @@ export const renderCheckMessage = (data: CheckMessageData, options: ListRenderOp
     findingSection(f, names, {
       remediationEnabled: options.remediationEnabled,
       acceptRisk: options.acceptRiskEnabled === true,
+      whoDidThis: options.whoDidThisEnabled === true,
       note: notes.get(f.id),
     }),
   );

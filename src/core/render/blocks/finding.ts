@@ -3,6 +3,7 @@ import { bold, clip, code, lineStart } from '../mrkdwn';
 import { button, overflow, section, type SectionBlock } from './kit';
 import { EXCEPTION_ACTION_IDS } from './exceptions/ids';
 import { headingOf } from '../headline';
+import { FINDING_WHO_ACTION } from './alerts/action-ids';
 
 /** Slack action ids this module emits (`domain.verb`, as the design asks); handlers register these. */
 export const ACTION_IDS = {
@@ -10,7 +11,10 @@ export const ACTION_IDS = {
   remediationReview: 'remediation.review',
   findingsPage: 'findings.page',
   findingsExport: 'findings.export',
-  /** The overflow of a failing finding that can be both remediated and accepted (handlers/actions/exceptions.ts). */
+  /**
+   * The overflow of a failing finding that offers several of Remediate, Accept risk… and Who did this?
+   * (handlers/actions/exceptions.ts; values `remediate:<id>`, `accept:<id>`, `who:<id>`).
+   */
   findingMenu: 'finding.menu',
 } as const;
 
@@ -93,6 +97,11 @@ export const findingSection = (
      * and `accept:<id>`), so a finding still costs one block.
      */
     acceptRisk?: boolean;
+    /**
+     * Offer "Who did this?" on a failing finding (CloudTrail's event history can be asked): value
+     * the finding id (FINDING_WHO_ACTION), or `who:<id>` in the overflow menu beside the others.
+     */
+    whoDidThis?: boolean;
   },
 ): SectionBlock => {
   const title = bold(headingOf(f), MAX.title) || code(f.checkId, MAX.title);
@@ -109,18 +118,45 @@ export const findingSection = (
   if (opts.note) lines.push(opts.note);
   const remediable = opts.remediationEnabled && f.status === 'fail' && f.remediationId !== null;
   const acceptable = opts.acceptRisk === true && f.status === 'fail' && FINDING_ID.test(f.id);
+  const askWho = opts.whoDidThis === true && f.status === 'fail' && FINDING_ID.test(f.id);
+  // One control rides as the accessory; several go into one overflow menu (`finding.menu`).
+  const offered = [
+    ...(remediable
+      ? [
+          {
+            label: 'Remediate',
+            value: `remediate:${f.id}`,
+            alone: () => button('Remediate', ACTION_IDS.remediationRequest, f.id),
+          },
+        ]
+      : []),
+    ...(acceptable
+      ? [
+          {
+            label: 'Accept risk…',
+            value: `accept:${f.id}`,
+            alone: () => button('Accept risk…', EXCEPTION_ACTION_IDS.request, f.id),
+          },
+        ]
+      : []),
+    ...(askWho
+      ? [
+          {
+            label: 'Who did this?',
+            value: `who:${f.id}`,
+            alone: () => button('Who did this?', FINDING_WHO_ACTION, f.id),
+          },
+        ]
+      : []),
+  ];
   const accessory =
-    remediable && acceptable
-      ? overflow(ACTION_IDS.findingMenu, [
-          // The label stays "Remediate", as on the plain button, so the action reads the same everywhere.
-          { label: 'Remediate', value: `remediate:${f.id}` },
-          { label: 'Accept risk…', value: `accept:${f.id}` },
-        ])
-      : remediable
-        ? button('Remediate', ACTION_IDS.remediationRequest, f.id)
-        : acceptable
-          ? button('Accept risk…', EXCEPTION_ACTION_IDS.request, f.id)
-          : undefined;
+    offered.length > 1
+      ? // The label stays "Remediate", as on the plain button, so the action reads the same everywhere.
+        overflow(
+          ACTION_IDS.findingMenu,
+          offered.map(({ label, value }) => ({ label, value })),
+        )
+      : offered[0]?.alone();
   return section(lines.join('\n'), accessory);
 };
 

@@ -53,6 +53,7 @@ export const renderFindingsMessage = (data: FindingsMessageData, options: ListRe
     findingSection(f, names, {
       remediationEnabled: options.remediationEnabled,
       acceptRisk: options.acceptRiskEnabled === true,
+      whoDidThis: options.whoDidThisEnabled === true,
       showSeverity: true,
       updated: ageOf(f.observedAt, options.now),
       note: notes.get(f.id),

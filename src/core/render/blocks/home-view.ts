@@ -48,6 +48,7 @@ export interface HomeViewData {
   remediationEnabled: boolean;
   /** Offer "Accept risk…" on failing findings (an approvals channel is configured). */
   acceptRiskEnabled?: boolean;
+  whoDidThisEnabled?: boolean;
   demo?: boolean;
   /** What accepted risks hid or showed again among the user's findings (VisibleReport.acceptedRisks). */
   acceptedRisks?: AcceptedRisksView | undefined;
@@ -161,6 +162,7 @@ export const renderHomeView = (data: HomeViewData): HomeView => {
     findingSection(f, names, {
       remediationEnabled: data.remediationEnabled,
       acceptRisk: data.acceptRiskEnabled === true,
+      whoDidThis: data.whoDidThisEnabled === true,
       showSeverity: true,
       note: notes.get(f.id),
     }),

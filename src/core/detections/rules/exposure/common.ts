@@ -1,0 +1,117 @@
+import { GLOBAL_REGION, type ResourceRef } from '../../../model';
+import type { AlertResource, DetectionMatch, UndoSpec } from '../../define';
+import { recordAccountId, type CloudTrailRecord } from '../../record';
+
+/**
+ * What the exposure detections share: reading CloudTrail's request shapes (EC2's `{items: [...]}`
+ * lists, S3's "one or a list" XML-derived values, header arrays), naming resources the way the
+ * checks' findings name them, and the wording of a change cloudsec could not read.
+ */
+
+export type Json = Record<string, unknown>;
+
+export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** XML-derived values are one element or a list of them; absent is an empty list. */
+export const oneOrMany = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+
+/**
+ * EC2 records lists as `{ "items": [ … ] }` (and an empty list as `{}`). `null` when the value is
+ * there but is not that shape: a list the detection cannot read, which it must not take as empty.
+ */
+export const ec2Items = (v: unknown): unknown[] | null => {
+  if (v === undefined || v === null) return [];
+  if (!isObject(v)) return null;
+  if (v.items === undefined) return Object.keys(v).length === 0 ? [] : null;
+  return Array.isArray(v.items) ? v.items : null;
+};
+
+/** A string, or the first string of a header array (`"x-amz-acl": ["public-read"]`). */
+export const firstText = (v: unknown): string | undefined => {
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === 'string' ? first : undefined;
+};
+
+/** JSON numbers, and numeric strings some tools write; anything else is undefined. */
+export const numberOf = (v: unknown): number | undefined => {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  if (typeof v === 'string' && /^-?\d+$/.test(v.trim())) return Number(v.trim());
+  return undefined;
+};
+
+/** `true`/`false`, also as the strings CloudTrail sometimes writes; undefined otherwise. */
+export const booleanOf = (v: unknown): boolean | undefined => {
+  if (typeof v === 'boolean') return v;
+  if (v === 'true' || v === 'false') return v === 'true';
+  return undefined;
+};
+
+const PARTITION = /^arn:([^:]+):/;
+
+/** The partition of the caller's ARN, else the one the region belongs to. */
+export const partitionOf = (r: CloudTrailRecord): string => {
+  const fromArn = PARTITION.exec(r.userIdentity?.arn ?? '')?.[1];
+  if (fromArn) return fromArn;
+  const region = r.awsRegion ?? '';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+};
+
+/** The account and partition the resource builders of src/core/resources.ts take, or null without an account. */
+export const accountRefOf = (r: CloudTrailRecord): { accountId: string; partition: string } | null => {
+  const accountId = recordAccountId(r);
+  return accountId ? { accountId, partition: partitionOf(r) } : null;
+};
+
+/** The record's region; `unknown` (never a default region) when CloudTrail did not send one. */
+export const regionOf = (r: CloudTrailRecord): string => r.awsRegion ?? 'unknown';
+
+/** A finding's ResourceRef as an alert resource (tags are not part of an alert). */
+export const located = (ref: ResourceRef, region: string): AlertResource => ({
+  type: ref.type,
+  id: ref.id,
+  arn: ref.arn,
+  region,
+});
+
+export const globalResource = (ref: ResourceRef): AlertResource => located(ref, GLOBAL_REGION);
+
+/**
+ * An undo only when the resource is fully located: a region CloudTrail did not send, or a resource
+ * the record does not name, cannot be re-collected, so no undo is offered rather than a wrong one.
+ */
+export const undoFor = (
+  remediationId: string,
+  checkId: string,
+  resource: AlertResource,
+  description: string,
+  extra: Pick<UndoSpec, 'accessKeyId'> = {},
+): UndoSpec | undefined =>
+  resource.region === 'unknown' ? undefined : { remediationId, checkId, resource, description, ...extra };
+
+/** `ap-1`, or the wording of a value the record did not hold. */
+export const shown = (v: string | undefined, missing = 'a resource the record does not name'): string =>
+  v === undefined || v === '' ? missing : `\`${v}\``;
+
+/** The line every fail-closed alert carries: what could not be read, and what to do. */
+export const unreadableDetail = (what: string, reason: string): string =>
+  `cloudsec could not read ${what} from the CloudTrail record (${reason}); press Re-check to see the resource as it is now.`;
+
+/** A match without `undefined` optional fields (exactOptionalPropertyTypes-safe and tidy for snapshots). */
+export const matchOf = (m: DetectionMatch): DetectionMatch =>
+  Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as DetectionMatch;
+
+export type DetectionEvents = ReadonlyArray<{ source: string; names: readonly string[] }>;
+
+/**
+ * `match` for the events a detection declares, null for any other record: the engine routes by the
+ * same list, and this keeps a detection from judging a record it was not written for.
+ */
+export const forEvents =
+  (events: DetectionEvents, fn: (record: CloudTrailRecord) => DetectionMatch | null) =>
+  (record: CloudTrailRecord): DetectionMatch | null =>
+    events.some((e) => e.source === record.eventSource && e.names.includes(record.eventName)) ? fn(record) : null;
+
+/** The record's account for keys and words, `unknown` when CloudTrail did not send one. */
+export const recordAccount = (r: CloudTrailRecord): string => recordAccountId(r) ?? 'unknown';

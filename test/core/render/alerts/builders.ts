@@ -1,0 +1,77 @@
+import type { Alert } from '../../../../src/core/detections/alert';
+import type { ChangeActor } from '../../../../src/core/detections/actor';
+
+/** A demo-shaped alert (a public bucket), every field overridable. */
+export const NOW = new Date('2026-11-01T12:05:00.000Z');
+
+export const anActor = (over: Partial<ChangeActor> = {}): ChangeActor => ({
+  kind: 'sso-user',
+  arn: 'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_Admin_0123/alice@acme.example',
+  roleArn: 'arn:aws:iam::111111111111:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0123',
+  sessionName: 'alice@acme.example',
+  personName: 'alice@acme.example',
+  accountId: '111111111111',
+  crossAccount: false,
+  mfa: true,
+  sourceIp: '203.0.113.24',
+  userAgent: 'aws-cli/2.15.30',
+  invokedBy: null,
+  accessKeyId: 'ASIAEXAMPLE',
+  label: 'AWSReservedSSO_Admin_0123/alice@acme.example',
+  ...over,
+});
+
+export const anAlert = (over: Partial<Alert> = {}): Alert => ({
+  id: 'al_0123456789abcdef01234567',
+  detectionId: 's3_bucket_made_public',
+  title: 'S3 bucket made public',
+  severity: 'critical',
+  dedupKey: 's3_bucket_made_public|111111111111|acme-marketing-assets',
+  accountId: '111111111111',
+  region: 'us-east-1',
+  eventId: '3f1f6c2e-8a55-4c1e-9c1d-0c1b7f1e2a01',
+  eventSource: 's3.amazonaws.com',
+  eventName: 'PutBucketPolicy',
+  eventTime: '2026-11-01T11:58:02Z',
+  summary: 'made bucket `acme-marketing-assets` public: the policy grants `s3:GetObject` to `*`',
+  details: ['Statement PublicReadGetObject allows s3:GetObject to Principal "*"'],
+  rationale: 'A bucket policy that lets anyone in exposes the data to the whole internet.',
+  resource: {
+    type: 'AwsS3Bucket',
+    id: 'acme-marketing-assets',
+    arn: 'arn:aws:s3:::acme-marketing-assets',
+    region: 'us-east-1',
+  },
+  actor: anActor(),
+  undo: {
+    remediationId: 's3_block_public_access',
+    checkId: 's3_bucket_not_public_by_policy',
+    resource: {
+      type: 'AwsS3Bucket',
+      id: 'acme-marketing-assets',
+      arn: 'arn:aws:s3:::acme-marketing-assets',
+      region: 'us-east-1',
+    },
+    description: 'Turn on Block Public Access on bucket acme-marketing-assets',
+  },
+  staged: false,
+  source: 'sqs',
+  thresholdCount: null,
+  status: 'open',
+  count: 1,
+  lastSeenAt: '2026-11-01T11:58:02Z',
+  createdAt: '2026-11-01T11:58:05.000Z',
+  updatedAt: '2026-11-01T11:58:05.000Z',
+  channel: 'C0ALERTS',
+  messageTs: '1793534285.000100',
+  assigneeId: null,
+  closedBy: null,
+  note: null,
+  askedUserId: null,
+  askedAt: null,
+  answer: null,
+  answeredAt: null,
+  escalatedAt: null,
+  undoRequestId: null,
+  ...over,
+});
