@@ -16,6 +16,8 @@ export const seenRecordsHistory = (store: Pick<AlertStore, 'listAlerts'>, clock:
   history: async ({ accountId, region, resourceName, days }) => {
     const alerts = await store.listAlerts({ accountIds: [accountId], limit: SEARCHED });
     const since = clock().getTime() - days * 86_400_000;
+    // One record can make several alerts (a public policy is also a policy change): one change each.
+    const seen = new Set<string>();
     const changes: ResourceChange[] = alerts
       .filter(
         (a) =>
@@ -23,6 +25,7 @@ export const seenRecordsHistory = (store: Pick<AlertStore, 'listAlerts'>, clock:
           (a.resource.region === region || a.resource.region === 'global') &&
           Date.parse(a.eventTime) >= since,
       )
+      .filter((a) => !seen.has(a.eventId) && seen.add(a.eventId))
       .map((a) => ({
         eventId: a.eventId,
         eventName: a.eventName,

@@ -24,8 +24,7 @@ export type AlertResource = z.infer<typeof AlertResourceSchema>;
 /**
  * What Undo would do: the remediation (src/core/remediations) that reverses the change, applied to
  * the finding of `checkId` on the resource once it is re-collected. Undo is a remediation request
- * like any other: approved, executed once, verified. `accessKeyId` names a just-created key when
- * the remediation must target exactly that key.
+ * like any other: approved, executed once, verified.
  */
 export const UndoSpecSchema = z.object({
   remediationId: z.string(),
@@ -33,7 +32,6 @@ export const UndoSpecSchema = z.object({
   resource: AlertResourceSchema,
   /** One line for the button's confirmation: "Block public access on bucket x". */
   description: z.string(),
-  accessKeyId: z.string().optional(),
 });
 export type UndoSpec = z.infer<typeof UndoSpecSchema>;
 

@@ -49,20 +49,12 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
     resource,
     details: [
       "Whoever holds the new key acts as that user, with that user's permissions, until the key is deactivated.",
-      ...(keyId ? [] : ['The record holds no access key id, so Undo cannot name the key: deactivate it by hand.']),
+      // No Undo: iam_deactivate_access_key picks a key through the credential report (hours behind a
+      // new key), so it could not promise to touch exactly this key. The command does.
+      keyId
+        ? `If it was not meant: aws iam update-access-key --user-name ${keyUser} --access-key-id ${keyId} --status Inactive`
+        : 'The record holds no access key id: find the new key with aws iam list-access-keys and deactivate it.',
     ],
-    // iam_deactivate_access_key picks keys by the credential report; `accessKeyId` names exactly the new one.
-    undo: keyId
-      ? undoFor(
-          'iam_deactivate_access_key',
-          'iam_user_credentials_unused',
-          resource,
-          `Deactivate access key ${keyId} of ${keyUser}`,
-          {
-            accessKeyId: keyId,
-          },
-        )
-      : undefined,
     dedupSuffix: keyId ?? keyUser,
   });
 };
@@ -77,6 +69,5 @@ export default defineDetection({
   // IAM.4 (no root access key) is the control a root key fails.
   securityHub: 'IAM.4',
   mitre: { id: 'T1098.001', name: 'Additional Cloud Credentials' },
-  remediation: 'iam_deactivate_access_key',
   match: forEvents(EVENTS, match),
 });

@@ -86,9 +86,8 @@ export const undoFor = (
   checkId: string,
   resource: AlertResource,
   description: string,
-  extra: Pick<UndoSpec, 'accessKeyId'> = {},
 ): UndoSpec | undefined =>
-  resource.region === 'unknown' ? undefined : { remediationId, checkId, resource, description, ...extra };
+  resource.region === 'unknown' ? undefined : { remediationId, checkId, resource, description };
 
 /** `ap-1`, or the wording of a value the record did not hold. */
 export const shown = (v: string | undefined, missing = 'a resource the record does not name'): string =>
