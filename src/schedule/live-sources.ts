@@ -6,7 +6,9 @@ import type { Config } from '../config';
 import type { Store } from '../store/store';
 import { makeClientFactory, type AccountAccess, type ClientFactory } from '../aws/clients';
 import { cloudTrailClientsFor, sqsClientForQueue } from '../aws/events/clients';
-import { makeSqsConsumer, type SqsConsumer } from '../aws/events/sqs-consumer';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { makeSqsConsumer, type SqsConsumer, type SqsConsumerDeps } from '../aws/events/sqs-consumer';
+import type { DetectionsConfig } from '../core/detections/settings';
 import { makeLookupEventsPoller } from '../aws/events/lookup-events-poller';
 import { makeLookupEventsLimiter, type RateLimiter } from '../aws/events/rate-limit';
 import { lookupResourceHistory } from '../aws/events/resource-history';
@@ -64,7 +66,7 @@ export const liveSources = (input: {
   edges: CloudTrailEdges | null;
   log: AppLogger;
   clock: () => Date;
-}): { duties: PeriodicDuty[]; consumer: SqsConsumer | null } => {
+}): { duties: PeriodicDuty[]; consumer: Pick<SqsConsumer, 'start' | 'stop'> | null } => {
   const { lane, deps, store, edges, log, clock } = input;
   if (!lane) return { duties: [], consumer: null };
   const { sources, retentionDays } = deps.config.detections;
@@ -81,11 +83,7 @@ export const liveSources = (input: {
   const common = { handle: recordHandlerOf(lane), log, sleep };
   const sqs = sources.sqs;
   const consumer = sqs
-    ? makeSqsConsumer({
-        ...common,
-        ...sqs,
-        client: sqsClientForQueue(edges.clients, { accountId: 'home' }, sqs.queueUrl, edges.homeRegion),
-      })
+    ? receiveLoops(sqs, sqsClientForQueue(edges.clients, { accountId: 'home' }, sqs.queueUrl, edges.homeRegion), common)
     : null;
   const lookup = sources.lookupEvents;
   if (lookup) {
@@ -108,6 +106,27 @@ export const liveSources = (input: {
     );
   }
   return { duties, consumer };
+};
+
+/**
+ * `receiveLoops` consumers of one queue, started and stopped together. SQS hands each message to one
+ * receive; only the first loop checks the queue's redrive policy at start.
+ */
+const receiveLoops = (
+  settings: NonNullable<DetectionsConfig['sources']['sqs']>,
+  client: SQSClient,
+  common: Pick<SqsConsumerDeps, 'handle' | 'log' | 'sleep'>,
+): Pick<SqsConsumer, 'start' | 'stop'> => {
+  const { receiveLoops: count, ...queue } = settings;
+  const loops = Array.from({ length: count }, (_, i) =>
+    makeSqsConsumer({ ...common, ...queue, client, checkQueueOnStart: i === 0 }),
+  );
+  return {
+    start: () => loops.forEach((l) => l.start()),
+    stop: async () => {
+      await Promise.all(loops.map((l) => l.stop()));
+    },
+  };
 };
 
 /** `/cloudsec who` and "Who did this?": LookupEvents by resource name in an account's region, through its read role. */

@@ -89,6 +89,11 @@ export const SqsSourceSchema = z
     visibilityTimeoutSeconds: z.number().int().min(5).max(43_200).default(60),
     /** The queue's redrive maxReceiveCount: a message received this often is left for the DLQ. */
     maxReceives: z.number().int().min(1).max(1000).default(5),
+    /**
+     * Receive loops reading the queue side by side (each one batch of 10 at a time). Two keep up with
+     * 100 events a second when every AWS and Slack call takes 50 ms (npm run bench:detect-pipeline).
+     */
+    receiveLoops: z.number().int().min(1).max(10).default(2),
   })
   .strict();
 
