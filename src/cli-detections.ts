@@ -11,10 +11,14 @@ import { detectionSettingsProblems } from './core/detections/settings-check';
 import { terminalLine } from './core/render/plain';
 import type { DetectionsConfig } from './core/detections/settings';
 import { CloudsecError } from './errors';
+import { renderReplayText, replayFile } from './cli-detections-test';
 
 /**
  * `cloudsec detections list [--format text|json] [--config FILE]`: the CloudTrail detections with
  * what cloudsec.yml makes of them (on/off, staged, severity, thresholds, exclusions and reasons).
+ *
+ * `cloudsec detections test FILE [--format text|json] [--config FILE]`: what a file of records would
+ * raise (src/cli-detections-test.ts).
  *
  * `cloudsec detections pattern [--format json|cloudformation] [--config FILE]`: the EventBridge
  * rule patterns forwarding exactly what the enabled detections read, or a CloudFormation template
@@ -125,6 +129,20 @@ export const registerDetectionsCommand = (
     .action((opts: DetectionsOptions & { format: 'text' | 'json' }) => {
       const catalog = detectionCatalog(detections, settingsFor(opts, io, detections));
       io.stdout(opts.format === 'json' ? `${JSON.stringify(catalog, null, 2)}\n` : renderDetectionCatalogText(catalog));
+      setExit(0);
+    });
+
+  group
+    .command('test')
+    .description(
+      'run a file of CloudTrail records (a CloudTrail log file, a JSON array or JSON lines) through the detections and say what each would raise',
+    )
+    .argument('<file>', 'the records: CloudTrail records, EventBridge events or SNS notifications')
+    .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--config <file>', 'configuration file (default ./cloudsec.yml, or CLOUDSEC_CONFIG)')
+    .action((file: string, opts: DetectionsOptions & { format: 'text' | 'json' }) => {
+      const lines = replayFile(file, detections, settingsFor(opts, io, detections), io.clock());
+      io.stdout(opts.format === 'json' ? `${JSON.stringify(lines, null, 2)}\n` : renderReplayText(lines));
       setExit(0);
     });
 

@@ -158,3 +158,58 @@ describe('cloudsec detections pattern', () => {
     expect(run.stderr).toContain('json, cloudformation');
   });
 });
+
+describe('cloudsec detections test', () => {
+  const sample = (name: string): unknown[] =>
+    JSON.parse(
+      fs.readFileSync(path.join(__dirname, '..', 'data', 'sample-events', `${name}.json`), 'utf8'),
+    ) as unknown[];
+  const recordsFile = (content: string): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-cli-detections-'));
+    made.push(dir);
+    const file = path.join(dir, 'records.json');
+    fs.writeFileSync(file, content);
+    return file;
+  };
+
+  it('when given a CloudTrail log file, then each record that alerts is named with its detection, words and actor', async () => {
+    const file = recordsFile(JSON.stringify({ Records: sample('bucket-made-public') }));
+    const run = await runCli(['detections', 'test', file]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/ALERT critical s3_bucket_made_public: made bucket `legacy-public` public/);
+    expect(run.stdout).toMatch(/^1 records: 2 alerts, 0 excluded/m);
+  });
+
+  it('when an exclusion in cloudsec.yml covers the caller, then the record is reported as excluded with its reason, not as an alert', async () => {
+    const file = recordsFile(JSON.stringify(sample('bucket-made-public')));
+    const config = configFile(
+      'detections:\n  exclude:\n    - principal: "arn:aws:sts::*:assumed-role/AWSReservedSSO_Admin_*"\n      reason: break-glass admins\n',
+    );
+    const run = await runCli(['detections', 'test', file, '--config', config, '--format', 'json']);
+
+    expect(run.code).toBe(0);
+    const lines = run.json() as Array<{ outcomes: Array<{ kind: string; detail?: string }> }>;
+    const kinds = lines.flatMap((l) => l.outcomes.map((o) => o.kind));
+    expect(kinds).not.toContain('alert');
+    expect(
+      lines.flatMap((l) => l.outcomes).some((o) => o.kind === 'excluded' && /break-glass admins/.test(o.detail ?? '')),
+    ).toBe(true);
+  });
+
+  it('when a line is not a CloudTrail record, then it is reported as unreadable and the others still run', async () => {
+    const records = sample('port-22-opened');
+    const file = recordsFile([JSON.stringify({ hello: 'world' }), ...records.map((r) => JSON.stringify(r))].join('\n'));
+    const run = await runCli(['detections', 'test', file]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/#1: unreadable: /);
+    expect(run.stdout).toMatch(/ALERT critical ec2_ingress_opened_to_world/);
+  });
+
+  it('when the file is missing, then it exits 2 naming it', async () => {
+    const run = await runCli(['detections', 'test', path.join(os.tmpdir(), 'no-such-records.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot read .*no-such-records\.json/);
+  });
+});
