@@ -124,3 +124,22 @@ export const valueAt = (obj: Record<string, unknown> | null | undefined, ...path
 
 /** True when the call failed (AccessDenied, validation, …): a failed call changed nothing. */
 export const callFailed = (r: CloudTrailRecord): boolean => r.errorCode !== undefined && r.errorCode !== '';
+
+const ARN_PARTITION = /^arn:([^:]+):/;
+
+/** The partition of the caller's ARN, else the one the record's region belongs to. */
+export const recordPartition = (r: CloudTrailRecord): string => {
+  const fromArn = ARN_PARTITION.exec(r.userIdentity?.arn ?? '')?.[1];
+  if (fromArn) return fromArn;
+  const region = r.awsRegion ?? '';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+};
+
+/** The record's region; `unknown` (never a default region) when CloudTrail did not send one. */
+export const recordRegion = (r: CloudTrailRecord): string => r.awsRegion ?? 'unknown';
+
+/** A JSON object (not null, not an array). */
+export const isJsonObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);

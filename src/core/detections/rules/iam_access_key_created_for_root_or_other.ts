@@ -1,7 +1,7 @@
 import { accountResource } from '../../resources';
 import { defineDetection, type DetectionMatch } from '../define';
 import { recordAccountId, textAt, type CloudTrailRecord } from '../record';
-import { forEvents, globalResource, matchOf, shown, undoFor } from './exposure/common';
+import { forEvents, globalResource, matchOf, shown } from './exposure/common';
 
 const EVENTS = [{ source: 'iam.amazonaws.com', names: ['CreateAccessKey'] }] as const;
 

@@ -1,6 +1,14 @@
 import { GLOBAL_REGION } from '../../../model';
 import type { AlertResource, DetectionMatch } from '../../define';
-import { callFailed, recordAccountId, textAt, type CloudTrailRecord } from '../../record';
+import {
+  callFailed,
+  isJsonObject,
+  recordAccountId,
+  recordPartition,
+  recordRegion,
+  textAt,
+  type CloudTrailRecord,
+} from '../../record';
 
 /**
  * What the CIS section 4 detections share. Most of them alarm on an event name alone (the benchmark's
@@ -36,20 +44,9 @@ export const firstText = (obj: Json | null | undefined, ...paths: string[][]): s
 export const unread = (what: string, field: string): string =>
   `CloudTrail did not record ${what} (${field}); the event itself is the signal, so cloudsec alerts anyway. Open the event in CloudTrail to see the rest.`;
 
-const PARTITION = /^arn:([^:]+):/;
+export const partitionOf = recordPartition;
 
-/** The partition of the caller's ARN, else the one the region belongs to. */
-export const partitionOf = (r: CloudTrailRecord): string => {
-  const fromArn = PARTITION.exec(r.userIdentity?.arn ?? '')?.[1];
-  if (fromArn) return fromArn;
-  const region = r.awsRegion ?? '';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-};
-
-/** The record's region; `unknown` (never a default region) when CloudTrail did not send one. */
-export const regionOf = (r: CloudTrailRecord): string => r.awsRegion ?? 'unknown';
+export const regionOf = recordRegion;
 
 /** The account the record is about, as an alert resource (account-wide, so `global`). */
 export const accountResource = (r: CloudTrailRecord, id?: string): AlertResource => ({
@@ -101,4 +98,4 @@ export const eventListDetection = <N extends string>(
   };
 };
 
-export const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isJson = isJsonObject;

@@ -1,6 +1,6 @@
 import { GLOBAL_REGION, type ResourceRef } from '../../../model';
 import type { AlertResource, DetectionMatch, UndoSpec } from '../../define';
-import { recordAccountId, type CloudTrailRecord } from '../../record';
+import { isJsonObject, recordAccountId, recordPartition, recordRegion, type CloudTrailRecord } from '../../record';
 
 /**
  * What the exposure detections share: reading CloudTrail's request shapes (EC2's `{items: [...]}`
@@ -10,7 +10,7 @@ import { recordAccountId, type CloudTrailRecord } from '../../record';
 
 export type Json = Record<string, unknown>;
 
-export const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isObject = isJsonObject;
 
 /** XML-derived values are one element or a list of them; absent is an empty list. */
 export const oneOrMany = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
@@ -46,17 +46,7 @@ export const booleanOf = (v: unknown): boolean | undefined => {
   return undefined;
 };
 
-const PARTITION = /^arn:([^:]+):/;
-
-/** The partition of the caller's ARN, else the one the region belongs to. */
-export const partitionOf = (r: CloudTrailRecord): string => {
-  const fromArn = PARTITION.exec(r.userIdentity?.arn ?? '')?.[1];
-  if (fromArn) return fromArn;
-  const region = r.awsRegion ?? '';
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-};
+export const partitionOf = recordPartition;
 
 /** The account and partition the resource builders of src/core/resources.ts take, or null without an account. */
 export const accountRefOf = (r: CloudTrailRecord): { accountId: string; partition: string } | null => {
@@ -64,8 +54,7 @@ export const accountRefOf = (r: CloudTrailRecord): { accountId: string; partitio
   return accountId ? { accountId, partition: partitionOf(r) } : null;
 };
 
-/** The record's region; `unknown` (never a default region) when CloudTrail did not send one. */
-export const regionOf = (r: CloudTrailRecord): string => r.awsRegion ?? 'unknown';
+export const regionOf = recordRegion;
 
 /** A finding's ResourceRef as an alert resource (tags are not part of an alert). */
 export const located = (ref: ResourceRef, region: string): AlertResource => ({
