@@ -19,6 +19,7 @@ import { registerPublishCommand } from './cli-publish';
 import { registerDetectionsCommand } from './cli-detections';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { registerIamPolicyCommand } from './cli-iam-policy';
+import { liveSourceConfigured } from './core/detections/settings';
 import { openSqliteStore } from './store/sqlite';
 import { describeVerification } from './app/audit';
 import { makeDigestService } from './app/digest';
@@ -330,6 +331,8 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
         knownAccounts: async () => (config.accounts ?? []).map((a) => ({ id: a.id, name: a.name })),
         remediationEnabled: config.remediation.enabled,
         owner: 'cli-preview',
+        // The demo has the live lane; a deployment has it with a CloudTrail source configured.
+        liveLaneOn: demo || liveSourceConfigured(config.detections),
       });
       const outcome = await service.preview(digest);
       if (outcome.kind === 'preview') io.stdout(`${outcome.text.trimEnd()}\n`);

@@ -28,6 +28,7 @@ import type { ResourceHistory } from './app/detections/ports';
 import { seenRecordsHistory } from './app/detections/seen-history';
 import { makeDetectionEngine } from './core/detections/engine';
 import { DETECTIONS } from './core/detections';
+import { liveSourceConfigured } from './core/detections/settings';
 import { getRemediation } from './core/remediations';
 
 export interface ComposeOptions {
@@ -78,8 +79,7 @@ export interface LiveLaneOptions {
 }
 
 /** Whether a deployment's live lane runs: a CloudTrail source is configured. */
-export const liveLaneConfigured = (config: Config): boolean =>
-  config.detections.sources.sqs !== undefined || config.detections.sources.lookupEvents !== undefined;
+export const liveLaneConfigured = (config: Config): boolean => liveSourceConfigured(config.detections);
 
 /** The config with the demo's alert channel as the routing default, when none is set. */
 const withAlertChannel = (config: Config, channel: string | undefined): Config =>
@@ -201,6 +201,8 @@ export const composeApp = (
       knownAccounts: deps.knownAccounts,
       remediationEnabled: remediationOn,
       owner: options.digests.owner,
+      // The alerts line shows whenever the live lane runs here, even on a quiet day.
+      liveLaneOn: options.liveLane !== undefined && options.liveLane !== null,
     });
   }
   const liveLane = options.liveLane

@@ -21,6 +21,7 @@ import type { DigestConfig } from '../../digest-config';
 import type { DigestItemCounts, DigestRun } from '../../store/store';
 import { observeScope, type RunObservation, type SecurityHubMark } from './observe';
 import type { DigestDeps } from './ports';
+import { readDigestAlerts } from './alerts';
 import type { TrendPoint } from '../../core/digest/model';
 
 /** Still-open findings listed in the message (the rest are counted and attached). */
@@ -39,6 +40,8 @@ export interface BuiltRun {
   partitionOf: (accountId: string) => string;
   /** The scope this run applied, stored with the run so the next one can tell it changed. */
   scopeKey: string;
+  /** Where this run counted alerts up to, stored with the run (`alertsUntil`) as the next one's start. */
+  alertsUntil: string;
 }
 
 export const summaryOf = (run: DigestRun | undefined): DigestRunSummary | null => {
@@ -216,6 +219,12 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     ...observation.accounts.map((a) => [a.id, a.name] as const),
   ]);
   const accountIds = new Set([...observation.accounts.map((a) => a.id), ...after.byAccount.map((a) => a.accountId)]);
+  const alerts = await readDigestAlerts(deps, {
+    digestName: digest.name,
+    previousRun,
+    accountIds: alertAccounts(scope, known, observation, accountCovered),
+    now,
+  });
   const summary: DigestRunSummary = {
     score,
     open: after.open,
@@ -261,6 +270,7 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     remediationEnabled: deps.remediationEnabled,
     accountNames,
     acceptedRisks,
+    ...(alerts.alerts ? { alerts: alerts.alerts } : {}),
   };
   const runs = [
     { scheduledFor: scheduledFor.toISOString(), status: 'succeeded' as const, summary },
@@ -278,7 +288,30 @@ export const buildRun = async (deps: DigestDeps, digest: DigestConfig, scheduled
     touched,
     partitionOf: (id) => partitions.get(id) ?? 'aws',
     scopeKey,
+    alertsUntil: alerts.countedUntil,
   };
+};
+
+/**
+ * The accounts whose alerts a scoped digest counts: those it can tell are in its scope (configured,
+ * known from the organization, or scanned by this run, and account ids named in the scope). An
+ * account it cannot place is left out: a digest never counts another scope's alerts. Null for a
+ * digest of every account.
+ */
+const alertAccounts = (
+  scope: Scope,
+  known: readonly AccountRef[],
+  observation: RunObservation,
+  covered: (accountId: string) => boolean | null,
+): string[] | null => {
+  if (scope.kind === 'all') return null;
+  const candidates = new Set([
+    ...known.map((a) => a.id),
+    ...observation.scanned.map((a) => a.id),
+    ...observation.accounts.map((a) => a.id),
+    ...scope.accounts.filter((entry) => ACCOUNT_ID.test(entry)),
+  ]);
+  return [...candidates].filter((id) => covered(id) === true).sort();
 };
 
 /**

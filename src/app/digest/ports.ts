@@ -69,6 +69,11 @@ export interface DigestDeps {
   reclaimAfterMs?: number;
   /** Security Hub is read in full again when the last full read is older than this (edits made in the console do not move UpdatedAt). */
   securityHubResyncMs?: number;
+  /**
+   * The live lane runs (a CloudTrail source is configured, or the demo's samples): the digest's
+   * alerts line is shown even when there was no alert. Off or absent: shown only when there are some.
+   */
+  liveLaneOn?: boolean;
   /** Where accepted risks come from; default: `config.exceptions` and the store above (src/app/accepted-risks.ts). */
   acceptedRisks?: Pick<AcceptedRisks, 'read'>;
 }

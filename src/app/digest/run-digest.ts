@@ -156,6 +156,7 @@ export const runDigest = async (deps: DigestDeps, job: DigestJob): Promise<Diges
     ...built.summary,
     message: ref,
     scope: built.scopeKey,
+    alertsUntil: built.alertsUntil,
     ...(built.observation.securityHub ? { securityHub: built.observation.securityHub } : {}),
     securityHubCalls: built.observation.securityHubCalls,
     ...(attachmentErrors.length > 0 ? { attachmentErrors } : {}),

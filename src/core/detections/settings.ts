@@ -157,3 +157,7 @@ export const DetectionsConfigSchema = z
 export type DetectionsConfig = z.infer<typeof DetectionsConfigSchema>;
 
 export const DEFAULT_DETECTIONS_CONFIG: DetectionsConfig = DetectionsConfigSchema.parse({});
+
+/** Whether a CloudTrail source is configured, i.e. whether a deployment's live lane runs. */
+export const liveSourceConfigured = (detections: Pick<DetectionsConfig, 'sources'>): boolean =>
+  detections.sources.sqs !== undefined || detections.sources.lookupEvents !== undefined;

@@ -201,6 +201,40 @@ export interface DigestAcceptedRisks {
   problems: string[];
 }
 
+/** An open (or acknowledged) CloudTrail alert as a digest lists it. */
+export interface DigestAlert {
+  id: string;
+  title: string;
+  severity: Severity;
+  accountId: string;
+  /** The alert's one-line summary (mrkdwn from the detection: code spans around names). */
+  summary: string;
+  status: 'open' | 'acknowledged';
+}
+
+/**
+ * The digest's "alerts" line: what the live lane (CloudTrail detections) did in the digest's
+ * accounts since the last digest. `opened`, `resolved` and `falsePositive` count the alerts
+ * created in the window [since, until), by their status now (an alert opened before the window
+ * and closed in it is not counted again); `stillOpen` counts every open or acknowledged alert of
+ * the scope, whenever it was opened. `unreadable`: the store could not be read — said, never
+ * shown as zero.
+ */
+export type DigestAlerts =
+  | {
+      kind: 'read';
+      since: string;
+      until: string;
+      opened: number;
+      resolved: number;
+      falsePositive: number;
+      stillOpen: number;
+      /** At most DIGEST_ALERTS_LISTED, most severe first, then newest. */
+      topOpen: DigestAlert[];
+    }
+  /** The cause is logged, not posted: a store's error may name its files or hosts. */
+  | { kind: 'unreadable' };
+
 /**
  * Everything a digest message shows; built by the app from the delta, the store and the run
  * history, rendered by src/core/render (Block Kit and text). Lists are already sorted and capped by
@@ -238,4 +272,6 @@ export interface DigestReport {
   accountNames: Record<string, string>;
   /** Accepted risks in the scope; absent = the digest applies none (reports built before exceptions). */
   acceptedRisks?: DigestAcceptedRisks;
+  /** CloudTrail alerts in the scope; absent = nothing to say (no live lane and no alert at all). */
+  alerts?: DigestAlerts;
 }

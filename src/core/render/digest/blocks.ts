@@ -1,5 +1,12 @@
 import { SEVERITIES } from '../../model';
-import type { AccountBreakdown, DigestAcceptedRisks, DigestItem, DigestReport } from '../../digest/model';
+import type {
+  AccountBreakdown,
+  DigestAcceptedRisks,
+  DigestAlert,
+  DigestAlerts,
+  DigestItem,
+  DigestReport,
+} from '../../digest/model';
 import { EXPIRING_SOON_DAYS } from '../../exceptions/model';
 import { acceptedRisksLine, expiredLines, expiringLines, staleLines } from '../blocks/exceptions/digest';
 import { BLOCK_KIT, MESSAGE_BUDGET } from '../limits';
@@ -21,10 +28,13 @@ import { largestFitting, memoize } from '../blocks/paging';
 import { problemTitle } from '../headline';
 import {
   ACCEPTED_LISTED,
+  ALERTS_COMMAND,
+  ALERTS_UNREADABLE,
   LIST_CAP,
   SECTION_TITLES,
   hasAcceptedNews,
   asOfText,
+  alertCountsText,
   changesLine,
   itemAge,
   itemConsoleUrl,
@@ -131,6 +141,54 @@ const acceptedBlock = (accepted: DigestAcceptedRisks): SectionBlock => {
   return section(cappedLines(lines, HEAD.accepted, 'line').join('\n'));
 };
 
+/** Per-alert bounds: five alerts and the line stay well inside one section. */
+const ALERT_MAX = { title: 100, summary: 160 } as const;
+/**
+ * What the listed alerts may cost in the payload's JSON. The head must fit with no finding listed
+ * whatever the data (see HEAD), and a character JSON escapes costs up to six: so the listed alerts
+ * are bounded by their cost, not their length. Five ordinary alerts fit; costly ones are counted
+ * under "…and N more".
+ */
+const ALERTS_JSON_COST = 1800;
+const jsonCost = (s: string): number => JSON.stringify(s).length - 2;
+
+const alertLine = (alert: DigestAlert, names: AccountNames): string => {
+  const title = bold(alert.title, ALERT_MAX.title) || code(alert.id, ALERT_MAX.title);
+  const summary = clip(alert.summary, ALERT_MAX.summary);
+  const parts = [
+    `${SEVERITY_EMOJI[alert.severity]} ${title}`,
+    accountLabel(alert.accountId, names),
+    ...(alert.status === 'acknowledged' ? ['acknowledged'] : []),
+    ...(summary ? [summary] : []),
+  ];
+  return `• ${parts.join(' · ')}`;
+};
+
+/**
+ * "Alerts: 3 opened, 1 resolved, 2 still open · `/cloudsec alerts`", then the most severe open ones.
+ * A store that could not be read is said loudly: no figures rather than zeros.
+ */
+const alertsBlock = (alerts: DigestAlerts, names: AccountNames): SectionBlock => {
+  const command = `\`${ALERTS_COMMAND}\``;
+  if (alerts.kind === 'unreadable') return section(`:warning: *Alerts:* ${ALERTS_UNREADABLE} · ${command}`);
+  const listed: string[] = [];
+  let cost = 0;
+  for (const alert of alerts.topOpen) {
+    const line = alertLine(alert, names);
+    cost += jsonCost(line) + 2;
+    if (cost > ALERTS_JSON_COST) break;
+    listed.push(line);
+  }
+  const more = Math.max(0, alerts.stillOpen - listed.length);
+  return section(
+    [
+      `:rotating_light: *Alerts:* ${alertCountsText(alerts)} · ${command}`,
+      ...listed,
+      ...(more > 0 && alerts.topOpen.length > 0 ? [`…and ${plural(more, 'more open alert')}`] : []),
+    ].join('\n'),
+  );
+};
+
 const headlineBlock = (report: DigestReport): SectionBlock => {
   const { score, change } = scoreHeadline(report);
   return section(`*${score}* · ${change}\n*${changesLine(report)}*`);
@@ -226,6 +284,9 @@ const fallbackText = (report: DigestReport): string => {
     `Posture digest ${report.name}: ${score} (${change}); `,
     `${plural(open, 'open finding')}${counts ? ` (${counts})` : ''}; `,
     `${changesLine(report, ', ')}.`,
+    report.alerts === undefined
+      ? ''
+      : ` Alerts: ${report.alerts.kind === 'read' ? alertCountsText(report.alerts) : ALERTS_UNREADABLE}.`,
   ];
   return truncate(escapeMrkdwn(parts.join('')), Math.min(MESSAGE_BUDGET.maxFallbackText, BLOCK_KIT.textObject));
 };
@@ -257,6 +318,7 @@ export const renderDigestBlocks = (report: DigestReport, options: DigestRenderOp
     headlineBlock(report),
     countsBlock(report),
     ...(hasAcceptedNews(report.acceptedRisks) ? [acceptedBlock(report.acceptedRisks)] : []),
+    ...(report.alerts ? [alertsBlock(report.alerts, names)] : []),
     divider(),
     ...(report.style === 'full' && report.accounts.length > 0 ? [accountsBlock(report, names), divider()] : []),
   ];

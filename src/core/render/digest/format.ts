@@ -2,6 +2,7 @@ import { SEVERITIES, type Severity } from '../../model';
 import type {
   DigestAcceptedRisk,
   DigestAcceptedRisks,
+  DigestAlerts,
   DigestItem,
   DigestReport,
   SeverityCounts,
@@ -266,3 +267,23 @@ export const expiredFindingsText = (r: Pick<DigestAcceptedRisk, 'findings'>): st
 /** Whether the "accepted risks" part has anything to say (expired ones have their own, louder part). */
 export const hasAcceptedNews = (a: DigestAcceptedRisks | undefined): a is DigestAcceptedRisks =>
   a !== undefined && (a.hidden > 0 || a.expiring.length > 0 || a.stale.length > 0 || a.problems.length > 0);
+
+// ---------------------------------------------------------------- alerts
+
+/** Where every alert is listed; the digest names it rather than listing them all. */
+export const ALERTS_COMMAND = '/cloudsec alerts';
+
+export const ALERTS_UNREADABLE = 'alerts could not be read: the figures are missing, not zero';
+
+/** "3 opened, 1 resolved, 1 false positive, 2 still open" (false positives only when any). */
+export const alertCountsText = (a: Extract<DigestAlerts, { kind: 'read' }>): string =>
+  [
+    `${num(a.opened)} opened`,
+    `${num(a.resolved)} resolved`,
+    ...(a.falsePositive > 0 ? [`${num(a.falsePositive)} false positive${a.falsePositive === 1 ? '' : 's'}`] : []),
+    `${num(a.stillOpen)} still open`,
+  ].join(', ');
+
+/** Open alerts not listed under the line. */
+export const alertsNotListed = (a: Extract<DigestAlerts, { kind: 'read' }>): number =>
+  Math.max(0, a.stillOpen - a.topOpen.length);

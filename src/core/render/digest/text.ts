@@ -1,10 +1,14 @@
 import { SEVERITIES } from '../../model';
-import type { DigestAcceptedRisk, DigestItem, DigestReport } from '../../digest/model';
+import type { DigestAcceptedRisk, DigestAlerts, DigestItem, DigestReport } from '../../digest/model';
 import {
   ACCEPTED_LISTED,
+  ALERTS_COMMAND,
+  ALERTS_UNREADABLE,
   LIST_CAP,
   SECTION_TITLES,
   acceptedHiddenText,
+  alertCountsText,
+  alertsNotListed,
   daysLeftText,
   expiredFindingsText,
   expiringFindingsText,
@@ -75,6 +79,25 @@ const itemLines = (item: DigestItem, list: DigestList, report: DigestReport, opt
   return out;
 };
 
+/** The alerts line and the most severe open alerts, as the Slack message words them. */
+const alertLines = (report: DigestReport, alerts: DigestAlerts): string[] => {
+  if (alerts.kind === 'unreadable') return [`! Alerts: ${ALERTS_UNREADABLE} · ${ALERTS_COMMAND}`];
+  const more = alertsNotListed(alerts);
+  return [
+    `Alerts: ${alertCountsText(alerts)} · ${ALERTS_COMMAND}`,
+    ...alerts.topOpen.map((a) => {
+      const parts = [
+        `[${a.severity.toUpperCase()}] ${clean(a.title, 100) || clean(a.id, 100)}`,
+        accountLabel(report, a.accountId),
+        ...(a.status === 'acknowledged' ? ['acknowledged'] : []),
+        clean(a.summary, 200),
+      ].filter(Boolean);
+      return `  ${parts.join(' · ')}`;
+    }),
+    ...(more > 0 && alerts.topOpen.length > 0 ? [`  …and ${plural(more, 'more open alert')}`] : []),
+  ];
+};
+
 /**
  * The digest as plain text: `cloudsec digest --preview <name>` and the console demo. Same content and
  * wording as the Slack message; lists are capped (default 50 per section) with an exact "…and N more".
@@ -129,6 +152,8 @@ export const renderDigestText = (report: DigestReport, options: DigestTextOption
       );
     for (const problem of accepted.problems.slice(0, 3)) out.push(`! ${clean(problem, 300)}`);
   }
+
+  if (report.alerts) out.push('', ...alertLines(report, report.alerts));
 
   if (report.style === 'full' && report.accounts.length > 0) {
     out.push('', `BY ACCOUNT (${num(report.accounts.length)}, worst first)`);

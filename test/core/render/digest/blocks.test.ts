@@ -4,7 +4,15 @@ import type { DigestAcceptedRisk, DigestReport } from '../../../../src/core/dige
 import { renderDigestBlocks, type DigestMessage } from '../../../../src/core/render/digest';
 import { MESSAGE_BUDGET, limitViolations } from '../../../../src/core/render/limits';
 import { escapeMrkdwn } from '../../../../src/core/render/mrkdwn';
-import { aDigestItem, aDigestReport, counts, daysBefore, listOf } from '../../../fixtures/digest-builders';
+import {
+  aDigestAlert,
+  aDigestItem,
+  aDigestReport,
+  counts,
+  daysBefore,
+  digestAlertsOf,
+  listOf,
+} from '../../../fixtures/digest-builders';
 import { allButtons, allText, countFields, listNamed, readLists, sectionText } from './read-digest';
 import { PUBLIC_BUCKET, PUBLIC_SENTENCE, TITLES, expectProblemHeading } from '../../../fixtures/failing-titles';
 
@@ -513,11 +521,23 @@ describe('renderDigestBlocks: worst case', () => {
           stale: Array.from({ length: 1000 }, () => nastyRisk(nasty)),
           problems: Array.from({ length: 100 }, () => nasty(300)),
         },
+        alerts: digestAlertsOf({
+          opened: 1_000_000,
+          resolved: 1_000_000,
+          falsePositive: 1_000_000,
+          stillOpen: 2_000_000,
+          topOpen: Array.from({ length: 5 }, () =>
+            aDigestAlert({ id: nasty(100), title: nasty(500), accountId: nasty(40), summary: nasty(1000) }),
+          ),
+        }),
       }),
     );
     expect(limitViolations(m, MESSAGE_BUDGET)).toEqual([]);
     expect(readLists(m.blocks).map((l) => l.items.length + l.more)).toEqual([5000, 5000, 5000, 5000, 5000]);
     expect(countFields(m.blocks).get('High')?.count).toBe(123_456_789);
+    expect(allText(m.blocks)).toContain(
+      '*Alerts:* 1,000,000 opened, 1,000,000 resolved, 1,000,000 false positives, 2,000,000 still open',
+    );
     expect(m.truncated).toBe(true);
   });
 });
