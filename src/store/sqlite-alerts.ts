@@ -21,7 +21,7 @@ import {
   nowIso,
   parseStored,
   placeholders,
-  positiveLimit,
+  listNewestFirst,
   toJsonText,
   type SqliteContext,
 } from './sqlite-context';
@@ -336,20 +336,12 @@ export const makeSqliteAlerts = (ctx: SqliteContext): AlertStore => {
         where.push('created_at >= ?');
         params.push(toIso(query.since));
       }
-      const limit = positiveLimit(query.limit);
-      // Ties (one clock instant) are broken by id so the order is the same in any database.
-      const sql =
-        'SELECT * FROM alerts' +
-        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ' ORDER BY created_at DESC, id DESC' +
-        (limit === undefined ? '' : ` LIMIT ${limit}`);
-      const list = db.transaction(() =>
-        db
-          .prepare<string[], AlertRow>(sql)
-          .all(...params)
-          .map(fromRow),
+      // Ties (one clock instant) are broken by id so the order is the same every time.
+      return listNewestFirst<AlertRow, ReturnType<typeof fromRow>>(
+        db,
+        { table: 'alerts', where, params, limit: query.limit, tieBreak: 'id' },
+        fromRow,
       );
-      return list();
     },
     countAlerts: async ({ since, until, accountIds }) => {
       const counts = Object.fromEntries(ALERT_STATUSES.map((s) => [s, 0])) as Record<AlertStatus, number>;

@@ -44,3 +44,33 @@ export const positiveLimit = (limit: number | undefined): number | undefined => 
   if (!Number.isInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
   return limit;
 };
+
+/**
+ * The rows of `table` matching every `where` clause, newest first (`tieBreak` orders rows of one
+ * clock instant the same way every time), read in one transaction and each turned into its type
+ * by `fromRow` (which throws on a row that does not validate: a list never drops one silently).
+ */
+export const listNewestFirst = <Row, T>(
+  db: Database.Database,
+  query: {
+    table: string;
+    where: readonly string[];
+    params: readonly unknown[];
+    limit?: number;
+    tieBreak: 'id' | 'rowid';
+  },
+  fromRow: (row: Row) => T,
+): T[] => {
+  const limit = positiveLimit(query.limit);
+  const sql =
+    `SELECT * FROM ${query.table}` +
+    (query.where.length ? ` WHERE ${query.where.join(' AND ')}` : '') +
+    ` ORDER BY created_at DESC, ${query.tieBreak} DESC` +
+    (limit === undefined ? '' : ` LIMIT ${limit}`);
+  return db.transaction(() =>
+    db
+      .prepare<unknown[], Row>(sql)
+      .all(...query.params)
+      .map(fromRow),
+  )();
+};

@@ -16,7 +16,7 @@ import {
   nowIso,
   parseStored,
   placeholders,
-  positiveLimit,
+  listNewestFirst,
   toJsonText,
   type SqliteContext,
 } from './sqlite-context';
@@ -259,20 +259,12 @@ export const makeSqliteExceptions = (ctx: SqliteContext): ExceptionMethods => {
         where.push('expires_at <= ?');
         params.push(toIso(query.expiresBefore));
       }
-      const limit = positiveLimit(query.limit);
-      // Ties (one clock instant) are broken by id so the order is the same in any database.
-      const sql =
-        'SELECT * FROM risk_exceptions' +
-        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ' ORDER BY created_at DESC, id DESC' +
-        (limit === undefined ? '' : ` LIMIT ${limit}`);
-      const list = db.transaction(() =>
-        db
-          .prepare<string[], ExceptionRow>(sql)
-          .all(...params)
-          .map(fromRow),
+      // Ties (one clock instant) are broken by id so the order is the same every time.
+      return listNewestFirst<ExceptionRow, ReturnType<typeof fromRow>>(
+        db,
+        { table: 'risk_exceptions', where, params, limit: query.limit, tieBreak: 'id' },
+        fromRow,
       );
-      return list();
     },
     transitionException: async (id, from, to, patch = {}) => {
       const statuses = from.map((s) => ExceptionStatusSchema.parse(s));

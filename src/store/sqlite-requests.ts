@@ -17,7 +17,7 @@ import {
   nowIso,
   parseStored,
   placeholders,
-  positiveLimit,
+  listNewestFirst,
   toJsonText,
   type SqliteContext,
 } from './sqlite-context';
@@ -321,19 +321,12 @@ export const makeSqliteRequests = (ctx: SqliteContext): RequestMethods => {
         where.push('expires_at IS NOT NULL AND expires_at <= ?');
         params.push(toIso(query.expiresBefore));
       }
-      const limit = positiveLimit(query.limit);
-      const sql =
-        'SELECT * FROM remediation_requests' +
-        (where.length ? ` WHERE ${where.join(' AND ')}` : '') +
-        ' ORDER BY created_at DESC, rowid DESC' +
-        (limit === undefined ? '' : ` LIMIT ${limit}`);
-      const list = db.transaction(() =>
-        db
-          .prepare<string[], RequestRow>(sql)
-          .all(...params)
-          .map(fromRow),
+      // Ties (one clock instant) are broken by rowid so the order is the same every time.
+      return listNewestFirst<RequestRow, ReturnType<typeof fromRow>>(
+        db,
+        { table: 'remediation_requests', where, params, limit: query.limit, tieBreak: 'rowid' },
+        fromRow,
       );
-      return list();
     },
     transitionRequest: async (id, from, to, patch = {}) => {
       const statuses = from.map((s) => RequestStatusSchema.parse(s));
