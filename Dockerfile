@@ -11,7 +11,7 @@ COPY commands ./commands
 COPY handlers ./handlers
 RUN npm run build
 
-# Production dependencies, with better-sqlite3's native module built for this Node version.
+# Production dependencies (pg among them), with better-sqlite3's native module built for this Node version.
 FROM node:22-bookworm-slim AS deps
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 make g++ \
@@ -26,6 +26,9 @@ FROM node:22-bookworm-slim AS runtime
 RUN apt-get update \
   && apt-get install -y --no-install-recommends fonts-dejavu-core \
   && rm -rf /var/lib/apt/lists/*
+# The store: the SQLite file at CLOUDSEC_DB (one container), or PostgreSQL when CLOUDSEC_DATABASE_URL
+# is set (replicas; see docker-compose.yml), which then takes precedence. `pg` is pure JavaScript, so
+# the same production dependencies serve both.
 ENV NODE_ENV=production \
     PORT=3000 \
     CLOUDSEC_DB=/var/lib/cloudsec/cloudsec.db

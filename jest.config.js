@@ -38,7 +38,9 @@ const shared = {
 module.exports = {
   // Here, not in the projects: Jest reads the test timeout from the top level only (a project's own
   // testTimeout is ignored), and it applies to every project.
-  testTimeout: 20000,
+  // 45 s: the simulated-estate scans (live-source, corrupted answers) take ~8 s alone and more beside
+  // the PostgreSQL contract suites on a 2-core machine; a hang still fails well within the CI budget.
+  testTimeout: 45000,
   // Jest's default is one worker fewer than the cores: on the 2-core CI machine that is ONE worker,
   // and the suite ran serially. The suites are CPU-bound and isolated (own temp folders, own ports,
   // own schemas), so two workers use both cores.

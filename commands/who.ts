@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineCommand } from './command';
 import { recordedFields, type Responder } from '../src/app/conversation';
-import { WHO_MAX_DAYS, whoChanged, type WhoDeps, type WhoTarget } from '../src/app/detections/who';
+import { WHO_MAX_DAYS, WHO_PERMISSION, whoChanged, type WhoDeps, type WhoTarget } from '../src/app/detections/who';
 import type { WorkflowActor } from '../src/app/remediation/ports';
 import type { ChannelRef } from '../src/core/access/permissions';
 import { renderWhoAnswer } from '../src/core/render/blocks/alerts/who';
@@ -12,7 +12,8 @@ import { refusalMessage } from '../src/core/render/blocks/remediation-replies';
 /**
  * `/cloudsec who <finding-id|resource> [--account A] [--region R] [--days N]`: who created the
  * resource and changed it lately (CloudTrail event history). The "Who did this?" control of a
- * failing finding answers the same way. Always private.
+ * failing finding answers the same way. Always private. Needs alert:read (the answer names the
+ * people who made changes, as an alert card does); by finding id, seeing the finding as well.
  */
 
 export const sendWhoAnswer = async (
@@ -91,18 +92,28 @@ export default defineCommand({
   name: 'who',
   usage: '/cloudsec who <finding-id|resource> [--account <id|name>] [--region <region>] [--days N]',
   description: `Who created a resource and changed it lately, from CloudTrail's event history (up to ${WHO_MAX_DAYS} days).`,
-  permission: 'findings:read',
+  permission: WHO_PERMISSION,
   flags: { days: { type: 'string' }, account: { type: 'string' }, region: { type: 'string' } },
   args: WhoArgs,
   accountOf: (a) => a.account,
   run: async (ctx, args) => {
+    // The router resolves --account (or refuses it) before run; an unresolved one is never guessed.
+    if (args.account !== undefined && !ctx.account) {
+      await ctx.responder.send(
+        refusalMessage({ code: 'invalid', reason: 'Say which account with --account <id or name>.' }),
+        {
+          visibility: 'ephemeral',
+        },
+      );
+      return;
+    }
     await sendWhoAnswer(ctx.deps, ctx.responder, {
       actor: { ...ctx.actor, ...recordedFields(ctx.invocation.actor) },
       channel: ctx.invocation.channel,
       days: args.days,
       target: args.byFinding
         ? { findingId: args.what }
-        : { resource: args.what, account: ctx.account?.id ?? args.account, region: args.region },
+        : { resource: args.what, account: ctx.account, region: args.region },
     });
   },
 });

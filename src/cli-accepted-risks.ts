@@ -1,4 +1,3 @@
-import fs from 'node:fs';
 import { estateView } from './app/account-directory';
 import { makeAcceptedRisks } from './app/accepted-risks';
 import { validateConfigExceptions, type Config } from './config';
@@ -6,19 +5,23 @@ import { applyExceptions, exportRows } from './core/exceptions/apply';
 import type { ExportRow } from './core/exceptions/model';
 import type { Finding } from './core/model';
 import { CloudsecError } from './errors';
-import { openSqliteStore } from './store/sqlite';
+import { openConfiguredStoreIfPresent } from './store/open-store';
 
 /**
  * The accepted risks the CLI applies (`check`, `publish`): cloudsec.yml's, and, when the bot's
- * database is here (never with the demo), those accepted in Slack, so the CLI and Slack hide the
- * same findings. The database is opened as `digest --preview` opens it (which brings an older
- * schema up to date), only read from, and closed again.
+ * database is there (never with the demo), those accepted in Slack, so the CLI and Slack hide the
+ * same findings. The database is the one the environment selects (CLOUDSEC_DATABASE_URL, else the
+ * SQLite file at CLOUDSEC_DB), opened as `digest --preview` opens it (which brings an older schema
+ * up to date), only read from, and closed again. With no database there, only cloudsec.yml counts.
  */
 
 export interface CliRiskSource {
   config: Config;
-  /** The bot's database file, or null when there is none to read (the demo, or no file there). */
-  dbFile: string | null;
+  /** The environment naming the bot's database, or null when none is read (the demo). */
+  env: NodeJS.ProcessEnv | null;
+  /** The SQLite file when neither CLOUDSEC_DATABASE_URL nor CLOUDSEC_DB is set. */
+  defaultSqlitePath: string;
+  auditKey: string | undefined;
   clock: () => Date;
 }
 
@@ -31,9 +34,13 @@ export const acceptedRisksFor = async (source: CliRiskSource, now: Date) => {
   const problems = validateConfigExceptions(source.config, now);
   if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
   const store =
-    source.dbFile !== null && fs.existsSync(source.dbFile)
-      ? openSqliteStore({ path: source.dbFile, clock: source.clock })
-      : null;
+    source.env === null
+      ? null
+      : await openConfiguredStoreIfPresent(source.env, {
+          clock: source.clock,
+          auditKey: source.auditKey,
+          defaultSqlitePath: source.defaultSqlitePath,
+        });
   try {
     const risks = await makeAcceptedRisks({ config: source.config, store, clock: source.clock }).read(['active']);
     const estate = estateView(source.config, store ? await store.accountDirectory().catch(() => null) : null);

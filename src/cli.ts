@@ -19,8 +19,11 @@ import { registerPublishCommand } from './cli-publish';
 import { registerDetectionsCommand } from './cli-detections';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { registerIamPolicyCommand } from './cli-iam-policy';
+import { registerDbCommand } from './cli-db';
 import { liveSourceConfigured } from './core/detections/settings';
 import { openSqliteStore } from './store/sqlite';
+import { openConfiguredStore, openConfiguredStoreIfPresent } from './store/open-store';
+import type { Store } from './store/store';
 import { describeVerification } from './app/audit';
 import { makeDigestService } from './app/digest';
 import { demoConfigPath } from './paths';
@@ -74,7 +77,13 @@ const judgingConfigFor = (opts: SourceOptions, io: CliIo): Config => {
 const riskSourceOf = (opts: SourceOptions, io: CliIo, config: Config): CliRiskSource => {
   const env = readEnv(io.env);
   const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  return { config, dbFile: demo ? null : (env.CLOUDSEC_DB ?? DEFAULT_DB), clock: io.clock };
+  return {
+    config,
+    env: demo ? null : io.env,
+    defaultSqlitePath: DEFAULT_DB,
+    auditKey: env.CLOUDSEC_AUDIT_KEY,
+    clock: io.clock,
+  };
 };
 
 const validateAccountIds = (ids: string[] | undefined) => {
@@ -114,7 +123,11 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 
   registerIamPolicyCommand(program, io);
 
-  const audit = program.command('audit').description('the tamper-evident audit log (CLOUDSEC_DB, CLOUDSEC_AUDIT_KEY)');
+  registerDbCommand(program, io, setExit);
+
+  const audit = program
+    .command('audit')
+    .description('the tamper-evident audit log (CLOUDSEC_DATABASE_URL or CLOUDSEC_DB, CLOUDSEC_AUDIT_KEY)');
   audit
     .command('verify')
     .description('walk the hash chain; exit 0 when intact, 1 at the first broken entry')
@@ -312,9 +325,16 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       );
     }
     const source = chooseSource(opts, io);
-    // The delta is against the bot's stored state when its database is here; otherwise this is a first run.
-    const dbFile = env.CLOUDSEC_DB ?? DEFAULT_DB;
-    const store = openSqliteStore({ path: !demo && fs.existsSync(dbFile) ? dbFile : ':memory:', clock: io.clock });
+    // The delta is against the bot's stored state when its database (the configured one, PostgreSQL
+    // or SQLite) is there; otherwise, and always in the demo, this is a first run in memory.
+    const configured = demo
+      ? null
+      : await openConfiguredStoreIfPresent(io.env, {
+          clock: io.clock,
+          auditKey: env.CLOUDSEC_AUDIT_KEY,
+          defaultSqlitePath: DEFAULT_DB,
+        });
+    const store = configured ?? openSqliteStore({ path: ':memory:', clock: io.clock });
     try {
       const nowhere = async (): Promise<never> => {
         throw new CloudsecError('internal', 'a preview posts nothing');
@@ -356,17 +376,18 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 
 const DEFAULT_DB = './data/cloudsec.db';
 
-/** Opens the existing audit database (never creates one: verifying a typo'd path must not pass). */
-const withAuditStore = async <T>(
-  io: CliIo,
-  fn: (store: ReturnType<typeof openSqliteStore>) => Promise<T>,
-): Promise<T> => {
+/**
+ * Opens the existing database the environment selects, PostgreSQL or SQLite (never creates one:
+ * verifying a typo'd path or schema must not pass on zero entries).
+ */
+const withAuditStore = async <T>(io: CliIo, fn: (store: Store) => Promise<T>): Promise<T> => {
   const env = readEnv(io.env);
-  const file = env.CLOUDSEC_DB ?? DEFAULT_DB;
-  if (!fs.existsSync(file)) {
-    throw new CloudsecError('usage', `No cloudsec database at ${file}. Set CLOUDSEC_DB to the bot's database file.`);
-  }
-  const store = openSqliteStore({ path: file, clock: io.clock, auditKey: env.CLOUDSEC_AUDIT_KEY });
+  const store = await openConfiguredStore(io.env, {
+    clock: io.clock,
+    auditKey: env.CLOUDSEC_AUDIT_KEY,
+    defaultSqlitePath: DEFAULT_DB,
+    mustExist: true,
+  });
   try {
     return await fn(store);
   } finally {

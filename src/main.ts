@@ -1,17 +1,9 @@
-import {
-  isDemo,
-  isDryRun,
-  loadConfig,
-  parseConfig,
-  readEnv,
-  validateConfigExceptions,
-  type Config,
-  type Env,
-} from './config';
+import { isDemo, isDryRun, loadConfig, parseConfig, readEnv, validateConfigExceptions, type Config } from './config';
 import { CloudsecError, isCloudsecError } from './errors';
 import { auditKeyNotice } from './app/audit';
 import { demoConfigPath, demoSnapshotPath, packageRoot } from './paths';
-import { DEFAULT_DB_PATH, openSqliteStore } from './store/sqlite';
+import { DEFAULT_DB_PATH } from './store/sqlite';
+import { configuredStoreTarget, describeStoreTarget, openStoreAt } from './store/open-store';
 import type { Store } from './store/store';
 import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
 import { makeLiveSnapshotSource } from './aws/live-source';
@@ -29,6 +21,7 @@ import { makeClientFactory, resolveHomeRegion } from './aws/clients';
 import { makeRoleExecutor } from './aws/role-executor';
 import fs from 'node:fs';
 import os from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { renderTrendPng } from './charts/trend-chart';
 import { makeSecurityHubFeed } from './aws/securityhub-feed';
 import { startDigestScheduler } from './schedule/digest-scheduler';
@@ -40,6 +33,7 @@ import { writeRoleClients } from './aws/securityhub-publish';
 import type { SecurityHubWorkflowPort } from './app/exceptions';
 import type { AppDeps } from './app/deps';
 import { acceptedRiskSweep, startPeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
+import { makeLeaderLease } from './schedule/leader-lease';
 import { DETECTIONS } from './core/detections';
 import { detectionSettingsProblems } from './core/detections/settings-check';
 import { cloudTrailEdges, cloudTrailResourceHistory, liveSources } from './schedule/live-sources';
@@ -71,19 +65,23 @@ const demoConfig = (): Config => {
   return parseConfig(fs.readFileSync(file, 'utf8'), file);
 };
 
+/**
+ * With several replicas a request another replica is executing right now must not be "reconciled":
+ * only requests unchanged for longer than any execution takes are verified (and by the leader).
+ */
+const REPLICA_RECONCILE_AFTER_MS = 15 * 60_000;
+
 const openStore = async (
-  env: Env,
+  rawEnv: NodeJS.ProcessEnv,
   demo: boolean,
   clock: () => Date,
   config: Config,
   source: string | null,
   actorId: string,
 ) => {
-  const store = openSqliteStore({
-    path: env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB_PATH),
-    clock,
-    auditKey: env.CLOUDSEC_AUDIT_KEY,
-  });
+  // PostgreSQL when CLOUDSEC_DATABASE_URL is set (replicas), else the SQLite file; the demo always SQLite.
+  const target = configuredStoreTarget(rawEnv, { demo, defaultSqlitePath: demo ? DEMO_DB : DEFAULT_DB_PATH });
+  const store = await openStoreAt(target, { clock, auditKey: readEnv(rawEnv).CLOUDSEC_AUDIT_KEY });
   await store.appendAudit({
     actor: { kind: 'system', id: actorId },
     action: 'config.load',
@@ -91,6 +89,7 @@ const openStore = async (
     target: source,
     details: {
       demo,
+      store: describeStoreTarget(target),
       accounts: config.accounts?.map((a) => a.id) ?? [],
       organization: config.organization?.roleName ?? null,
       roles: Object.keys(config.roles),
@@ -204,7 +203,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
         log: createLogger({ level: 'error', destination: { write: (line: string) => io.stderr(line) } }),
       });
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
-      store = await openStore(env, demo, io.clock, config, loaded.source, 'console');
+      store = await openStore(io.env, demo, io.clock, config, loaded.source, 'console');
       const screen = makeConsoleScreen(io.stdout);
       const source: SnapshotSource = demo
         ? recordedSnapshotSource(demoSnapshotPath())
@@ -262,7 +261,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     uninstallGuards = installProcessGuards({ log: logger });
     if (keyNotice) logger.warn({ auditKey: 'missing' }, keyNotice.message);
     const metrics = createMetrics({ defaultMetrics: true });
-    store = await openStore(env, false, io.clock, config, loaded.source, 'bot');
+    store = await openStore(io.env, false, io.clock, config, loaded.source, 'bot');
     const slack = createSlackWebClient(slackEnv, logger);
     const groups = makeGroupResolver({
       slack,
@@ -317,14 +316,49 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     // The store remembers signed requests and event ids, so a replay is refused by every replica.
     const running = await startSlackApp({ app, env: slackEnv, logger, metrics, nonces: store, clock: io.clock });
     logger.info({ mode: running.mode, port: running.port, dryRun }, 'cloudsec is running');
-    // Requests a crash left mid-execution are verified, never re-run; then housekeeping runs every minute.
-    if (deps.remediation) {
+    // Requests a crash left mid-execution are verified, never re-run. One process (SQLite): at once,
+    // everything found executing is this process's own past. Replicas (PostgreSQL): only the leader,
+    // every minute, and only requests unchanged for longer than any execution (another replica may be
+    // executing one right now).
+    // PostgreSQL is how replicas share state; SQLite is one node.
+    const replicated =
+      configuredStoreTarget(io.env, { demo: false, defaultSqlitePath: DEFAULT_DB_PATH }).kind === 'postgres';
+    if (deps.remediation && !replicated) {
       const report = await deps.remediation.reconcile();
       logger.info({ report }, 'remediation requests reconciled');
     }
+    // One leader among the replicas runs the sweeps and pollers (a lease with a fencing token in the
+    // store); each is exactly-once in the store anyway, so the lease spares work, not correctness.
+    const lease = replicated
+      ? makeLeaderLease({
+          store,
+          owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+          clock: io.clock,
+          log: logger,
+        })
+      : null;
+    lease?.start();
     const live = liveSources({ lane: liveLane, deps, store, edges, log: logger, clock: io.clock });
     live.consumer?.start();
-    const duties = startPeriodicDuties({ duties: [...housekeeping(deps, logger), ...live.duties], log: logger });
+    const reconcileDuty: PeriodicDuty[] =
+      replicated && deps.remediation
+        ? [
+            {
+              name: 'remediation-reconcile',
+              everyMs: 60_000,
+              run: async () => {
+                const report = await deps.remediation!.reconcile({ olderThanMs: REPLICA_RECONCILE_AFTER_MS });
+                if (report.reconciled.length + report.resumed.length > 0)
+                  logger.info({ report }, 'remediation requests reconciled');
+              },
+            },
+          ]
+        : [];
+    const duties = startPeriodicDuties({
+      duties: [...housekeeping(deps, logger), ...reconcileDuty, ...live.duties],
+      log: logger,
+      ...(lease ? { leadership: lease } : {}),
+    });
     // Every replica schedules every digest; the store's claim lets exactly one post each time.
     const digestService = deps.digests!;
     const scheduler = startDigestScheduler({
@@ -351,6 +385,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     await liveLane?.flush({ all: true });
     await scheduler.stop();
     await running.stop();
+    // Last: a successor takes the lead at once instead of after the lease's TTL.
+    await lease?.stop();
     return 0;
   } catch (err) {
     if (isCloudsecError(err)) {

@@ -64,7 +64,7 @@ describe('cloudsec detections list', () => {
         '    - { principal: "arn:aws:iam::*:role/terraform-*", reason: Terraform pipeline }',
         '  rules:',
         `    ${first.id}: { enabled: false }`,
-        `    ${second.id}: { staged: true, severity: low, exclude: [{ userAgent: "*Terraform*", reason: tf runs } ] }`,
+        `    ${second.id}: { staged: true, severity: low, exclude: [{ account: "222222222222", userAgent: "*Terraform*", reason: tf runs } ] }`,
         '',
       ].join('\n'),
     );
@@ -76,7 +76,7 @@ describe('cloudsec detections list', () => {
       enabled: true,
       staged: true,
       severity: 'low',
-      exclude: [{ userAgent: '*Terraform*', reason: 'tf runs' }],
+      exclude: [{ account: '222222222222', userAgent: '*Terraform*', reason: 'tf runs' }],
     });
     expect(exclude).toEqual([{ principal: 'arn:aws:iam::*:role/terraform-*', reason: 'Terraform pipeline' }]);
 

@@ -109,7 +109,10 @@ const ask = async (ctx: ActionContext, input: AlertInput) => {
   await tell(
     ctx,
     result.ok
-      ? renderAlertNote(`Asked <@${result.alert.askedUserId}> by direct message; their answer will show on the card.`)
+      ? renderAlertNote(
+          `Asked <@${result.alert.askedUserId}> by direct message; their answer will show on the card.`,
+          result.alert.askedUserId ? [result.alert.askedUserId] : [],
+        )
       : renderAlertRefusal(result),
   );
 };

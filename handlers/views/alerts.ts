@@ -1,5 +1,5 @@
 import { recordedFields, type ViewSubmissionResult } from '../../src/app/conversation';
-import { assignAlert, checkTriage, closeAlert } from '../../src/app/detections/alert-actions';
+import { assignAlert, checkAssignment, checkTriage, closeAlert } from '../../src/app/detections/alert-actions';
 import { answerAlert, checkAnswer } from '../../src/app/detections/alert-ask';
 import { checkAlertUndo, requestAlertUndo } from '../../src/app/detections/alert-undo';
 import type { AlertInput, AlertRefusal } from '../../src/app/detections/alert-support';
@@ -69,7 +69,8 @@ const assignSubmit = handler(ALERT_CALLBACK_IDS.assign, ALERT_INPUTS.assignee.bl
   const assigneeId = valueOf(ctx, ALERT_INPUTS.assignee, 'selected_user');
   if (!/^[UW][A-Z0-9]{2,20}$/.test(assigneeId))
     return { errors: { [ALERT_INPUTS.assignee.blockId]: 'Choose a person.' } };
-  const check = await checkTriage(ctx.deps, inputOf(ctx, alertId), 'assign');
+  // Who may be assigned is told in the dialog, which stays open for another choice.
+  const check = await checkAssignment(ctx.deps, { ...inputOf(ctx, alertId), assigneeId });
   if (!check.ok) return { errors: { [ALERT_INPUTS.assignee.blockId]: check.reason.replace(/<@([A-Z0-9]+)>/g, '$1') } };
   return { work: async () => tellRefusal(ctx, await assignAlert(ctx.deps, { ...inputOf(ctx, alertId), assigneeId })) };
 });

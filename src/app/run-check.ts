@@ -1,7 +1,16 @@
 import type { CheckDefinition } from '../core/checks/define';
 import type { CheckSettings } from '../core/check-settings';
-import { evaluateChecks, summarize, type Summary } from '../core/findings';
-import { GLOBAL_REGION, SERVICES, type Finding, type Service, type Snapshot } from '../core/model';
+import { evaluateChecks, summarize, type EvaluateOptions, type Summary } from '../core/findings';
+import {
+  FINDING_STATUSES,
+  GLOBAL_REGION,
+  SERVICES,
+  SEVERITIES,
+  type AccountSnapshot,
+  type Finding,
+  type Service,
+  type Snapshot,
+} from '../core/model';
 import { CloudsecError } from '../errors';
 import type { SnapshotRequest, SnapshotSource } from './snapshot-source';
 import { checkRegionNames, describeUnknownRegion, isKnownRegion, suggestRegion } from '../aws/region-names';
@@ -56,6 +65,13 @@ export interface CheckRequest extends Omit<SnapshotRequest, 'services' | 'report
 }
 
 export interface CheckOutcome {
+  /**
+   * The scan's accounts. An account the request named (`accountIds`: a re-check, one account asked
+   * for) is kept whole: remediation plans from its data. Every other account keeps only who it is
+   * and what the scan could reach (accountHeaderOf): its data was evaluated as soon as it was
+   * collected and dropped, so a scan's memory does not grow with the estate. A check re-run on such
+   * an account answers `unknown` (slice not collected), never a pass.
+   */
   snapshot: Snapshot;
   findings: Finding[];
   summary: Summary;
@@ -80,13 +96,74 @@ export interface RunCheckDeps {
  */
 const ACCOUNT_WIDE: readonly Service[] = ['iam', 's3'];
 
+/**
+ * An account without its collected data: who it is, the regions scanned, whether cloudsec got in and
+ * the warnings. What the answer needs of an account once its findings are evaluated (reports list
+ * the accounts, the partition builds ARNs, access scopes the answer).
+ */
+export const accountHeaderOf = (account: AccountSnapshot): AccountSnapshot => ({
+  accountId: account.accountId,
+  accountName: account.accountName,
+  ou: account.ou,
+  partition: account.partition,
+  regions: account.regions,
+  collectedAt: account.collectedAt,
+  access: account.access,
+  warnings: account.warnings,
+});
+
+/**
+ * evaluateChecks' order (src/core/findings.ts byRelevance, not exported there): failing first, most
+ * severe first, then account, check, region, resource. Findings evaluated account by account are
+ * merged with it; a test compares the result with evaluating the whole snapshot at once.
+ */
+const byRelevance = (a: Finding, b: Finding) =>
+  FINDING_STATUSES.indexOf(a.status) - FINDING_STATUSES.indexOf(b.status) ||
+  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+  a.accountId.localeCompare(b.accountId) ||
+  a.checkId.localeCompare(b.checkId) ||
+  a.region.localeCompare(b.region) ||
+  a.resource.id.localeCompare(b.resource.id);
+
 /** The `check` use case shared by the CLI, Slack and the console demo. */
 export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promise<CheckOutcome> => {
   const services = servicesFor(request.service);
   const collected = slicesFor(deps.checks, services);
   // A service no check covers has nothing to report, so a snapshot without its slice still answers.
   const reporting = services.filter((s) => collected.includes(s));
-  const snapshot = await deps.source.load({ ...request, services: collected, reporting });
+  const options: EvaluateOptions = {
+    services,
+    ...(request.accountIds ? { accountIds: request.accountIds } : {}),
+    ...(request.regions ? { regions: request.regions } : {}),
+    ...(deps.settings ? { settings: deps.settings } : {}),
+  };
+  // evaluateChecks reads only the accounts of the snapshot it is given.
+  const evaluateOne = (account: AccountSnapshot, now: Date) =>
+    evaluateChecks(
+      deps.checks,
+      { schemaVersion: 1, generatedAt: now.toISOString(), demo: false, services: collected, accounts: [account] },
+      now,
+      options,
+    );
+  // Checks read one account at a time (evaluateAccount): an account's findings are complete as soon
+  // as it is collected. Each is kept by what the snapshot holds in the account's place.
+  const early = new Map<AccountSnapshot, Finding[]>();
+  const named = new Set(request.accountIds ?? []);
+  const live = deps.source.kind === 'live';
+  const onAccount = (account: AccountSnapshot): AccountSnapshot => {
+    // Judged when it was read: a live scan of many accounts takes minutes.
+    const findings = evaluateOne(account, deps.clock());
+    const kept = named.has(account.accountId) ? account : accountHeaderOf(account);
+    early.set(kept, findings);
+    return kept;
+  };
+  const snapshot = await deps.source.load({
+    ...request,
+    services: collected,
+    reporting,
+    // Recorded snapshots are judged at the time they were taken, known only once read.
+    ...(live ? { onAccount } : {}),
+  });
   if (request.accountIds) {
     const present = new Set(snapshot.accounts.map((a) => a.accountId));
     const absent = request.accountIds.filter((id) => !present.has(id));
@@ -111,12 +188,10 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
       );
     }
   }
-  const evaluatedAt = deps.source.kind === 'live' ? deps.clock() : new Date(snapshot.generatedAt);
-  const findings = evaluateChecks(deps.checks, snapshot, evaluatedAt, {
-    services,
-    ...(request.accountIds ? { accountIds: request.accountIds } : {}),
-    ...(request.regions ? { regions: request.regions } : {}),
-    ...(deps.settings ? { settings: deps.settings } : {}),
-  });
+  const evaluatedAt = live ? deps.clock() : new Date(snapshot.generatedAt);
+  // Accounts the source handed over whole (it ignored onAccount) are evaluated now, as before.
+  const findings = snapshot.accounts
+    .flatMap((account) => early.get(account) ?? evaluateOne(account, evaluatedAt))
+    .sort(byRelevance);
   return { snapshot, findings, summary: summarize(findings), services, collected, evaluatedAt };
 };

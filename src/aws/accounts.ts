@@ -1,5 +1,5 @@
-import { paginateListAccounts, type Account } from '@aws-sdk/client-organizations';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { Account } from '@aws-sdk/client-organizations';
+import { sdk } from './sdk';
 import type { AccountClients } from './clients';
 import { OU_ID, type AccountDirectoryUpdate, type DirectorySource } from '../core/account-directory';
 import { errorDetail, errorName, MalformedAnswerError } from './errors';
@@ -102,7 +102,7 @@ export const resolveAccounts = async (
 };
 
 const getCallerIdentity = async (clients: AccountClients): Promise<CallerIdentity> => {
-  const out = await clients.sts().send(new GetCallerIdentityCommand({}));
+  const out = await clients.sts().send(new sdk.sts.GetCallerIdentityCommand({}));
   if (!out.Account || !out.Arn) throw new Error('GetCallerIdentity returned no account');
   return { accountId: out.Account, arn: out.Arn, partition: out.Arn.split(':')[1] || 'aws' };
 };
@@ -204,7 +204,7 @@ const listOrganizationAccounts = async (
 ): Promise<{ ok: true; accounts: AccountTarget[] } | { ok: false; error: AccountsError }> => {
   const accounts: Account[] = [];
   try {
-    for await (const page of paginateListAccounts({ client: clients.organizations() }, {})) {
+    for await (const page of sdk.organizations.paginateListAccounts({ client: clients.organizations() }, {})) {
       // A page without its list is not "no accounts": the accounts on it would go unscanned unseen.
       if (!Array.isArray(page.Accounts))
         throw new MalformedAnswerError('organizations:ListAccounts answered a page without its Accounts list');

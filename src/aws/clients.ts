@@ -1,30 +1,30 @@
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { EC2Client } from '@aws-sdk/client-ec2';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { S3Client } from '@aws-sdk/client-s3';
-import { S3ControlClient } from '@aws-sdk/client-s3-control';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { STSClient } from '@aws-sdk/client-sts';
-import { RDSClient } from '@aws-sdk/client-rds';
-import { EFSClient } from '@aws-sdk/client-efs';
-import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { KMSClient } from '@aws-sdk/client-kms';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ECRClient } from '@aws-sdk/client-ecr';
-import { OpenSearchClient } from '@aws-sdk/client-opensearch';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { GuardDutyClient } from '@aws-sdk/client-guardduty';
-import { ConfigServiceClient } from '@aws-sdk/client-config-service';
-import { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { AccountClient } from '@aws-sdk/client-account';
-import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { OrganizationsClient } from '@aws-sdk/client-organizations';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { RDSClient } from '@aws-sdk/client-rds';
+import type { EFSClient } from '@aws-sdk/client-efs';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
+import type { EKSClient } from '@aws-sdk/client-eks';
+import type { GuardDutyClient } from '@aws-sdk/client-guardduty';
+import type { ConfigServiceClient } from '@aws-sdk/client-config-service';
+import type { AccessAnalyzerClient } from '@aws-sdk/client-accessanalyzer';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { AccountClient } from '@aws-sdk/client-account';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@aws-sdk/types';
 import { guardAnswers } from './answer-guard';
+import { sdk } from './sdk';
 
 /** How to get into one account: the caller's own credentials, or a role assumed from them. */
 export interface AccountAccess {
@@ -112,7 +112,7 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
 
     const credentials = access.roleArn
       ? shareAcrossClients(
-          fromTemporaryCredentials({
+          sdk.credentialProviders.fromTemporaryCredentials({
             params: {
               RoleArn: access.roleArn,
               RoleSessionName: options.sessionName ?? 'cloudsec',
@@ -146,33 +146,36 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
       return guardAnswers(client);
     };
     const clients: AccountClients = {
-      iam: perRegion((r) => observe('iam', new IAMClient(config(r)))).bind(null, options.homeRegion),
-      s3: perRegion((r) => observe('s3', new S3Client(config(r)))),
-      s3control: perRegion((r) => observe('s3control', new S3ControlClient(config(r)))),
-      ec2: perRegion((r) => observe('ec2', new EC2Client(config(r)))),
-      cloudtrail: perRegion((r) => observe('cloudtrail', new CloudTrailClient(config(r)))),
-      securityhub: perRegion((r) => observe('securityhub', new SecurityHubClient(config(r)))),
-      rds: perRegion((r) => observe('rds', new RDSClient(config(r)))),
-      efs: perRegion((r) => observe('efs', new EFSClient(config(r)))),
-      lambda: perRegion((r) => observe('lambda', new LambdaClient(config(r)))),
-      sqs: perRegion((r) => observe('sqs', new SQSClient(config(r)))),
-      sns: perRegion((r) => observe('sns', new SNSClient(config(r)))),
-      kms: perRegion((r) => observe('kms', new KMSClient(config(r)))),
-      secretsmanager: perRegion((r) => observe('secretsmanager', new SecretsManagerClient(config(r)))),
-      ecr: perRegion((r) => observe('ecr', new ECRClient(config(r)))),
-      opensearch: perRegion((r) => observe('opensearch', new OpenSearchClient(config(r)))),
-      eks: perRegion((r) => observe('eks', new EKSClient(config(r)))),
-      guardduty: perRegion((r) => observe('guardduty', new GuardDutyClient(config(r)))),
-      config: perRegion((r) => observe('config', new ConfigServiceClient(config(r)))),
-      accessanalyzer: perRegion((r) => observe('accessanalyzer', new AccessAnalyzerClient(config(r)))),
-      logs: perRegion((r) => observe('logs', new CloudWatchLogsClient(config(r)))),
-      cloudwatch: perRegion((r) => observe('cloudwatch', new CloudWatchClient(config(r)))),
-      account: perRegion((r) => observe('account', new AccountClient(config(r)))),
-      sts: perRegion((r) => observe('sts', new STSClient(config(r)))),
-      organizations: perRegion((r) => observe('organizations', new OrganizationsClient(config(r)))).bind(
-        null,
-        options.homeRegion,
+      iam: perRegion((r) => observe('iam', new sdk.iam.IAMClient(config(r)))).bind(null, options.homeRegion),
+      s3: perRegion((r) => observe('s3', new sdk.s3.S3Client(config(r)))),
+      s3control: perRegion((r) => observe('s3control', new sdk.s3control.S3ControlClient(config(r)))),
+      ec2: perRegion((r) => observe('ec2', new sdk.ec2.EC2Client(config(r)))),
+      cloudtrail: perRegion((r) => observe('cloudtrail', new sdk.cloudtrail.CloudTrailClient(config(r)))),
+      securityhub: perRegion((r) => observe('securityhub', new sdk.securityhub.SecurityHubClient(config(r)))),
+      rds: perRegion((r) => observe('rds', new sdk.rds.RDSClient(config(r)))),
+      efs: perRegion((r) => observe('efs', new sdk.efs.EFSClient(config(r)))),
+      lambda: perRegion((r) => observe('lambda', new sdk.lambda.LambdaClient(config(r)))),
+      sqs: perRegion((r) => observe('sqs', new sdk.sqs.SQSClient(config(r)))),
+      sns: perRegion((r) => observe('sns', new sdk.sns.SNSClient(config(r)))),
+      kms: perRegion((r) => observe('kms', new sdk.kms.KMSClient(config(r)))),
+      secretsmanager: perRegion((r) =>
+        observe('secretsmanager', new sdk.secretsmanager.SecretsManagerClient(config(r))),
       ),
+      ecr: perRegion((r) => observe('ecr', new sdk.ecr.ECRClient(config(r)))),
+      opensearch: perRegion((r) => observe('opensearch', new sdk.opensearch.OpenSearchClient(config(r)))),
+      eks: perRegion((r) => observe('eks', new sdk.eks.EKSClient(config(r)))),
+      guardduty: perRegion((r) => observe('guardduty', new sdk.guardduty.GuardDutyClient(config(r)))),
+      config: perRegion((r) => observe('config', new sdk.config.ConfigServiceClient(config(r)))),
+      accessanalyzer: perRegion((r) =>
+        observe('accessanalyzer', new sdk.accessanalyzer.AccessAnalyzerClient(config(r))),
+      ),
+      logs: perRegion((r) => observe('logs', new sdk.logs.CloudWatchLogsClient(config(r)))),
+      cloudwatch: perRegion((r) => observe('cloudwatch', new sdk.cloudwatch.CloudWatchClient(config(r)))),
+      account: perRegion((r) => observe('account', new sdk.account.AccountClient(config(r)))),
+      sts: perRegion((r) => observe('sts', new sdk.sts.STSClient(config(r)))),
+      organizations: perRegion((r) =>
+        observe('organizations', new sdk.organizations.OrganizationsClient(config(r))),
+      ).bind(null, options.homeRegion),
     };
     cache.set(key, clients);
     return clients;
@@ -227,6 +230,8 @@ export const shareAcrossClients = (provider: AwsCredentialIdentityProvider): Aws
  * profile's `region`). Undefined when none is configured, so the caller can say what to set.
  */
 export const resolveHomeRegion = async (): Promise<string | undefined> => {
+  // Outside the try: an SDK that cannot be loaded is a broken install, not a missing region.
+  const { STSClient } = sdk.sts;
   try {
     const region = await new STSClient({}).config.region();
     return region || undefined;

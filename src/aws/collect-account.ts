@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { sdk } from './sdk';
 import { known, SERVICES, type AccountSnapshot, type Service, type Fact } from '../core/model';
 import { attempt } from './attempt';
 import type { AccountClients } from './clients';
@@ -97,7 +97,7 @@ export const collectAccount = async (
     const roleArn = target.roleArn;
     const entered: Fact<unknown> = await attempt(
       { service: 'sts', operation: 'AssumeRole', permission: `sts:AssumeRole on ${roleArn}` },
-      () => clients.sts().send(new GetCallerIdentityCommand({})),
+      () => clients.sts().send(new sdk.sts.GetCallerIdentityCommand({})),
     );
     if (!entered.ok) return { ...base, access: entered };
   }

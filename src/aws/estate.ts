@@ -25,7 +25,32 @@ export interface Estate {
   targets: AccountTarget[];
   /** The clients for one account: its role's, or the caller's own for the caller's account. */
   clientsOf(target: AccountTarget): AccountClients;
+  /**
+   * The scan is done with this account: its role's clients (one per service and region) are
+   * destroyed and forgotten, so an estate of hundreds of accounts does not hold every account's
+   * clients until the last one is scanned. A later clientsOf makes new ones. The caller's own
+   * clients stay (they list the organization and scan the caller's account).
+   */
+  release(target: AccountTarget): void;
 }
+
+type Destroyable = { destroy(): void };
+
+/**
+ * The same clients, remembering every SDK client handed out so that they can be destroyed together
+ * (closing their connections) when the account is done.
+ */
+const tracked = (clients: AccountClients, made: Set<Destroyable>): AccountClients => {
+  const remember = <C>(client: C): C => {
+    if (typeof (client as Partial<Destroyable>)?.destroy === 'function') made.add(client as Destroyable);
+    return client;
+  };
+  const wrapped = {} as Record<string, unknown>;
+  for (const [name, make] of Object.entries(clients) as [string, (...args: unknown[]) => unknown][]) {
+    wrapped[name] = (...args: unknown[]) => remember(make(...args));
+  }
+  return wrapped as unknown as AccountClients;
+};
 
 /**
  * Where a scan starts: the home region from the AWS environment, clients, and the accounts in
@@ -39,8 +64,11 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
       'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
     );
   }
-  const factory =
-    deps.clientFactory ?? makeClientFactory({ homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) });
+  const options = { homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) };
+  const factory = deps.clientFactory ?? makeClientFactory(options);
+  // A factory caches every account's clients for its lifetime; ours gets one factory per role
+  // account, so releasing the account lets its cache go too. An injected factory (tests) is shared.
+  const roleFactory = (target: AccountTarget) => (deps.clientFactory ?? makeClientFactory(options))(target);
   const callerClients = factory({ accountId: 'caller' });
   const accountsConfig = {
     ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
@@ -51,12 +79,32 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
     throw new CloudsecError(resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind, resolved.error.message);
   }
   await deps.onAccountsResolved?.(directoryUpdateOf(accountsConfig, resolved.accounts));
+  const open = new Map<string, { clients: AccountClients; made: Set<Destroyable> }>();
+  const keyOf = (target: AccountTarget) => `${target.accountId}|${target.roleArn ?? ''}|${target.externalId ?? ''}`;
   return {
     homeRegion,
     factory,
     callerClients,
     targets: resolved.accounts,
-    clientsOf: (target) => (target.roleArn ? factory(target) : callerClients),
+    clientsOf: (target) => {
+      if (!target.roleArn) return callerClients;
+      const key = keyOf(target);
+      let entry = open.get(key);
+      if (!entry) {
+        const made = new Set<Destroyable>();
+        entry = { clients: tracked(roleFactory(target), made), made };
+        open.set(key, entry);
+      }
+      return entry.clients;
+    },
+    release: (target) => {
+      const key = keyOf(target);
+      const entry = open.get(key);
+      if (!entry) return;
+      open.delete(key);
+      // An injected factory may hand the same clients out again: only ours are destroyed.
+      if (!deps.clientFactory) for (const client of entry.made) client.destroy();
+    },
   };
 };
 

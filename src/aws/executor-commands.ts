@@ -1,17 +1,7 @@
-import * as cloudtrail from '@aws-sdk/client-cloudtrail';
-import * as ec2 from '@aws-sdk/client-ec2';
-import * as iam from '@aws-sdk/client-iam';
-import * as s3 from '@aws-sdk/client-s3';
-import * as s3control from '@aws-sdk/client-s3-control';
-import * as securityhub from '@aws-sdk/client-securityhub';
-import * as rds from '@aws-sdk/client-rds';
-import * as lambda from '@aws-sdk/client-lambda';
-import * as kms from '@aws-sdk/client-kms';
-import * as guardduty from '@aws-sdk/client-guardduty';
-import * as accessanalyzer from '@aws-sdk/client-accessanalyzer';
 import { GLOBAL_REGION } from '../core/model';
 import type { ApiCall, ApiService } from '../core/remediations/define';
 import type { AccountClients } from './clients';
+import { sdk } from './sdk';
 
 /**
  * Turns a plan's call, which is data (and may come back from the store), into a real SDK command and
@@ -31,18 +21,19 @@ export interface SdkSender {
   send: (command: SdkCommand) => Promise<unknown>;
 }
 
-const PACKAGES: Record<ApiService, Readonly<Record<string, unknown>>> = {
-  iam,
-  s3,
-  s3control,
-  ec2,
-  cloudtrail,
-  securityhub,
-  rds,
-  lambda,
-  kms,
-  guardduty,
-  accessanalyzer,
+// Each service's package is loaded when a plan first names it (src/aws/sdk.ts), not at start-up.
+const PACKAGES: Record<ApiService, () => Readonly<Record<string, unknown>>> = {
+  iam: () => sdk.iam,
+  s3: () => sdk.s3,
+  s3control: () => sdk.s3control,
+  ec2: () => sdk.ec2,
+  cloudtrail: () => sdk.cloudtrail,
+  securityhub: () => sdk.securityhub,
+  rds: () => sdk.rds,
+  lambda: () => sdk.lambda,
+  kms: () => sdk.kms,
+  guardduty: () => sdk.guardduty,
+  accessanalyzer: () => sdk.accessanalyzer,
 };
 
 export const UNKNOWN_COMMAND = 'UnknownCommand';
@@ -64,7 +55,7 @@ const OPERATION_NAME = /^[A-Z][A-Za-z0-9]*$/;
 
 export const resolveCommand = (service: string, command: string): CommandClass => {
   if (!OPERATION_NAME.test(command)) throw new UnknownApiCommandError(service, command);
-  const exports = Object.hasOwn(PACKAGES, service) ? PACKAGES[service as ApiService] : undefined;
+  const exports = Object.hasOwn(PACKAGES, service) ? PACKAGES[service as ApiService]() : undefined;
   const name = `${command}Command`;
   const found = exports && Object.hasOwn(exports, name) ? exports[name] : undefined;
   if (!isCommandClass(found)) throw new UnknownApiCommandError(service, command);

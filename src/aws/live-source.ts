@@ -25,10 +25,23 @@ export interface LiveSourceDeps {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The request with the per-account hand-off of the use cases' port (src/app/snapshot-source.ts
+ * documents it): each account goes to `onAccount` as soon as it is collected, and the snapshot holds
+ * what that returns, so the collected data of a finished account need not outlive its evaluation.
+ */
+export interface LiveSnapshotRequest extends SnapshotRequest {
+  onAccount?: (account: AccountSnapshot) => AccountSnapshot;
+}
+
+export interface LiveSnapshotSource extends SnapshotSource {
+  load(request: LiveSnapshotRequest): Promise<Snapshot>;
+}
+
 /** Snapshots straight from AWS: resolve accounts, then collect them with bounded concurrency. */
-export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => ({
+export const makeLiveSnapshotSource = (deps: LiveSourceDeps): LiveSnapshotSource => ({
   kind: 'live',
-  load: async (request: SnapshotRequest): Promise<Snapshot> => {
+  load: async (request: LiveSnapshotRequest): Promise<Snapshot> => {
     const clock = deps.clock ?? (() => new Date());
     const estate = await openEstate(deps);
     const { homeRegion } = estate;
@@ -52,28 +65,36 @@ export const makeLiveSnapshotSource = (deps: LiveSourceDeps): SnapshotSource => 
           const clients = estate.clientsOf(target);
           const warnings: string[] = [];
           let regions: string[] = [homeRegion];
-          if (needsRegions(request.services)) {
-            const configured = request.regions ?? (deps.config.regions === 'all' ? undefined : deps.config.regions);
-            const found = await resolveRegions(clients, configured, homeRegion);
-            if (found.ok) regions = found.value;
-            else warnings.push(`Scanned ${homeRegion} only: ${describeCollectError(found.error)}`);
+          let snapshot: AccountSnapshot;
+          try {
+            if (needsRegions(request.services)) {
+              const configured = request.regions ?? (deps.config.regions === 'all' ? undefined : deps.config.regions);
+              const found = await resolveRegions(clients, configured, homeRegion);
+              if (found.ok) regions = found.value;
+              else warnings.push(`Scanned ${homeRegion} only: ${describeCollectError(found.error)}`);
+            }
+            snapshot = await collectAccount(clients, target, {
+              services: request.services,
+              homeRegion,
+              regions,
+              regionConcurrency: deps.config.concurrency.regions,
+              callConcurrency: deps.config.concurrency.calls,
+              securityHub: {
+                severities: deps.config.securityhub.severities,
+                maxFindings: deps.config.securityhub.maxFindingsPerRegion,
+                productArns: deps.config.securityhub.productArns,
+              },
+              sleep: deps.sleep ?? realSleep,
+              clock,
+            });
+          } finally {
+            // Every call of the account has finished: its clients are not needed again in this scan.
+            estate.release(target);
           }
-          const snapshot = await collectAccount(clients, target, {
-            services: request.services,
-            homeRegion,
-            regions,
-            regionConcurrency: deps.config.concurrency.regions,
-            callConcurrency: deps.config.concurrency.calls,
-            securityHub: {
-              severities: deps.config.securityhub.severities,
-              maxFindings: deps.config.securityhub.maxFindingsPerRegion,
-              productArns: deps.config.securityhub.productArns,
-            },
-            sleep: deps.sleep ?? realSleep,
-            clock,
-          });
+          const account = { ...snapshot, warnings: [...snapshot.warnings, ...warnings] };
+          const kept = request.onAccount ? request.onAccount(account) : account;
           request.onProgress?.({ done: ++done, total: targets.length, accountId: target.accountId });
-          return { ...snapshot, warnings: [...snapshot.warnings, ...warnings] };
+          return kept;
         }),
       ),
     );

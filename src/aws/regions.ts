@@ -1,4 +1,4 @@
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { sdk } from './sdk';
 
 import type { Fact } from '../core/model';
 import { known } from '../core/model';
@@ -28,7 +28,7 @@ export const resolveRegions = async (
     region: homeRegion,
   };
   return attempt(meta, async () => {
-    const out = await clients.ec2(homeRegion).send(new DescribeRegionsCommand({ AllRegions: false }));
+    const out = await clients.ec2(homeRegion).send(new sdk.ec2.DescribeRegionsCommand({ AllRegions: false }));
     // Every account has regions enabled: an answer without any (or a region without its name) is
     // unreadable, and reading it as "no region" or a shorter list would scan less and say nothing.
     const regions = (Array.isArray(out.Regions) ? out.Regions : []).map((r) => r.RegionName);

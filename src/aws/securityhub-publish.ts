@@ -1,4 +1,4 @@
-import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
+import { sdk } from './sdk';
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import type { Config } from '../config';
@@ -269,7 +269,7 @@ const importOnce = async (
 ): Promise<Attempt> => {
   let answer: unknown;
   try {
-    answer = await client.send(new BatchImportFindingsCommand({ Findings: [...findings] }));
+    answer = await client.send(new sdk.securityhub.BatchImportFindingsCommand({ Findings: [...findings] }));
   } catch (err) {
     const code = errorName(err);
     return { kind: 'error', code: errorText(code, 80), message: errorDetail(err), unsure: mayHaveHappened(err, code) };

@@ -1,4 +1,4 @@
-import { BatchUpdateFindingsCommand } from '@aws-sdk/client-securityhub';
+import { sdk } from './sdk';
 import { z } from 'zod';
 import { errorText } from '../core/error-text';
 import type { AccountClients } from './clients';
@@ -147,7 +147,7 @@ const updateOnce = async (
   let answer: unknown;
   try {
     answer = await client.send(
-      new BatchUpdateFindingsCommand({
+      new sdk.securityhub.BatchUpdateFindingsCommand({
         FindingIdentifiers: batch.map((t) => ({ Id: t.id, ProductArn: t.productArn })),
         Workflow: { Status: status },
         Note: { Text: text, UpdatedBy: updatedBy },

@@ -1,21 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createCanvas, GlobalFonts } from '@napi-rs/canvas';
-import {
-  CategoryScale,
-  Chart,
-  Filler,
-  Legend,
-  LinearScale,
-  LineController,
-  LineElement,
-  PointElement,
-  SubTitle,
-  Title,
-  type ChartConfiguration,
-  type ChartItem,
-  type Plugin,
-} from 'chart.js';
+import type { ChartConfiguration, ChartItem, Plugin } from 'chart.js';
 import type { TrendPoint } from '../core/digest/model';
 import type { Severity } from '../core/model';
 
@@ -248,12 +233,47 @@ const noDataMessage: Plugin<'line'> = {
   },
 };
 
+interface Drawing {
+  chartjs: typeof import('chart.js');
+  canvas: typeof import('@napi-rs/canvas');
+}
+
+let drawingModules: Drawing | undefined;
+
+/**
+ * Chart.js and the canvas are loaded at the first render, not when this module is: the canvas is a
+ * 35 MB native library (~17 MB of a process's memory once loaded) and a bot draws only when a digest
+ * runs. A missing or broken library then fails that render, which the digest reports, instead of
+ * the start-up.
+ */
+const loadDrawing = (): Drawing =>
+  (drawingModules ??= {
+    /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use (above); types come from `import type` */
+    chartjs: require('chart.js') as typeof import('chart.js'),
+    canvas: require('@napi-rs/canvas') as typeof import('@napi-rs/canvas'),
+    /* eslint-enable @typescript-eslint/no-require-imports */
+  });
+
 /**
  * Registers what the line chart needs and, when the system has the files but the canvas did not
  * pick them up, DejaVu Sans (regular and bold), so labels look the same on a laptop and in the
  * container. Both registries are process-wide and this is idempotent, so it runs per render.
  */
-const prepare = (): void => {
+const prepare = (): Drawing => {
+  const drawing = loadDrawing();
+  const {
+    Chart,
+    LineController,
+    LineElement,
+    PointElement,
+    CategoryScale,
+    LinearScale,
+    Filler,
+    Legend,
+    Title,
+    SubTitle,
+  } = drawing.chartjs;
+  const { GlobalFonts } = drawing.canvas;
   Chart.register(
     LineController,
     LineElement,
@@ -265,22 +285,23 @@ const prepare = (): void => {
     Title,
     SubTitle,
   );
-  if (GlobalFonts.has('DejaVu Sans')) return;
+  if (GlobalFonts.has('DejaVu Sans')) return drawing;
   for (const file of FONT_FILES) {
     const path = join(FONT_DIR, file);
     if (existsSync(path)) GlobalFonts.registerFromPath(path, 'DejaVu Sans');
   }
+  return drawing;
 };
 
 /** The trend as a PNG (default 1000×500 at pixel ratio 1), synchronous: Chart.js draws at once without animation. */
 export const renderTrendPng = (points: readonly TrendPoint[], options: TrendChartOptions): Buffer => {
-  prepare();
+  const { chartjs, canvas: napi } = prepare();
   const width = options.width ?? DEFAULT_WIDTH;
   const height = options.height ?? DEFAULT_HEIGHT;
-  const canvas = createCanvas(width, height);
+  const canvas = napi.createCanvas(width, height);
   const spec = trendChartSpec(points, options);
   // Chart.js types want a DOM canvas context; @napi-rs/canvas's context implements what BasicPlatform uses.
-  const chart = new Chart(canvas.getContext('2d') as unknown as ChartItem, {
+  const chart = new chartjs.Chart(canvas.getContext('2d') as unknown as ChartItem, {
     ...spec,
     plugins: [whiteBackground, noDataMessage],
   });

@@ -80,7 +80,7 @@ export const liveSources = (input: {
       log.warn({}, 'no AWS region is configured: the CloudTrail sources (detections.sources) do not run');
     return { duties, consumer: null };
   }
-  const common = { handle: recordHandlerOf(lane), log, sleep };
+  const common = { handle: recordHandlerOf(lane, log), log, sleep };
   const sqs = sources.sqs;
   const consumer = sqs
     ? receiveLoops(sqs, sqsClientForQueue(edges.clients, { accountId: 'home' }, sqs.queueUrl, edges.homeRegion), common)
@@ -94,6 +94,7 @@ export const liveSources = (input: {
       clock,
       limiter: edges.limiter,
       initialLookbackMinutes: lookup.initialLookbackMinutes,
+      settleMinutes: lookup.settleMinutes,
     });
     duties.push(
       lookupEventsPoll({

@@ -12,10 +12,12 @@ import type { AlertDeps } from '../app/detections/alert-support';
  * every `everyMs`, never overlapping itself (a tick while the last run is still going is skipped and
  * logged), and a failure is logged and tried again next tick, never thrown.
  *
- * Every replica runs every duty: none of them relies on being the only runner. Each is exactly-once
- * by construction in the store (compare-and-set transitions, claimed reminders and digest runs), as
- * the digest scheduler's posts are, so no leader is needed and a replica that dies leaves nothing
- * half-owned.
+ * With a leader lease (leader-lease.ts: several replicas on one PostgreSQL), only the leader runs
+ * them, except duties marked `perReplica` (the live lane's Slack flush holds per-process state).
+ * None relies on that for correctness: each is exactly-once by construction in the store
+ * (compare-and-set transitions, claimed reminders and digest runs), so a short overlap while the lead
+ * changes hands repeats at most a read, and a replica that dies leaves nothing half-owned. The lease
+ * spares the AWS APIs (one LookupEvents poller, not one per replica) and the database.
  */
 
 export interface PeriodicDuty {
@@ -24,6 +26,8 @@ export interface PeriodicDuty {
   everyMs: number;
   /** Also run once at start (after `start` returns, not inside it). */
   atStart?: boolean;
+  /** Runs on every replica, leader or not (it works on this process's own state). */
+  perReplica?: boolean;
   run(): Promise<void>;
 }
 
@@ -54,6 +58,8 @@ export const startPeriodicDuties = (deps: {
   duties: readonly PeriodicDuty[];
   log: Pick<AppLogger, 'info' | 'warn'>;
   timers?: DutyTimers;
+  /** With several replicas: only the leader runs duties that are not `perReplica`. */
+  leadership?: { isLeader(): boolean };
 }): PeriodicDuties => {
   const timers = deps.timers ?? realTimers;
   const running = new Map<string, Promise<void>>();
@@ -66,6 +72,7 @@ export const startPeriodicDuties = (deps: {
       return current;
     }
     if (stopped) return Promise.resolve();
+    if (deps.leadership && !duty.perReplica && !deps.leadership.isLeader()) return Promise.resolve();
     const run = (async () => duty.run())()
       .catch((err: unknown) => deps.log.warn({ err, duty: duty.name }, 'periodic duty failed; it runs again next tick'))
       .finally(() => running.delete(duty.name));
@@ -121,6 +128,7 @@ export const acceptedRiskSweep = (
 export const liveLaneFlush = (lane: Pick<LiveLaneService, 'flush'>, everyMs = 5_000): PeriodicDuty => ({
   name: 'live-lane-flush',
   everyMs,
+  perReplica: true,
   run: () => lane.flush(),
 });
 

@@ -15,6 +15,12 @@ import { workspaceRefusal, type InstalledWorkspace } from './workspace';
  *   shows it is the same event. If the store cannot say whether the id was seen, the event is
  *   handled: the events cloudsec subscribes to (Home tab, user-group changes) are safe to handle
  *   twice, and dropping a user-group change would leave stale memberships in the role cache.
+ * - A slash command, button press or modal submission runs once per trigger id when it comes again
+ *   as a retry (`X-Slack-Retry-Num`, Socket Mode's `retry_attempt`): re-signed, it passes the
+ *   request guard's replay check, and another replica would answer it a second time. Every trigger
+ *   is recorded when first seen; only a retry is dropped (acked, so nobody retries further) when its
+ *   trigger was seen, so a first delivery is never refused by this. If the store cannot say, it runs:
+ *   what it does is exactly-once in the store anyway (compare-and-set approvals and executions).
  */
 export const slackEventGuard = (deps: {
   workspace: InstalledWorkspace;
@@ -34,6 +40,24 @@ export const slackEventGuard = (deps: {
       (body as { type?: unknown; event_id?: unknown }).type === 'event_callback'
         ? (body as { event_id?: unknown }).event_id
         : undefined;
+    const triggerId = (body as { trigger_id?: unknown }).trigger_id;
+    if (typeof triggerId === 'string' && triggerId !== '') {
+      let first = true;
+      try {
+        first = await deps.nonces.claimNonce(
+          `trigger:${deps.workspace.teamId}:${triggerId}`,
+          new Date(deps.clock().getTime() + EVENT_NONCE_TTL_MS),
+        );
+      } catch (err) {
+        deps.logger.warn({ err }, 'could not record a trigger id; handling the interaction anyway');
+      }
+      const retryNum = args.context.retryNum;
+      if (!first && retryNum !== undefined && retryNum > 0) {
+        deps.logger.info({ retryNum }, 'interaction already handled; retry ignored');
+        if ('ack' in args && typeof args.ack === 'function') await (args.ack as () => Promise<void>)();
+        return;
+      }
+    }
     if (typeof eventId === 'string' && eventId !== '') {
       let first = true;
       try {

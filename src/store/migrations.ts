@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3';
 import { CloudsecError } from '../errors';
 import { MIGRATION_8_LIVE_ALERTS } from './migration-8-live-alerts';
+import { MIGRATION_9_CLOSURES_AND_FENCES } from './migration-9-closures-and-fences';
+import { MIGRATION_10_ALERT_QUERIES } from './migration-10-alert-queries';
 
 /**
  * Versioned schema changes, applied in order when a store opens. A migration is never edited
@@ -303,6 +305,8 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   MIGRATION_8_LIVE_ALERTS,
+  MIGRATION_9_CLOSURES_AND_FENCES,
+  MIGRATION_10_ALERT_QUERIES,
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

@@ -132,6 +132,12 @@ export const LockSchema = z.object({
   owner: z.string(),
   acquiredAt: IsoTimeSchema,
   expiresAt: IsoTimeSchema,
+  /**
+   * The fencing token: incremented each time the lock changes hands (a new owner, or the same owner
+   * taking it again after it expired or was released), kept on a renewal. Work done under the lock
+   * carries it, so work of a holder that lost the lock (paused past its expiry) can be refused.
+   */
+  fence: z.number().int().nonnegative(),
 });
 export type Lock = z.infer<typeof LockSchema>;
 /** When not acquired, `lock` is the current holder's. */

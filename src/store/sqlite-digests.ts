@@ -1,40 +1,10 @@
 import type { DigestItem } from '../core/digest/model';
 import { toIso } from '../core/remediations/request';
-import { DigestRunSchema, type DigestCompletion, type DigestRun } from './schemas';
+import { digestRunOf, finishedStatus, type DigestRunRow } from './digest-rows';
+import type { DigestCompletion, DigestRun } from './schemas';
 import { makeDigestItemWriter } from './sqlite-digest-state';
-import { fromJsonText, nowIso, parseStored, toJsonText, type SqliteContext } from './sqlite-context';
+import { nowIso, toJsonText, type SqliteContext } from './sqlite-context';
 import type { Store } from './store';
-
-interface DigestRunRow {
-  digest_name: string;
-  scheduled_for: string;
-  status: string;
-  owner: string;
-  claimed_at: string;
-  attempt: number;
-  completed_at: string | null;
-  scan_id: string | null;
-  details: string;
-}
-
-const digestRunOf = (row: DigestRunRow): DigestRun => {
-  const what = `digest run ${row.digest_name} @ ${row.scheduled_for}`;
-  return parseStored(
-    DigestRunSchema,
-    {
-      digestName: row.digest_name,
-      scheduledFor: row.scheduled_for,
-      status: row.status,
-      owner: row.owner,
-      claimedAt: row.claimed_at,
-      attempt: row.attempt,
-      completedAt: row.completed_at,
-      scanId: row.scan_id,
-      details: fromJsonText(row.details, what),
-    },
-    what,
-  );
-};
 
 type DigestMethods = Pick<
   Store,
@@ -104,7 +74,7 @@ export const makeSqliteDigests = (ctx: SqliteContext): DigestMethods => {
       const existing = selectRun.get(name, at);
       if (!existing || existing.status !== 'running') return null;
       const by = c.owner ?? existing.owner;
-      const status = DigestRunSchema.shape.status.exclude(['running']).parse(c.status);
+      const status = finishedStatus(c.status);
       const details = toJsonText(c.details ?? {});
       if (finish.run(status, nowIso(ctx), c.scanId ?? null, details, name, at, by).changes !== 1) return null;
       if (state) writeItems(name, state.upserts, state.removals);

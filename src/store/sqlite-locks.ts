@@ -1,48 +1,48 @@
-import { LockSchema, type Lock } from './schemas';
-import { parseStored, type SqliteContext } from './sqlite-context';
+import {
+  checkLockTtl,
+  lockFromRow,
+  nextLock,
+  UPSERT_LOCK_COLUMNS,
+  UPSERT_LOCK_ON_CONFLICT,
+  type LockRow,
+} from './lock-rows';
+import type { LockResult } from './schemas';
+import type { SqliteContext } from './sqlite-context';
 import type { Store } from './store';
-
-interface LockRow {
-  name: string;
-  owner: string;
-  acquired_at: string;
-  expires_at: string;
-}
-
-const fromRow = (row: LockRow): Lock =>
-  parseStored(
-    LockSchema,
-    { name: row.name, owner: row.owner, acquiredAt: row.acquired_at, expiresAt: row.expires_at },
-    `lock ${row.name}`,
-  );
 
 type LockMethods = Pick<Store, 'acquireLock' | 'releaseLock'>;
 
 export const makeSqliteLocks = (ctx: SqliteContext): LockMethods => {
   const { db } = ctx;
-  const selectLock = db.prepare<[string], LockRow>('SELECT * FROM locks WHERE name = ?');
-  const upsertLock = db.prepare(
-    `INSERT INTO locks (name, owner, acquired_at, expires_at) VALUES (?, ?, ?, ?)
-     ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`,
+  const selectLock = db.prepare<[string], LockRow>(
+    'SELECT name, owner, acquired_at, expires_at, fence FROM locks WHERE name = ?',
   );
-  const deleteLock = db.prepare('DELETE FROM locks WHERE name = ? AND owner = ?');
+  const upsertLock = db.prepare<[LockRow]>(
+    `INSERT INTO locks (${UPSERT_LOCK_COLUMNS.join(', ')}) VALUES (@name, @owner, @acquired_at, @expires_at, @fence)
+     ${UPSERT_LOCK_ON_CONFLICT}`,
+  );
+  // Releasing ends the lease now instead of deleting the row: the row carries the fence, which
+  // must keep counting up whoever takes the lock next.
+  const releaseLock = db.prepare<[string, string, string, string]>(
+    'UPDATE locks SET expires_at = ? WHERE name = ? AND owner = ? AND expires_at > ?',
+  );
 
-  const acquire = db.transaction((name: string, owner: string, ttlMs: number) => {
-    const now = ctx.clock();
-    const held = selectLock.get(name);
-    const free = !held || Date.parse(held.expires_at) <= now.getTime();
-    if (held && !free && held.owner !== owner) return { acquired: false as const, lock: fromRow(held) };
-    // A renewal keeps the time the holder first took the lock.
-    const acquiredAt = held && !free ? held.acquired_at : now.toISOString();
-    upsertLock.run(name, owner, acquiredAt, new Date(now.getTime() + ttlMs).toISOString());
-    return { acquired: true as const, lock: fromRow(selectLock.get(name)!) };
+  // One IMMEDIATE transaction: two processes never both see the lock free and both take it.
+  const acquire = db.transaction((name: string, owner: string, ttlMs: number): LockResult => {
+    const next = nextLock(selectLock.get(name), name, owner, ttlMs, ctx.clock());
+    if (!next.acquired) return next;
+    upsertLock.run(next.row);
+    return { acquired: true, lock: lockFromRow(selectLock.get(name)!) };
   });
 
   return {
     acquireLock: async (name, owner, ttlMs) => {
-      if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive number, got ${ttlMs}`);
+      checkLockTtl(ttlMs);
       return acquire.immediate(name, owner, ttlMs);
     },
-    releaseLock: async (name, owner) => deleteLock.run(name, owner).changes === 1,
+    releaseLock: async (name, owner) => {
+      const now = ctx.clock().toISOString();
+      return releaseLock.run(now, name, owner, now).changes === 1;
+    },
   };
 };

@@ -215,9 +215,15 @@ export interface Store extends AlertStore {
   // ------------------------------------------------------------ locks
   /**
    * Takes the lock for `ttlMs` if it is free, expired, or already held by `owner` (which renews it).
+   * The lock's `fence` goes up each time it changes hands (another owner, or the same one after it
+   * expired or was released) and stays on a renewal: work carrying an older fence is a holder that
+   * lost the lock (a pause, a partition) and is refused.
    */
   acquireLock(name: string, owner: string, ttlMs: number): Promise<LockResult>;
-  /** Releases the lock if `owner` holds it; returns whether it did. */
+  /**
+   * Releases the lock if `owner` holds it unexpired; returns whether it did. The lease ends at once
+   * but the row stays, so the fence keeps counting instead of starting over.
+   */
   releaseLock(name: string, owner: string): Promise<boolean>;
 
   // ------------------------------------------------------------ Slack user-group membership cache

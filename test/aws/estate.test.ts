@@ -81,3 +81,35 @@ describe('the account directory is told of every discovery', () => {
     expect(updates).toEqual([]);
   });
 });
+
+describe('an account released by the scan', () => {
+  const ownFactory = { config: ORG, homeRegion: 'us-east-1', onAccountsResolved: async () => {} };
+
+  it('when a member account is released, then its clients are destroyed and its next use makes new ones', async () => {
+    organizationAnswers();
+    const estate = await openEstate(ownFactory);
+    const prod = estate.targets.find((t) => t.accountId === PROD)!;
+    const s3 = estate.clientsOf(prod).s3('eu-west-1');
+    const destroy = jest.spyOn(s3, 'destroy');
+    expect(estate.clientsOf(prod).s3('eu-west-1')).toBe(s3);
+
+    estate.release(prod);
+
+    expect(destroy).toHaveBeenCalledTimes(1);
+    expect(estate.clientsOf(prod).s3('eu-west-1')).not.toBe(s3);
+  });
+
+  it("when the caller's own account is released, then its clients stay: they list the organization", async () => {
+    organizationAnswers();
+    const estate = await openEstate(ownFactory);
+    const management = estate.targets.find((t) => t.accountId === MANAGEMENT)!;
+    const iam = estate.clientsOf(management).iam();
+    const destroy = jest.spyOn(iam, 'destroy');
+
+    estate.release(management);
+
+    expect(destroy).not.toHaveBeenCalled();
+    expect(estate.clientsOf(management).iam()).toBe(iam);
+    expect(estate.callerClients.iam()).toBe(iam);
+  });
+});

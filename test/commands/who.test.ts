@@ -121,6 +121,36 @@ describe('/cloudsec who', () => {
     expect(history.asked).toHaveLength(0);
   });
 
+  it('when a finding is on an account the asker may not see, then the answer is exactly that of a finding that does not exist', async () => {
+    const scan = await h.deps.scans.run({ service: 's3', accountIds: [PROD] });
+    const prodFinding = scan.findings.find((f) => f.resource.id === PUBLIC_BUCKET && f.status === 'fail')!;
+    const history = fakeHistory(CHANGES);
+    withHistory(history.port);
+    const hidden = await run(h, PEOPLE.sam, [prodFinding.id]);
+    const missing = await run(h, PEOPLE.sam, ['f_0000000000000000']);
+    expect(hidden.text).toBe(missing.text);
+    expect(hidden.text).toContain('not in the latest scans');
+    expect(hidden.text).not.toMatch(new RegExp(`${PROD}|acme-prod|${PUBLIC_BUCKET}`));
+    expect(history.asked).toHaveLength(0);
+  });
+
+  it('when someone reads findings but not alerts, then who-did-this is refused by finding id and by name, and CloudTrail is not asked', async () => {
+    expect(who.permission).toBe('alert:read');
+    const scan = await h.deps.scans.run({ service: 's3', accountIds: [PROD] });
+    const finding = scan.findings.find((f) => f.resource.id === PUBLIC_BUCKET && f.status === 'fail')!;
+    const history = fakeHistory(CHANGES);
+    withHistory(history.port);
+    const byFinding = await run(h, PEOPLE.fay, [finding.id]);
+    expect(byFinding.text).toContain('Not allowed');
+    expect(byFinding.text).toContain('alert:read');
+    const byName = await run(h, PEOPLE.fay, ['sg-0abc'], { account: PROD, region: 'eu-west-1' });
+    expect(byName.text).toContain('Not allowed');
+    expect(history.asked).toHaveLength(0);
+    // A viewer (findings:read and alert:read) gets the answer.
+    await run(h, PEOPLE.vic, [finding.id]);
+    expect(history.asked).toHaveLength(1);
+  });
+
   it('when --days is above 90, then it is a usage error', async () => {
     expect((await run(h, PEOPLE.alice, ['sg-0abc'], { days: '91' })).error).toMatch(/1 to 90/);
   });

@@ -1,5 +1,7 @@
+import { ZodError } from 'zod';
 import type { DigestItem } from '../../src/core/digest/model';
-import { manualClock, useTempStores } from '../fixtures/store';
+import { STORE_KINDS, useContractStores } from '../fixtures/contract-stores';
+import { manualClock } from '../fixtures/store';
 
 const SLOT = '2026-11-20T09:00:00.000Z';
 const NEXT = '2026-11-21T09:00:00.000Z';
@@ -24,11 +26,11 @@ const anItem = (n: number, over: Partial<DigestItem> = {}): DigestItem => ({
   ...over,
 });
 
-describe('digest state', () => {
-  const stores = useTempStores();
+describe.each(STORE_KINDS)('digest state (%s)', (kind) => {
+  const stores = useContractStores(kind);
 
   it('when a claimed run completes with a delta, then the items are stored and the run is finished together', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT, { owner: 'a' });
 
     const run = await store.completeDigestRunWithState(
@@ -44,7 +46,7 @@ describe('digest state', () => {
   });
 
   it('when the run is not this owner’s running run, then nothing of the delta is applied', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT, { owner: 'a' });
 
     const run = await store.completeDigestRunWithState(
@@ -61,8 +63,40 @@ describe('digest state', () => {
     expect(await store.digestItems('daily', { source: 'cloudsec' })).toEqual([]);
   });
 
+  it('when an item of the delta is invalid, then neither the run nor any item is stored', async () => {
+    const store = await stores.open({ clock: manualClock(SLOT) });
+    await store.claimDigestRun('daily', SLOT, { owner: 'a' });
+
+    const completion = store.completeDigestRunWithState(
+      { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded', owner: 'a' },
+      { upserts: [anItem(1), anItem(2, { severity: 'urgent' as never })], removals: [] },
+    );
+
+    await expect(completion).rejects.toBeInstanceOf(ZodError);
+    expect(await store.lastDigestRun('daily')).toMatchObject({ status: 'running', completedAt: null });
+    expect(await store.digestItems('daily', { source: 'cloudsec' })).toEqual([]);
+  });
+
+  it('when one delta upserts a finding twice and removes one it upserts, then the last upsert wins and removals win over upserts', async () => {
+    const store = await stores.open({ clock: manualClock(SLOT) });
+    await store.claimDigestRun('daily', SLOT);
+
+    await store.completeDigestRunWithState(
+      { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded' },
+      {
+        upserts: [anItem(1), anItem(2), anItem(1, { severity: 'low' }), anItem(3)],
+        removals: [anItem(3).findingId],
+      },
+    );
+
+    expect(await store.digestItems('daily', { source: 'cloudsec' })).toEqual([
+      anItem(1, { severity: 'low' }),
+      anItem(2),
+    ]);
+  });
+
   it('when a later run updates and removes items, then first-seen times are what the run gave and removals are gone', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT);
     await store.completeDigestRunWithState(
       { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded' },
@@ -81,7 +115,7 @@ describe('digest state', () => {
   });
 
   it('when items are asked for by id, then only those of that digest come back, across batches', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     for (const name of ['daily', 'weekly']) {
       await store.claimDigestRun(name, SLOT);
       await store.completeDigestRunWithState(
@@ -100,7 +134,7 @@ describe('digest state', () => {
   });
 
   it('when counting, then open items are counted by severity overall and per account, suppressed apart', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT);
     await store.completeDigestRunWithState(
       { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded' },
@@ -131,7 +165,7 @@ describe('digest state', () => {
   });
 
   it('when asking for the oldest open items, then they come oldest first, most severe first among equals, suppressed left out', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT);
     await store.completeDigestRunWithState(
       { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded' },
@@ -152,24 +186,26 @@ describe('digest state', () => {
   });
 
   it('when visiting every item, then each is seen once, page by page, and the count is returned', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     await store.claimDigestRun('daily', SLOT);
     await store.completeDigestRunWithState(
       { digestName: 'daily', scheduledFor: SLOT, status: 'succeeded' },
       { upserts: Array.from({ length: 2_345 }, (_, i) => anItem(i)), removals: [] },
     );
-    const seen = new Set<string>();
+    const seen: string[] = [];
 
-    const count = await store.eachDigestItem('daily', (item) => {
-      seen.add(item.findingId);
+    const count = await store.eachDigestItem('daily', async (item) => {
+      seen.push(item.findingId);
     });
 
     expect(count).toBe(2_345);
-    expect(seen.size).toBe(2_345);
+    // Each item once, in finding id order (the ids are zero-padded, so that is their number order).
+    expect(seen).toEqual(Array.from({ length: 2_345 }, (_, i) => anItem(i).findingId));
+    expect(await store.eachDigestItem('never-ran', () => undefined)).toBe(0);
   });
 
   it('when asking for the run history, then the latest runs of that digest come newest first', async () => {
-    const { store } = stores.open({ clock: manualClock(SLOT) });
+    const store = await stores.open({ clock: manualClock(SLOT) });
     for (const at of ['2026-11-18T09:00:00.000Z', '2026-11-19T09:00:00.000Z', SLOT]) {
       await store.claimDigestRun('daily', at);
       await store.completeDigestRun({ digestName: 'daily', scheduledFor: at, status: 'succeeded' });

@@ -1,8 +1,9 @@
 /**
- * One open request per target, held by the store: createRequest hands back the open request
- * instead of storing a second one, a unique index makes the database refuse it whoever writes the
- * row, several processes racing for one target get one winner, and migration 3 gives requests
- * stored by older versions their targets and settles the duplicates those versions allowed.
+ * One open request per target, held by the store (SQLite and PostgreSQL): createRequest hands back
+ * the open request instead of storing a second one, a unique index makes the database refuse it
+ * whoever writes the row, several processes racing for one target get one winner (SQLite here,
+ * replicas on PostgreSQL in pg-requests.test.ts), and migration 3 gives requests stored by older
+ * SQLite versions their targets and settles the duplicates those versions allowed.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -11,6 +12,7 @@ import { writeTarget } from '../../src/core/remediations/define';
 import { MIGRATIONS, migrate } from '../../src/store/migrations';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { TERMINAL_REQUEST_STATUSES, type RequestStatus } from '../../src/core/remediations/request';
+import { STORE_KINDS, useContractStores } from '../fixtures/contract-stores';
 import { aFinding } from '../fixtures/remediation-builders';
 import {
   aNewRequest,
@@ -53,15 +55,18 @@ const COLUMNS = [
   'version',
 ];
 
-describe('one open request per target', () => {
-  const stores = useTempStores();
+/** How SQLite and PostgreSQL word a unique index's refusal. */
+const UNIQUE_REFUSED = /UNIQUE constraint failed|duplicate key value violates unique constraint/;
 
-  const setup = () => stores.open({ clock: manualClock('2026-11-01T12:00:00.000Z') });
+describe.each(STORE_KINDS)('one open request per target (%s)', (kind) => {
+  const stores = useContractStores(kind);
+
+  const setup = async () => ({ store: await stores.open({ clock: manualClock('2026-11-01T12:00:00.000Z') }) });
 
   it.each(OPEN)(
     'when a request for the target is %s, then a second one is not stored and the open one is returned',
     async (status) => {
-      const { store } = setup();
+      const { store } = await setup();
       const first = await createdRequest(store, aNewRequest({ target: TARGET }));
       if (status !== 'pending') await store.transitionRequest(first.id, ['pending'], 'approved');
       if (status === 'executing') await store.transitionRequest(first.id, ['approved'], 'executing');
@@ -77,7 +82,7 @@ describe('one open request per target', () => {
   it.each(TERMINAL_REQUEST_STATUSES)(
     'when the request for the target ended %s, then a new one is stored',
     async (status) => {
-      const { store } = setup();
+      const { store } = await setup();
       const first = await createdRequest(store, aNewRequest({ target: TARGET }));
       await store.transitionRequest(first.id, ['pending'], status);
 
@@ -89,7 +94,7 @@ describe('one open request per target', () => {
   );
 
   it('when an undo is asked for while its original’s target has an open request, then it conflicts like any request', async () => {
-    const { store } = setup();
+    const { store } = await setup();
     const original = await createdRequest(store, aNewRequest({ target: TARGET }));
     await store.transitionRequest(original.id, ['pending'], 'succeeded');
     const fix = await createdRequest(store, aNewRequest({ target: TARGET }));
@@ -100,7 +105,7 @@ describe('one open request per target', () => {
   });
 
   it('when targets differ, then their requests are open side by side and listRequests filters by target', async () => {
-    const { store } = setup();
+    const { store } = await setup();
     const a = await createdRequest(store, aNewRequest({ target: TARGET }));
     const b = await createdRequest(store, aNewRequest({ target: `${TARGET}-other` }));
 
@@ -110,24 +115,28 @@ describe('one open request per target', () => {
   });
 
   it('when a second open row for a target is written past createRequest, then the database refuses it', async () => {
-    const { store, path: file } = setup();
+    const { store } = await setup();
     const first = await createdRequest(store, aNewRequest({ target: TARGET }));
     const other = await createdRequest(store, aNewRequest({ target: TARGET.replace('app-data', 'logs') }));
     await store.transitionRequest(other.id, ['pending'], 'denied');
-    const raw = stores.raw(file);
 
     // A copy of the open request under a new id, and the finished one moved to the open target and reopened.
-    expect(() =>
-      raw.exec(
+    await expect(
+      stores.exec(
+        store,
         `INSERT INTO remediation_requests (${COLUMNS.join(', ')})
-         SELECT 'copy-of-first', ${COLUMNS.slice(1).join(', ')} FROM remediation_requests WHERE id = '${first.id}'`,
+         SELECT 'copy-of-first', ${COLUMNS.slice(1).join(', ')} FROM remediation_requests WHERE id = ?`,
+        [first.id],
       ),
-    ).toThrow(/UNIQUE constraint failed/);
-    expect(() =>
-      raw.prepare("UPDATE remediation_requests SET target = ?, status = 'pending' WHERE id = ?").run(TARGET, other.id),
-    ).toThrow(/UNIQUE constraint failed/);
+    ).rejects.toThrow(UNIQUE_REFUSED);
+    await expect(
+      stores.exec(store, "UPDATE remediation_requests SET target = ?, status = 'pending' WHERE id = ?", [
+        TARGET,
+        other.id,
+      ]),
+    ).rejects.toThrow(UNIQUE_REFUSED);
     // Finished duplicates are fine: history keeps every request.
-    raw.prepare('UPDATE remediation_requests SET target = ? WHERE id = ?').run(TARGET, other.id);
+    await stores.exec(store, 'UPDATE remediation_requests SET target = ? WHERE id = ?', [TARGET, other.id]);
     expect(await store.listRequests({ target: TARGET })).toHaveLength(2);
   });
 });

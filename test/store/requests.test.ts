@@ -1,16 +1,17 @@
+import { STORE_KINDS, useContractStores } from '../fixtures/contract-stores';
 import { aFinding } from '../fixtures/remediation-builders';
-import { aNewRequest, createdRequest, anActor, manualClock, useTempStores } from '../fixtures/store';
+import { aNewRequest, createdRequest, anActor, manualClock } from '../fixtures/store';
 
-describe('remediation requests in SQLite', () => {
-  const stores = useTempStores();
+describe.each(STORE_KINDS)('remediation requests (%s)', (kind) => {
+  const stores = useContractStores(kind);
 
-  const setup = () => {
+  const setup = async () => {
     const clock = manualClock('2026-11-01T12:00:00.000Z');
-    return { clock, ...stores.open({ clock }) };
+    return { clock, store: await stores.open({ clock }) };
   };
 
   it('when a request is created, then it is pending, without approvals, and reads back equal', async () => {
-    const { store } = setup();
+    const { store } = await setup();
     const input = aNewRequest({ expiresAt: '2026-11-02T12:00:00Z', options: { note: 'x' } });
     const created = await createdRequest(store, input);
     expect(created).toMatchObject({
@@ -40,7 +41,7 @@ describe('remediation requests in SQLite', () => {
   });
 
   it('when an undo names a request that does not exist, then it is refused', async () => {
-    const { store } = setup();
+    const { store } = await setup();
     await expect(createdRequest(store, aNewRequest({ kind: 'undo', undoOf: 'missing' }))).rejects.toThrow(
       /no such request/,
     );
@@ -51,7 +52,7 @@ describe('remediation requests in SQLite', () => {
 
   describe('transitionRequest', () => {
     it('when the status is one of `from`, then it moves, applies the patch and bumps version and updatedAt', async () => {
-      const { store, clock } = setup();
+      const { store, clock } = await setup();
       const { id } = await createdRequest(store, aNewRequest());
       clock.advance(60_000);
       const approved = await store.transitionRequest(id, ['pending'], 'approved', {
@@ -68,7 +69,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when the status is not in `from`, then it returns null and changes nothing', async () => {
-      const { store } = setup();
+      const { store } = await setup();
       const created = await createdRequest(store, aNewRequest());
       expect(
         await store.transitionRequest(created.id, ['approved', 'executing'], 'succeeded', { reason: 'x' }),
@@ -79,7 +80,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when a request reaches a final status, then finishedAt is set and kept by later in-place patches', async () => {
-      const { store, clock } = setup();
+      const { store, clock } = await setup();
       const { id } = await createdRequest(store, aNewRequest());
       await store.transitionRequest(id, ['pending'], 'approved');
       await store.transitionRequest(id, ['approved'], 'executing');
@@ -103,7 +104,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when a patch sets a field to null, then it is cleared; when a field is absent, then it is kept', async () => {
-      const { store } = setup();
+      const { store } = await setup();
       const { id } = await createdRequest(store, aNewRequest({ expiresAt: '2026-11-02T00:00:00Z' }));
       await store.transitionRequest(id, ['pending'], 'pending', { reason: 'first', decidedBy: anActor('U0LEAD') });
       const after = await store.transitionRequest(id, ['pending'], 'denied', { expiresAt: null });
@@ -111,7 +112,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when 20 approvals race for the same pending request, then exactly one wins', async () => {
-      const { store } = setup();
+      const { store } = await setup();
       const { id } = await createdRequest(store, aNewRequest());
       const results = await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
@@ -128,7 +129,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when the target status is not a status, then it is refused', async () => {
-      const { store } = setup();
+      const { store } = await setup();
       const { id } = await createdRequest(store, aNewRequest());
       await expect(store.transitionRequest(id, ['pending'], 'done' as never)).rejects.toThrow();
       expect((await store.getRequest(id))!.status).toBe('pending');
@@ -137,7 +138,7 @@ describe('remediation requests in SQLite', () => {
 
   describe('addApproval', () => {
     it('when approvers approve a pending request, then each is recorded once, in order, with the clock time', async () => {
-      const { store, clock } = setup();
+      const { store, clock } = await setup();
       const { id } = await createdRequest(store, aNewRequest({ requiredApprovals: 2 }));
       const first = await store.addApproval(id, anActor('U0ONE'), 'looks right');
       clock.advance(1000);
@@ -158,7 +159,7 @@ describe('remediation requests in SQLite', () => {
     });
 
     it('when the request is no longer pending or does not exist, then no approval is recorded', async () => {
-      const { store } = setup();
+      const { store } = await setup();
       const { id } = await createdRequest(store, aNewRequest());
       await store.transitionRequest(id, ['pending'], 'cancelled');
       expect(await store.addApproval(id, anActor())).toMatchObject({ kind: 'not-pending', request: { approvals: [] } });
@@ -168,7 +169,7 @@ describe('remediation requests in SQLite', () => {
 
   describe('listRequests', () => {
     it('when filtering by status, requester, account and expiry, then only matching requests come, newest first', async () => {
-      const { store, clock } = setup();
+      const { store, clock } = await setup();
       const a = await createdRequest(
         store,
         aNewRequest({ requester: anActor('U0ANN'), expiresAt: '2026-11-01T13:00:00Z' }),
@@ -193,6 +194,49 @@ describe('remediation requests in SQLite', () => {
       expect(await ids({ requesterId: 'U0ANN', limit: 1 })).toEqual([c.id]);
       expect(await ids({ accountId: '222222222222' })).toEqual([b.id]);
       expect(await ids({ statuses: ['pending'], expiresBefore: '2026-11-02T00:00:00Z' })).toEqual([a.id]);
+    });
+
+    it('when requests are made at one clock instant, then the later one comes first, every time', async () => {
+      const { store } = await setup();
+      const made = [];
+      for (let n = 0; n < 5; n++) made.push((await createdRequest(store, aNewRequest())).id);
+      await store.addApproval(made[2]!, anActor('U0ONE'));
+      const listed = await store.listRequests();
+      expect(listed.map((r) => r.id)).toEqual([...made].reverse());
+      expect((await store.listRequests({ limit: 2 })).map((r) => r.id)).toEqual([made[4], made[3]]);
+      // Each request comes with its own approvals.
+      expect(listed.map((r) => r.approvals.length)).toEqual([0, 0, 1, 0, 0]);
+    });
+  });
+
+  describe('rememberRequesterMessage', () => {
+    it('when two DMs are remembered, then the first stays and both callers get it back', async () => {
+      const { store } = await setup();
+      const { id, version } = await createdRequest(store, aNewRequest());
+      const first = { channel: 'D0REQUESTER', ts: '1730462400.000100' };
+      expect(await store.rememberRequesterMessage(id, first)).toEqual(first);
+      expect(await store.rememberRequesterMessage(id, { channel: 'D0REQUESTER', ts: '2.0' })).toEqual(first);
+      // Not a status change: the request is otherwise as it was.
+      expect(await store.getRequest(id)).toMatchObject({ requesterMessage: first, version });
+      expect(await store.rememberRequesterMessage('no-such-request', first)).toBeNull();
+    });
+  });
+
+  describe('rows changed outside cloudsec', () => {
+    it('when a stored request does not parse, then reading it fails naming it, alone or in a list', async () => {
+      const { store } = await setup();
+      const good = await createdRequest(store, aNewRequest());
+      const bad = await createdRequest(store, aNewRequest());
+      await stores.exec(store, 'UPDATE remediation_requests SET plan = \'{"calls": [\' WHERE id = ?', [bad.id]);
+
+      const message = new RegExp(`plan of remediation request ${bad.id} is not JSON.*changed outside cloudsec`);
+      await expect(store.getRequest(bad.id)).rejects.toThrow(message);
+      await expect(store.listRequests()).rejects.toThrow(message);
+      await expect(store.transitionRequest(bad.id, ['pending'], 'approved')).rejects.toThrow(bad.id);
+      expect((await stores.exec(store, 'SELECT status FROM remediation_requests WHERE id = ?', [bad.id])).rows).toEqual(
+        [{ status: 'pending' }],
+      );
+      expect(await store.getRequest(good.id)).toEqual(good);
     });
   });
 });

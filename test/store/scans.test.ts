@@ -1,8 +1,9 @@
 import { aFinding } from '../fixtures/remediation-builders';
-import { manualClock, useTempStores } from '../fixtures/store';
+import { STORE_KINDS, useContractStores } from '../fixtures/contract-stores';
+import { manualClock } from '../fixtures/store';
 
-describe('scan history in SQLite', () => {
-  const stores = useTempStores();
+describe.each(STORE_KINDS)('scan history (%s)', (kind) => {
+  const stores = useContractStores(kind);
 
   const findings = [
     aFinding({ id: 'f1', status: 'fail', severity: 'critical' }),
@@ -12,14 +13,14 @@ describe('scan history in SQLite', () => {
   ];
 
   it('when a scan is saved, then its findings come back in order and equal to what was saved', async () => {
-    const { store } = stores.open();
+    const store = await stores.open();
     const id = await store.saveScan({ scopeKey: 'all', generatedAt: '2026-11-01T12:00:00Z', findings });
     expect(await store.findingsOfScan(id)).toEqual(findings);
   });
 
   it('when no summary is given, then the counts are computed from the findings', async () => {
     const clock = manualClock('2026-11-01T12:05:00.000Z');
-    const { store } = stores.open({ clock });
+    const store = await stores.open({ clock });
     const id = await store.saveScan({ scopeKey: 'all', generatedAt: new Date('2026-11-01T12:00:00Z'), findings });
     expect(await store.getScan(id)).toEqual({
       id,
@@ -39,7 +40,7 @@ describe('scan history in SQLite', () => {
   });
 
   it('when a summary is given, then it is stored as given', async () => {
-    const { store } = stores.open();
+    const store = await stores.open();
     const summary = {
       total: 4,
       pass: 1,
@@ -53,7 +54,7 @@ describe('scan history in SQLite', () => {
   });
 
   it('when several scopes have scans, then latest and history are per scope, newest first, limited', async () => {
-    const { store } = stores.open();
+    const store = await stores.open();
     const save = (scopeKey: string, day: number) =>
       store.saveScan({ scopeKey, generatedAt: `2026-11-0${day}T00:00:00Z`, findings: findings.slice(0, day) });
     // Saved out of order: history follows generatedAt, not insertion.
@@ -68,8 +69,29 @@ describe('scan history in SQLite', () => {
     expect(await store.scanHistory('account:111111111111', 0)).toEqual([]);
   });
 
+  it('when two scans of one scope have the same generation and save times, then the one saved last is the latest', async () => {
+    const store = await stores.open({ clock: manualClock('2026-11-01T12:05:00.000Z') });
+    const save = () => store.saveScan({ scopeKey: 'all', generatedAt: '2026-11-01T12:00:00Z', findings });
+    const ids = [await save(), await save(), await save()];
+
+    expect((await store.latestScan('all'))?.id).toBe(ids[2]);
+    expect((await store.scanHistory('all', 3)).map((s) => s.id)).toEqual([...ids].reverse());
+  });
+
+  it('when a scan has no findings or many, then what comes back is exactly what was saved', async () => {
+    const store = await stores.open();
+    const many = Array.from({ length: 1500 }, (_, i) => aFinding({ id: `f${i}`, status: i % 3 ? 'pass' : 'fail' }));
+    const empty = await store.saveScan({ scopeKey: 'none', generatedAt: '2026-11-01T12:00:00Z', findings: [] });
+    const big = await store.saveScan({ scopeKey: 'all', generatedAt: '2026-11-01T12:00:00Z', findings: many });
+
+    expect(await store.findingsOfScan(empty)).toEqual([]);
+    expect(await store.getScan(empty)).toMatchObject({ findingCount: 0, summary: { total: 0 } });
+    expect(await store.findingsOfScan(big)).toEqual(many);
+    expect(await store.getScan(big)).toMatchObject({ findingCount: 1500, summary: { fail: 500, pass: 1000 } });
+  });
+
   it('when nothing was saved for a scope or id, then reads are empty rather than errors', async () => {
-    const { store } = stores.open();
+    const store = await stores.open();
     expect(await store.latestScan('nowhere')).toBeNull();
     expect(await store.scanHistory('nowhere', 5)).toEqual([]);
     expect(await store.getScan('no-such-scan')).toBeNull();
@@ -77,7 +99,7 @@ describe('scan history in SQLite', () => {
   });
 
   it('when saving fails part-way through the findings, then nothing of the scan is kept', async () => {
-    const { store } = stores.open();
+    const store = await stores.open();
     // A bigint passes the schema (evidence is free-form) but cannot be written as JSON.
     const unwritable = aFinding({ id: 'f9', evidence: { size: BigInt(1) } });
     await expect(

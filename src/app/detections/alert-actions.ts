@@ -1,3 +1,4 @@
+import { describeAccount } from '../../core/access/policy';
 import { OPEN_ALERT_STATUSES, type Alert, type AlertStatus } from '../../core/detections/alert';
 import { renderAssignedDm, ALERT_TEXT_BOUNDS } from '../../core/render/blocks/alerts/modals';
 import { STATUS_LABEL } from '../../core/render/blocks/alerts/format';
@@ -6,6 +7,8 @@ import {
   actorRefOf,
   auditAlert,
   loadAuthorized,
+  mayReadAlertsOn,
+  mentionOf,
   refreshCard,
   refuseAlert,
   type AlertDeps,
@@ -36,14 +39,28 @@ const FROM: Record<TriageAction, readonly AlertStatus[]> = {
   false_positive: OPEN_ALERT_STATUSES,
 };
 
-const byWhom = (alert: Alert) => (alert.closedBy ? ` by <@${alert.closedBy}>` : '');
+/** Why the action no longer applies, and the user it names (for refuseAlert's `mentions`). */
+const whyNot = (alert: Alert, action: TriageAction): { reason: string; mentions: string[] } => {
+  const by = alert.closedBy ? mentionOf(alert.closedBy) : null;
+  const byWhom = by ? ` by ${by.text}` : '';
+  const reason =
+    action === 'acknowledge' && alert.status === 'acknowledged'
+      ? `This alert was already acknowledged${byWhom}.`
+      : `This alert is ${STATUS_LABEL[alert.status].toLowerCase()}${byWhom}: there is nothing to ${
+          action === 'false_positive' ? 'mark' : action
+        } any more.`;
+  return { reason, mentions: by?.ids ?? [] };
+};
 
-const whyNot = (alert: Alert, action: TriageAction): string => {
-  if (action === 'acknowledge' && alert.status === 'acknowledged')
-    return `This alert was already acknowledged${byWhom(alert)}.`;
-  return `This alert is ${STATUS_LABEL[alert.status].toLowerCase()}${byWhom(alert)}: there is nothing to ${
-    action === 'false_positive' ? 'mark' : action
-  } any more.`;
+const refuseNotOpen = (deps: AlertDeps, input: AlertInput, action: TriageAction, alert: Alert) => {
+  const { reason, mentions } = whyNot(alert, action);
+  return refuseAlert(
+    deps,
+    { actor: actorRefOf(input.actor), action: AUDIT_ACTION[action], alert },
+    'not-open',
+    reason,
+    mentions,
+  );
 };
 
 /**
@@ -53,14 +70,7 @@ const whyNot = (alert: Alert, action: TriageAction): string => {
 export const checkTriage = async (deps: AlertDeps, input: AlertInput, action: TriageAction): Promise<AlertResult> => {
   const loaded = await loadAuthorized(deps, input, AUDIT_ACTION[action], 'alert:triage');
   if (!loaded.ok) return loaded;
-  if (!FROM[action].includes(loaded.alert.status)) {
-    return refuseAlert(
-      deps,
-      { actor: actorRefOf(input.actor), action: AUDIT_ACTION[action], alert: loaded.alert },
-      'not-open',
-      whyNot(loaded.alert, action),
-    );
-  }
+  if (!FROM[action].includes(loaded.alert.status)) return refuseNotOpen(deps, input, action, loaded.alert);
   return loaded;
 };
 
@@ -79,7 +89,7 @@ const move = async (
   const moved = await deps.store.transitionAlert(input.alertId, [checked.alert.status], to(checked.alert), patch);
   if (!moved) {
     const now = (await deps.store.getAlert(input.alertId)) ?? checked.alert;
-    return refuseAlert(deps, { actor, action: AUDIT_ACTION[action], alert: now }, 'not-open', whyNot(now, action));
+    return refuseNotOpen(deps, input, action, now);
   }
   await auditAlert(deps, {
     actor,
@@ -97,19 +107,67 @@ export const acknowledgeAlert = (deps: AlertDeps, input: AlertInput): Promise<Al
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
 
+/**
+ * The assignee is DMed the alert's details (who, what, which account), so they must be allowed to
+ * read alerts on its account themselves (`alert:read`, through a binding naming them or a user group
+ * they are in now). Otherwise nothing is assigned and nobody is told anything but the presser.
+ */
+const checkAssignee = async (
+  deps: AlertDeps,
+  input: AlertInput & { assigneeId: string },
+  alert: Alert,
+): Promise<AlertResult> => {
+  const may = await mayReadAlertsOn(deps, input.assigneeId, alert.accountId);
+  if (may.allowed) return { ok: true, alert };
+  const help = deps.config.accessHelp ?? 'a cloudsec admin';
+  return refuseAlert(
+    deps,
+    {
+      actor: actorRefOf(input.actor),
+      action: 'alert.assign',
+      alert,
+      details: {
+        assigneeId: input.assigneeId,
+        assigneeDecision: may.reason,
+        ...(may.groupsNote ? { groups: may.groupsNote } : {}),
+      },
+    },
+    'assignee-not-allowed',
+    `<@${input.assigneeId}> may not see alerts of ${describeAccount(may.account)}` +
+      `${may.groupsNote ? ` (${may.groupsNote})` : ''}: choose someone who may, or ask ${help} to give them alert:read there.`,
+    [input.assigneeId],
+  );
+};
+
+const invalidAssignee = (deps: AlertDeps, input: AlertInput) =>
+  refuseAlert(
+    deps,
+    { actor: actorRefOf(input.actor), action: 'alert.assign', alertId: input.alertId },
+    'invalid',
+    'Choose a person to assign the alert to.',
+  );
+
+/**
+ * What the Assign dialog checks before it closes: may the presser triage the alert, does it still
+ * apply, and may the chosen person see it. assignAlert checks all of it again.
+ */
+export const checkAssignment = async (
+  deps: AlertDeps,
+  input: AlertInput & { assigneeId: string },
+): Promise<AlertResult> => {
+  if (!SLACK_USER_ID.test(input.assigneeId)) return invalidAssignee(deps, input);
+  const checked = await checkTriage(deps, input, 'assign');
+  if (!checked.ok) return checked;
+  return checkAssignee(deps, input, checked.alert);
+};
+
 /** Assigns the alert (status unchanged) and tells the assignee by DM. */
 export const assignAlert = async (
   deps: AlertDeps,
   input: AlertInput & { assigneeId: string },
 ): Promise<AlertResult> => {
-  if (!SLACK_USER_ID.test(input.assigneeId)) {
-    return refuseAlert(
-      deps,
-      { actor: actorRefOf(input.actor), action: 'alert.assign', alertId: input.alertId },
-      'invalid',
-      'Choose a person to assign the alert to.',
-    );
-  }
+  const checked = await checkAssignment(deps, input);
+  if (!checked.ok) return checked;
   const result = await move(
     deps,
     input,

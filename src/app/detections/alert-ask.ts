@@ -14,6 +14,7 @@ import {
   actorRefOf,
   auditAlert,
   loadAuthorized,
+  mentionOf,
   refreshCard,
   refuseAlert,
   replyInThread,
@@ -34,13 +35,16 @@ export const askActor = async (deps: AlertDeps, input: AlertInput): Promise<Aler
   const { alert } = loaded;
   const actor = actorRefOf(input.actor);
   const step = { actor, action: 'alert.ask', alert };
-  if (alert.askedUserId && alert.answer === null)
+  if (alert.askedUserId && alert.answer === null) {
+    const asked = mentionOf(alert.askedUserId);
     return refuseAlert(
       deps,
       step,
       'already-asked',
-      `<@${alert.askedUserId}> was already asked${alert.askedAt ? ` (${stamp(alert.askedAt)})` : ''} and has not answered yet.`,
+      `${asked.text} was already asked${alert.askedAt ? ` (${stamp(alert.askedAt)})` : ''} and has not answered yet.`,
+      asked.ids,
     );
+  }
   if (alert.answer !== null)
     return refuseAlert(deps, step, 'already-answered', 'The actor has answered already: their answer is on the card.');
   const person = await findPersonOf(deps.config.detections, deps.people, alert.actor);
@@ -53,7 +57,8 @@ export const askActor = async (deps: AlertDeps, input: AlertInput): Promise<Aler
       deps,
       { ...step, details: { askedUserId: person.userId } },
       'unavailable',
-      `Slack did not deliver the question to <@${person.userId}>; try again later.`,
+      `Slack did not deliver the question to ${mentionOf(person.userId).text}; try again later.`,
+      mentionOf(person.userId).ids,
     );
   }
   const asked =
@@ -100,9 +105,14 @@ export const answerAlert = async (deps: AlertDeps, input: AlertInput & { answer:
   return { ok: true, alert: answered };
 };
 
-/** How many open alerts the escalation looks at per run (the newest; older ones escalated long ago). */
-const ESCALATION_SCAN_LIMIT = 500;
+/** How many due questions the escalation reads at a time; it reads page after page until none is left. */
+export const ESCALATION_PAGE_SIZE = 500;
 
+/**
+ * The store's query (questionDueBefore) picks the due questions and its claim
+ * (claimAlertEscalation) decides for good; this re-checks each alert the query returned, so a row
+ * the query let through by mistake is never escalated.
+ */
 const overdue = (alert: Alert, cutoffMs: number): boolean =>
   alert.askedUserId !== null &&
   alert.askedAt !== null &&
@@ -110,31 +120,72 @@ const overdue = (alert: Alert, cutoffMs: number): boolean =>
   alert.escalatedAt === null &&
   Date.parse(alert.askedAt) <= cutoffMs;
 
+/** Claims the escalation of one alert and says so in its thread; false when another run claimed it first. */
+const escalateOne = async (deps: AlertDeps, alert: Alert, minutes: number): Promise<boolean> => {
+  if (!(await deps.store.claimAlertEscalation(alert.id))) return false;
+  const now = (await deps.store.getAlert(alert.id)) ?? alert;
+  const posted = await replyInThread(deps, now, renderEscalationReply(now, minutes));
+  await auditAlert(deps, {
+    actor: ALERT_SYSTEM_ACTOR,
+    action: 'alert.escalate',
+    outcome: posted ? 'ok' : 'error',
+    alert: now,
+    details: { askedUserId: now.askedUserId, assigneeId: now.assigneeId, afterMinutes: minutes },
+  });
+  await refreshCard(deps, now);
+  return true;
+};
+
 /**
  * The periodic duty: every open alert whose question is older than ask.escalateAfterMinutes and
  * unanswered is escalated exactly once (the store's claim decides, whichever replica runs this):
  * a thread reply naming the assignee, else saying nobody answered. Returns how many escalated.
+ *
+ * The store returns only the questions due (asked by the cutoff, unanswered, not escalated), however
+ * old their alerts, a page at a time. An alert leaves the query once escalated (by this run or
+ * another replica) or answered, so the next page is the next due questions. An alert the query
+ * returns but the guard refuses would come back on every page: it is read once, logged, and the run
+ * stops when a page brings nothing new, rather than looping.
  */
-export const escalateUnansweredQuestions = async (deps: AlertDeps): Promise<{ escalated: number }> => {
+export const escalateUnansweredQuestions = async (
+  deps: AlertDeps,
+  options: { pageSize?: number } = {},
+): Promise<{ escalated: number }> => {
+  const pageSize = options.pageSize ?? ESCALATION_PAGE_SIZE;
   const minutes = deps.config.detections.ask.escalateAfterMinutes;
   const cutoff = deps.clock().getTime() - minutes * 60_000;
-  const candidates = (
-    await deps.store.listAlerts({ statuses: [...OPEN_ALERT_STATUSES], limit: ESCALATION_SCAN_LIMIT })
-  ).filter((a) => overdue(a, cutoff));
+  const query = {
+    statuses: [...OPEN_ALERT_STATUSES],
+    questionDueBefore: new Date(cutoff).toISOString(),
+    limit: pageSize,
+  };
+  const seen = new Set<string>();
+  const refused: string[] = [];
   let escalated = 0;
-  for (const alert of candidates) {
-    if (!(await deps.store.claimAlertEscalation(alert.id))) continue;
-    escalated += 1;
-    const now = (await deps.store.getAlert(alert.id)) ?? alert;
-    const posted = await replyInThread(deps, now, renderEscalationReply(now, minutes));
-    await auditAlert(deps, {
-      actor: ALERT_SYSTEM_ACTOR,
-      action: 'alert.escalate',
-      outcome: posted ? 'ok' : 'error',
-      alert: now,
-      details: { askedUserId: now.askedUserId, assigneeId: now.assigneeId, afterMinutes: minutes },
-    });
-    await refreshCard(deps, now);
+  // True when the run ended on a full page of refused alerts: due questions behind them wait a run.
+  let stoppedOnFullPage = false;
+  for (;;) {
+    const page = await deps.store.listAlerts(query);
+    const fresh = page.filter((a) => !seen.has(a.id));
+    for (const alert of fresh) {
+      seen.add(alert.id);
+      if (!overdue(alert, cutoff)) {
+        refused.push(alert.id);
+        continue;
+      }
+      if (await escalateOne(deps, alert, minutes)) escalated += 1;
+    }
+    // A short page was the last; a page of alerts already seen (refused ones) would repeat forever.
+    if (page.length < pageSize) break;
+    if (fresh.length === 0) {
+      stoppedOnFullPage = true;
+      break;
+    }
   }
+  if (refused.length > 0)
+    deps.log.warn(
+      { alertIds: refused.slice(0, 20), refused: refused.length, stoppedOnFullPage },
+      'the store listed alert questions as due that the escalation does not find due: not escalated',
+    );
   return { escalated };
 };

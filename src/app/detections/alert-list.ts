@@ -17,7 +17,7 @@ export const ALERT_LIST_LIMIT = 1000;
 
 export interface AlertList {
   alerts: Alert[];
-  /** True when the store had more than ALERT_LIST_LIMIT: the list is the newest ones. */
+  /** True when the store had more than ALERT_LIST_LIMIT matching alerts: the list is the newest ones. */
   truncated: boolean;
   /** The accounts the list is limited to; null = every account. */
   accountIds: string[] | null;
@@ -45,19 +45,20 @@ export const listAlertsFor = async (
     details: { filter: input.filter, accounts: accountIds ?? 'all' },
   });
   if (accountIds !== null && accountIds.length === 0) return { alerts: [], truncated: false, accountIds };
-  const query: AlertQuery = {
+  const scope: Pick<AlertQuery, 'accountIds'> = accountIds !== null ? { accountIds } : {};
+  const me = input.actor.userId;
+  // "mine" is the store's own filter (assigned to or asking the asker), so an alert of theirs is
+  // found however many other alerts are newer; one more than the limit tells a full list apart.
+  const listed = await deps.store.listAlerts({
     ...(input.filter === 'open' ? { statuses: [...OPEN_ALERT_STATUSES] } : {}),
-    ...(accountIds !== null ? { accountIds } : {}),
+    ...(input.filter === 'mine' ? { involvesUserId: me } : {}),
+    ...scope,
     limit: ALERT_LIST_LIMIT + 1,
-  };
-  let alerts = await deps.store.listAlerts(query);
-  const truncated = alerts.length > ALERT_LIST_LIMIT;
-  alerts = alerts.slice(0, ALERT_LIST_LIMIT);
-  // The store's own scoping, checked again: an alert of another account never reaches the list.
+  });
+  let alerts = listed.slice(0, ALERT_LIST_LIMIT);
+  // The store's own filtering, checked again: an alert of another account never reaches the list,
+  // nor, under "mine", one that neither is assigned to nor asks the asker.
   if (accountIds !== null) alerts = alerts.filter((a) => accountIds.includes(a.accountId));
-  if (input.filter === 'mine') {
-    const me = input.actor.userId;
-    alerts = alerts.filter((a) => a.assigneeId === me || a.askedUserId === me);
-  }
-  return { alerts, truncated, accountIds };
+  if (input.filter === 'mine') alerts = alerts.filter((a) => a.assigneeId === me || a.askedUserId === me);
+  return { alerts, truncated: listed.length > ALERT_LIST_LIMIT, accountIds };
 };

@@ -1,11 +1,11 @@
 import type { AuditOutcome } from '../../core/audit';
 import type { AccountRef, ChannelRef, Permission } from '../../core/access/permissions';
-import { authorize } from '../../core/access/policy';
+import { authorize, groupsNamedIn } from '../../core/access/policy';
 import type { Alert } from '../../core/detections/alert';
 import type { ActorRef } from '../../core/remediations/request';
 import { getRemediation } from '../../core/remediations';
 import { renderAlertCard } from '../../core/render/blocks/alerts/card';
-import type { AppDeps } from '../deps';
+import type { AppDeps, GroupLookup } from '../deps';
 import type { WorkflowActor } from '../remediation/ports';
 import type { PeopleDirectory } from './alert-people';
 import { slackUserOfActor } from './routing';
@@ -23,6 +23,12 @@ export type AlertDeps = Pick<
 > & {
   /** users.lookupByEmail for "Ask the actor" (detections.lookupByEmail); absent or null: not available. */
   people?: PeopleDirectory | null;
+  /**
+   * The Slack user groups of a user other than the presser (the person an alert is assigned to),
+   * resolved as the router resolves the presser's. Absent or null: that person is taken to be in
+   * no group, so a role they hold only through a group does not count (fail closed).
+   */
+  groups?: Pick<GroupLookup, 'resolve'> | null;
 };
 
 export interface AlertInput {
@@ -47,6 +53,8 @@ export type AlertRefusalCode =
   | 'no-finding'
   /** Undo was asked for already (its request id is in the reason). */
   | 'undo-exists'
+  /** The person chosen to assign the alert to may not read alerts on its account. */
+  | 'assignee-not-allowed'
   /** Nobody in Slack is known for the caller. */
   | 'no-person'
   | 'already-asked'
@@ -55,11 +63,17 @@ export type AlertRefusalCode =
   /** AWS or Slack could not be reached for this. */
   | 'unavailable';
 
-/** Expected refusals are values; `reason` is written for the person who pressed, and is in the audit log. */
+/**
+ * Expected refusals are values; `reason` is written for the person who pressed, and is in the audit
+ * log. `mentions`: the Slack user ids the use case itself wrote into `reason` as `<@U…>`; only those
+ * are shown as mentions (renderAlertRefusal). Everything else in a reason is text, whatever it looks
+ * like: reasons quote resource names, caller labels and AWS errors, which a CloudTrail record controls.
+ */
 export interface AlertRefusal {
   ok: false;
   code: AlertRefusalCode;
   reason: string;
+  mentions?: readonly string[];
   alert?: Alert;
 }
 
@@ -101,16 +115,36 @@ export const auditAlert = async (deps: Pick<AlertDeps, 'store'>, step: AlertAudi
   });
 };
 
-/** Audits the refusal (outcome `denied`, with its code and reason) and returns it. */
+/**
+ * Audits the refusal (outcome `denied`, with its code and reason) and returns it. `mentions`: the
+ * user ids this use case wrote into `reason` as `<@U…>` (see AlertRefusal); never ids read from a
+ * record or from another reason.
+ */
 export const refuseAlert = async (
   deps: Pick<AlertDeps, 'store'>,
   step: Omit<AlertAuditStep, 'outcome'>,
   code: AlertRefusalCode,
   reason: string,
+  mentions: readonly string[] = [],
 ): Promise<AlertRefusal> => {
   await auditAlert(deps, { ...step, outcome: 'denied', details: { ...step.details, code, reason } });
-  return { ok: false, code, reason, ...(step.alert ? { alert: step.alert } : {}) };
+  return {
+    ok: false,
+    code,
+    reason,
+    ...(mentions.length > 0 ? { mentions: [...mentions] } : {}),
+    ...(step.alert ? { alert: step.alert } : {}),
+  };
 };
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]{2,20}$/;
+
+/**
+ * A stored user id as a mention in a reason (and the id to list in `mentions`), or as plain text
+ * when it is not a Slack id (a CLI user's name): the caller passes `ids` on to refuseAlert.
+ */
+export const mentionOf = (id: string): { text: string; ids: string[] } =>
+  SLACK_USER_ID.test(id) ? { text: `<@${id}>`, ids: [id] } : { text: id.slice(0, 60), ids: [] };
 
 const help = (deps: Pick<AlertDeps, 'config'>) => `ask ${deps.config.accessHelp ?? 'a cloudsec admin'}`;
 
@@ -143,6 +177,36 @@ export const authorizeOnAccount = async (
     };
   const decision = authorize({ actor: input.actor, permission, account, channel: input.channel }, deps.config);
   return decision.allowed ? { allowed: true } : { allowed: false, reason: `${capitalize(decision.reason)}.` };
+};
+
+/**
+ * May someone other than the presser (the person an alert is assigned to) read alerts on the
+ * account? Their roles are resolved as any user's: the bindings naming them, and those of the
+ * user groups they are in now (the same Slack look-up the router does for the presser).
+ */
+export const mayReadAlertsOn = async (
+  deps: Pick<AlertDeps, 'config' | 'knownAccounts' | 'groups'>,
+  userId: string,
+  accountId: string,
+): Promise<{ allowed: boolean; account: AccountRef; reason: string; groupsNote: string | null }> => {
+  const account = await accountRefOf(deps, accountId);
+  let groups: string[] = [];
+  let groupsNote: string | null = null;
+  const candidates = groupsNamedIn(deps.config);
+  if (candidates.length > 0) {
+    if (!deps.groups) groupsNote = 'their user groups cannot be looked up here';
+    else {
+      try {
+        const resolution = await deps.groups.resolve(userId, candidates);
+        groups = resolution.groups;
+        if (resolution.warnings.length > 0) groupsNote = 'some of their user groups could not be read from Slack';
+      } catch {
+        groupsNote = 'their user groups could not be read from Slack';
+      }
+    }
+  }
+  const decision = authorize({ actor: { userId, groups }, permission: 'alert:read', account }, deps.config);
+  return { allowed: decision.allowed, account, reason: decision.reason, groupsNote };
 };
 
 /**

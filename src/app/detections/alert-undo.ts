@@ -3,6 +3,7 @@ import { getRemediation } from '../../core/remediations';
 import { CHECKS } from '../../core/checks';
 import { ALERT_TEXT_BOUNDS } from '../../core/render/blocks/alerts/modals';
 import { boundedText } from '../remediation/outcomes';
+import { undoRuleEvidence } from '../../core/detections/define';
 import { collectResourceFindings, isNamedResource } from './alert-resource';
 import {
   actorRefOf,
@@ -112,10 +113,15 @@ export const requestAlertUndo = async (
       `cloudsec cannot tell whether ${undo.resource.id} still has the change (${finding.message.slice(0, 200)}).`,
     );
 
+  // Undo reverses this change only: the exact rules the record added (not every rule the check
+  // flags, some of which may be older and someone else's decision) when the spec names them.
+  const target = undo.rules
+    ? { ...finding, evidence: { ...finding.evidence, ...undoRuleEvidence(undo.rules) } }
+    : finding;
   const result = await workflow.request({
     actor: input.actor,
     channel: input.channel,
-    finding,
+    finding: target,
     remediationId: undo.remediationId,
     justification,
   });

@@ -1,4 +1,5 @@
 import type { Alert } from '../../core/detections/alert';
+import type { Severity } from '../../core/model';
 import { renderBurstSummary, renderGroupedAlerts, type BurstCount } from '../../core/render/blocks/alerts/burst';
 import type { MessagePayload } from '../../core/render/blocks/kit';
 import type { MessageRef, Messenger } from '../conversation';
@@ -11,12 +12,29 @@ import type { AppLogger } from '../deps';
  * listed in its thread, as many per reply as fit (a reply is posted once `batchTrigger` alerts wait,
  * or when the minute ends), so 5,000 matching events in a minute make a few dozen posts.
  *
+ * Severity decides who may be grouped: a high or critical alert always gets its own card, even when
+ * the channel's budget for the minute is spent. Only medium, low and informational alerts are grouped
+ * into the summary: a card is what gets read, acted on (Undo, Ack, Ask) and updated in place, and the
+ * alerts that most need that must not sit in a thread list. So `limit` is a budget for the groupable
+ * alerts, not a hard cap on posts: urgent cards go out over it (they still take a slot, so they push
+ * later medium alerts into the summary sooner). Slack allows that in practice: chat.postMessage
+ * takes about one message a second per channel and tolerates short bursts over it. A sustained
+ * excess is answered with HTTP 429, which the Web API client rejects rather than waits out
+ * (rejectRateLimitedCalls, src/slack/web-client.ts): the card is then not posted, the alert stays
+ * stored (and in `/cloudsec alerts`), and the live lane tries the card again on later flushes, a
+ * bounded number of times. A storm of urgent alerts is
+ * narrowed before it gets here: repeats of one dedup key within the rule's window are a count on the
+ * first alert's thread, not new cards.
+ *
  * Nothing is lost: every alert is stored before it gets here, and each grouped one is listed by id.
  * State is in memory and per process: after a restart a burst starts a new summary, which is fine.
  * Nothing here throws: a failed post is logged (the alerts are in the store and `/cloudsec alerts`).
  */
 
 const MINUTE = 60_000;
+/** Severities that always get their own card: never grouped into a summary, whatever the budget. */
+const NEVER_GROUPED: ReadonlySet<Severity> = new Set<Severity>(['critical', 'high']);
+
 /** The summary's count is brought up to date at most this often (and when its minute ends). */
 const SUMMARY_UPDATE_MS = 10_000;
 
@@ -34,14 +52,20 @@ interface Group {
 
 export interface BurstStats {
   cards: number;
+  /** Of `cards`: high or critical cards posted while the channel's budget was spent. */
+  urgentOverBudget: number;
   summaries: number;
   replies: number;
   summaryUpdates: number;
 }
 
 export interface BurstControl {
-  /** Takes one of the channel's card slots for this minute; false when the channel is at its limit. */
-  takeCardSlot(channel: string, nowMs: number): boolean;
+  /**
+   * Takes one of the channel's card slots for this minute; false when the channel is at its limit
+   * and the alert may be grouped. A high or critical alert is always given its card (true), over the
+   * limit if need be. Callers pass the alert's severity: without it, the alert is held to the limit.
+   */
+  takeCardSlot(channel: string, nowMs: number, severity?: Severity): boolean;
   /** Groups an alert under the channel's summary of this minute (starting one if needed). */
   group(channel: string, alert: Alert, nowMs: number): Promise<void>;
   /** Lists pending alerts of bursts whose minute is over and closes them; `all`: also lists every other burst's now. */
@@ -59,7 +83,7 @@ export const makeBurstControl = (deps: {
   const batchTrigger = deps.batchTrigger ?? 120;
   const slots = new Map<string, number[]>();
   const groups = new Map<string, Group>();
-  const stats: BurstStats = { cards: 0, summaries: 0, replies: 0, summaryUpdates: 0 };
+  const stats: BurstStats = { cards: 0, urgentOverBudget: 0, summaries: 0, replies: 0, summaryUpdates: 0 };
 
   const post = async (channel: string, message: MessagePayload, threadTs?: string): Promise<MessageRef | null> => {
     try {
@@ -114,12 +138,14 @@ export const makeBurstControl = (deps: {
   };
 
   return {
-    takeCardSlot: (channel, nowMs) => {
+    takeCardSlot: (channel, nowMs, severity) => {
       const recent = (slots.get(channel) ?? []).filter((t) => nowMs - t < MINUTE);
-      if (recent.length >= deps.limit) {
+      const overBudget = recent.length >= deps.limit;
+      if (overBudget && !(severity !== undefined && NEVER_GROUPED.has(severity))) {
         slots.set(channel, recent);
         return false;
       }
+      if (overBudget) stats.urgentOverBudget += 1;
       recent.push(nowMs);
       slots.set(channel, recent);
       stats.cards += 1;

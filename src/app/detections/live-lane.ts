@@ -1,6 +1,6 @@
 import type { AccountRef } from '../../core/access/permissions';
 import type { ChangeActor } from '../../core/detections/actor';
-import type { Alert, AlertDraft, AlertSource } from '../../core/detections/alert';
+import { isOpenAlert, type Alert, type AlertDraft, type AlertSource } from '../../core/detections/alert';
 import { isAlertDraft, type DetectionEngine, type EngineOutcome } from '../../core/detections/engine';
 import { parseCloudTrailRecord, type CloudTrailRecord } from '../../core/detections/record';
 import { renderAlertCard } from '../../core/render/blocks/alerts/card';
@@ -22,11 +22,13 @@ import { replayRecords, type SampleEvents } from './samples';
  *   or, for a repeat, a short thread reply and the card's count updated in place.
  *
  * Exactly once: the record is evaluated before it is claimed, so a failing evaluation leaves it
- * unclaimed for the redelivery; the claim comes only when there is something to store, and the
- * alerts are stored right after it. The one window is a crash (or a store failure) between the
- * claim and the last `recordAlert`: the redelivery is then a duplicate and that record's alert is
- * lost. It is the smallest window possible without a transaction spanning both (which the store's
- * interface does not offer); the handler throws in the failure case, so it is logged loudly.
+ * unclaimed for the redelivery; the claim and every alert it makes are stored in one transaction
+ * (recordEventAlerts), so a crash or store failure leaves either nothing (the redelivery is handled
+ * afresh) or everything (the redelivery is a duplicate).
+ *
+ * Nothing is dropped silently: exclusions and below-threshold counts are logged at info, a rule
+ * that failed on a record at warn — and a record on which a rule failed and none alerted throws, so
+ * SQS redelivers it and, failing again, moves it to the dead-letter queue for someone to look at.
  *
  * Posting never loses an alert: it is stored first, and a failed post is logged with `posted:false`
  * (`/cloudsec alerts open` lists it). Slack is spared floods: per channel, at most
@@ -34,16 +36,16 @@ import { replayRecords, type SampleEvents } from './samples';
  * reply and one in-place card update per alert and minute (the count is always in the store).
  */
 
-/** What the lane needs of the detection engine (src/core/detections/engine.ts). */
 /** A window start no stored alert is seen after. */
 const NEVER_COUNTED = '9999-12-31T23:59:59.999Z';
 
+/** What the lane needs of the detection engine (src/core/detections/engine.ts). */
 export type DetectionEnginePort = Pick<DetectionEngine, 'evaluate' | 'dedupWindowFor'>;
 
 type EngineNote = Exclude<EngineOutcome, AlertDraft>;
 
 export interface LiveLaneDeps {
-  store: Pick<AlertStore, 'claimEvent' | 'recordAlert' | 'setAlertMessage' | 'getAlert'>;
+  store: Pick<AlertStore, 'recordEventAlerts' | 'setAlertMessage' | 'getAlert'>;
   engine: DetectionEnginePort;
   config: DetectionsConfig;
   clock: () => Date;
@@ -71,6 +73,8 @@ export interface LiveLaneService extends LiveLane {
 }
 
 const MINUTE = 60_000;
+/** A card Slack refused is tried again once a minute for this many minutes. */
+const MAX_POST_RETRIES = 30;
 /** How long the account directory is trusted for routing by OU. */
 const DIRECTORY_TTL_MS = 5 * MINUTE;
 
@@ -96,6 +100,8 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
   let directory: { at: number; accounts: readonly AccountRef[] } | null = null;
   let toldNoChannel = false;
   let replays = 0;
+  /** Alerts whose card Slack did not take: posted again by flush() (in this process; the store lists them all). */
+  const retryPosts = new Map<string, { attempts: number; dueMs: number }>();
 
   const accounts = async (nowMs: number): Promise<readonly AccountRef[]> => {
     if (directory && nowMs - directory.at < DIRECTORY_TTL_MS) return directory.accounts;
@@ -134,7 +140,7 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
       toldNoChannel = true;
       return false;
     }
-    if (!burst.takeCardSlot(channel, nowMs)) {
+    if (!burst.takeCardSlot(channel, nowMs, alert.severity)) {
       await burst.group(channel, alert, nowMs);
       return false;
     }
@@ -143,12 +149,22 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
       ref = await deps.messenger.post(channel, cardOf(alert));
     } catch (err) {
       deps.log.error({ err, alertId: alert.id, channel }, 'could not post an alert card; the alert is stored');
-      return false;
     }
     if (!ref) {
-      deps.log.error({ alertId: alert.id, channel }, 'the alert card was not posted; the alert is stored');
+      if (!retryPosts.has(alert.id))
+        deps.log.error({ alertId: alert.id, channel }, 'the alert card was not posted; tried again');
+      const attempts = (retryPosts.get(alert.id)?.attempts ?? 0) + 1;
+      if (attempts <= MAX_POST_RETRIES) retryPosts.set(alert.id, { attempts, dueMs: nowMs + MINUTE });
+      else {
+        retryPosts.delete(alert.id);
+        deps.log.error(
+          { alertId: alert.id, channel },
+          'gave up posting an alert card; `/cloudsec alerts open` lists it',
+        );
+      }
       return false;
     }
+    retryPosts.delete(alert.id);
     lastUpdate.set(alert.id, nowMs);
     try {
       await deps.store.setAlertMessage(alert.id, ref.channel, ref.ts);
@@ -190,6 +206,17 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
 
   const flush = async (options: { all?: boolean } = {}) => {
     const nowMs = deps.clock().getTime();
+    // Cards Slack did not take (down, rate-limited): posted again once a minute while the alert is open.
+    for (const [alertId, retry] of [...retryPosts]) {
+      if (retry.dueMs > nowMs) continue;
+      try {
+        const alert = await deps.store.getAlert(alertId);
+        if (!alert || !isOpenAlert(alert.status) || alert.channel !== null) retryPosts.delete(alertId);
+        else await announce(alert, nowMs);
+      } catch (err) {
+        deps.log.warn({ err, alertId }, 'could not read an unposted alert; tried again next time');
+      }
+    }
     for (const [alertId, held] of [...heldUpdates]) {
       if (held.dueMs > nowMs && !options.all) continue;
       try {
@@ -206,6 +233,16 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
       for (const [id, t] of [...map]) if (nowMs - t >= MINUTE && !heldUpdates.has(id)) map.delete(id);
   };
 
+  const logNotes = (record: CloudTrailRecord, notes: readonly EngineNote[]): void => {
+    for (const note of notes) {
+      const fields = { eventId: record.eventID, eventName: record.eventName, detectionId: note.detectionId };
+      if (note.kind === 'error') deps.log.warn({ ...fields, reason: note.reason }, 'a detection failed on a record');
+      else if (note.kind === 'excluded')
+        deps.log.info({ ...fields, reason: note.reason }, 'record excluded from a detection');
+      else deps.log.info({ ...fields, count: note.count, threshold: note.threshold }, 'record counted');
+    }
+  };
+
   const ingest = async (raw: unknown, source: AlertSource): Promise<IngestOutcome> => {
     const parsed = parseCloudTrailRecord(raw);
     if (!parsed.ok) return { kind: 'invalid', reason: parsed.reason };
@@ -213,19 +250,28 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
     const received = deps.clock();
     const outcomes = deps.engine.evaluate(record, received, source);
     const drafts = outcomes.filter(isAlertDraft);
-    if (drafts.length === 0)
-      return { kind: 'no-alert', notes: outcomes.filter((o): o is EngineNote => !isAlertDraft(o)).map(noteOf) };
+    const notes = outcomes.filter((o): o is EngineNote => !isAlertDraft(o));
+    logNotes(record, notes);
+    if (drafts.length === 0) {
+      const errors = notes.filter((n) => n.kind === 'error');
+      if (errors.length > 0) {
+        // A rule could not judge the record: never "no alert". Thrown, so the source keeps it
+        // (SQS redelivers, then dead-letters it; the poller stays at its checkpoint).
+        throw new DetectionFailedError(record.eventID, errors.map(noteOf));
+      }
+      return { kind: 'no-alert', notes: notes.map(noteOf) };
+    }
 
-    if (!(await deps.store.claimEvent(record.eventID, source))) return { kind: 'duplicate' };
-    const stored: Array<{ alert: Alert; created: boolean; actor: ChangeActor }> = [];
-    for (const draft of drafts) {
+    const items = drafts.map((draft) => {
       const windowMs = Math.max(0, deps.engine.dedupWindowFor(draft.detectionId)) * MINUTE;
       // Window 0: every record its own alert. A start after any time the store can hold counts on nothing
       // (the store's clock may be a few ms past `received`, which a start of `received` would still catch).
       const windowStart = windowMs === 0 ? NEVER_COUNTED : new Date(received.getTime() - windowMs).toISOString();
-      const { alert, created } = await deps.store.recordAlert(draft, windowStart);
-      stored.push({ alert, created, actor: draft.actor });
-    }
+      return { draft, windowStart };
+    });
+    const recorded = await deps.store.recordEventAlerts({ eventId: record.eventID, source }, items);
+    if (!recorded.claimed) return { kind: 'duplicate' };
+    const stored = recorded.results.map((r, i) => ({ ...r, actor: drafts[i]!.actor }));
 
     // Stored: from here on nothing throws, so the SQS message is deleted / the checkpoint moves.
     const nowMs = deps.clock().getTime();
@@ -262,12 +308,39 @@ export const makeLiveLane = (deps: LiveLaneDeps): LiveLaneService => {
  * or nothing to alert); a store failure throws, so the message stays on the queue / the checkpoint
  * stays where it was.
  */
+/** Every rule that could have alerted on a record failed on it: the record must not count as handled. */
+export class DetectionFailedError extends Error {
+  constructor(
+    readonly eventId: string,
+    readonly reasons: readonly string[],
+  ) {
+    super(`Detections failed on CloudTrail record ${eventId}: ${reasons.join('; ')}`);
+    this.name = 'DetectionFailedError';
+  }
+}
+
 export const recordHandlerOf =
-  (lane: LiveLane) =>
+  (lane: LiveLane, log?: AppLogger) =>
   async (
     record: CloudTrailRecord,
     meta: { source: 'sqs' | 'lookup-events' },
   ): Promise<'stored' | 'duplicate' | 'ignored'> => {
-    const outcome = await lane.ingest(record, meta.source);
+    let outcome: IngestOutcome;
+    try {
+      outcome = await lane.ingest(record, meta.source);
+    } catch (err) {
+      // SQS: thrown, so the message is redelivered and, failing again, dead-lettered for a person.
+      // LookupEvents has no dead-letter queue: staying at the checkpoint would stall every later
+      // record behind one a rule cannot judge, so it is logged as an error (with the record's id,
+      // to find it in CloudTrail) and the poller moves on.
+      if (meta.source === 'lookup-events' && err instanceof DetectionFailedError) {
+        log?.error(
+          { eventId: err.eventId, reasons: err.reasons },
+          'no detection could judge a CloudTrail record; skipped',
+        );
+        return 'ignored';
+      }
+      throw err;
+    }
     return outcome.kind === 'duplicate' ? 'duplicate' : outcome.kind === 'alerted' ? 'stored' : 'ignored';
   };

@@ -50,14 +50,16 @@ export const readDigestAlerts = async (
   const accountIds = input.accountIds === null ? null : [...input.accountIds];
   const scoped = accountIds === null ? {} : { accountIds };
   try {
-    const [inWindow, everywhere, open] = await Promise.all([
+    const [inWindow, closedInWindow, everywhere, open] = await Promise.all([
       deps.store.countAlerts({ since: window.since, until: window.until, ...scoped }),
+      deps.store.countAlerts({ since: window.since, until: window.until, by: 'closed', ...scoped }),
       deps.store.countAlerts({ since: BEGINNING, until: END, ...scoped }),
       deps.store.listAlerts({ statuses: [...OPEN_ALERT_STATUSES], ...scoped, limit: OPEN_ALERTS_READ }),
     ]);
     const alerts = digestAlerts({
       window,
       inWindow,
+      closedInWindow,
       everywhere,
       open,
       accountIds,

@@ -1,10 +1,9 @@
-import {
-  paginateListAnalyzers,
-  paginateListFindings,
-  type AccessAnalyzerClient,
-  type AnalyzerSummary as WireAnalyzer,
-  type FindingSummary,
+import type {
+  AccessAnalyzerClient,
+  AnalyzerSummary as WireAnalyzer,
+  FindingSummary,
 } from '@aws-sdk/client-accessanalyzer';
+import { sdk } from '../sdk';
 import {
   EXTERNAL_ACCESS_ANALYZER_TYPES,
   known,
@@ -68,7 +67,7 @@ export const collectAccessAnalyzerRegion = async (
 
 const listAnalyzers = async (client: AccessAnalyzerClient): Promise<AnalyzerSummary[]> => {
   const all: AnalyzerSummary[] = [];
-  for await (const page of paginateListAnalyzers({ client, pageSize: PAGE_SIZE }, {})) {
+  for await (const page of sdk.accessanalyzer.paginateListAnalyzers({ client, pageSize: PAGE_SIZE }, {})) {
     for (const a of page.analyzers ?? malformed('ListAnalyzers', 'analyzers')) all.push(toAnalyzer(a));
   }
   return all;
@@ -98,7 +97,7 @@ const listFindings = async (
 ): Promise<AccessAnalyzerFindings> => {
   const active: AccessAnalyzerFinding[] = [];
   for (const analyzer of analyzers) {
-    const pages = paginateListFindings(
+    const pages = sdk.accessanalyzer.paginateListFindings(
       { client, pageSize: PAGE_SIZE },
       { analyzerArn: analyzer.arn, filter: { status: { eq: ['ACTIVE'] } } },
     );

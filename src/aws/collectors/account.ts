@@ -1,4 +1,4 @@
-import { GetAlternateContactCommand } from '@aws-sdk/client-account';
+import { sdk } from '../sdk';
 import type { AccountSlice, SecurityContact } from '../../core/model';
 import { attempt } from '../attempt';
 import { MalformedAnswerError, type CallMeta } from '../errors';
@@ -33,7 +33,7 @@ export const collectAccountSettings = async (ctx: CollectContext): Promise<Accou
   const securityContact = await attempt<SecurityContact | null>(
     meta('GetAlternateContact'),
     async () => {
-      const out = await client.send(new GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
+      const out = await client.send(new sdk.account.GetAlternateContactCommand({ AlternateContactType: 'SECURITY' }));
       const contact = out.AlternateContact;
       if (!contact) throw new MalformedAnswerError('GetAlternateContact answered without AlternateContact');
       return {

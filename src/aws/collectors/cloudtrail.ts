@@ -1,11 +1,5 @@
-import {
-  DescribeTrailsCommand,
-  GetEventSelectorsCommand,
-  GetTrailStatusCommand,
-  type AdvancedEventSelector,
-  type EventSelector,
-  type Trail as SdkTrail,
-} from '@aws-sdk/client-cloudtrail';
+import type { AdvancedEventSelector, EventSelector, Trail as SdkTrail } from '@aws-sdk/client-cloudtrail';
+import { sdk } from '../sdk';
 import { known, missing, type CloudTrailSlice, type CollectError, type Fact, type Trail } from '../../core/model';
 import { attempt } from '../attempt';
 import { MalformedAnswerError } from '../errors';
@@ -124,7 +118,9 @@ export const describeTrailsIn = (ctx: CollectContext, region: string): Promise<F
       region,
     },
     async () => {
-      const out = await ctx.clients.cloudtrail(region).send(new DescribeTrailsCommand({ includeShadowTrails: true }));
+      const out = await ctx.clients
+        .cloudtrail(region)
+        .send(new sdk.cloudtrail.DescribeTrailsCommand({ includeShadowTrails: true }));
       // An account without trails answers `"trailList": []`; no list at all is not an answer.
       if (!Array.isArray(out.trailList))
         throw new MalformedAnswerError('DescribeTrails answered without its trailList');
@@ -152,7 +148,7 @@ const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Tr
   const [status, eventSelectors] = await Promise.all([
     ctx.fanOut(() =>
       attempt(meta('GetTrailStatus'), async () => {
-        const out = await client.send(new GetTrailStatusCommand({ Name: arn }));
+        const out = await client.send(new sdk.cloudtrail.GetTrailStatusCommand({ Name: arn }));
         // Without IsLogging the trail is neither "stopped" nor "logging": unknown.
         if (typeof out.IsLogging !== 'boolean')
           throw new MalformedAnswerError(`GetTrailStatus answered for ${arn} without IsLogging`);
@@ -162,7 +158,7 @@ const describeTrail = async (ctx: CollectContext, found: FoundTrail): Promise<Tr
     ),
     ctx.fanOut(() =>
       attempt(meta('GetEventSelectors'), async () => {
-        const out = await client.send(new GetEventSelectorsCommand({ TrailName: arn }));
+        const out = await client.send(new sdk.cloudtrail.GetEventSelectorsCommand({ TrailName: arn }));
         // A trail uses basic or advanced selectors, so the answer carries one list and not the
         // other; the absent one is empty. With neither, nothing says what the trail records.
         if (!Array.isArray(out.EventSelectors) && !Array.isArray(out.AdvancedEventSelectors))

@@ -1,10 +1,6 @@
-import {
-  paginateDescribeAlarms,
-  type MetricAlarm as SdkMetricAlarm,
-  type Metric as SdkMetric,
-} from '@aws-sdk/client-cloudwatch';
-import { paginateDescribeMetricFilters, type MetricFilter as SdkMetricFilter } from '@aws-sdk/client-cloudwatch-logs';
-import { paginateListSubscriptionsByTopic } from '@aws-sdk/client-sns';
+import type { MetricAlarm as SdkMetricAlarm, Metric as SdkMetric } from '@aws-sdk/client-cloudwatch';
+import { sdk } from '../sdk';
+import type { MetricFilter as SdkMetricFilter } from '@aws-sdk/client-cloudwatch-logs';
 import {
   known,
   parseLogGroupArn,
@@ -108,7 +104,7 @@ const collectLogGroup = async (
       meta('DescribeMetricFilters', region),
       async () => {
         const all: MetricFilter[] = [];
-        const pages = paginateDescribeMetricFilters(
+        const pages = sdk.logs.paginateDescribeMetricFilters(
           { client: ctx.clients.logs(region), pageSize: FILTER_PAGE },
           { logGroupName: name },
         );
@@ -161,7 +157,10 @@ const toMetricFilter = (f: SdkMetricFilter): MetricFilter => {
 /** Every metric alarm of the region (DescribeAlarms without AlarmTypes lists metric alarms only). */
 const listAlarms = async (ctx: CollectContext, region: string): Promise<SdkMetricAlarm[]> => {
   const all: SdkMetricAlarm[] = [];
-  const pages = paginateDescribeAlarms({ client: ctx.clients.cloudwatch(region), pageSize: ALARM_PAGE }, {});
+  const pages = sdk.cloudwatch.paginateDescribeAlarms(
+    { client: ctx.clients.cloudwatch(region), pageSize: ALARM_PAGE },
+    {},
+  );
   for await (const page of pages)
     all.push(...(page.MetricAlarms ?? malformed('DescribeAlarms', 'without MetricAlarms')));
   return all;
@@ -225,7 +224,10 @@ const subscribersOf = (ctx: CollectContext, topicArn: string): Promise<Fact<Topi
     meta('ListSubscriptionsByTopic', region),
     async () => {
       const counts = { exists: true, confirmed: 0, pending: 0 };
-      const pages = paginateListSubscriptionsByTopic({ client: ctx.clients.sns(region) }, { TopicArn: topicArn });
+      const pages = sdk.sns.paginateListSubscriptionsByTopic(
+        { client: ctx.clients.sns(region) },
+        { TopicArn: topicArn },
+      );
       for await (const page of pages) {
         const subscriptions =
           page.Subscriptions ?? malformed('ListSubscriptionsByTopic', `for ${topicArn} without Subscriptions`);

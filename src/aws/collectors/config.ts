@@ -1,15 +1,12 @@
-import {
-  DescribeConfigurationRecordersCommand,
-  DescribeConfigurationRecorderStatusCommand,
-  DescribeDeliveryChannelsCommand,
-  DescribeDeliveryChannelStatusCommand,
-  type ConfigExportDeliveryInfo,
-  type ConfigStreamDeliveryInfo,
-  type ConfigurationRecorder,
-  type ConfigurationRecorderStatus,
-  type DeliveryChannel,
-  type DeliveryChannelStatus,
+import type {
+  ConfigExportDeliveryInfo,
+  ConfigStreamDeliveryInfo,
+  ConfigurationRecorder,
+  ConfigurationRecorderStatus,
+  DeliveryChannel,
+  DeliveryChannelStatus,
 } from '@aws-sdk/client-config-service';
+import { sdk } from '../sdk';
 import type {
   ConfigDeliveryChannel,
   ConfigDeliveryChannelStatus,
@@ -57,24 +54,24 @@ export const collectConfigRegion = async (ctx: CollectContext, region: string): 
   const client = ctx.clients.config(region);
   const [recorders, recorderStatuses, deliveryChannels, deliveryChannelStatuses] = await Promise.all([
     attempt(meta('DescribeConfigurationRecorders', region), async () => {
-      const out = await client.send(new DescribeConfigurationRecordersCommand({}));
+      const out = await client.send(new sdk.config.DescribeConfigurationRecordersCommand({}));
       return (out.ConfigurationRecorders ?? malformed('DescribeConfigurationRecorders', 'ConfigurationRecorders')).map(
         toRecorder,
       );
     }),
     attempt(meta('DescribeConfigurationRecorderStatus', region), async () => {
-      const out = await client.send(new DescribeConfigurationRecorderStatusCommand({}));
+      const out = await client.send(new sdk.config.DescribeConfigurationRecorderStatusCommand({}));
       return (
         out.ConfigurationRecordersStatus ??
         malformed('DescribeConfigurationRecorderStatus', 'ConfigurationRecordersStatus')
       ).map(toRecorderStatus);
     }),
     attempt(meta('DescribeDeliveryChannels', region), async () => {
-      const out = await client.send(new DescribeDeliveryChannelsCommand({}));
+      const out = await client.send(new sdk.config.DescribeDeliveryChannelsCommand({}));
       return (out.DeliveryChannels ?? malformed('DescribeDeliveryChannels', 'DeliveryChannels')).map(toChannel);
     }),
     attempt(meta('DescribeDeliveryChannelStatus', region), async () => {
-      const out = await client.send(new DescribeDeliveryChannelStatusCommand({}));
+      const out = await client.send(new sdk.config.DescribeDeliveryChannelStatusCommand({}));
       return (out.DeliveryChannelsStatus ?? malformed('DescribeDeliveryChannelStatus', 'DeliveryChannelsStatus')).map(
         toChannelStatus,
       );

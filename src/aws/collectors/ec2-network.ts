@@ -1,18 +1,15 @@
-import {
-  paginateDescribeFlowLogs,
-  paginateDescribeImages,
-  paginateDescribeNetworkAcls,
-  paginateDescribeVpcs,
-  type EC2Client,
-  type FlowLog as SdkFlowLog,
-  type Image as SdkImage,
-  type Instance as SdkInstance,
-  type InstanceNetworkInterface as SdkInterface,
-  type NetworkAcl as SdkNetworkAcl,
-  type NetworkAclEntry as SdkNetworkAclEntry,
-  type Tag,
-  type Vpc as SdkVpc,
+import type {
+  EC2Client,
+  FlowLog as SdkFlowLog,
+  Image as SdkImage,
+  Instance as SdkInstance,
+  InstanceNetworkInterface as SdkInterface,
+  NetworkAcl as SdkNetworkAcl,
+  NetworkAclEntry as SdkNetworkAclEntry,
+  Tag,
+  Vpc as SdkVpc,
 } from '@aws-sdk/client-ec2';
+import { sdk } from '../sdk';
 import type {
   Ami,
   Ec2Vpc,
@@ -92,21 +89,24 @@ export const collectEc2Network = async (client: EC2Client, region: string): Prom
   const [vpcs, flowLogs, networkAcls, images] = await Promise.all([
     list(
       'DescribeVpcs',
-      paginateDescribeVpcs({ client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeVpcs') }, {}),
+      sdk.ec2.paginateDescribeVpcs({ client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeVpcs') }, {}),
       (p) => p.Vpcs,
       'vpcSet',
       toVpc,
     ),
     list(
       'DescribeFlowLogs',
-      paginateDescribeFlowLogs({ client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeFlowLogs') }, {}),
+      sdk.ec2.paginateDescribeFlowLogs(
+        { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeFlowLogs') },
+        {},
+      ),
       (p) => p.FlowLogs,
       'flowLogSet',
       toFlowLog,
     ),
     list(
       'DescribeNetworkAcls',
-      paginateDescribeNetworkAcls(
+      sdk.ec2.paginateDescribeNetworkAcls(
         { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeNetworkAcls') },
         {},
       ),
@@ -117,7 +117,7 @@ export const collectEc2Network = async (client: EC2Client, region: string): Prom
     // Owners=self: only the AMIs this account can share; public AMIs of others are not its exposure.
     list(
       'DescribeImages',
-      paginateDescribeImages(
+      sdk.ec2.paginateDescribeImages(
         { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeImages') },
         { Owners: ['self'] },
       ),

@@ -1,16 +1,12 @@
-import {
-  GetEbsEncryptionByDefaultCommand,
-  paginateDescribeInstances,
-  paginateDescribeSecurityGroupRules,
-  paginateDescribeSecurityGroups,
-  paginateDescribeSnapshots,
-  type EC2Client,
-  type Instance as Ec2Instance,
-  type IpPermission,
-  type SecurityGroup as Ec2SecurityGroup,
-  type SecurityGroupRule as Ec2SecurityGroupRule,
-  type Snapshot as Ec2Snapshot,
+import type {
+  EC2Client,
+  Instance as Ec2Instance,
+  IpPermission,
+  SecurityGroup as Ec2SecurityGroup,
+  SecurityGroupRule as Ec2SecurityGroupRule,
+  Snapshot as Ec2Snapshot,
 } from '@aws-sdk/client-ec2';
+import { sdk } from '../sdk';
 import {
   type EbsSnapshot,
   type Ec2Region,
@@ -60,7 +56,7 @@ export const collectEc2Region = async (ctx: CollectContext, region: string): Pro
     collectSnapshots(client, region),
     collectInstances(client, region),
     attempt(meta('GetEbsEncryptionByDefault', region), async () => {
-      const out = await client.send(new GetEbsEncryptionByDefaultCommand({}));
+      const out = await client.send(new sdk.ec2.GetEbsEncryptionByDefaultCommand({}));
       // The API reference lists EbsEncryptionByDefault in every answer; without it the setting is unknown.
       return out.EbsEncryptionByDefault ?? malformed('GetEbsEncryptionByDefault', 'ebsEncryptionByDefault');
     }),
@@ -83,7 +79,7 @@ const collectSecurityGroups = async (client: EC2Client, region: string): Promise
     attempt(meta('DescribeSecurityGroups', region), async () =>
       (
         await collectAll(
-          paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {}),
+          sdk.ec2.paginateDescribeSecurityGroups({ client, pageSize: PAGE_SIZE }, {}),
           (p) => p.SecurityGroups,
           'DescribeSecurityGroups',
           'securityGroupInfo',
@@ -92,7 +88,7 @@ const collectSecurityGroups = async (client: EC2Client, region: string): Promise
     ),
     attempt(meta('DescribeSecurityGroupRules', region), () =>
       collectAll(
-        paginateDescribeSecurityGroupRules({ client, pageSize: PAGE_SIZE }, {}),
+        sdk.ec2.paginateDescribeSecurityGroupRules({ client, pageSize: PAGE_SIZE }, {}),
         (p) => p.SecurityGroupRules,
         'DescribeSecurityGroupRules',
         'securityGroupRuleSet',
@@ -240,7 +236,7 @@ const collectSnapshots = (client: EC2Client, region: string): Promise<Fact<EbsSn
     const list = async (input: { OwnerIds: string[]; RestorableByUserIds?: string[] }) =>
       (
         await collectAll(
-          paginateDescribeSnapshots({ client, pageSize: PAGE_SIZE }, input),
+          sdk.ec2.paginateDescribeSnapshots({ client, pageSize: PAGE_SIZE }, input),
           (p) => p.Snapshots,
           'DescribeSnapshots',
           'snapshotSet',
@@ -270,7 +266,7 @@ const toSnapshot = (s: Ec2Snapshot, snapshotId: string, isPublic: boolean): EbsS
 const collectInstances = (client: EC2Client, region: string): Promise<Fact<Instance[]>> =>
   attempt(meta('DescribeInstances', region), async () => {
     const reservations = await collectAll(
-      paginateDescribeInstances({ client, pageSize: PAGE_SIZE }, {}),
+      sdk.ec2.paginateDescribeInstances({ client, pageSize: PAGE_SIZE }, {}),
       (p) => p.Reservations,
       'DescribeInstances',
       'reservationSet',

@@ -1,4 +1,5 @@
-import { GetRepositoryPolicyCommand, paginateDescribeRepositories, type ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import { known, type EcrRegion, type EcrRepository } from '../../core/model';
 import { attempt } from '../attempt';
@@ -74,7 +75,7 @@ export const collectEcrRegion = async (ctx: CollectContext, region: string): Pro
 
 const listRepositories = async (client: ECRClient): Promise<Listed[]> => {
   const all: Listed[] = [];
-  for await (const page of paginateDescribeRepositories({ client, pageSize: PAGE_SIZE }, {}))
+  for await (const page of sdk.ecr.paginateDescribeRepositories({ client, pageSize: PAGE_SIZE }, {}))
     for (const r of readAnswer(RepositoriesPage, page, 'DescribeRepositories').repositories)
       all.push({ name: r.repositoryName, arn: r.repositoryArn, registryId: r.registryId });
   return all;
@@ -85,7 +86,7 @@ const collectRepository = async (client: ECRClient, region: string, repo: Listed
     meta('GetRepositoryPolicy', region),
     async () => {
       const out = await client.send(
-        new GetRepositoryPolicyCommand({ repositoryName: repo.name, registryId: repo.registryId }),
+        new sdk.ecr.GetRepositoryPolicyCommand({ repositoryName: repo.name, registryId: repo.registryId }),
       );
       const answer = readAnswer(PolicyAnswer, out, 'GetRepositoryPolicy');
       if (answer.repositoryName !== repo.name)

@@ -1,4 +1,4 @@
-import { paginateDescribeFileSystems } from '@aws-sdk/client-efs';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import type { EfsFileSystem, EfsRegion } from '../../core/model';
 import { attempt } from '../attempt';
@@ -61,7 +61,7 @@ export const collectEfsRegion = async (ctx: CollectContext, region: string): Pro
   const client = ctx.clients.efs(region);
   const fileSystems = await attempt(meta(region), async () => {
     const all: EfsFileSystem[] = [];
-    for await (const page of paginateDescribeFileSystems({ client, pageSize: PAGE_SIZE }, {})) {
+    for await (const page of sdk.efs.paginateDescribeFileSystems({ client, pageSize: PAGE_SIZE }, {})) {
       all.push(...readPage(page).map(toFileSystem));
     }
     return all;

@@ -1,4 +1,5 @@
-import { DescribeClusterCommand, paginateListClusters, type Cluster, type EKSClient } from '@aws-sdk/client-eks';
+import type { Cluster, EKSClient } from '@aws-sdk/client-eks';
+import { sdk } from '../sdk';
 import type { EksCluster, EksClusterEndpoint, EksRegion, Fact } from '../../core/model';
 import { attempt } from '../attempt';
 import { MalformedAnswerError, type CallMeta } from '../errors';
@@ -44,7 +45,7 @@ export const collectEksRegion = async (ctx: CollectContext, region: string): Pro
 /** A page without its `clusters` list is not EKS's answer: it must not read as "no clusters". */
 const listClusterNames = async (client: EKSClient): Promise<string[]> => {
   const names: string[] = [];
-  for await (const page of paginateListClusters({ client, pageSize: PAGE_SIZE }, {})) {
+  for await (const page of sdk.eks.paginateListClusters({ client, pageSize: PAGE_SIZE }, {})) {
     if (!Array.isArray(page.clusters) || page.clusters.some((n) => typeof n !== 'string' || n === ''))
       throw new MalformedAnswerError('ListClusters answered a page without its clusters list');
     names.push(...page.clusters);
@@ -56,7 +57,7 @@ const describeCluster = async (client: EKSClient, region: string, name: string):
   const endpoint: Fact<EksClusterEndpoint | null> = await attempt(
     meta('DescribeCluster', region),
     async () => {
-      const out = await client.send(new DescribeClusterCommand({ name }));
+      const out = await client.send(new sdk.eks.DescribeClusterCommand({ name }));
       if (!out.cluster) throw new MalformedAnswerError(`DescribeCluster answered without the cluster ${name}`);
       return toEndpoint(out.cluster);
     },

@@ -1,11 +1,9 @@
-import {
-  GetDetectorCommand,
-  GetFindingsStatisticsCommand,
-  paginateListDetectors,
-  type GetDetectorCommandOutput,
-  type GetFindingsStatisticsCommandOutput,
-  type GuardDutyClient,
+import type {
+  GetDetectorCommandOutput,
+  GetFindingsStatisticsCommandOutput,
+  GuardDutyClient,
 } from '@aws-sdk/client-guardduty';
+import { sdk } from '../sdk';
 import {
   known,
   type GuardDutyDetector,
@@ -52,7 +50,7 @@ export const collectGuardDutyRegion = async (ctx: CollectContext, region: string
   if (detectorId === undefined) return { detector: known(null) };
 
   const detector = await attempt(meta('GetDetector', region), async () =>
-    toDetector(detectorId, await client.send(new GetDetectorCommand({ DetectorId: detectorId }))),
+    toDetector(detectorId, await client.send(new sdk.guardduty.GetDetectorCommand({ DetectorId: detectorId }))),
   );
   if (!detector.ok) return { detector };
   const findingsBySeverity = await attempt(meta('GetFindingsStatistics', region), () =>
@@ -67,7 +65,7 @@ export const collectGuardDutyRegion = async (ctx: CollectContext, region: string
  */
 const listDetectorIds = async (client: GuardDutyClient): Promise<string[]> => {
   const ids: string[] = [];
-  for await (const page of paginateListDetectors({ client, pageSize: 50 }, {})) {
+  for await (const page of sdk.guardduty.paginateListDetectors({ client, pageSize: 50 }, {})) {
     ids.push(...(page.DetectorIds ?? malformed('ListDetectors', 'detectorIds')));
   }
   if (ids.length > 1) throw new MalformedAnswerError(`ListDetectors listed ${ids.length} detectors in one region`);
@@ -106,7 +104,7 @@ export const guardDutySeverityBand = (severity: number): GuardDutySeverity =>
 
 const countFindings = async (client: GuardDutyClient, detectorId: string): Promise<GuardDutyFindingCounts> => {
   const out: GetFindingsStatisticsCommandOutput = await client.send(
-    new GetFindingsStatisticsCommand({
+    new sdk.guardduty.GetFindingsStatisticsCommand({
       DetectorId: detectorId,
       FindingCriteria: OPEN_FINDINGS,
       GroupBy: 'SEVERITY',

@@ -1,15 +1,5 @@
-import {
-  GenerateCredentialReportCommand,
-  GetAccountPasswordPolicyCommand,
-  GetAccountSummaryCommand,
-  GetCredentialReportCommand,
-  paginateGetAccountAuthorizationDetails,
-  paginateListServerCertificates,
-  paginateListVirtualMFADevices,
-  type IAMClient,
-  type ManagedPolicyDetail,
-  type PasswordPolicy as WirePasswordPolicy,
-} from '@aws-sdk/client-iam';
+import type { IAMClient, ManagedPolicyDetail, PasswordPolicy as WirePasswordPolicy } from '@aws-sdk/client-iam';
+import { sdk } from '../sdk';
 import {
   missing,
   type AuthorizationDetails,
@@ -119,7 +109,7 @@ const collectCredentialReport = async (
     if (poll > 1) await sleep(CREDENTIAL_REPORT_POLL_MS);
 
     const generated = await attempt(call('GenerateCredentialReport'), () =>
-      iam.send(new GenerateCredentialReportCommand({})),
+      iam.send(new sdk.iam.GenerateCredentialReportCommand({})),
     );
     if (!generated.ok) return missing(generated.error);
     if (generated.value.State !== 'COMPLETE') continue;
@@ -127,7 +117,7 @@ const collectCredentialReport = async (
     const report = await attempt<CredentialReportRow[] | typeof NOT_READY>(
       call('GetCredentialReport'),
       async () => {
-        const { Content } = await iam.send(new GetCredentialReportCommand({}));
+        const { Content } = await iam.send(new sdk.iam.GetCredentialReportCommand({}));
         if (Content === undefined)
           throw new CredentialReportFormatError('GetCredentialReport answered without Content');
         return parseCredentialReport(Content);
@@ -183,7 +173,7 @@ export const AUTHORIZATION_DETAILS_FILTER = [
 const fetchAuthorizationDetails = async (iam: IAMClient): Promise<AuthorizationDetails> => {
   const details: AuthorizationDetails = { users: [], groups: [], roles: [], policies: [] };
   const awsManaged: ManagedPolicyDetail[] = [];
-  const pages = paginateGetAccountAuthorizationDetails(
+  const pages = sdk.iam.paginateGetAccountAuthorizationDetails(
     { client: iam, pageSize: AUTHORIZATION_DETAILS_PAGE_SIZE },
     { Filter: [...AUTHORIZATION_DETAILS_FILTER] },
   );
@@ -259,12 +249,12 @@ const toPasswordPolicy = (p: WirePasswordPolicy): PasswordPolicy => ({
 });
 
 const fetchPasswordPolicy = async (iam: IAMClient): Promise<PasswordPolicy | null> => {
-  const out = await iam.send(new GetAccountPasswordPolicyCommand({}));
+  const out = await iam.send(new sdk.iam.GetAccountPasswordPolicyCommand({}));
   return out.PasswordPolicy ? toPasswordPolicy(out.PasswordPolicy) : null;
 };
 
 const fetchAccountSummary = async (iam: IAMClient): Promise<Record<string, number>> => {
-  const out = await iam.send(new GetAccountSummaryCommand({}));
+  const out = await iam.send(new sdk.iam.GetAccountSummaryCommand({}));
   const summary: Record<string, number> = {};
   for (const [key, value] of Object.entries(required(out.SummaryMap, 'GetAccountSummary without a SummaryMap'))) {
     if (typeof value === 'number') summary[key] = value;
@@ -274,7 +264,7 @@ const fetchAccountSummary = async (iam: IAMClient): Promise<Record<string, numbe
 
 const fetchVirtualMfaDevices = async (iam: IAMClient) => {
   const devices: { serialNumber: string; userArn: string | null }[] = [];
-  for await (const page of paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Assigned' })) {
+  for await (const page of sdk.iam.paginateListVirtualMFADevices({ client: iam }, { AssignmentStatus: 'Assigned' })) {
     checkedPage(page, 'ListVirtualMFADevices');
     // The list is required in every answer; without it we cannot say root's device is not virtual.
     for (const d of required(page.VirtualMFADevices, 'ListVirtualMFADevices without VirtualMFADevices')) {
@@ -298,7 +288,7 @@ const fetchVirtualMfaDevices = async (iam: IAMClient) => {
  */
 const fetchServerCertificates = async (iam: IAMClient): Promise<ServerCertificate[]> => {
   const certificates: ServerCertificate[] = [];
-  for await (const page of paginateListServerCertificates({ client: iam }, {})) {
+  for await (const page of sdk.iam.paginateListServerCertificates({ client: iam }, {})) {
     checkedPage(page, 'ListServerCertificates');
     const list = required(
       page.ServerCertificateMetadataList,

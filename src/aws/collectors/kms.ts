@@ -1,11 +1,5 @@
-import {
-  DescribeKeyCommand,
-  GetKeyPolicyCommand,
-  GetKeyRotationStatusCommand,
-  paginateListAliases,
-  paginateListKeys,
-  type KMSClient,
-} from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import {
   AWS_MANAGED_ALIAS_PREFIX,
@@ -143,7 +137,7 @@ export const collectKmsRegion = async (ctx: CollectContext, region: string): Pro
 
 const listKeys = async (client: KMSClient): Promise<Listed[]> => {
   const all: Listed[] = [];
-  for await (const page of paginateListKeys({ client, pageSize: KEYS_PAGE_SIZE }, {}))
+  for await (const page of sdk.kms.paginateListKeys({ client, pageSize: KEYS_PAGE_SIZE }, {}))
     for (const k of readAnswer(ListKeysPage, page, 'ListKeys').Keys) all.push({ id: k.KeyId, arn: k.KeyArn });
   return all;
 };
@@ -151,7 +145,7 @@ const listKeys = async (client: KMSClient): Promise<Listed[]> => {
 /** Aliases without a target (AWS creates its `alias/aws/…` names before their key exists) name nothing. */
 const listAliases = async (client: KMSClient): Promise<KmsAlias[]> => {
   const all: KmsAlias[] = [];
-  for await (const page of paginateListAliases({ client, pageSize: ALIASES_PAGE_SIZE }, {}))
+  for await (const page of sdk.kms.paginateListAliases({ client, pageSize: ALIASES_PAGE_SIZE }, {}))
     for (const a of readAnswer(ListAliasesPage, page, 'ListAliases').Aliases)
       if (a.TargetKeyId !== undefined) all.push({ name: a.AliasName, targetKeyId: a.TargetKeyId });
   return all;
@@ -190,7 +184,7 @@ const collectKey = async (
 };
 
 const describeKey = async (client: KMSClient, key: Listed): Promise<KmsKeyMetadata> => {
-  const out = await client.send(new DescribeKeyCommand({ KeyId: key.id }));
+  const out = await client.send(new sdk.kms.DescribeKeyCommand({ KeyId: key.id }));
   const m = readAnswer(DescribeKeyAnswer, out, 'DescribeKey').KeyMetadata;
   if (m.KeyId !== key.id) throw new MalformedAnswerError(`DescribeKey answered about another key than ${key.id}`);
   const multi = m.MultiRegionConfiguration;
@@ -209,7 +203,7 @@ const describeKey = async (client: KMSClient, key: Listed): Promise<KmsKeyMetada
 };
 
 const rotationOf = async (client: KMSClient, key: Listed): Promise<KmsRotation> => {
-  const out = await client.send(new GetKeyRotationStatusCommand({ KeyId: key.id }));
+  const out = await client.send(new sdk.kms.GetKeyRotationStatusCommand({ KeyId: key.id }));
   const r = readAnswer(RotationAnswer, out, 'GetKeyRotationStatus');
   return {
     enabled: r.KeyRotationEnabled,
@@ -220,7 +214,7 @@ const rotationOf = async (client: KMSClient, key: Listed): Promise<KmsRotation> 
 
 /** `default` is the only key policy name KMS has; every key has one. */
 const policyOf = async (client: KMSClient, key: Listed): Promise<unknown> => {
-  const out = await client.send(new GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }));
+  const out = await client.send(new sdk.kms.GetKeyPolicyCommand({ KeyId: key.id, PolicyName: 'default' }));
   return parsePolicyText(
     readAnswer(KeyPolicyAnswer, out, 'GetKeyPolicy').Policy,
     'GetKeyPolicy',

@@ -1,9 +1,5 @@
-import {
-  GetPolicyCommand,
-  paginateListFunctionUrlConfigs,
-  paginateListFunctions,
-  type LambdaClient,
-} from '@aws-sdk/client-lambda';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import {
   FunctionUrlAuthTypeSchema,
@@ -89,7 +85,7 @@ export const collectLambdaRegion = async (ctx: CollectContext, region: string): 
 
 const listFunctions = async (client: LambdaClient): Promise<Listed[]> => {
   const all: Listed[] = [];
-  for await (const page of paginateListFunctions({ client, pageSize: PAGE_SIZE }, {})) {
+  for await (const page of sdk.lambda.paginateListFunctions({ client, pageSize: PAGE_SIZE }, {})) {
     for (const f of readAnswer(FunctionsPage, page, 'ListFunctions').Functions)
       all.push({ name: f.FunctionName, arn: f.FunctionArn, runtime: f.Runtime ?? null });
   }
@@ -121,7 +117,10 @@ const readPolicy = (
     meta('GetPolicy', region),
     async () => {
       const out = await client.send(
-        new GetPolicyCommand({ FunctionName: name, ...(qualifier === null ? {} : { Qualifier: qualifier }) }),
+        new sdk.lambda.GetPolicyCommand({
+          FunctionName: name,
+          ...(qualifier === null ? {} : { Qualifier: qualifier }),
+        }),
       );
       const answer = readAnswer(PolicyAnswer, out, 'GetPolicy');
       const of = qualifier === null ? name : `${name}:${qualifier}`;
@@ -145,7 +144,7 @@ interface WireUrl {
  */
 const listUrls = async (client: LambdaClient, f: Listed): Promise<WireUrl[]> => {
   const all: WireUrl[] = [];
-  const pages = paginateListFunctionUrlConfigs({ client, pageSize: PAGE_SIZE }, { FunctionName: f.name });
+  const pages = sdk.lambda.paginateListFunctionUrlConfigs({ client, pageSize: PAGE_SIZE }, { FunctionName: f.name });
   for await (const page of pages) {
     for (const u of readAnswer(UrlsPage, page, 'ListFunctionUrlConfigs').FunctionUrlConfigs) {
       const qualifier =

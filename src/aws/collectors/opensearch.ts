@@ -1,4 +1,5 @@
-import { DescribeDomainsCommand, ListDomainNamesCommand, type OpenSearchClient } from '@aws-sdk/client-opensearch';
+import type { OpenSearchClient } from '@aws-sdk/client-opensearch';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import {
   known,
@@ -74,12 +75,14 @@ type DomainStatusWire = z.infer<typeof DomainStatusWire>;
 export const collectOpenSearchRegion = async (ctx: CollectContext, region: string): Promise<OpenSearchRegion> => {
   const client = ctx.clients.opensearch(region);
   const names = await attempt(meta('ListDomainNames', region), async () =>
-    readAnswer(NamesAnswer, await client.send(new ListDomainNamesCommand({})), 'ListDomainNames').DomainNames.map(
-      (d) => ({
-        name: d.DomainName,
-        engineType: d.EngineType ?? null,
-      }),
-    ),
+    readAnswer(
+      NamesAnswer,
+      await client.send(new sdk.opensearch.ListDomainNamesCommand({})),
+      'ListDomainNames',
+    ).DomainNames.map((d) => ({
+      name: d.DomainName,
+      engineType: d.EngineType ?? null,
+    })),
   );
   if (!names.ok) return { domains: names };
   const batches: { name: string; engineType: string | null }[][] = [];
@@ -94,7 +97,7 @@ const describeBatch = async (
   batch: { name: string; engineType: string | null }[],
 ): Promise<OpenSearchDomain[]> => {
   const answer = await attempt(meta('DescribeDomains', region), async () => {
-    const out = await client.send(new DescribeDomainsCommand({ DomainNames: batch.map((d) => d.name) }));
+    const out = await client.send(new sdk.opensearch.DescribeDomainsCommand({ DomainNames: batch.map((d) => d.name) }));
     return readAnswer(StatusListAnswer, out, 'DescribeDomains').DomainStatusList;
   });
   if (!answer.ok) return batch.map((d) => ({ ...d, status: answer }));

@@ -1,14 +1,5 @@
-import {
-  DescribeDBClusterSnapshotAttributesCommand,
-  DescribeDBSnapshotAttributesCommand,
-  paginateDescribeDBClusterSnapshots,
-  paginateDescribeDBInstances,
-  paginateDescribeDBSnapshots,
-  type DBClusterSnapshot,
-  type DBInstance,
-  type DBSnapshot,
-  type RDSClient,
-} from '@aws-sdk/client-rds';
+import type { DBClusterSnapshot, DBInstance, DBSnapshot, RDSClient } from '@aws-sdk/client-rds';
+import { sdk } from '../sdk';
 import {
   known,
   type Fact,
@@ -119,7 +110,7 @@ const collectInstances = (client: RDSClient, region: string): Promise<Fact<RdsIn
   attempt(meta('DescribeDBInstances', region), async () =>
     (
       await collectAll(
-        paginateDescribeDBInstances(
+        sdk.rds.paginateDescribeDBInstances(
           { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeDBInstances') },
           {},
         ),
@@ -201,7 +192,7 @@ const DB_SNAPSHOTS: SnapshotKind<DBSnapshot> = {
   // Automated snapshots cannot be shared, and shared or public ones belong to other accounts.
   pages: (client) =>
     mapPages(
-      paginateDescribeDBSnapshots(
+      sdk.rds.paginateDescribeDBSnapshots(
         { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeDBSnapshots') },
         { SnapshotType: 'manual' },
       ),
@@ -222,7 +213,7 @@ const DB_SNAPSHOTS: SnapshotKind<DBSnapshot> = {
     (
       await client.send(
         expectXml(
-          new DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }),
+          new sdk.rds.DescribeDBSnapshotAttributesCommand({ DBSnapshotIdentifier: id }),
           EXPECTED.DescribeDBSnapshotAttributes,
           'DescribeDBSnapshotAttributes',
         ),
@@ -237,7 +228,7 @@ const CLUSTER_SNAPSHOTS: SnapshotKind<DBClusterSnapshot> = {
   element: 'DBClusterSnapshots',
   pages: (client) =>
     mapPages(
-      paginateDescribeDBClusterSnapshots(
+      sdk.rds.paginateDescribeDBClusterSnapshots(
         { client, pageSize: PAGE_SIZE, withCommand: checkedPages('DescribeDBClusterSnapshots') },
         { SnapshotType: 'manual' },
       ),
@@ -258,7 +249,7 @@ const CLUSTER_SNAPSHOTS: SnapshotKind<DBClusterSnapshot> = {
     (
       await client.send(
         expectXml(
-          new DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }),
+          new sdk.rds.DescribeDBClusterSnapshotAttributesCommand({ DBClusterSnapshotIdentifier: id }),
           EXPECTED.DescribeDBClusterSnapshotAttributes,
           'DescribeDBClusterSnapshotAttributes',
         ),

@@ -1,16 +1,5 @@
-import {
-  GetBucketAclCommand,
-  GetBucketEncryptionCommand,
-  GetBucketLocationCommand,
-  GetBucketLoggingCommand,
-  GetBucketPolicyCommand,
-  GetBucketPolicyStatusCommand,
-  GetBucketVersioningCommand,
-  GetPublicAccessBlockCommand,
-  ListBucketsCommand,
-  type ListBucketsCommandOutput,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import type { ListBucketsCommandOutput } from '@aws-sdk/client-s3';
+import { sdk } from '../sdk';
 import type { MiddlewareStack } from '@aws-sdk/types';
 import { known, missing, type Fact, type PublicAccessBlock, type S3Bucket, type S3Slice } from '../../core/model';
 import { attempt } from '../attempt';
@@ -123,7 +112,7 @@ const collectAccountPublicAccessBlock = (ctx: CollectContext): Promise<Fact<Publ
         .s3control(ctx.homeRegion)
         .send(
           expectXml(
-            new GetAccountPublicAccessBlockCommand({ AccountId: ctx.accountId }),
+            new sdk.s3control.GetPublicAccessBlockCommand({ AccountId: ctx.accountId }),
             ANSWERS.GetPublicAccessBlock,
             ACCOUNT_BLOCK_OPERATION,
           ),
@@ -164,7 +153,10 @@ const listBuckets = async (ctx: CollectContext): Promise<ListedBucket[]> => {
   do {
     const page: ListBucketsCommandOutput = await s3.send(
       checked(
-        new ListBucketsCommand({ MaxBuckets: LIST_BUCKETS_PAGE_SIZE, ...(token ? { ContinuationToken: token } : {}) }),
+        new sdk.s3.ListBucketsCommand({
+          MaxBuckets: LIST_BUCKETS_PAGE_SIZE,
+          ...(token ? { ContinuationToken: token } : {}),
+        }),
         'ListBuckets',
       ),
     );
@@ -202,7 +194,7 @@ const resolveRegion = (ctx: CollectContext, bucket: ListedBucket): Promise<Fact<
   return s3Call(ctx, { operation: 'GetBucketLocation', region: ctx.homeRegion }, async () => {
     const out = await ctx.clients
       .s3(ctx.homeRegion)
-      .send(checked(new GetBucketLocationCommand({ Bucket: bucket.name }), 'GetBucketLocation'));
+      .send(checked(new sdk.s3.GetBucketLocationCommand({ Bucket: bucket.name }), 'GetBucketLocation'));
     return regionFromLocationConstraint(out.LocationConstraint);
   });
 };
@@ -244,39 +236,42 @@ const collectBucketSettings = async (ctx: CollectContext, name: string, region: 
       ctx,
       { operation: 'GetBucketPolicyStatus', region },
       async () =>
-        toPolicyStatus(await s3.send(checked(new GetBucketPolicyStatusCommand({ Bucket }), 'GetBucketPolicyStatus'))),
+        toPolicyStatus(
+          await s3.send(checked(new sdk.s3.GetBucketPolicyStatusCommand({ Bucket }), 'GetBucketPolicyStatus')),
+        ),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
       { operation: 'GetBucketPolicy', region },
-      async (): Promise<unknown> => toPolicyDocument((await s3.send(new GetBucketPolicyCommand({ Bucket }))).Policy),
+      async (): Promise<unknown> =>
+        toPolicyDocument((await s3.send(new sdk.s3.GetBucketPolicyCommand({ Bucket }))).Policy),
       { NoSuchBucketPolicy: noConfiguration },
     ),
     s3Call(
       ctx,
       { operation: 'GetPublicAccessBlock', region },
       async () => {
-        const out = await s3.send(checked(new GetPublicAccessBlockCommand({ Bucket }), 'GetPublicAccessBlock'));
+        const out = await s3.send(checked(new sdk.s3.GetPublicAccessBlockCommand({ Bucket }), 'GetPublicAccessBlock'));
         return toPublicAccessBlock(out.PublicAccessBlockConfiguration, 'GetPublicAccessBlock');
       },
       { NoSuchPublicAccessBlockConfiguration: noConfiguration },
     ),
     s3Call(ctx, { operation: 'GetBucketAcl', region }, async () =>
-      toAcl(await s3.send(checked(new GetBucketAclCommand({ Bucket }), 'GetBucketAcl'))),
+      toAcl(await s3.send(checked(new sdk.s3.GetBucketAclCommand({ Bucket }), 'GetBucketAcl'))),
     ),
     s3Call(
       ctx,
       { operation: 'GetBucketEncryption', region },
       async () =>
-        toEncryption(await s3.send(checked(new GetBucketEncryptionCommand({ Bucket }), 'GetBucketEncryption'))),
+        toEncryption(await s3.send(checked(new sdk.s3.GetBucketEncryptionCommand({ Bucket }), 'GetBucketEncryption'))),
       { ServerSideEncryptionConfigurationNotFoundError: noConfiguration },
     ),
     s3Call(ctx, { operation: 'GetBucketVersioning', region }, async () =>
-      toVersioning(await s3.send(checked(new GetBucketVersioningCommand({ Bucket }), 'GetBucketVersioning'))),
+      toVersioning(await s3.send(checked(new sdk.s3.GetBucketVersioningCommand({ Bucket }), 'GetBucketVersioning'))),
     ),
     s3Call(ctx, { operation: 'GetBucketLogging', region }, async () =>
-      toLogging(await s3.send(checked(new GetBucketLoggingCommand({ Bucket }), 'GetBucketLogging'))),
+      toLogging(await s3.send(checked(new sdk.s3.GetBucketLoggingCommand({ Bucket }), 'GetBucketLogging'))),
     ),
   ]);
   return { policyStatus, policy, publicAccessBlock, acl, encryption, versioning, logging };

@@ -1,8 +1,5 @@
-import {
-  GetResourcePolicyCommand,
-  paginateListSecrets,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import { known, type SecretsManagerRegion, type SecretsManagerSecret } from '../../core/model';
 import { attempt } from '../attempt';
@@ -77,7 +74,7 @@ export const collectSecretsManagerRegion = async (
 
 const listSecrets = async (client: SecretsManagerClient): Promise<Listed[]> => {
   const all: Listed[] = [];
-  for await (const page of paginateListSecrets({ client, pageSize: PAGE_SIZE }, {}))
+  for await (const page of sdk.secretsmanager.paginateListSecrets({ client, pageSize: PAGE_SIZE }, {}))
     for (const s of readAnswer(ListSecretsPage, page, 'ListSecrets').SecretList)
       all.push({ arn: s.ARN, name: s.Name, owningService: s.OwningService ?? null });
   return all;
@@ -92,7 +89,7 @@ const collectSecret = async (
     meta('GetResourcePolicy', region),
     async () => {
       // By ARN: a name can be ambiguous with another secret's partial ARN.
-      const out = await client.send(new GetResourcePolicyCommand({ SecretId: secret.arn }));
+      const out = await client.send(new sdk.secretsmanager.GetResourcePolicyCommand({ SecretId: secret.arn }));
       const answer = readAnswer(ResourcePolicyAnswer, out, 'GetResourcePolicy');
       if (answer.ARN !== secret.arn)
         throw new MalformedAnswerError(`GetResourcePolicy answered about another secret than ${secret.name}`);

@@ -1,9 +1,5 @@
-import {
-  GetFindingsCommand,
-  type AwsSecurityFinding,
-  type AwsSecurityFindingFilters,
-  type StringFilter,
-} from '@aws-sdk/client-securityhub';
+import type { AwsSecurityFinding, AwsSecurityFindingFilters, StringFilter } from '@aws-sdk/client-securityhub';
+import { sdk } from '../sdk';
 import { CHECKS } from '../../core/checks';
 import type { ObservedItem, ObservedState } from '../../core/digest/model';
 import { normalizeSecurityHubFinding } from '../../core/findings';
@@ -134,7 +130,11 @@ const readFindings = async (
     do {
       calls += 1;
       const page = await client.send(
-        new GetFindingsCommand({ Filters: query, MaxResults: PAGE_SIZE, ...(token ? { NextToken: token } : {}) }),
+        new sdk.securityhub.GetFindingsCommand({
+          Filters: query,
+          MaxResults: PAGE_SIZE,
+          ...(token ? { NextToken: token } : {}),
+        }),
       );
       // A page without its list, a finding without its id, or one of a product not asked for fails
       // the whole read (see findingsOf and requireAllowedProducts).

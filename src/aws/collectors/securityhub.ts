@@ -1,10 +1,10 @@
-import {
-  paginateGetFindings,
-  type AwsSecurityFinding,
-  type AwsSecurityFindingFilters,
-  type Severity as AsffSeverity,
-  type StringFilter,
+import type {
+  AwsSecurityFinding,
+  AwsSecurityFindingFilters,
+  Severity as AsffSeverity,
+  StringFilter,
 } from '@aws-sdk/client-securityhub';
+import { sdk } from '../sdk';
 import {
   known,
   missing,
@@ -81,7 +81,7 @@ const fetchFindings = async (
   // No severity selected means no findings wanted; one request still runs so `enabled` is known.
   const limit = filter.severities.length === 0 ? 0 : Math.max(0, Math.floor(filter.maxFindings));
   const products = allowedProductArns(ctx.partition, region, filter.productArns);
-  const pages = paginateGetFindings(
+  const pages = sdk.securityhub.paginateGetFindings(
     { client: ctx.clients.securityhub(region), pageSize: Math.min(PAGE_SIZE, Math.max(1, limit)) },
     {
       Filters: { ...findingFilters(ctx.accountId, region, filter.severities), ProductArn: productFilter(products) },

@@ -1,4 +1,5 @@
-import { GetTopicAttributesCommand, paginateListTopics, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { sdk } from '../sdk';
 import type { Command } from '@aws-sdk/types';
 import { known, type Fact, type SnsRegion, type SnsTopic } from '../../core/model';
 import { attempt } from '../attempt';
@@ -69,7 +70,7 @@ export const collectSnsRegion = async (ctx: CollectContext, region: string): Pro
  */
 const listTopics = async (client: SNSClient): Promise<{ arn: string; name: string }[]> => {
   const topics: { arn: string; name: string }[] = [];
-  const pages = paginateListTopics(
+  const pages = sdk.sns.paginateListTopics(
     {
       client,
       // The paginators type the command they hand over loosely (smithy's PaginationConfiguration).
@@ -97,7 +98,7 @@ const collectTopic = async (
     async () => {
       const out = await client.send(
         expectXml(
-          new GetTopicAttributesCommand({ TopicArn: topic.arn }),
+          new sdk.sns.GetTopicAttributesCommand({ TopicArn: topic.arn }),
           EXPECTED.GetTopicAttributes,
           'GetTopicAttributes',
         ),

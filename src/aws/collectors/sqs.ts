@@ -1,4 +1,5 @@
-import { GetQueueAttributesCommand, paginateListQueues, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sdk } from '../sdk';
 import type {
   DeserializeHandler,
   DeserializeHandlerArguments,
@@ -134,7 +135,7 @@ interface Listed {
 /** A URL that is not a queue URL cannot be named in a finding: the listing as a whole is unreadable. */
 const listQueueUrls = async (client: SQSClient): Promise<Listed[]> => {
   const urls: Listed[] = [];
-  const pages = paginateListQueues(
+  const pages = sdk.sqs.paginateListQueues(
     {
       client,
       pageSize: PAGE_SIZE,
@@ -157,7 +158,7 @@ const collectQueue = async (client: SQSClient, region: string, listed: Listed): 
     async () => {
       const out = await client.send(
         expectJsonObject(
-          new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }),
+          new sdk.sqs.GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['Policy', 'QueueArn'] }),
           'GetQueueAttributes',
         ),
       );

@@ -1,4 +1,5 @@
-import { LookupEventsCommand, type CloudTrailClient, type LookupEventsRequest } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient, LookupEventsRequest } from '@aws-sdk/client-cloudtrail';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import { parseCloudTrailRecord, type CloudTrailRecord } from '../../core/detections/record';
 import { describeIssues } from '../collectors/json-answer';
@@ -78,7 +79,7 @@ export interface PageRequest {
 export const fetchLookupPage = async (request: PageRequest): Promise<LookupPage> => {
   await request.limiter.wait(request.accountId, request.region);
   const answer = await request.client.send(
-    new LookupEventsCommand({
+    new sdk.cloudtrail.LookupEventsCommand({
       ...request.input,
       MaxResults: LOOKUP_EVENTS_PAGE_SIZE,
       ...(request.nextToken === undefined ? {} : { NextToken: request.nextToken }),

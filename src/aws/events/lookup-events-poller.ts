@@ -27,8 +27,15 @@ import type { Clock, EventsLogger, HandleOutcome, RecordHandler, Sleep } from '.
  * checkpointed), and a window with more than `maxPagesPerWindow` pages is halved until it fits,
  * so memory stays bounded however busy the account.
  *
- * Known limit: an event that CloudTrail indexes late (after a poll already moved past its second)
- * is not seen by this lane; the SQS lane, fed by EventBridge, has no such window.
+ * Reading settles: CloudTrail makes an event available to LookupEvents minutes after its eventTime
+ * (AWS says typically within about 5 minutes of the call; typically, not always), so a read up to
+ * "now" can miss an event of the last minutes that is listed only later, and once the checkpoint has
+ * moved past its second it would never be asked for again. Every poll therefore reads only up to
+ * now − `settleMinutes` (the horizon), and the checkpoint never moves past the horizon: an event
+ * indexed within that delay is read by a later poll. The cost is alerting that much later.
+ *
+ * Known limit: an event that CloudTrail indexes later than `settleMinutes` after its eventTime is
+ * still not seen by this lane; the SQS lane, fed by EventBridge, has no such window.
  */
 
 export interface LookupEventsPollerDeps {
@@ -39,8 +46,10 @@ export interface LookupEventsPollerDeps {
   sleep: Sleep;
   /** Shared with `/cloudsec who` in production; one of its own otherwise. */
   limiter?: RateLimiter;
-  /** How far back the first poll of an account and region looks (no checkpoint yet). */
+  /** How far back from the horizon the first poll of an account and region looks (no checkpoint yet). */
   initialLookbackMinutes: number;
+  /** How long events are given to appear in LookupEvents: polls read up to now − this (0 reads up to now). */
+  settleMinutes: number;
   log: EventsLogger;
   maxWindowMinutes?: number;
   maxPagesPerWindow?: number;
@@ -100,6 +109,7 @@ export const makeLookupEventsPoller = (deps: LookupEventsPollerDeps): LookupEven
   const maxPages = deps.maxPagesPerWindow ?? 100;
   const throttleRetries = deps.throttleRetries ?? 5;
   const throttleBackoff = deps.throttleBackoff ?? { baseMs: 1_000, maxMs: 30_000 };
+  const settleMs = deps.settleMinutes * 60 * SECOND;
 
   const failureOf = (err: unknown, region: string): PollFailure => {
     const code = errorName(err);
@@ -165,7 +175,9 @@ export const makeLookupEventsPoller = (deps: LookupEventsPollerDeps): LookupEven
   return {
     pollAccountRegion: async (accountId, region) => {
       const saved = await deps.store.getLookupCheckpoint(accountId, region);
-      const nowMs = floorSecond(deps.clock().getTime());
+      const clockMs = floorSecond(deps.clock().getTime());
+      // The horizon: nothing newer is asked for, and the checkpoint never passes it (see "Reading settles").
+      const horizonMs = clockMs - settleMs;
       const result: PollResult = {
         accountId,
         region,
@@ -177,14 +189,14 @@ export const makeLookupEventsPoller = (deps: LookupEventsPollerDeps): LookupEven
       };
       let position: Position = saved
         ? { second: floorSecond(Date.parse(saved.lastEventTime)), ids: new Set(saved.lastEventIds) }
-        : { second: floorSecond(nowMs - deps.initialLookbackMinutes * 60 * SECOND), ids: new Set() };
+        : { second: horizonMs - deps.initialLookbackMinutes * 60 * SECOND, ids: new Set() };
       if (Number.isNaN(position.second)) {
         // A checkpoint whose time cannot be read would restart from nowhere: start over from the look-back instead, loudly.
         deps.log.error(
           { accountId, region },
           'LookupEvents checkpoint has an unreadable time: starting from the look-back',
         );
-        position = { second: floorSecond(nowMs - deps.initialLookbackMinutes * 60 * SECOND), ids: new Set() };
+        position = { second: horizonMs - deps.initialLookbackMinutes * 60 * SECOND, ids: new Set() };
       }
       /** False when the store refused it: the poll then stops, and the next one starts from the last saved. */
       const save = async (p: Position): Promise<boolean> => {
@@ -199,18 +211,21 @@ export const makeLookupEventsPoller = (deps: LookupEventsPollerDeps): LookupEven
           return false;
         }
       };
-      if (position.second > nowMs) {
-        // A checkpoint ahead of the clock (clock skew): nothing to ask yet, and LookupEvents refuses an end before the start.
-        deps.log.warn(
-          { accountId, region, checkpoint: iso(position.second) },
-          'LookupEvents checkpoint is ahead of the clock',
-        );
+      if (position.second > horizonMs) {
+        // Nothing to ask yet (LookupEvents refuses an end before the start). Ahead of the horizon only is
+        // normal after settleMinutes was raised, or with a checkpoint saved before there was one: it
+        // waits for the horizon to catch up. Ahead of the clock itself is clock skew, said loudly.
+        if (position.second > clockMs)
+          deps.log.warn(
+            { accountId, region, checkpoint: iso(position.second) },
+            'LookupEvents checkpoint is ahead of the clock',
+          );
         return result;
       }
 
       for (;;) {
         const startMs = position.second;
-        const window = await readWindow(accountId, region, startMs, Math.min(nowMs, startMs + maxWindowMs));
+        const window = await readWindow(accountId, region, startMs, Math.min(horizonMs, startMs + maxWindowMs));
         result.pages += window.pages;
         if (!window.ok) {
           result.ok = false;
@@ -274,7 +289,7 @@ export const makeLookupEventsPoller = (deps: LookupEventsPollerDeps): LookupEven
         // keeping the ids already handled there (StartTime is inclusive).
         const endSecond = floorSecond(window.endMs);
         position = moved.second === endSecond ? moved : { second: endSecond, ids: new Set() };
-        if (!(await save(position)) || window.endMs >= nowMs) return result;
+        if (!(await save(position)) || window.endMs >= horizonMs) return result;
       }
     },
   };

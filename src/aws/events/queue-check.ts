@@ -1,4 +1,5 @@
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import { classifyError, errorDetail, errorName, MalformedAnswerError } from '../errors';
 import { SQS_CONSUMER_PERMISSIONS } from './permissions';
@@ -42,7 +43,7 @@ export const checkQueueRedrive = async (deps: {
   try {
     const answer = AnswerSchema.safeParse(
       await deps.client.send(
-        new GetQueueAttributesCommand({ QueueUrl: deps.queueUrl, AttributeNames: ['RedrivePolicy'] }),
+        new sdk.sqs.GetQueueAttributesCommand({ QueueUrl: deps.queueUrl, AttributeNames: ['RedrivePolicy'] }),
       ),
     );
     if (!answer.success) throw new MalformedAnswerError('GetQueueAttributes answered without a readable Attributes');

@@ -1,9 +1,5 @@
-import {
-  ChangeMessageVisibilityBatchCommand,
-  DeleteMessageBatchCommand,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { sdk } from '../sdk';
 import { z } from 'zod';
 import { describeIssues } from '../collectors/json-answer';
 import { classifyError, errorDetail, errorName, MalformedAnswerError } from '../errors';
@@ -147,7 +143,7 @@ export const makeSqsConsumer = (deps: SqsConsumerDeps): SqsConsumer => {
     const byId = new Map(entries.map((e) => [e.Id, e.MessageId]));
     try {
       const raw = await deps.client.send(
-        new DeleteMessageBatchCommand({
+        new sdk.sqs.DeleteMessageBatchCommand({
           QueueUrl: deps.queueUrl,
           Entries: entries.map(({ Id, ReceiptHandle }) => ({ Id, ReceiptHandle })),
         }),
@@ -203,7 +199,9 @@ export const makeSqsConsumer = (deps: SqsConsumerDeps): SqsConsumer => {
       }));
     if (later.length === 0) return;
     try {
-      await deps.client.send(new ChangeMessageVisibilityBatchCommand({ QueueUrl: deps.queueUrl, Entries: later }));
+      await deps.client.send(
+        new sdk.sqs.ChangeMessageVisibilityBatchCommand({ QueueUrl: deps.queueUrl, Entries: later }),
+      );
     } catch (err) {
       // Not fatal: the message comes back after the timeout it was received with.
       const failure = failureOf(err, SQS_CONSUMER_PERMISSIONS.ChangeMessageVisibilityBatch);
@@ -226,7 +224,7 @@ export const makeSqsConsumer = (deps: SqsConsumerDeps): SqsConsumer => {
     let messages: NonNullable<z.infer<typeof ReceiveAnswerSchema>['Messages']>;
     try {
       const raw = await deps.client.send(
-        new ReceiveMessageCommand({
+        new sdk.sqs.ReceiveMessageCommand({
           QueueUrl: deps.queueUrl,
           MaxNumberOfMessages: MAX_BATCH,
           WaitTimeSeconds: deps.waitSeconds,

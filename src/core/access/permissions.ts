@@ -9,7 +9,8 @@
  * scoped binding grants them on its accounts only (an exception covering every account, `*`, can
  * therefore be approved only through an unscoped binding).
  *
- * `alert:read` sees CloudTrail alerts (`/cloudsec alerts`, the cards' details, "who did this?");
+ * `alert:read` sees CloudTrail alerts (`/cloudsec alerts`, the cards' details) and who changed a
+ * resource (`/cloudsec who`, "Who did this?"; asked by finding id, seeing the finding as well);
  * `alert:triage` acknowledges, assigns, resolves, marks false positive, re-checks and asks the actor.
  * Undo is a remediation request (`remediation:request`), approved like any other. Both are account
  * permissions: a scoped user sees and triages only their accounts' alerts.

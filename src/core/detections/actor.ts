@@ -47,7 +47,24 @@ export const ChangeActorSchema = z.object({
 });
 export type ChangeActor = z.infer<typeof ChangeActorSchema>;
 
-const SSO_ROLE = /^AWSReservedSSO_/;
+/**
+ * An IAM Identity Center (SSO) permission-set role, as AWS creates it: named `AWSReservedSSO_…` and
+ * placed under the path `/aws-reserved/sso.amazonaws.com/` (with the Identity Center region after it
+ * in newer accounts). The name alone proves nothing: anyone allowed to create roles can name one
+ * `AWSReservedSSO_Admin` and pick a session name such as a colleague's e-mail, which would then be
+ * shown (and looked up in Slack) as the person. The path is where AWS keeps the roles Identity
+ * Center provisions, and the session issuer's ARN is written by CloudTrail from the role itself, not
+ * by the caller, so both must say SSO. A record without the issuer (or with another path) is an
+ * ordinary assumed role: its MFA flag is read as any session's, and no person is inferred from it.
+ */
+const SSO_ISSUER =
+  /^arn:aws[a-z-]*:iam::\d{12}:role\/aws-reserved\/sso\.amazonaws\.com\/(?:[a-z0-9-]+\/)?(AWSReservedSSO_[^/]+)$/;
+
+/** Whether the session's issuer is AWS's SSO role of that name (the name must agree with the session's). */
+const isSsoSession = (issuerArn: string | undefined, roleName: string | null): boolean => {
+  const m = issuerArn ? SSO_ISSUER.exec(issuerArn) : null;
+  return m !== null && roleName === m[1];
+};
 const SAML_PROVIDER = /:saml-provider\//;
 
 /** `arn:aws:sts::111:assumed-role/RoleName/session` → ['RoleName', 'session']. */
@@ -98,9 +115,9 @@ const kindOf = (r: CloudTrailRecord, roleName: string | null): ActorKind => {
     case 'SAMLUser':
       return 'saml-user';
     case 'AssumedRole': {
-      if (roleName && SSO_ROLE.test(roleName)) return 'sso-user';
-      // A session's issuer is its role; the SAML provider shows only on the console sign-in itself.
       const issuer = id.sessionContext?.sessionIssuer?.arn ?? '';
+      if (isSsoSession(issuer, roleName)) return 'sso-user';
+      // A session's issuer is its role; the SAML provider shows only on the console sign-in itself.
       const samlProvider = r.additionalEventData?.['SamlProviderArn'];
       if (SAML_PROVIDER.test(issuer) || (typeof samlProvider === 'string' && SAML_PROVIDER.test(samlProvider))) {
         return 'saml-user';

@@ -60,6 +60,8 @@ export const AlertSchema = AlertDraftSchema.extend({
   assigneeId: z.string().nullable(),
   /** Who acknowledged / resolved / marked it false positive, and their note. */
   closedBy: z.string().nullable(),
+  /** When it was resolved or marked false positive (null while open or acknowledged). */
+  closedAt: z.string().nullable(),
   note: z.string().nullable(),
   /** Ask the actor: the Slack user asked, when, their answer, and when the question escalated. */
   askedUserId: z.string().nullable(),
@@ -89,7 +91,11 @@ export const AlertQuerySchema = z.object({
   /** Only alerts of these accounts (a scoped user's); absent = every account. */
   accountIds: z.array(z.string()).optional(),
   assigneeId: z.string().optional(),
+  /** Alerts assigned to or asking this Slack user: (assignee_id = ? OR asked_user_id = ?). */
+  involvesUserId: z.string().optional(),
   since: z.string().optional(),
+  /** Questions due for escalation: asked_at IS NOT NULL AND asked_at <= ? AND answered_at IS NULL AND escalated_at IS NULL. */
+  questionDueBefore: z.string().optional(),
   limit: z.number().int().positive().optional(),
 });
 export type AlertQuery = z.infer<typeof AlertQuerySchema>;

@@ -22,6 +22,31 @@ export const AlertResourceSchema = z.object({
 export type AlertResource = z.infer<typeof AlertResourceSchema>;
 
 /**
+ * A security group rule the change added, named the way ec2_revoke_world_ingress reads rules from a
+ * finding's evidence (`rules`): by id when AWS gave one, else by protocol, ports and source, which
+ * name one rule within a group.
+ */
+export const UndoRuleSchema = z.object({
+  ruleId: z.string().nullable(),
+  ipProtocol: z.string(),
+  fromPort: z.number().int().nullable(),
+  toPort: z.number().int().nullable(),
+  cidrIpv4: z.string().nullable(),
+  cidrIpv6: z.string().nullable(),
+});
+export type UndoRule = z.infer<typeof UndoRuleSchema>;
+
+/**
+ * The finding evidence that makes ec2_revoke_world_ingress revoke exactly `rules`: it reads ids from
+ * `ruleIds` and, for rules without one, the values in `rules`. Undo hands the remediation the
+ * finding of the spec's check with its rule evidence replaced by this.
+ */
+export const undoRuleEvidence = (rules: readonly UndoRule[]): { ruleIds: string[]; rules: UndoRule[] } => ({
+  ruleIds: rules.flatMap((r) => (r.ruleId === null ? [] : [r.ruleId])),
+  rules: rules.map((r) => ({ ...r })),
+});
+
+/**
  * What Undo would do: the remediation (src/core/remediations) that reverses the change, applied to
  * the finding of `checkId` on the resource once it is re-collected. Undo is a remediation request
  * like any other: approved, executed once, verified.
@@ -32,6 +57,14 @@ export const UndoSpecSchema = z.object({
   resource: AlertResourceSchema,
   /** One line for the button's confirmation: "Block public access on bucket x". */
   description: z.string(),
+  /**
+   * The exact rules the change added, when the remediation revokes rules (ec2_revoke_world_ingress):
+   * the undo is meant to revoke these and no others, whichever ports they open, rather than every
+   * rule the check's finding lists (which may be older and not this change's). The finding of
+   * `checkId` is still the gate (it must fail now) and what verifies the result; the remediation's
+   * plan finds each rule in the re-collected group and refuses when one is gone.
+   */
+  rules: z.array(UndoRuleSchema).min(1).optional(),
 });
 export type UndoSpec = z.infer<typeof UndoSpecSchema>;
 

@@ -1,4 +1,4 @@
-import type { DetectionExclusion } from './settings';
+import { isUserAgentOnly, type DetectionExclusion } from './settings';
 import { matchesPattern } from '../exceptions/pattern';
 import type { CloudTrailRecord } from './record';
 
@@ -46,13 +46,15 @@ const matches = (pattern: string, text: string | null): boolean => text !== null
  * `arn:aws:iam::*:role/terraform-*` name the same pipeline.
  */
 export const exclusionMatches = (entry: DetectionExclusion, subject: ExclusionSubject): boolean => {
-  // The config schema refuses an entry without any field; checked again so that such an entry,
-  // however it got here, excludes nothing rather than everything.
+  // The config schema refuses an entry without any field, and one on userAgent alone (the caller
+  // chooses its user agent: see settings.ts); checked again so that such an entry, however it got
+  // here, excludes nothing rather than everything, or everything a caller asks it to.
   if (
-    entry.principal === undefined &&
-    entry.account === undefined &&
-    entry.userAgent === undefined &&
-    entry.sourceService === undefined
+    (entry.principal === undefined &&
+      entry.account === undefined &&
+      entry.userAgent === undefined &&
+      entry.sourceService === undefined) ||
+    isUserAgentOnly(entry)
   ) {
     return false;
   }

@@ -10,7 +10,7 @@ import { SeveritySchema } from '../model';
  *   detections:
  *     sources:
  *       sqs: { queueUrl: https://sqs.eu-west-1.amazonaws.com/111111111111/cloudsec-events, maxReceives: 5 }
- *       lookupEvents: { regions: [eu-west-1, us-east-1], intervalSeconds: 300 }
+ *       lookupEvents: { regions: [eu-west-1, us-east-1], intervalSeconds: 300, settleMinutes: 15 }
  *     routing:
  *       default: C0ALERTS            # where alert cards go
  *       staged: C0ALERTSQUIET        # staged rules post here until trusted
@@ -36,6 +36,19 @@ const ACCOUNT_ID = z.string().regex(/^\d{12}$/, 'expected a 12-digit AWS account
 /** Patterns use `*` for any run of characters (no regular expressions: linear matching, no ReDoS). */
 const PATTERN = z.string().min(1).max(512);
 
+/** Why a userAgent-only exclusion is refused (shown as the config error). */
+export const USER_AGENT_ONLY =
+  'an exclusion cannot match on userAgent alone: the caller chooses its user agent, so anyone could send that string and silence these alerts. Combine userAgent with principal, account or sourceService (e.g. principal: "arn:aws:sts::*:assumed-role/terraform-*").';
+
+/** An entry whose only matcher is userAgent: refused by the schema, and matching nothing in noise.ts. */
+export const isUserAgentOnly = (e: {
+  principal?: string | undefined;
+  account?: string | undefined;
+  userAgent?: string | undefined;
+  sourceService?: string | undefined;
+}): boolean =>
+  e.userAgent !== undefined && e.principal === undefined && e.account === undefined && e.sourceService === undefined;
+
 export const DetectionExclusionSchema = z
   .object({
     /** The caller's ARN (assumed-role session ARN, user ARN) or its role's ARN. */
@@ -50,6 +63,13 @@ export const DetectionExclusionSchema = z
   .strict()
   .refine((e) => e.principal ?? e.account ?? e.userAgent ?? e.sourceService, {
     message: 'an exclusion needs at least one of principal, account, userAgent or sourceService',
+  })
+  // The user agent is whatever the caller sends (`aws s3 ... --user-agent`, one SDK setting): an
+  // exclusion on it alone lets anyone who learns the string silence these alerts. It may narrow an
+  // exclusion, never be one.
+  .refine((e) => !isUserAgentOnly(e), {
+    message: USER_AGENT_ONLY,
+    path: ['userAgent'],
   });
 export type DetectionExclusion = z.infer<typeof DetectionExclusionSchema>;
 
@@ -102,7 +122,14 @@ export const LookupEventsSourceSchema = z
     /** Regions to poll (management events are recorded per region; IAM's land in us-east-1). */
     regions: z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/)).min(1),
     intervalSeconds: z.number().int().min(30).max(3600).default(300),
-    /** How far back the first poll looks, when no checkpoint exists yet. */
+    /**
+     * How long CloudTrail is given to list an event in LookupEvents: each poll reads up to now minus
+     * this, and its checkpoint never moves past that, so an event listed minutes after its eventTime
+     * is still read. Alerts from this source come that much later; 0 reads up to now (and misses
+     * events CloudTrail lists late).
+     */
+    settleMinutes: z.number().int().min(0).max(60).default(15),
+    /** How far back (from now − settleMinutes) the first poll looks, when no checkpoint exists yet. */
     initialLookbackMinutes: z
       .number()
       .int()
@@ -148,7 +175,11 @@ export const DetectionsConfigSchema = z
       })
       .strict()
       .default({ escalateAfterMinutes: 60 }),
-    /** Cards per channel per minute before alerts are grouped into one summary with a thread (Slack allows ~1/s). */
+    /**
+     * Cards per channel per minute before medium, low and informational alerts are grouped into one
+     * summary with a thread (Slack allows ~1 message/s per channel). High and critical alerts always
+     * get their own card, over this budget if need be (Slack tolerates short bursts; see burst.ts).
+     */
     burstPerChannelPerMinute: z.number().int().min(1).max(60).default(20),
     /** Days handled event ids are kept for exactly-once (SQS/LookupEvents never redeliver older records). */
     retentionDays: z.number().int().min(1).max(365).default(14),

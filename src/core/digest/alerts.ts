@@ -45,6 +45,11 @@ export interface DigestAlertsInput {
   window: AlertsWindow;
   /** Alerts created in the window, by status now. */
   inWindow: Record<AlertStatus, number>;
+  /**
+   * Alerts closed in the window (whenever they were opened), by status now: "resolved" counts
+   * closures, so an alert opened last week and resolved today is today's news.
+   */
+  closedInWindow: Record<AlertStatus, number>;
   /** Every alert of the scope, by status now (for "still open"). */
   everywhere: Record<AlertStatus, number>;
   /** Open and acknowledged alerts of the scope, as many as the app read (newest first). */
@@ -61,10 +66,11 @@ export interface DigestAlertsInput {
  * whatever the store answered.
  */
 export const digestAlerts = (input: DigestAlertsInput): DigestAlerts | undefined => {
-  const { inWindow, everywhere } = input;
+  const { inWindow, closedInWindow, everywhere } = input;
   const opened = inWindow.open + inWindow.acknowledged + inWindow.resolved + inWindow.false_positive;
   const stillOpen = everywhere.open + everywhere.acknowledged;
-  if (!input.liveLaneOn && opened === 0 && stillOpen === 0) return undefined;
+  const closed = closedInWindow.resolved + closedInWindow.false_positive;
+  if (!input.liveLaneOn && opened === 0 && stillOpen === 0 && closed === 0) return undefined;
   const scope = input.accountIds === null ? null : new Set(input.accountIds);
   const topOpen = input.open
     .filter((a) => isListedStatus(a.status) && (scope === null || scope.has(a.accountId)))
@@ -83,8 +89,8 @@ export const digestAlerts = (input: DigestAlertsInput): DigestAlerts | undefined
     since: input.window.since,
     until: input.window.until,
     opened,
-    resolved: inWindow.resolved,
-    falsePositive: inWindow.false_positive,
+    resolved: closedInWindow.resolved,
+    falsePositive: closedInWindow.false_positive,
     stillOpen,
     topOpen,
   };

@@ -43,7 +43,14 @@ export const PEOPLE = {
   vic: 'U0VIC00001',
   /** The engineer who made the change (mapped in detections.actors); no cloudsec role. */
   eve: 'U0EVE00001',
+  /** Reads findings on every account (custom role `finding-reader`), not alerts. */
+  fay: 'U0FAY00001',
+  /** No binding of their own: a viewer through the user group RESPONDERS_GROUP. */
+  gus: 'U0GUS00001',
 } as const;
+
+/** A Slack user group bound to `viewer` on every account. */
+export const RESPONDERS_GROUP = 'S0VIEWERS1';
 
 export const CONFIG = (extra: string[] = []) =>
   [
@@ -54,6 +61,8 @@ export const CONFIG = (extra: string[] = []) =>
     `  - id: "${STAGING}"`,
     '    name: acme-staging',
     `    roleArn: arn:aws:iam::${STAGING}:role/cloudsec-read`,
+    'roles:',
+    '  finding-reader: [findings:read, check:run]',
     'bindings:',
     '  - role: responder',
     `    users: [${PEOPLE.alice}]`,
@@ -64,6 +73,10 @@ export const CONFIG = (extra: string[] = []) =>
     '    accounts: [acme-staging]',
     '  - role: viewer',
     `    users: [${PEOPLE.vic}]`,
+    '  - role: finding-reader',
+    `    users: [${PEOPLE.fay}]`,
+    '  - role: viewer',
+    `    groups: [${RESPONDERS_GROUP}]`,
     'remediation:',
     '  enabled: true',
     `  approvalsChannel: ${APPROVALS}`,
@@ -124,7 +137,13 @@ export interface AlertHarness {
 }
 
 export const startAlertHarness = (
-  options: { extra?: string[]; remediation?: boolean; people?: PeopleDirectory | null } = {},
+  options: {
+    extra?: string[];
+    remediation?: boolean;
+    people?: PeopleDirectory | null;
+    /** Slack user-group membership over the harness's store (the real resolver, in tests that need groups). */
+    groups?: (store: Store) => AlertDeps['groups'];
+  } = {},
 ): AlertHarness => {
   const config = parseConfig(CONFIG(options.extra), 'cloudsec.yml');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-alert-actions-'));
@@ -176,6 +195,7 @@ export const startAlertHarness = (
     remediation,
     features: { remediation: remediation !== null, acceptRisk: true, whoDidThis: false },
     people: options.people ?? null,
+    groups: options.groups?.(store) ?? null,
   };
   return {
     deps,

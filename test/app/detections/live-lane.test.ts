@@ -29,14 +29,22 @@ describe('the live lane', () => {
   });
   afterEach(async () => cleanup());
 
-  const lane = (options: { routing?: object; burst?: number; staged?: boolean; batch?: number } = {}) => {
+  const lane = (
+    options: { routing?: object; burst?: number; staged?: boolean; batch?: number; severity?: string } = {},
+  ) => {
     const slack = recordingMessenger();
     const logs = silentLog();
     const config = DetectionsConfigSchema.parse({
       routing: options.routing ?? ROUTING,
       burstPerChannelPerMinute: options.burst ?? 20,
       exclude: [{ principal: 'arn:aws:iam::*:user/terraform', reason: 'Terraform pipeline' }],
-      rules: { snapshot_shared_publicly: { dedupWindowMinutes: 60, staged: options.staged ?? false } },
+      rules: {
+        snapshot_shared_publicly: {
+          dedupWindowMinutes: 60,
+          staged: options.staged ?? false,
+          ...(options.severity ? { severity: options.severity } : {}),
+        },
+      },
     });
     const live = makeLiveLane({
       store,
@@ -192,8 +200,24 @@ describe('the live lane', () => {
     expect(logs.lines.filter((l) => /no alert channel is configured/.test(l.msg ?? ''))).toHaveLength(1);
   });
 
-  it('when 500 alerts arrive within a minute with a limit of 20, then 20 cards, one summary and a few batched replies list them all, and all 500 are stored', async () => {
-    const { live, slack } = lane({ burst: 20 });
+  it('when more high or critical alerts arrive in a minute than the card budget, then every one still gets its own card', async () => {
+    const { live, slack } = lane({ burst: 5 });
+    for (let i = 0; i < 12; i += 1) {
+      now = new Date(START.getTime() + i * 100);
+      await live.ingest(
+        snapshotSharedRecord({ eventID: `c-${i}`, snapshot: `snap-${String(i).padStart(17, '0')}` }),
+        'sqs',
+      );
+    }
+    const cards = slack.posts.filter(
+      (p) => !p.threadTs && /Snapshot or AMI shared/.test(JSON.stringify(p.message.blocks[0])),
+    );
+    expect(cards).toHaveLength(12);
+    expect((await store.listAlerts()).every((a) => a.messageTs !== null)).toBe(true);
+  });
+
+  it('when 500 medium alerts arrive within a minute with a limit of 20, then 20 cards, one summary and a few batched replies list them all, and all 500 are stored', async () => {
+    const { live, slack } = lane({ burst: 20, severity: 'medium' });
     for (let i = 0; i < 500; i += 1) {
       now = new Date(START.getTime() + i * 100);
       const outcome = await live.ingest(

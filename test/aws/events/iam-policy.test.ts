@@ -114,6 +114,7 @@ describe('the read policy and the live lane', () => {
       clock: () => new Date('2026-03-01T10:00:00Z'),
       sleep: async () => {},
       initialLookbackMinutes: 15,
+      settleMinutes: 15,
       log,
     });
     await poller.pollAccountRegion(ACCOUNT, REGION);

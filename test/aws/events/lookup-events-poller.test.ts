@@ -1,111 +1,18 @@
-import { makeLookupEventsPoller, type LookupEventsPollerDeps } from '../../../src/aws/events/lookup-events-poller';
-import { makeLookupEventsLimiter, type RateLimiter } from '../../../src/aws/events/rate-limit';
+import { makeLookupEventsLimiter } from '../../../src/aws/events/rate-limit';
 import { lookupResourceHistory } from '../../../src/aws/events/resource-history';
-import type { LookupCheckpoint } from '../../../src/core/detections/alert';
-import type { CloudTrailRecord } from '../../../src/core/detections/record';
-import type { AlertStore } from '../../../src/store/alert-store';
+import { NOW_SECOND, at, checkpointAt, newestFirst, setUp, windowOf } from './poller-harness';
 import {
   ACCOUNT,
   REGION,
-  aRecord,
   clientsOnce,
   ctAccessDenied,
   ctThrottled,
-  epochSeconds,
   lookupAnswer,
   lookupEvent,
   lookupEventsCall,
-  recordingLog,
 } from './wire';
 
-const NOW = '2026-03-01T10:15:00.400Z';
-const NOW_SECOND = '2026-03-01T10:15:00.000Z';
-
-/** The checkpoint port, in memory. */
-const memoryCheckpoints = (clock: () => Date, initial?: Omit<LookupCheckpoint, 'updatedAt'>) => {
-  const rows = new Map<string, LookupCheckpoint>();
-  const saves: LookupCheckpoint[] = [];
-  const store: Pick<AlertStore, 'getLookupCheckpoint' | 'saveLookupCheckpoint'> = {
-    getLookupCheckpoint: async (accountId, region) => rows.get(`${accountId}/${region}`) ?? null,
-    saveLookupCheckpoint: async (checkpoint) => {
-      const saved = { ...checkpoint, lastEventIds: [...checkpoint.lastEventIds], updatedAt: clock().toISOString() };
-      rows.set(`${checkpoint.accountId}/${checkpoint.region}`, saved);
-      saves.push(saved);
-      return saved;
-    },
-  };
-  if (initial)
-    rows.set(`${initial.accountId}/${initial.region}`, { ...initial, updatedAt: '2026-03-01T00:00:00.000Z' });
-  return { store, saves, current: () => rows.get(`${ACCOUNT}/${REGION}`) ?? null };
-};
-
-const at = (time: string, overrides: Partial<CloudTrailRecord> = {}) => aRecord({ eventTime: time, ...overrides });
-
-const setUp = (
-  options: {
-    checkpoint?: Omit<LookupCheckpoint, 'updatedAt'>;
-    fail?: (r: CloudTrailRecord) => boolean;
-    limiter?: RateLimiter;
-  } & Partial<LookupEventsPollerDeps> = {},
-) => {
-  let now = Date.parse(NOW);
-  const clock = () => new Date(now);
-  const sleeps: number[] = [];
-  const sleep = async (ms: number) => {
-    sleeps.push(ms);
-    now += ms;
-  };
-  const checkpoints = memoryCheckpoints(clock, options.checkpoint);
-  const { lines, log } = recordingLog();
-  const handled: string[] = [];
-  const client = clientsOnce().cloudtrail(REGION);
-  const poller = makeLookupEventsPoller({
-    clientFor: (accountId, region) => {
-      expect([accountId, region]).toEqual([ACCOUNT, REGION]);
-      return client;
-    },
-    store: checkpoints.store,
-    handle: async (record, meta) => {
-      expect(meta).toEqual({ source: 'lookup-events', accountId: ACCOUNT, region: REGION });
-      if (options.fail?.(record)) throw new Error('store unavailable');
-      handled.push(record.eventID);
-      return 'stored';
-    },
-    clock,
-    sleep,
-    initialLookbackMinutes: 15,
-    log,
-    ...options,
-  });
-  return {
-    poller,
-    handled,
-    sleeps,
-    lines,
-    checkpoints,
-    client,
-    clock,
-    sleep,
-    advance: (ms: number) => void (now += ms),
-  };
-};
-
-/** A LookupEvents request for this window (epoch seconds), optionally at a page token. */
-const windowOf = (start: string, end: string, nextToken?: string) => (b: Record<string, unknown>) =>
-  b.StartTime === epochSeconds(start) &&
-  b.EndTime === epochSeconds(end) &&
-  b.MaxResults === 50 &&
-  b.NextToken === nextToken &&
-  b.LookupAttributes === undefined &&
-  b.EventCategory === undefined;
-
-/** As LookupEvents lists them: newest first; of records in one second, the one given later is the newer. */
-const newestFirst = (oldestFirst: CloudTrailRecord[]) =>
-  oldestFirst
-    .map((record, index) => ({ record, index }))
-    .sort((a, b) => Date.parse(b.record.eventTime) - Date.parse(a.record.eventTime) || b.index - a.index)
-    .map(({ record }) => lookupEvent(record));
-
+/** The LookupEvents poller: reading a window's pages, ordering, checkpoints, failures (settleMinutes 0 here). */
 describe('makeLookupEventsPoller', () => {
   it('when an account and region is polled the first time, then it looks back initialLookbackMinutes and hands records oldest first', async () => {
     const [older, newer] = [at('2026-03-01T10:05:00Z'), at('2026-03-01T10:10:00Z')];
@@ -150,12 +57,7 @@ describe('makeLookupEventsPoller', () => {
       at('2026-03-01T10:10:00Z'),
       at('2026-03-01T10:12:00Z'),
     ];
-    const checkpoint = {
-      accountId: ACCOUNT,
-      region: REGION,
-      lastEventTime: '2026-03-01T10:10:00.000Z',
-      lastEventIds: [handledBefore.eventID],
-    };
+    const checkpoint = checkpointAt('2026-03-01T10:10:00.000Z', [handledBefore.eventID]);
     lookupEventsCall(windowOf('2026-03-01T10:10:00Z', NOW_SECOND)).reply(
       ...lookupAnswer([lookupEvent(later), lookupEvent(sameSecond), lookupEvent(handledBefore)]),
     );
@@ -204,12 +106,7 @@ describe('makeLookupEventsPoller', () => {
   });
 
   it('when a later page fails, then no record of the window is handled and the checkpoint stays where it was', async () => {
-    const checkpoint = {
-      accountId: ACCOUNT,
-      region: REGION,
-      lastEventTime: '2026-03-01T10:00:00.000Z',
-      lastEventIds: [],
-    };
+    const checkpoint = checkpointAt('2026-03-01T10:00:00.000Z');
     lookupEventsCall(windowOf('2026-03-01T10:00:00Z', NOW_SECOND)).reply(
       ...lookupAnswer(newestFirst([at('2026-03-01T10:14:00Z')]), 'token-2'),
     );
@@ -318,87 +215,5 @@ describe('makeLookupEventsPoller', () => {
     const { poller, checkpoints } = setUp();
     expect(await poller.pollAccountRegion(ACCOUNT, REGION)).toMatchObject({ ok: false, error: { kind: 'malformed' } });
     expect(checkpoints.saves).toEqual([]);
-  });
-
-  it('when the checkpoint is hours old, then the poller catches up in windows, saving the checkpoint after each', async () => {
-    const checkpoint = {
-      accountId: ACCOUNT,
-      region: REGION,
-      lastEventTime: '2026-03-01T08:00:00.000Z',
-      lastEventIds: [],
-    };
-    lookupEventsCall(windowOf('2026-03-01T08:00:00Z', '2026-03-01T09:00:00Z')).reply(
-      ...lookupAnswer([lookupEvent(at('2026-03-01T08:30:00Z'))]),
-    );
-    lookupEventsCall(windowOf('2026-03-01T09:00:00Z', '2026-03-01T10:00:00Z')).reply(...lookupAnswer([]));
-    lookupEventsCall(windowOf('2026-03-01T10:00:00Z', NOW_SECOND)).reply(
-      ...lookupAnswer([lookupEvent(at('2026-03-01T10:01:00Z'))]),
-    );
-    const { poller, checkpoints, handled } = setUp({ checkpoint, maxWindowMinutes: 60 });
-
-    expect(await poller.pollAccountRegion(ACCOUNT, REGION)).toMatchObject({ ok: true, pages: 3 });
-    expect(handled).toHaveLength(2);
-    expect(checkpoints.saves.map((s) => s.lastEventTime)).toEqual([
-      '2026-03-01T09:00:00.000Z',
-      '2026-03-01T10:00:00.000Z',
-      NOW_SECOND,
-    ]);
-  });
-
-  it('when a window has more pages than it may hold, then it is halved and read again, so nothing is skipped', async () => {
-    const checkpoint = {
-      accountId: ACCOUNT,
-      region: REGION,
-      lastEventTime: '2026-03-01T10:00:00.000Z',
-      lastEventIds: [],
-    };
-    const early = at('2026-03-01T10:03:00Z');
-    const late = at('2026-03-01T10:12:00Z');
-    lookupEventsCall(windowOf('2026-03-01T10:00:00Z', NOW_SECOND)).reply(...lookupAnswer([lookupEvent(late)], 'more'));
-    lookupEventsCall(windowOf('2026-03-01T10:00:00Z', '2026-03-01T10:07:30Z')).reply(
-      ...lookupAnswer([lookupEvent(early)]),
-    );
-    lookupEventsCall(windowOf('2026-03-01T10:07:30Z', NOW_SECOND)).reply(...lookupAnswer([lookupEvent(late)]));
-    const { poller, handled } = setUp({ checkpoint, maxPagesPerWindow: 1 });
-
-    expect(await poller.pollAccountRegion(ACCOUNT, REGION)).toMatchObject({ ok: true, pages: 3 });
-    expect(handled).toEqual([early.eventID, late.eventID]);
-  });
-});
-
-describe('makeLookupEventsPoller · the checkpoint store', () => {
-  it('when the checkpoint cannot be saved, then the poll reports it instead of throwing', async () => {
-    lookupEventsCall(windowOf('2026-03-01T10:00:00Z', NOW_SECOND)).reply(...lookupAnswer([]));
-    const { log } = recordingLog();
-    const poller = makeLookupEventsPoller({
-      clientFor: () => clientsOnce().cloudtrail(REGION),
-      store: {
-        getLookupCheckpoint: async () => null,
-        saveLookupCheckpoint: async () => {
-          throw Object.assign(new Error('disk I/O error'), { name: 'SqliteError' });
-        },
-      },
-      handle: async () => 'stored',
-      clock: () => new Date(NOW),
-      sleep: async () => {},
-      initialLookbackMinutes: 15,
-      log,
-    });
-    expect(await poller.pollAccountRegion(ACCOUNT, REGION)).toMatchObject({
-      ok: false,
-      error: { stage: 'checkpoint', code: 'SqliteError' },
-    });
-  });
-
-  it('when the checkpoint is ahead of the clock, then nothing is asked of AWS', async () => {
-    const checkpoint = {
-      accountId: ACCOUNT,
-      region: REGION,
-      lastEventTime: '2026-03-01T11:00:00.000Z',
-      lastEventIds: [],
-    };
-    const { poller, lines } = setUp({ checkpoint });
-    expect(await poller.pollAccountRegion(ACCOUNT, REGION)).toMatchObject({ ok: true, pages: 0 });
-    expect(lines[0]!.msg).toMatch(/ahead of the clock/);
   });
 });

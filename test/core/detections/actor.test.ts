@@ -1,6 +1,19 @@
 import { describeActor } from '../../../src/core/detections/actor';
 import { record, setAt } from './rules/cis-fixtures';
 
+/** An SSO permission-set session's context: its issuer is AWS's role under /aws-reserved/sso.amazonaws.com/. */
+const SSO_CONTEXT = {
+  sessionIssuer: {
+    type: 'Role',
+    principalId: 'AROAXYKJUXCU7M4FXD7ZZ',
+    arn: 'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+    accountId: '123456789012',
+    userName: 'AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+  },
+  webIdFederationData: {},
+  attributes: { creationDate: '2024-05-06T08:55:10Z', mfaAuthenticated: 'false' },
+};
+
 /** describeActor over the CIS fixtures, one per kind of caller CloudTrail documents. */
 describe('describeActor', () => {
   it('when the root user calls an API, then the actor is root, with the session’s MFA flag', () => {
@@ -52,8 +65,15 @@ describe('describeActor', () => {
   });
 
   it('when an SSO user signs in to the console, then it is an SSO user whose MFA stays unknown (it happened at the identity provider)', () => {
-    const a = describeActor(record('consolelogin-sso'));
+    const a = describeActor(
+      record('consolelogin-sso', (raw) => setAt(raw, 'userIdentity.sessionContext', SSO_CONTEXT)),
+    );
     expect(a).toMatchObject({ kind: 'sso-user', personName: 'jane@example.com', mfa: null });
+  });
+
+  it('when a console sign-in names an AWSReservedSSO_ role but not its issuer, then it is an ordinary role session (no person inferred)', () => {
+    const a = describeActor(record('consolelogin-sso'));
+    expect(a).toMatchObject({ kind: 'assumed-role', personName: null, mfa: null });
   });
 
   it('when a source identity is set on an SSO session, then it is the person', () => {

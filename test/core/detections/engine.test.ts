@@ -206,7 +206,7 @@ describe('detection engine', () => {
   it('when a rule exclusion matches, then only that rule is excluded', () => {
     const other = { ...bucketRule, id: 'test_other' };
     const engine = engineWith([bucketRule, other], {
-      rules: { test_other: { exclude: [{ userAgent: 'aws-cli/*', reason: 'cli is fine' }] } },
+      rules: { test_other: { exclude: [{ account: ACCOUNT, userAgent: 'aws-cli/*', reason: 'cli is fine' }] } },
     });
     const outcomes = engine.evaluate(record(), T0, 'sqs');
     expect(drafts(outcomes).map((d) => d.detectionId)).toEqual(['test_bucket_policy']);

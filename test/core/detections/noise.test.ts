@@ -5,7 +5,11 @@ import {
   type ExclusionSubject,
 } from '../../../src/core/detections/noise';
 import type { CloudTrailRecord } from '../../../src/core/detections/record';
-import { DetectionExclusionSchema, type DetectionExclusion } from '../../../src/core/detections/settings';
+import {
+  DetectionExclusionSchema,
+  DetectionsConfigSchema,
+  type DetectionExclusion,
+} from '../../../src/core/detections/settings';
 
 const ACCOUNT = '111111111111';
 
@@ -37,7 +41,7 @@ describe('exclusions', () => {
   it('when a record does not carry the field an entry names, then it is kept (missing evidence is not a match)', () => {
     const bare = subject({ callerArn: null, roleArn: null, userAgent: null });
     expect(exclusionMatches(entry({ principal: '*' }), bare)).toBe(false);
-    expect(exclusionMatches(entry({ userAgent: '*' }), bare)).toBe(false);
+    expect(exclusionMatches(entry({ account: ACCOUNT, userAgent: '*' }), bare)).toBe(false);
     expect(exclusionMatches(entry({ sourceService: '*' }), bare)).toBe(false);
     expect(exclusionMatches(entry({ account: ACCOUNT }), subject({ accountId: null }))).toBe(false);
   });
@@ -49,25 +53,55 @@ describe('exclusions', () => {
   });
 
   it('when userAgent and sourceService patterns match, then the record is excluded', () => {
-    expect(exclusionMatches(entry({ userAgent: '*Terraform/*' }), subject())).toBe(true);
+    expect(exclusionMatches(entry({ account: ACCOUNT, userAgent: '*Terraform/*' }), subject())).toBe(true);
     const viaStack = subject({ invokedBy: 'cloudformation.amazonaws.com' });
     expect(exclusionMatches(entry({ sourceService: 'cloudformation.amazonaws.com' }), viaStack)).toBe(true);
     expect(exclusionMatches(entry({ sourceService: 'cloudformation.amazonaws.com' }), subject())).toBe(false);
   });
 
   it('when a pattern holds regex syntax, then it is literal text', () => {
-    expect(exclusionMatches(entry({ userAgent: 'aws-cli/.*' }), subject({ userAgent: 'aws-cli/2.15' }))).toBe(false);
-    expect(exclusionMatches(entry({ userAgent: 'aws-cli/.*' }), subject({ userAgent: 'aws-cli/.*' }))).toBe(true);
+    const cli = entry({ account: ACCOUNT, userAgent: 'aws-cli/.*' });
+    expect(exclusionMatches(cli, subject({ userAgent: 'aws-cli/2.15' }))).toBe(false);
+    expect(exclusionMatches(cli, subject({ userAgent: 'aws-cli/.*' }))).toBe(true);
   });
 
   it('when an entry somehow has no field, then it excludes nothing', () => {
     expect(exclusionMatches({ reason: 'empty' }, subject())).toBe(false);
   });
 
+  it('when an entry somehow matches on userAgent alone, then it excludes nothing (the caller chooses its user agent)', () => {
+    // Past the schema (which refuses it), e.g. built in code: a record whose user agent matches is still kept.
+    expect(exclusionMatches({ userAgent: '*Terraform*', reason: 'tf' }, subject())).toBe(false);
+    expect(exclusionMatches({ userAgent: '*Terraform*', account: ACCOUNT, reason: 'tf' }, subject())).toBe(true);
+  });
+
+  it('when cloudsec.yml gives an exclusion whose only matcher is userAgent, then the config is refused and says why', () => {
+    const parsed = DetectionExclusionSchema.safeParse({ userAgent: '*Terraform*', reason: 'tf runs' });
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues[0]!;
+    expect(issue.path).toEqual(['userAgent']);
+    expect(issue.message).toMatch(/caller chooses its user agent/);
+    expect(issue.message).toMatch(/principal, account or sourceService/);
+  });
+
+  it.each([
+    { principal: 'arn:aws:iam::*:role/terraform-*' },
+    { account: ACCOUNT },
+    { sourceService: 'cloudformation.amazonaws.com' },
+  ])('when userAgent is combined with %j, then the exclusion is accepted', (other) => {
+    expect(DetectionExclusionSchema.safeParse({ userAgent: '*Terraform*', reason: 'tf', ...other }).success).toBe(true);
+  });
+
+  it('when the whole detections section holds a userAgent-only exclusion (global or per rule), then it is refused', () => {
+    const bad = [{ userAgent: '*Terraform*', reason: 'tf' }];
+    expect(DetectionsConfigSchema.safeParse({ exclude: bad }).success).toBe(false);
+    expect(DetectionsConfigSchema.safeParse({ rules: { root_activity: { exclude: bad } } }).success).toBe(false);
+  });
+
   it('when several entries match, then the first one gives the reason; when none does, null', () => {
     const entries = [
       entry({ account: '999999999999', reason: 'other' }),
-      entry({ userAgent: '*Terraform*', reason: 'tf' }),
+      entry({ principal: '*:role/terraform-*', userAgent: '*Terraform*', reason: 'tf' }),
       entry({ account: ACCOUNT, reason: 'acct' }),
     ];
     expect(exclusionReason(entries, subject())).toBe('tf');
@@ -78,7 +112,7 @@ describe('exclusions', () => {
     const pattern = `${'*a'.repeat(200)}*b`;
     const text = 'a'.repeat(100_000);
     const started = process.hrtime.bigint();
-    expect(exclusionMatches(entry({ userAgent: pattern }), subject({ userAgent: text }))).toBe(false);
+    expect(exclusionMatches(entry({ account: ACCOUNT, userAgent: pattern }), subject({ userAgent: text }))).toBe(false);
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(500);
   });
 

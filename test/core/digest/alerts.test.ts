@@ -26,6 +26,7 @@ const anAlert = (over: Partial<Alert> = {}): Alert => {
     messageTs: null,
     assigneeId: null,
     closedBy: null,
+    closedAt: null,
     note: null,
     askedUserId: null,
     askedAt: null,
@@ -45,6 +46,7 @@ const byStatus = (partial: Partial<Record<AlertStatus, number>> = {}): Record<Al
 const input = (over: Partial<DigestAlertsInput> = {}): DigestAlertsInput => ({
   window: { since: hoursBefore(24), until: NOW.toISOString() },
   inWindow: byStatus(),
+  closedInWindow: byStatus(),
   everywhere: byStatus(),
   open: [],
   accountIds: null,
@@ -73,14 +75,31 @@ describe('alertsWindow', () => {
 });
 
 describe('digestAlerts', () => {
-  it('when alerts were opened in the window, then "opened" counts them whatever their status now, and resolved and false positives apart', () => {
+  it('when alerts were opened in the window, then "opened" counts them whatever their status now', () => {
     const a = digestAlerts(
       input({
         inWindow: byStatus({ open: 2, acknowledged: 1, resolved: 3, false_positive: 1 }),
         everywhere: byStatus({ open: 5, acknowledged: 2, resolved: 9, false_positive: 1 }),
       }),
     );
-    expect(a).toMatchObject({ kind: 'read', opened: 7, resolved: 3, falsePositive: 1, stillOpen: 7 });
+    expect(a).toMatchObject({ kind: 'read', opened: 7, stillOpen: 7 });
+  });
+
+  it('when alerts were closed in the window, then "resolved" counts those closures, also of alerts opened before it', () => {
+    const a = digestAlerts(
+      input({
+        inWindow: byStatus({ open: 1, resolved: 1 }),
+        closedInWindow: byStatus({ resolved: 4, false_positive: 2 }),
+        everywhere: byStatus({ open: 1, resolved: 9, false_positive: 2 }),
+      }),
+    );
+    expect(a).toMatchObject({ kind: 'read', opened: 2, resolved: 4, falsePositive: 2, stillOpen: 1 });
+  });
+
+  it('when the live lane is off and the only news is a closure, then the line is there', () => {
+    expect(digestAlerts(input({ liveLaneOn: false, closedInWindow: byStatus({ resolved: 1 }) }))).toMatchObject({
+      resolved: 1,
+    });
   });
 
   it('when the live lane is off and there is no alert at all, then there is nothing to say', () => {

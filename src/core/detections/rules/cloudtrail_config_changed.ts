@@ -1,6 +1,7 @@
 import { defineDetection, type AlertResource, type DetectionMatch, type UndoSpec } from '../define';
 import { recordAccountId, type CloudTrailRecord } from '../record';
-import { clip, eventListDetection, firstText, partitionOf, regionOf, unread, type Describe } from './cis/common';
+import { type Describe, eventListDetection, unread } from './cis/common';
+import { clip, firstText, partitionOf, regionOf } from './shared/helpers';
 
 /**
  * CIS 4.5: changes to what CloudTrail records. Stopping or deleting a trail is what an intruder does

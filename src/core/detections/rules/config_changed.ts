@@ -1,6 +1,7 @@
 import { defineDetection, type AlertResource } from '../define';
 import { recordAccountId, type CloudTrailRecord } from '../record';
-import { clip, eventListDetection, firstText, regionOf, unread } from './cis/common';
+import { eventListDetection, unread } from './cis/common';
+import { clip, firstText, regionOf } from './shared/helpers';
 
 /**
  * CIS 4.9: AWS Config's recorder and delivery channel. The resource is the region's setting, named

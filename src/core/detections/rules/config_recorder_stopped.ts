@@ -1,7 +1,8 @@
 import { regionSettingResource } from '../../resources';
 import { defineDetection, type DetectionMatch } from '../define';
 import { textAt, type CloudTrailRecord } from '../record';
-import { forEvents, located, matchOf, partitionOf, recordAccount, regionOf, shown } from './exposure/common';
+import { forEvents, located } from './exposure/common';
+import { partitionOf, quoted, recordAccount, regionOf, tidy } from './shared/helpers';
 
 const EVENTS = [
   { source: 'config.amazonaws.com', names: ['StopConfigurationRecorder', 'DeleteConfigurationRecorder'] },
@@ -11,8 +12,8 @@ const match = (r: CloudTrailRecord): DetectionMatch => {
   const region = regionOf(r);
   const name = textAt(r.requestParameters, 'configurationRecorderName');
   const deleted = r.eventName === 'DeleteConfigurationRecorder';
-  return matchOf({
-    summary: `${deleted ? 'deleted' : 'stopped'} AWS Config recorder ${shown(name, 'a recorder the record does not name')}: configuration changes in ${region} are no longer recorded`,
+  return tidy({
+    summary: `${deleted ? 'deleted' : 'stopped'} AWS Config recorder ${quoted(name, 'a recorder the record does not name')}: configuration changes in ${region} are no longer recorded`,
     // The resource config_recorder_enabled names: the region's Config setting.
     resource: located(
       regionSettingResource({ accountId: recordAccount(r), partition: partitionOf(r) }, region, 'config-recorder'),

@@ -1,7 +1,8 @@
 import { GLOBAL_REGION } from '../../model';
 import { defineDetection } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { accountResource, clip, tidy } from './cis/common';
+import { accountResource } from './cis/common';
+import { clip, tidy } from './shared/helpers';
 import { CONSOLE_LOGIN, HIDDEN_USER, isConsoleLogin, loginOutcome, SIGNIN_SOURCE } from './cis/console-login';
 
 const who = (r: CloudTrailRecord): string => {

@@ -1,5 +1,5 @@
 import { defineDetection } from '../define';
-import { clip, tidy } from './cis/common';
+import { clip, tidy } from './shared/helpers';
 import { CONSOLE_LOGIN, isConsoleLogin, loginOutcome, mfaUsed, SIGNIN_SOURCE } from './cis/console-login';
 
 /**

@@ -9,18 +9,10 @@ import {
   worldOpenIngress,
   worldOpenPortedIngress,
 } from '../../security-groups';
-import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
+import { defineDetection, type AlertResource, type DetectionMatch, type UndoRule } from '../define';
 import type { CloudTrailRecord } from '../record';
-import {
-  accountRefOf,
-  forEvents,
-  located,
-  matchOf,
-  regionOf,
-  shown,
-  undoFor,
-  unreadableDetail,
-} from './exposure/common';
+import { accountRefOf, forEvents, located, undoFor, unreadableDetail } from './exposure/common';
+import { quoted, regionOf, tidy } from './shared/helpers';
 import { ingressChange, type IngressChange } from './exposure/ingress';
 
 const EVENTS = [
@@ -69,7 +61,12 @@ const severityOf = (rules: SecurityGroupRule[]): Severity => {
   return wide ? 'high' : 'medium';
 };
 
-/** The check whose finding ec2_revoke_world_ingress revokes for these rules; none when no check covers the ports. */
+/**
+ * The check that gates and verifies the undo: a check ec2_revoke_world_ingress fixes, failing on one
+ * of these rules. The remediation itself revokes rules of any ports (by id, or by protocol, ports and
+ * source); what it cannot do without such a check is confirm the group is closed afterwards, so a
+ * change that opens only ports no check covers (443, 8080, …) offers no Undo.
+ */
 const checkFor = (rules: SecurityGroupRule[]): string | undefined => {
   if (opensEverything(rules)) return 'ec2_security_group_all_ports_restricted';
   if (rules.some((r) => opensPort(r, 22))) return 'ec2_security_group_ssh_restricted';
@@ -90,6 +87,39 @@ const portsLabel = (r: SecurityGroupRule): string => {
 
 const unique = (xs: string[]) => [...new Set(xs)];
 
+/**
+ * Whether the revoke remediation can find the rule from what the record says: by id, or by protocol,
+ * ports and source (a TCP/UDP rule without both ports and without an id cannot be named exactly).
+ */
+const namedExactly = (rule: SecurityGroupRule): boolean =>
+  rule.ruleId !== null ||
+  normalizeProtocol(rule.ipProtocol) === '-1' ||
+  (rule.fromPort !== null && rule.toPort !== null);
+
+const undoRuleOf = ({ ruleId, ipProtocol, fromPort, toPort, cidrIpv4, cidrIpv6 }: SecurityGroupRule): UndoRule => ({
+  ruleId,
+  ipProtocol,
+  fromPort,
+  toPort,
+  cidrIpv4,
+  cidrIpv6,
+});
+
+const MAX_UNDO_LISTED = 3;
+
+/** `Revoke tcp 22 from 0.0.0.0/0 and tcp 8080 from ::/0 on sg-1 (the rules this change opened)`. */
+const undoDescription = (groupId: string, rules: SecurityGroupRule[]): string => {
+  const listed = rules
+    .slice(0, MAX_UNDO_LISTED)
+    .map(
+      (r) =>
+        `${r.ruleId ? `${r.ruleId} (` : ''}${trafficLabel(r)} from ${r.cidrIpv4 ?? r.cidrIpv6}${r.ruleId ? ')' : ''}`,
+    );
+  const more = rules.length > MAX_UNDO_LISTED ? ` and ${rules.length - MAX_UNDO_LISTED} more` : '';
+  const words = listed.length > 1 ? `${listed.slice(0, -1).join(', ')} and ${listed.at(-1)}` : listed[0];
+  return `Revoke ${words}${more} on ${groupId}: the ${rules.length === 1 ? 'rule' : 'rules'} this change opened to the internet, no others`;
+};
+
 const resourceOf = (r: CloudTrailRecord, change: IngressChange): AlertResource => {
   const region = regionOf(r);
   const account = accountRefOf(r);
@@ -106,11 +136,11 @@ const resourceOf = (r: CloudTrailRecord, change: IngressChange): AlertResource =
 const match = (r: CloudTrailRecord): DetectionMatch | null => {
   const change = ingressChange(r);
   const resource = resourceOf(r, change);
-  const group = shown(change.groupId ?? change.groupName, 'a security group the record does not name');
+  const group = quoted(change.groupId ?? change.groupName, 'a security group the record does not name');
   const world = worldOpenPortedIngress(change.rules, 'any');
   if (world.length === 0) {
     if (change.unreadable.length === 0) return null;
-    return matchOf({
+    return tidy({
       summary: `changed the inbound rules of security group ${group}; cloudsec could not read them all from the record: re-check`,
       resource,
       severity: 'medium',
@@ -123,10 +153,19 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
   const base = severityOf(world);
   const checkId = checkFor(world);
   const ruleIds = unique(world.flatMap((w) => (w.ruleId ? [w.ruleId] : [])));
+  // Every world-open rule the record names exactly, whichever its ports: the undo revokes these.
+  const nameable = world.filter(namedExactly);
+  const groupId = change.groupId;
+  const undo =
+    checkId !== undefined && groupId !== undefined && accountRefOf(r) !== null && nameable.length > 0
+      ? undoFor('ec2_revoke_world_ingress', checkId, resource, undoDescription(groupId, nameable), {
+          rules: nameable.map(undoRuleOf),
+        })
+      : undefined;
   const summary = change.directionUnknown
     ? `changed ${ruleIds.length === 1 ? `rule ${ruleIds[0]}` : 'rules'} of security group ${group} to allow ${ports} from the internet (${sources})`
     : `opened ${ports} of security group ${group} to the internet (${sources})`;
-  return matchOf({
+  return tidy({
     summary,
     resource,
     severity: change.directionUnknown ? SEVERITY_BELOW[base] : base,
@@ -141,16 +180,13 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
       ...(change.unreadable.length > 0
         ? [unreadableDetail(change.unreadable.join(', '), 'not in the shape CloudTrail records them')]
         : []),
+      ...(checkId === undefined
+        ? [
+            `No Undo here: no cloudsec check covers ${ports}, and Undo needs one to confirm the group is closed afterwards. Remove the rule in the console (VPC → Security groups → Inbound rules).`,
+          ]
+        : []),
     ],
-    undo:
-      checkId && change.groupId && accountRefOf(r)
-        ? undoFor(
-            'ec2_revoke_world_ingress',
-            checkId,
-            resource,
-            `Remove the rules that open ${change.groupId} to the internet`,
-          )
-        : undefined,
+    undo,
     dedupSuffix: resource.id,
   });
 };

@@ -1,18 +1,8 @@
 import { regionSettingResource } from '../../resources';
 import { defineDetection, type DetectionMatch } from '../define';
 import { textAt, valueAt, type CloudTrailRecord } from '../record';
-import {
-  accountRefOf,
-  booleanOf,
-  forEvents,
-  located,
-  matchOf,
-  partitionOf,
-  recordAccount,
-  regionOf,
-  shown,
-  undoFor,
-} from './exposure/common';
+import { accountRefOf, booleanOf, forEvents, located, undoFor } from './exposure/common';
+import { partitionOf, quoted, recordAccount, regionOf, tidy } from './shared/helpers';
 
 const EVENTS = [{ source: 'guardduty.amazonaws.com', names: ['DeleteDetector', 'UpdateDetector'] }] as const;
 
@@ -49,10 +39,10 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
       )
     : undefined;
   const unclear = !deleted && booleanOf(enable) === undefined;
-  return matchOf({
+  return tidy({
     summary: deleted
-      ? `deleted GuardDuty detector ${shown(detectorId)}: GuardDuty is off in ${region}, and its findings there are gone`
-      : `suspended GuardDuty detector ${shown(detectorId)}: nothing is analysed in ${region} any more`,
+      ? `deleted GuardDuty detector ${quoted(detectorId)}: GuardDuty is off in ${region}, and its findings there are gone`
+      : `suspended GuardDuty detector ${quoted(detectorId)}: nothing is analysed in ${region} any more`,
     resource,
     severity: deleted ? 'critical' : 'high',
     details: [

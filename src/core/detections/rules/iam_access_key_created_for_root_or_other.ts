@@ -1,7 +1,8 @@
 import { accountResource } from '../../resources';
 import { defineDetection, type DetectionMatch } from '../define';
 import { recordAccountId, textAt, type CloudTrailRecord } from '../record';
-import { forEvents, globalResource, matchOf, shown } from './exposure/common';
+import { forEvents, globalResource } from './exposure/common';
+import { quoted, tidy } from './shared/helpers';
 
 const EVENTS = [{ source: 'iam.amazonaws.com', names: ['CreateAccessKey'] }] as const;
 
@@ -19,7 +20,7 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
   const key = keyId ? `\`${keyId}\`` : 'a key whose id the record does not hold';
 
   if (caller?.type === 'Root' && requested === undefined) {
-    return matchOf({
+    return tidy({
       summary: `created an access key for the root user (${key})`,
       resource: globalResource(accountResource({ accountId })),
       // The one case with no way back through cloudsec, and a key no policy can limit.
@@ -36,7 +37,7 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
   if (keyUser === undefined) {
     // An IAM user creating a key without a name gets their own; anyone else, AWS refuses (and the engine drops failed calls).
     if (caller?.type === 'IAMUser') return null;
-    return matchOf({
+    return tidy({
       summary: `created an access key (${key}); the record does not say for which user: re-check`,
       resource: globalResource({ type: 'AwsIamAccessKey', id: keyId ?? 'unknown', arn: null }),
       severity: 'medium',
@@ -44,8 +45,8 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
     });
   }
   const resource = globalResource({ type: 'AwsIamUser', id: keyUser, arn: null });
-  return matchOf({
-    summary: `created an access key for another user, ${shown(keyUser)} (${key})`,
+  return tidy({
+    summary: `created an access key for another user, ${quoted(keyUser)} (${key})`,
     resource,
     details: [
       "Whoever holds the new key acts as that user, with that user's permissions, until the key is deactivated.",

@@ -3,7 +3,8 @@ import { analyzeAdminGrant } from '../../iam-policy-analysis';
 import { iamPolicyResource } from '../../resources';
 import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
 import { textAt, valueAt, type CloudTrailRecord } from '../record';
-import { booleanOf, forEvents, globalResource, matchOf, shown, unreadableDetail } from './exposure/common';
+import { booleanOf, forEvents, globalResource, unreadableDetail } from './exposure/common';
+import { quoted, tidy } from './shared/helpers';
 
 const EVENTS = [
   {
@@ -36,7 +37,7 @@ const principalOf = (r: CloudTrailRecord, kind: PrincipalKind) => {
   const p = PRINCIPALS[kind];
   const name = textAt(r.requestParameters, p.field);
   return {
-    label: `${p.word} ${shown(name)}`,
+    label: `${p.word} ${quoted(name)}`,
     resource: globalResource({ type: p.type, id: name ?? 'unknown', arn: null }),
   };
 };
@@ -48,7 +49,7 @@ const attach = (r: CloudTrailRecord): DetectionMatch | null => {
   const { label, resource } = principalOf(r, kindOf(r.eventName));
   const arn = textAt(r.requestParameters, 'policyArn');
   if (arn === undefined) {
-    return matchOf({
+    return tidy({
       summary: `attached a managed policy to ${label}; cloudsec could not read which policy from the record: re-check`,
       resource,
       severity: 'high',
@@ -57,7 +58,7 @@ const attach = (r: CloudTrailRecord): DetectionMatch | null => {
   }
   // A customer-managed policy's document is not in the record; its creation (CreatePolicy/Version) is judged instead.
   if (!ADMINISTRATOR_ACCESS.test(arn)) return null;
-  return matchOf({
+  return tidy({
     summary: `gave ${label} full administrator access: attached \`AdministratorAccess\``,
     resource,
     details: [`${arn} allows every action on every resource ("*" on "*").`],
@@ -84,7 +85,7 @@ const documentChange = (
 ): DetectionMatch | null => {
   const verdict = judge(valueAt(r.requestParameters, 'policyDocument'));
   if ('unreadable' in verdict) {
-    return matchOf({
+    return tidy({
       summary: `changed ${what}; cloudsec could not read the policy document from the record: re-check`,
       resource,
       severity: 'high',
@@ -92,7 +93,7 @@ const documentChange = (
     });
   }
   if (!verdict.admin) return null;
-  return matchOf({
+  return tidy({
     summary: adminSummary,
     resource,
     severity,
@@ -102,7 +103,7 @@ const documentChange = (
 
 const inline = (r: CloudTrailRecord): DetectionMatch | null => {
   const { label, resource } = principalOf(r, kindOf(r.eventName));
-  const policy = shown(textAt(r.requestParameters, 'policyName'), 'an unnamed policy');
+  const policy = quoted(textAt(r.requestParameters, 'policyName'), 'an unnamed policy');
   return documentChange(
     r,
     `inline policy ${policy} of ${label}`,
@@ -121,7 +122,7 @@ const managed = (r: CloudTrailRecord): DetectionMatch | null => {
       ? iamPolicyResource({ name: name ?? 'unknown', arn })
       : { type: 'AwsIamPolicy', id: name ?? 'unknown', arn: null },
   );
-  const policy = shown(name, 'a policy the record does not name');
+  const policy = quoted(name, 'a policy the record does not name');
   if (r.eventName === 'CreatePolicy') {
     return documentChange(
       r,

@@ -1,7 +1,8 @@
 import { GLOBAL_REGION } from '../../model';
 import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
 import { textAt, type CloudTrailRecord } from '../record';
-import { clip, eventListDetection, firstText, quoted, unread, type Describe } from './cis/common';
+import { type Describe, eventListDetection, unread } from './cis/common';
+import { clip, firstText, quoted } from './shared/helpers';
 
 /**
  * CIS 4.4: every change to what an IAM policy allows, or to whom it applies. The event is the

@@ -1,6 +1,7 @@
 import { defineDetection, type AlertResource } from '../define';
 import { recordAccountId, type CloudTrailRecord } from '../record';
-import { eventListDetection, firstText, isJson, partitionOf, quoted, regionOf, unread } from './cis/common';
+import { eventListDetection, unread } from './cis/common';
+import { firstText, isJson, partitionOf, quoted, regionOf } from './shared/helpers';
 
 /**
  * CIS 4.7: a customer-managed KMS key disabled or scheduled for deletion. The request names the key

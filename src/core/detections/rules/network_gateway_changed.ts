@@ -1,6 +1,7 @@
 import { defineDetection } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { clip, ec2Resource, eventListDetection, firstText, unread, type Describe } from './cis/common';
+import { type Describe, ec2Resource, eventListDetection, unread } from './cis/common';
+import { clip, firstText } from './shared/helpers';
 
 /**
  * CIS 4.12: internet and customer (VPN) gateways, the doors between a VPC and the outside. ASFF has

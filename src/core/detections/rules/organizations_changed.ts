@@ -1,6 +1,7 @@
 import { defineDetection, type DetectionMatch } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { accountResource, clip, eventListDetection, firstText, unread, type Describe } from './cis/common';
+import { accountResource, type Describe, eventListDetection, unread } from './cis/common';
+import { clip, firstText } from './shared/helpers';
 
 /**
  * CIS 4.15: changes to the organization: its accounts, OUs and policies (SCPs and the like). The

@@ -1,6 +1,7 @@
 import { defineDetection, type DetectionMatch } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { accountResource, clip, tidy } from './cis/common';
+import { accountResource } from './cis/common';
+import { clip, tidy } from './shared/helpers';
 import { isConsoleLogin, loginOutcome, mfaUsed } from './cis/console-login';
 
 /** `iam.amazonaws.com` + `ListUsers` → `iam:ListUsers`. */

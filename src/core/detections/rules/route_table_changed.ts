@@ -1,6 +1,7 @@
 import { defineDetection } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { clip, ec2Resource, eventListDetection, firstText, regionOf, unread, type Describe } from './cis/common';
+import { type Describe, ec2Resource, eventListDetection, unread } from './cis/common';
+import { clip, firstText, regionOf } from './shared/helpers';
 
 /** CIS 4.13: route tables, which decide where a subnet's traffic goes (and whether it reaches the internet). */
 

@@ -3,16 +3,8 @@ import { evaluateResourcePolicy, describePublicGrant } from '../../resource-poli
 import { describeGrantee, type PublicGrant } from '../../s3-public';
 import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
 import { textAt, type CloudTrailRecord } from '../record';
-import {
-  forEvents,
-  located,
-  matchOf,
-  partitionOf,
-  regionOf,
-  shown,
-  undoFor,
-  unreadableDetail,
-} from './exposure/common';
+import { forEvents, located, undoFor, unreadableDetail } from './exposure/common';
+import { partitionOf, quoted, regionOf, tidy } from './shared/helpers';
 import { newBucketAcl } from './exposure/s3-acl';
 
 const REMEDIATION = 's3_block_public_access';
@@ -46,8 +38,8 @@ const policyChange = (r: CloudTrailRecord): DetectionMatch | null => {
       : evaluateResourcePolicy(document, { ownerAccountId: null, service: 's3' });
   if (verdict.status === 'not-public') return null;
   if (verdict.status === 'unreadable') {
-    return matchOf({
-      summary: `changed the policy of bucket ${shown(name)}; cloudsec could not read the new policy from the record: re-check`,
+    return tidy({
+      summary: `changed the policy of bucket ${quoted(name)}; cloudsec could not read the new policy from the record: re-check`,
       resource,
       severity: 'high',
       details: [unreadableDetail('the new bucket policy', verdict.reason)],
@@ -61,9 +53,9 @@ const policyChange = (r: CloudTrailRecord): DetectionMatch | null => {
   const principals = [
     ...new Set(grants.map((g) => (/^Principal (AWS )?"\*"$/.test(g.principal) ? '`*`' : g.principal))),
   ];
-  return matchOf({
+  return tidy({
     summary:
-      `made bucket ${shown(name)} public: the policy grants \`${actions.join('`, `')}\` to ${principals.join(', ')}` +
+      `made bucket ${quoted(name)} public: the policy grants \`${actions.join('`, `')}\` to ${principals.join(', ')}` +
       (verdict.includesWrite ? ', including write access' : ''),
     resource,
     details: [...grants.map((g) => describePublicGrant(g)), NEUTRALISED_NOTE],
@@ -80,8 +72,8 @@ const aclChange = (r: CloudTrailRecord): DetectionMatch | null => {
   const acl = newBucketAcl(r.requestParameters);
   if (acl.status === 'none') return null;
   if (acl.status === 'unreadable') {
-    return matchOf({
-      summary: `changed the ACL of bucket ${shown(name)}; cloudsec could not read the new ACL from the record: re-check`,
+    return tidy({
+      summary: `changed the ACL of bucket ${quoted(name)}; cloudsec could not read the new ACL from the record: re-check`,
       resource,
       severity: 'high',
       details: [unreadableDetail('the new bucket ACL', acl.reason)],
@@ -89,9 +81,9 @@ const aclChange = (r: CloudTrailRecord): DetectionMatch | null => {
     });
   }
   const write = acl.grants.some((g) => g.includesWrite);
-  return matchOf({
+  return tidy({
     summary:
-      `made bucket ${shown(name)} public: its ACL grants ${acl.grants.map(describeAclGrant).join(' and ')}` +
+      `made bucket ${quoted(name)} public: its ACL grants ${acl.grants.map(describeAclGrant).join(' and ')}` +
       (write ? ', including write access' : ''),
     resource,
     details: [NEUTRALISED_NOTE],

@@ -1,16 +1,7 @@
 import { defineDetection, type AlertResource } from '../define';
 import { valueAt, type CloudTrailRecord } from '../record';
-import {
-  clip,
-  eventListDetection,
-  firstText,
-  isJson,
-  partitionOf,
-  quoted,
-  regionOf,
-  unread,
-  type Describe,
-} from './cis/common';
+import { type Describe, eventListDetection, unread } from './cis/common';
+import { clip, firstText, isJson, partitionOf, quoted, regionOf } from './shared/helpers';
 
 /**
  * CIS 4.8: changes to who can reach a bucket (policy, ACL, CORS) and to what happens to its objects

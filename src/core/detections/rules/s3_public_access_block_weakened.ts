@@ -2,18 +2,8 @@ import { GLOBAL_REGION } from '../../model';
 import { accountResource, bucketResource } from '../../resources';
 import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
 import { recordAccountId, textAt, type CloudTrailRecord } from '../record';
-import {
-  booleanOf,
-  forEvents,
-  isObject,
-  located,
-  matchOf,
-  partitionOf,
-  regionOf,
-  shown,
-  undoFor,
-  unreadableDetail,
-} from './exposure/common';
+import { booleanOf, forEvents, located, undoFor, unreadableDetail } from './exposure/common';
+import { isJson, partitionOf, quoted, regionOf, tidy } from './shared/helpers';
 
 /**
  * CloudTrail records the bucket-level calls as PutBucketPublicAccessBlock / DeleteBucketPublicAccessBlock
@@ -86,8 +76,8 @@ const undoOf = (t: Target) => {
 
 const whereOf = (t: Target): string =>
   t.level === 'account'
-    ? `for account ${shown(t.accountId ?? undefined, 'the account')}`
-    : `on bucket ${shown(t.name)}`;
+    ? `for account ${quoted(t.accountId ?? undefined, 'the account')}`
+    : `on bucket ${quoted(t.name)}`;
 
 const FALLBACK_NOTE = {
   bucket: 'The bucket now relies on the account-level settings alone.',
@@ -98,7 +88,7 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
   const t = targetOf(r);
   const undo = undoOf(t);
   if (r.eventName.startsWith('Delete')) {
-    return matchOf({
+    return tidy({
       summary: `removed the Block Public Access settings ${whereOf(t)}: nothing stops a public policy or ACL there any more`,
       resource: t.resource,
       details: [FALLBACK_NOTE[t.level]],
@@ -106,8 +96,8 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
     });
   }
   const config = r.requestParameters?.PublicAccessBlockConfiguration;
-  if (!isObject(config)) {
-    return matchOf({
+  if (!isJson(config)) {
+    return tidy({
       summary: `changed the Block Public Access settings ${whereOf(t)}; cloudsec could not read the new settings from the record: re-check`,
       resource: t.resource,
       severity: 'medium',
@@ -119,7 +109,7 @@ const match = (r: CloudTrailRecord): DetectionMatch | null => {
   const off = SETTINGS.filter(([key]) => booleanOf(config[key]) !== true);
   if (off.length === 0) return null;
   const unreadable = off.filter(([key]) => config[key] !== undefined && booleanOf(config[key]) === undefined);
-  return matchOf({
+  return tidy({
     summary: `turned off Block Public Access ${whereOf(t)}: ${off.map(([key]) => key).join(', ')} ${off.length === 1 ? 'is' : 'are'} now off`,
     resource: t.resource,
     details: [

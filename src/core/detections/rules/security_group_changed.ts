@@ -1,6 +1,7 @@
 import { defineDetection } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { clip, ec2Resource, eventListDetection, firstText, quoted, unread, type Describe } from './cis/common';
+import { type Describe, ec2Resource, eventListDetection, unread } from './cis/common';
+import { clip, firstText, quoted } from './shared/helpers';
 import { permissionLines } from './cis/ec2';
 
 /**

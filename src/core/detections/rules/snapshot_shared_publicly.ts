@@ -2,19 +2,8 @@ import { rdsSnapshotResource } from '../../checks/rds/common/instances';
 import { imageResource, snapshotResource } from '../../resources';
 import { defineDetection, type AlertResource, type DetectionMatch } from '../define';
 import { textAt, type CloudTrailRecord } from '../record';
-import {
-  accountRefOf,
-  ec2Items,
-  forEvents,
-  isObject,
-  located,
-  matchOf,
-  partitionOf,
-  regionOf,
-  shown,
-  undoFor,
-  unreadableDetail,
-} from './exposure/common';
+import { accountRefOf, forEvents, located, undoFor, unreadableDetail } from './exposure/common';
+import { ec2Items, isJson, partitionOf, quoted, regionOf, tidy } from './shared/helpers';
 
 const EVENTS = [
   { source: 'ec2.amazonaws.com', names: ['ModifySnapshotAttribute', 'ModifyImageAttribute'] },
@@ -28,11 +17,11 @@ type Sharing = { status: 'public' } | { status: 'none' } | { status: 'unreadable
 
 /** EC2 `{"add": {"items": [{"group": "all"}]}}` (a bare list is read too). */
 const ec2Sharing = (permission: unknown, name: string): Sharing => {
-  if (!isObject(permission)) return { status: 'unreadable', reason: `${name} is not an object` };
+  if (!isJson(permission)) return { status: 'unreadable', reason: `${name} is not an object` };
   const add = Array.isArray(permission.add) ? permission.add : ec2Items(permission.add);
   if (add === null) return { status: 'unreadable', reason: `${name}.add is not a list of permissions` };
-  if (add.some((p) => isObject(p) && p.group === EVERYONE)) return { status: 'public' };
-  return add.every(isObject)
+  if (add.some((p) => isJson(p) && p.group === EVERYONE)) return { status: 'public' };
+  return add.every(isJson)
     ? { status: 'none' }
     : { status: 'unreadable', reason: `an entry of ${name}.add is not an object` };
 };
@@ -74,15 +63,15 @@ const matchFor = (
     ? undoFor(kind.remediationId, kind.checkId, resource, `Stop sharing ${kind.what} ${id} with every AWS account`)
     : undefined;
   if (sharing.status === 'unreadable') {
-    return matchOf({
-      summary: `changed who may use ${kind.what} ${shown(id)}; cloudsec could not read the new permissions from the record: re-check`,
+    return tidy({
+      summary: `changed who may use ${kind.what} ${quoted(id)}; cloudsec could not read the new permissions from the record: re-check`,
       resource,
       severity: 'high',
       details: [unreadableDetail('who the change shares it with', sharing.reason)],
       undo,
     });
   }
-  return matchOf({ summary: `made ${kind.what} ${shown(id)} public: ${kind.consequence}`, resource, undo });
+  return tidy({ summary: `made ${kind.what} ${quoted(id)} public: ${kind.consequence}`, resource, undo });
 };
 
 const ebsSnapshot = (r: CloudTrailRecord): DetectionMatch | null => {

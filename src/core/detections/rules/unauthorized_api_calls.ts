@@ -1,7 +1,8 @@
 import { describeActor } from '../actor';
 import { defineDetection, type AlertResource } from '../define';
 import type { CloudTrailRecord } from '../record';
-import { accountResource, clip, quoted, tidy } from './cis/common';
+import { accountResource } from './cis/common';
+import { clip, quoted, tidy } from './shared/helpers';
 
 /**
  * CIS 4.1's metric filter: an errorCode that starts with `AccessDenied` or ends in

@@ -1,6 +1,7 @@
 import { defineDetection } from '../define';
 import { valueAt, type CloudTrailRecord } from '../record';
-import { clip, ec2Resource, eventListDetection, firstText, unread, type Describe } from './cis/common';
+import { type Describe, ec2Resource, eventListDetection, unread } from './cis/common';
+import { clip, firstText } from './shared/helpers';
 
 /** CIS 4.14: VPCs, their attributes, peering with other networks, and ClassicLink. */
 

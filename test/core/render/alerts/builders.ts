@@ -66,6 +66,7 @@ export const anAlert = (over: Partial<Alert> = {}): Alert => ({
   messageTs: '1793534285.000100',
   assigneeId: null,
   closedBy: null,
+  closedAt: null,
   note: null,
   askedUserId: null,
   askedAt: null,

@@ -1,19 +1,13 @@
 import { valueAt, type CloudTrailRecord } from '../../record';
-import { clip, isJson, type Json } from './common';
+import { clip, ec2Items, isJson, type Json } from '../shared/helpers';
 
 /**
  * Reading EC2's CloudTrail shapes: lists are `{ "items": [ … ] }` (an empty one may be `{}`), ports
  * and protocols are numbers or strings, and the response carries the ids of what was created.
  */
 
-/** The items of an EC2 list; null when the value is there but not that shape (unreadable, not empty). */
-export const ec2Items = (v: unknown): Json[] | null => {
-  if (v === undefined || v === null) return [];
-  if (!isJson(v)) return null;
-  if (v['items'] === undefined) return Object.keys(v).length === 0 ? [] : null;
-  const items = v['items'];
-  return Array.isArray(items) ? items.filter(isJson) : null;
-};
+/** The object items of an EC2 list (shared/helpers.ts' ec2Items); null when the list itself cannot be read. */
+const ec2Objects = (v: unknown): Json[] | null => ec2Items(v)?.filter(isJson) ?? null;
 
 const text = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
@@ -32,17 +26,17 @@ const portsOf = (p: Json): string => {
 
 const peersOf = (p: Json): string[] =>
   [
-    ...(ec2Items(p['ipRanges']) ?? []).map((x) => text(x['cidrIp'])),
-    ...(ec2Items(p['ipv6Ranges']) ?? []).map((x) => text(x['cidrIpv6'])),
-    ...(ec2Items(p['groups']) ?? []).map((x) => text(x['groupId'])),
-    ...(ec2Items(p['prefixListIds']) ?? []).map((x) => text(x['prefixListId'])),
+    ...(ec2Objects(p['ipRanges']) ?? []).map((x) => text(x['cidrIp'])),
+    ...(ec2Objects(p['ipv6Ranges']) ?? []).map((x) => text(x['cidrIpv6'])),
+    ...(ec2Objects(p['groups']) ?? []).map((x) => text(x['groupId'])),
+    ...(ec2Objects(p['prefixListIds']) ?? []).map((x) => text(x['prefixListId'])),
   ].filter((x): x is string => x !== undefined);
 
 const MAX_RULES = 5;
 
 /** One line per permission of an Authorize/Revoke request ("tcp 22 from 0.0.0.0/0"), or why there is none. */
 export const permissionLines = (r: CloudTrailRecord, direction: 'from' | 'to'): string[] => {
-  const perms = ec2Items(valueAt(r.requestParameters, 'ipPermissions'));
+  const perms = ec2Objects(valueAt(r.requestParameters, 'ipPermissions'));
   if (perms === null)
     return [
       'cloudsec could not read the rules from the record (requestParameters.ipPermissions has an unexpected shape).',

@@ -1,33 +1,19 @@
 import { GLOBAL_REGION, type ResourceRef } from '../../../model';
 import type { AlertResource, DetectionMatch, UndoSpec } from '../../define';
-import { isJsonObject, recordAccountId, recordPartition, recordRegion, type CloudTrailRecord } from '../../record';
+import { recordAccountId, type CloudTrailRecord } from '../../record';
+import { partitionOf, type DetectionEvents } from '../shared/helpers';
 
 /**
- * What the exposure detections share: reading CloudTrail's request shapes (EC2's `{items: [...]}`
- * lists, S3's "one or a list" XML-derived values, header arrays), naming resources the way the
- * checks' findings name them, and the wording of a change cloudsec could not read.
+ * What the exposure detections share beyond rules/shared/helpers.ts: reading S3's "one or a list"
+ * XML-derived values and header arrays, naming resources the way the checks' findings name them,
+ * offering an undo, and the wording of a change cloudsec could not read.
  */
-
-export type Json = Record<string, unknown>;
-
-export const isObject = isJsonObject;
 
 /** XML-derived values are one element or a list of them; absent is an empty list. */
 export const oneOrMany = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 
-/**
- * EC2 records lists as `{ "items": [ … ] }` (and an empty list as `{}`). `null` when the value is
- * there but is not that shape: a list the detection cannot read, which it must not take as empty.
- */
-export const ec2Items = (v: unknown): unknown[] | null => {
-  if (v === undefined || v === null) return [];
-  if (!isObject(v)) return null;
-  if (v.items === undefined) return Object.keys(v).length === 0 ? [] : null;
-  return Array.isArray(v.items) ? v.items : null;
-};
-
 /** A string, or the first string of a header array (`"x-amz-acl": ["public-read"]`). */
-export const firstText = (v: unknown): string | undefined => {
+export const headerText = (v: unknown): string | undefined => {
   const first = Array.isArray(v) ? v[0] : v;
   return typeof first === 'string' ? first : undefined;
 };
@@ -46,15 +32,11 @@ export const booleanOf = (v: unknown): boolean | undefined => {
   return undefined;
 };
 
-export const partitionOf = recordPartition;
-
 /** The account and partition the resource builders of src/core/resources.ts take, or null without an account. */
 export const accountRefOf = (r: CloudTrailRecord): { accountId: string; partition: string } | null => {
   const accountId = recordAccountId(r);
   return accountId ? { accountId, partition: partitionOf(r) } : null;
 };
-
-export const regionOf = recordRegion;
 
 /** A finding's ResourceRef as an alert resource (tags are not part of an alert). */
 export const located = (ref: ResourceRef, region: string): AlertResource => ({
@@ -75,22 +57,13 @@ export const undoFor = (
   checkId: string,
   resource: AlertResource,
   description: string,
+  extra: Pick<UndoSpec, 'rules'> = {},
 ): UndoSpec | undefined =>
-  resource.region === 'unknown' ? undefined : { remediationId, checkId, resource, description };
-
-/** `ap-1`, or the wording of a value the record did not hold. */
-export const shown = (v: string | undefined, missing = 'a resource the record does not name'): string =>
-  v === undefined || v === '' ? missing : `\`${v}\``;
+  resource.region === 'unknown' ? undefined : { remediationId, checkId, resource, description, ...extra };
 
 /** The line every fail-closed alert carries: what could not be read, and what to do. */
 export const unreadableDetail = (what: string, reason: string): string =>
   `cloudsec could not read ${what} from the CloudTrail record (${reason}); press Re-check to see the resource as it is now.`;
-
-/** A match without `undefined` optional fields (exactOptionalPropertyTypes-safe and tidy for snapshots). */
-export const matchOf = (m: DetectionMatch): DetectionMatch =>
-  Object.fromEntries(Object.entries(m).filter(([, v]) => v !== undefined)) as unknown as DetectionMatch;
-
-export type DetectionEvents = ReadonlyArray<{ source: string; names: readonly string[] }>;
 
 /**
  * `match` for the events a detection declares, null for any other record: the engine routes by the
@@ -100,6 +73,3 @@ export const forEvents =
   (events: DetectionEvents, fn: (record: CloudTrailRecord) => DetectionMatch | null) =>
   (record: CloudTrailRecord): DetectionMatch | null =>
     events.some((e) => e.source === record.eventSource && e.names.includes(record.eventName)) ? fn(record) : null;
-
-/** The record's account for keys and words, `unknown` when CloudTrail did not send one. */
-export const recordAccount = (r: CloudTrailRecord): string => recordAccountId(r) ?? 'unknown';

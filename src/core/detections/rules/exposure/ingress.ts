@@ -1,7 +1,8 @@
 import type { SecurityGroupRule } from '../../../model';
 import { ruleKey } from '../../../security-groups';
 import type { CloudTrailRecord } from '../../record';
-import { ec2Items, isObject, numberOf, oneOrMany, type Json } from './common';
+import { numberOf, oneOrMany } from './common';
+import { ec2Items, isJson, type Json } from '../shared/helpers';
 
 /**
  * The inbound rules a CloudTrail record adds, as the snapshot's SecurityGroupRule so the checks'
@@ -65,20 +66,20 @@ interface Collected {
 
 /** One IpPermission: a rule per address range (security-group and prefix-list sources never admit the world). */
 const fromPermission = (p: unknown, where: string, out: Collected): void => {
-  if (!isObject(p)) return void out.unreadable.push(where);
+  if (!isJson(p)) return void out.unreadable.push(where);
   const v4 = ec2Items(p.ipRanges);
   const v6 = ec2Items(p.ipv6Ranges);
   if (v4 === null || v6 === null) return void out.unreadable.push(`${where}'s address ranges`);
   const base = { ipProtocol: p.ipProtocol, fromPort: p.fromPort, toPort: p.toPort };
   for (const range of [...v4.map((r) => ['v4', r] as const), ...v6.map((r) => ['v6', r] as const)]) {
     const [family, raw] = range;
-    const cidr = isObject(raw) ? (family === 'v4' ? raw.cidrIp : raw.cidrIpv6) : undefined;
+    const cidr = isJson(raw) ? (family === 'v4' ? raw.cidrIp : raw.cidrIpv6) : undefined;
     const made =
       typeof cidr === 'string'
         ? rule({
             ...base,
             ...(family === 'v4' ? { cidrIpv4: cidr } : { cidrIpv6: cidr }),
-            description: isObject(raw) ? raw.description : undefined,
+            description: isJson(raw) ? raw.description : undefined,
           })
         : null;
     if (made) out.rules.push(made);
@@ -116,7 +117,7 @@ const fromResponse = (re: Json | null | undefined, out: Collected): string | und
   let groupId: string | undefined;
   if (items.length > 0) out.listed = true;
   for (const item of items) {
-    if (!isObject(item)) {
+    if (!isJson(item)) {
       out.unreadable.push('an item of responseElements.securityGroupRuleSet');
       continue;
     }
@@ -139,16 +140,16 @@ const fromResponse = (re: Json | null | undefined, out: Collected): string | und
 
 const fromModifyRequest = (rp: Json, out: Collected): { groupId: string | undefined } => {
   const req = rp.ModifySecurityGroupRulesRequest;
-  if (!isObject(req)) {
+  if (!isJson(req)) {
     out.unreadable.push('requestParameters.ModifySecurityGroupRulesRequest');
     return { groupId: undefined };
   }
   const updates = oneOrMany(req.SecurityGroupRule);
   if (updates.length === 0) out.unreadable.push('the rules of ModifySecurityGroupRulesRequest');
   for (const u of updates) {
-    const values = isObject(u) ? u.SecurityGroupRule : undefined;
+    const values = isJson(u) ? u.SecurityGroupRule : undefined;
     const made =
-      isObject(u) && isObject(values)
+      isJson(u) && isJson(values)
         ? rule({
             ruleId: u.SecurityGroupRuleId,
             ipProtocol: values.IpProtocol,

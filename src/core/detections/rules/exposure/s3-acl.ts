@@ -1,6 +1,7 @@
 import type { AclGrant } from '../../../model';
 import { ALL_USERS_URI, AUTHENTICATED_USERS_URI, publicGrants, type PublicGrant } from '../../../s3-public';
-import { firstText, isObject, oneOrMany, type Json } from './common';
+import { headerText, oneOrMany } from './common';
+import { isJson, type Json } from '../shared/helpers';
 
 /**
  * The ACL a PutBucketAcl record sets, read into the grants the S3 checks judge (s3-public's
@@ -48,14 +49,14 @@ const headerGrants = (rp: Json): AclGrant[] =>
 type BodyGrants = { ok: true; grants: AclGrant[] } | { ok: false; reason: string };
 
 const bodyGrants = (policy: unknown): BodyGrants => {
-  if (!isObject(policy)) return { ok: false, reason: 'AccessControlPolicy is not an object' };
+  if (!isJson(policy)) return { ok: false, reason: 'AccessControlPolicy is not an object' };
   const list = policy.AccessControlList;
   // An AccessControlList element without grants leaves only the owner (S3 adds nothing public).
   if (list === undefined || list === null || list === '') return { ok: true, grants: [] };
-  if (!isObject(list)) return { ok: false, reason: 'AccessControlList is not an object' };
+  if (!isJson(list)) return { ok: false, reason: 'AccessControlList is not an object' };
   const grants: AclGrant[] = [];
   for (const raw of oneOrMany(list.Grant)) {
-    if (!isObject(raw) || !isObject(raw.Grantee) || typeof raw.Permission !== 'string')
+    if (!isJson(raw) || !isJson(raw.Grantee) || typeof raw.Permission !== 'string')
       return { ok: false, reason: 'a Grant has no readable Grantee and Permission' };
     const grantee = raw.Grantee;
     const type = grantee['xsi:type'] ?? grantee.type ?? grantee.Type;
@@ -76,7 +77,7 @@ export const newBucketAcl = (rp: Json | null | undefined): NewAcl => {
   let read = false;
   const canned = rp['x-amz-acl'];
   if (canned !== undefined) {
-    const name = firstText(canned)?.trim().toLowerCase();
+    const name = headerText(canned)?.trim().toLowerCase();
     const cannedGrants = name === undefined ? undefined : CANNED[name];
     if (cannedGrants === undefined)
       return { status: 'unreadable', reason: `unknown canned ACL ${JSON.stringify(canned)}` };

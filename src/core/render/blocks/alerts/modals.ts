@@ -202,25 +202,42 @@ export const renderEscalationReply = (alert: Alert, minutes: number): MessagePay
 const MENTION = /&lt;@([UW][A-Z0-9]{2,20})&gt;/g;
 
 /**
- * A refusal of an alert action as the presser reads it: escaped like every error reply, except
- * that well-formed user mentions the use case wrote (`<@U…>`) stay mentions.
+ * Escaped text with the mentions of `mentions` (ids the use case vouches for) made live again, and
+ * nothing else: a `<@U…>`, `<!channel>`, `<#C…>` or `<http…|…>` anywhere else in the text (a caller's
+ * label, a resource name, an AWS error quoted in a reason) stays inert text.
  */
-export const renderAlertRefusal = (refusal: { code: string; reason: string }): MessagePayload => {
+const withMentions = (escaped: string, mentions: readonly string[]): string =>
+  mentions.length === 0
+    ? escaped
+    : escaped.replace(MENTION, (all, id: string) => (mentions.includes(id) ? `<@${id}>` : all));
+
+/** Notification text: mentions read as the bare id (fallbackText escapes the rest, so nothing pings). */
+const plainMentions = (text: string): string => text.replace(/<@([UW][A-Z0-9]{2,20})>/g, '$1');
+
+/**
+ * A refusal of an alert action as the presser reads it: escaped like every error reply, except
+ * that the user mentions the use case wrote itself (listed in `mentions`) stay mentions.
+ */
+export const renderAlertRefusal = (refusal: {
+  code: string;
+  reason: string;
+  mentions?: readonly string[] | undefined;
+}): MessagePayload => {
   const title =
     refusal.code === 'not-allowed' || refusal.code === 'not-asked'
       ? 'Not allowed'
       : refusal.code === 'undo-exists' || refusal.code === 'already-asked'
         ? 'Already asked'
         : 'Cannot do that';
-  const body = lineStart(clip(refusal.reason, 2500)).replace(MENTION, '<@$1>');
+  const body = withMentions(lineStart(clip(refusal.reason, 2500)), refusal.mentions ?? []);
   return {
-    text: fallbackText(`${title}: ${refusal.reason.replace(/<@([UW][A-Z0-9]{2,20})>/g, '$1')}`),
+    text: fallbackText(`${title}: ${plainMentions(refusal.reason)}`),
     blocks: [section(`:warning: *${title}*\n${body}`)],
   };
 };
 
-/** A short confirmation, escaped, with the same mention rule. */
-export const renderAlertNote = (text: string): MessagePayload => ({
-  text: fallbackText(text.replace(/<@([UW][A-Z0-9]{2,20})>/g, '$1')),
-  blocks: [section(lineStart(clip(text, 2500)).replace(MENTION, '<@$1>'))],
+/** A short confirmation, escaped, with the same rule: only the mentions listed are live. */
+export const renderAlertNote = (text: string, mentions: readonly string[] = []): MessagePayload => ({
+  text: fallbackText(plainMentions(text)),
+  blocks: [section(withMentions(lineStart(clip(text, 2500)), mentions))],
 });

@@ -1,0 +1,318 @@
+/**
+ * Organization-scale scan benchmark: runCheck through the real live source against a simulated
+ * organization (nock; 50 ms per reply; 1 % of calls throttled, which the SDK must retry with the
+ * production retry settings). Each measurement runs in its own child process, so peak RSS is that
+ * scan's alone. Prints, per estate size: wall time, calls, CPU per call, peak RSS, failed accounts;
+ * then cloudsec's CPU per call against bare SDK v3 calls of the same operation mix, in the same run.
+ *
+ *   npx ts-node --transpile-only bench/scan-org.ts                    # 25 and 50 accounts × 2 regions
+ *   BENCH_ORG_ACCOUNTS=500 BENCH_ORG_REGIONS=17 npx ts-node --transpile-only bench/scan-org.ts
+ *
+ * BENCH_ORG_ACCOUNTS is the large estate (default 50), compared with BENCH_ORG_BASE accounts
+ * (default 25, the default account concurrency: below it every account is in flight at once; 50 when
+ * the large one is bigger) in the same regions.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import nock from 'nock';
+import pLimit from 'p-limit';
+import { makeClientFactory, type AccountAccess, type AccountClients, type ClientFactory } from '../src/aws/clients';
+import { makeLiveSnapshotSource } from '../src/aws/live-source';
+import { runCheck } from '../src/app/run-check';
+import { parseConfig } from '../src/config';
+import { CHECKS } from '../src/core/checks';
+import { installFakeAws, type FakeAccount } from '../test/fixtures/aws/fake-aws';
+
+// Fake credentials and region, set before any SDK client exists; nothing may reach the network.
+process.env.AWS_ACCESS_KEY_ID = 'AKIDBENCHEXAMPLE';
+process.env.AWS_SECRET_ACCESS_KEY = 'bench-secret';
+process.env.AWS_REGION = 'us-east-1';
+process.env.AWS_EC2_METADATA_DISABLED = 'true';
+for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete process.env[name];
+nock.disableNetConnect();
+
+const LATENCY_MS = 50;
+const THROTTLE_RATE = 0.01;
+const HOME = 'us-east-1';
+const MANAGEMENT = '100000000000';
+const ALL_REGIONS = [
+  'us-east-1',
+  'us-west-2',
+  'eu-west-1',
+  'ap-southeast-2',
+  'us-east-2',
+  'us-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-southeast-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ca-central-1',
+  'sa-east-1',
+];
+
+interface Result {
+  accounts: number;
+  regions: number;
+  ms: number;
+  calls: number;
+  throttled: number;
+  cpuMs: number;
+  peakRssMb: number;
+  /** Accounts cloudsec could not enter, or with a fact that came back unknown. */
+  failedAccounts: number;
+  findings: number;
+  /** compare mode: the same operation mix sent by bare SDK clients. */
+  bare?: { ms: number; calls: number; cpuMs: number };
+}
+
+const estateOf = (accounts: number, regions: number) => {
+  const regionList = ALL_REGIONS.slice(0, regions);
+  const member = (n: number): FakeAccount => ({
+    id: n === 0 ? MANAGEMENT : String(200_000_000_000 + n),
+    name: n === 0 ? 'management' : `member-${n}`,
+    users: 100,
+    buckets: 20,
+    regions: regionList,
+  });
+  return {
+    callerAccountId: MANAGEMENT,
+    organization: true,
+    accounts: Array.from({ length: accounts }, (_, i) => member(i)),
+    latencyMs: LATENCY_MS,
+    throttleRate: THROTTLE_RATE,
+    countOnly: true,
+  };
+};
+
+/** The estate whose calls are sent again by bare SDK clients. */
+const COMPARED_ACCOUNTS = 10;
+
+const CONFIG = parseConfig('organization:\n  roleName: cloudsec-read\nregions: all\n', 'bench.yml');
+
+/** One SDK call as cloudsec sent it: enough to send it again with a bare client. */
+interface SentCall {
+  accountId: string;
+  region: string;
+  client: new (config: object) => { send(command: unknown): Promise<unknown>; destroy(): void };
+  command: new (input: unknown) => unknown;
+  input: unknown;
+}
+
+/** The production factory, recording every command its clients send (compare mode only). */
+const recordingFactory = (sent: SentCall[]): ClientFactory => {
+  const factory = makeClientFactory({ homeRegion: HOME });
+  return (access: AccountAccess) => {
+    const clients = factory(access);
+    const wrapped = {} as Record<string, unknown>;
+    for (const [name, make] of Object.entries(clients) as [string, (...args: unknown[]) => unknown][]) {
+      wrapped[name] = (...args: unknown[]) => {
+        const client = make(...args) as {
+          send: (c: { input: unknown }, ...rest: unknown[]) => Promise<unknown>;
+          config: { region: () => Promise<string> };
+        };
+        const send = client.send.bind(client);
+        if (!(client as { recorded?: boolean }).recorded) {
+          (client as { recorded?: boolean }).recorded = true;
+          const region = (args[0] as string | undefined) ?? HOME;
+          client.send = (command, ...rest) => {
+            sent.push({
+              accountId: access.accountId,
+              region,
+              client: client.constructor as SentCall['client'],
+              command: (command as object).constructor as SentCall['command'],
+              input: command.input,
+            });
+            return send(command, ...rest);
+          };
+        }
+        return client;
+      };
+    }
+    return wrapped as unknown as AccountClients;
+  };
+};
+
+/** Sends the recorded calls again with plain SDK clients: one per (account, service, region), as any SDK user must. */
+const replayBare = async (sent: readonly SentCall[]) => {
+  const clients = new Map<string, { send(command: unknown): Promise<unknown>; destroy(): void }>();
+  const clientOf = (call: SentCall) => {
+    const key = `${call.accountId}|${call.client.name}|${call.region}`;
+    let client = clients.get(key);
+    if (!client) {
+      // The fake tells accounts apart by the signing key, as AWS does: ASIA<id> is a role session.
+      const accessKeyId = call.accountId === 'caller' ? 'AKIDBENCHEXAMPLE' : `ASIA${call.accountId}`;
+      client = new call.client({
+        region: call.region,
+        credentials: { accessKeyId, secretAccessKey: 'bench-secret', sessionToken: 'bench' },
+        retryMode: 'adaptive',
+        maxAttempts: 5,
+      });
+      clients.set(key, client);
+    }
+    return client;
+  };
+  // The live source's default concurrency: 25 accounts, 16 calls each.
+  const limit = pLimit(25 * 16);
+  await Promise.all(
+    sent.map((call) =>
+      limit(() =>
+        clientOf(call)
+          .send(new call.command(call.input))
+          .catch(() => null),
+      ),
+    ),
+  );
+  for (const client of clients.values()) client.destroy();
+};
+
+/** Runs in the child: one scan (and, in compare mode, the bare replay), printed as JSON. */
+const child = async (accounts: number, regions: number, compare: boolean) => {
+  // Warm-up: module loading (clients load on first use) and JIT would otherwise be charged to the scan.
+  const warm = installFakeAws({ ...estateOf(2, regions), latencyMs: 0, throttleRate: 0 });
+  const warmSent: SentCall[] = [];
+  await runCheck(
+    {
+      source: makeLiveSnapshotSource({ config: CONFIG, homeRegion: HOME, clientFactory: recordingFactory(warmSent) }),
+      checks: CHECKS,
+      clock: () => new Date(),
+    },
+    { service: 'all' },
+  );
+  await replayBare(warmSent);
+  warm.restore();
+
+  const fake = installFakeAws(estateOf(accounts, regions));
+  const sent: SentCall[] = [];
+  const source = makeLiveSnapshotSource({
+    config: CONFIG,
+    homeRegion: HOME,
+    ...(compare ? { clientFactory: recordingFactory(sent) } : {}),
+  });
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
+  const outcome = await runCheck({ source, checks: CHECKS, clock: () => new Date() }, { service: 'all' });
+  const cpu = process.cpuUsage(cpuBefore);
+  const ms = performance.now() - started;
+  if (fake.unhandled.length > 0) throw new Error(`the fake could not answer: ${fake.unhandled.slice(0, 3).join('; ')}`);
+  const failed = new Set([
+    ...outcome.snapshot.accounts.filter((a) => !a.access.ok).map((a) => a.accountId),
+    ...outcome.findings.filter((f) => f.status === 'unknown').map((f) => f.accountId),
+  ]);
+  const result: Result = {
+    accounts,
+    regions,
+    ms,
+    calls: fake.total,
+    throttled: fake.throttled,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    failedAccounts: failed.size,
+    findings: outcome.findings.length,
+  };
+  if (compare) {
+    const callsBefore = fake.total;
+    const bareStarted = performance.now();
+    const bareCpu = process.cpuUsage();
+    await replayBare(sent);
+    const used = process.cpuUsage(bareCpu);
+    result.bare = {
+      ms: performance.now() - bareStarted,
+      calls: fake.total - callsBefore,
+      cpuMs: (used.user + used.system) / 1000,
+    };
+  }
+  fake.restore();
+  process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
+};
+
+/**
+ * The measured processes run compiled JavaScript, as production does: under ts-node the TypeScript
+ * compiler alone would sit in the heap and be counted in peak RSS. Compiled once per run, without
+ * type checking (tsc --noCheck), under node_modules so that the packages resolve.
+ */
+const BUILD = path.join(__dirname, '..', 'node_modules', '.cache', 'cloudsec-bench-scan-org');
+const compile = () => {
+  fs.rmSync(BUILD, { recursive: true, force: true });
+  const tsc = require.resolve('typescript/bin/tsc');
+  const args = ['-p', path.join(__dirname, '..', 'tsconfig.json'), '--noCheck', '--noEmit', 'false'];
+  const run = spawnSync(process.execPath, [tsc, ...args, '--outDir', BUILD, '--sourceMap', 'false'], {
+    encoding: 'utf8',
+  });
+  if (run.status !== 0) throw new Error(`tsc failed:\n${run.stdout}\n${run.stderr}`);
+};
+
+const measure = (accounts: number, regions: number, compare = false): Result => {
+  const run = spawnSync(
+    process.execPath,
+    [
+      path.join(BUILD, 'bench', 'scan-org.js'),
+      '--child',
+      String(accounts),
+      String(regions),
+      compare ? 'compare' : 'scan',
+    ],
+    { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, env: { ...process.env, NODE_NO_WARNINGS: '1' } },
+  );
+  const line = run.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  if (!line) throw new Error(`the measurement failed:\n${run.stdout}\n${run.stderr}`);
+  return JSON.parse(line.slice('RESULT '.length)) as Result;
+};
+
+const perCall = (cpuMs: number, calls: number) => `${(cpuMs / calls).toFixed(2)} ms`;
+const line = (r: Result) =>
+  `${r.accounts} accounts × ${r.regions} regions: ${(r.ms / 1000).toFixed(1)} s, ${r.calls} calls (${r.throttled} throttled, retried), ` +
+  `CPU ${perCall(r.cpuMs, r.calls)} per call, peak RSS ${Math.round(r.peakRssMb)} MB, ` +
+  `${r.findings} findings, ${r.failedAccounts} failed accounts`;
+
+const main = async () => {
+  const large = Number(process.env.BENCH_ORG_ACCOUNTS ?? 50);
+  const base = Number(process.env.BENCH_ORG_BASE ?? (large > 50 ? 50 : 25));
+  const regions = Number(process.env.BENCH_ORG_REGIONS ?? 2);
+  console.log(
+    `organization scan benchmark: simulated AWS, ${LATENCY_MS} ms per reply, ${THROTTLE_RATE * 100}% of calls throttled, ` +
+      `production retry settings, default concurrency; each figure from its own process`,
+  );
+  compile();
+  const small = measure(base, regions);
+  console.log(line(small));
+  const big = measure(large, regions);
+  console.log(line(big));
+  // Its own process: recording every command (and the factory that keeps each account's clients for
+  // the replay) would weigh on the peak RSS of the scans above.
+  const compared = measure(COMPARED_ACCOUNTS, regions, true);
+  const bare = compared.bare!;
+  const ratio = compared.cpuMs / compared.calls / (bare.cpuMs / bare.calls);
+  console.log(
+    `CPU per call, ${COMPARED_ACCOUNTS} accounts × ${regions} regions: cloudsec ${perCall(compared.cpuMs, compared.calls)} ` +
+      `(${compared.calls} calls, collect + evaluate) vs bare SDK v3 ${perCall(bare.cpuMs, bare.calls)} (${bare.calls} calls ` +
+      `of the same operations, one client per account, service and region) = ${ratio.toFixed(2)}× ` +
+      `(both include the simulated AWS's own CPU)`,
+  );
+  const growth = big.peakRssMb / small.peakRssMb;
+  const verdicts: [boolean, string][] = [
+    [
+      small.failedAccounts + big.failedAccounts + compared.failedAccounts === 0,
+      `0 failed accounts under throttling (${small.failedAccounts}, ${big.failedAccounts}, ${compared.failedAccounts})`,
+    ],
+    [big.peakRssMb <= 300, `peak RSS at ${large} accounts ≤ 300 MB (${Math.round(big.peakRssMb)} MB)`],
+    [growth <= 1.2, `peak RSS at ${large} accounts within 20% of ${base} accounts (${growth.toFixed(2)}×)`],
+    [ratio <= 1.2, `CPU per call ≤ 1.2× a bare SDK call (${ratio.toFixed(2)}×)`],
+  ];
+  for (const [ok, what] of verdicts) console.log(`${ok ? 'PASS' : 'FAIL'} ${what}`);
+  if (verdicts.some(([ok]) => !ok)) process.exitCode = 1;
+};
+
+const args = process.argv.slice(2);
+(args[0] === '--child' ? child(Number(args[1]), Number(args[2]), args[3] === 'compare') : main()).catch(
+  (err: unknown) => {
+    console.error(err);
+    process.exitCode = 1;
+  },
+);
