@@ -32,7 +32,12 @@ import { setWorkflow } from './aws/securityhub-workflow';
 import { writeRoleClients } from './aws/securityhub-publish';
 import type { SecurityHubWorkflowPort } from './app/exceptions';
 import type { AppDeps } from './app/deps';
-import { acceptedRiskSweep, startPeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
+import {
+  acceptedRiskSweep,
+  startPeriodicDuties,
+  type PeriodicDuties,
+  type PeriodicDuty,
+} from './schedule/periodic-duties';
 import { makeLeaderLease } from './schedule/leader-lease';
 import { DETECTIONS } from './core/detections';
 import { detectionSettingsProblems } from './core/detections/settings-check';
@@ -70,6 +75,18 @@ const demoConfig = (): Config => {
  * only requests unchanged for longer than any execution takes are verified (and by the leader).
  */
 const REPLICA_RECONCILE_AFTER_MS = 15 * 60_000;
+
+/** CLOUDSEC_LEADER_TTL_MS: how long a dead leader's lease keeps the other replicas waiting (default 30 s). */
+const leaderTtl = (env: NodeJS.ProcessEnv): { ttlMs?: number } => {
+  const raw = env.CLOUDSEC_LEADER_TTL_MS?.trim();
+  if (!raw) return {};
+  if (!/^\d+$/.test(raw) || Number(raw) < 1_000)
+    throw new CloudsecError(
+      'config',
+      `CLOUDSEC_LEADER_TTL_MS must be a whole number of milliseconds, at least 1000; got "${raw.slice(0, 40)}".`,
+    );
+  return { ttlMs: Number(raw) };
+};
 
 const openStore = async (
   rawEnv: NodeJS.ProcessEnv,
@@ -256,6 +273,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     }
     if (keyNotice) io.stderr(`${keyNotice.message}\n`);
     const slackEnv = readSlackEnv(io.env);
+    const leaseTtl = leaderTtl(io.env);
     const logger: Logger = createLogger({ level: slackEnv.logLevel });
     // A promise nobody awaited that fails is logged and the bot serves on; an uncaught exception exits 1.
     uninstallGuards = installProcessGuards({ log: logger });
@@ -327,6 +345,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const report = await deps.remediation.reconcile();
       logger.info({ report }, 'remediation requests reconciled');
     }
+    let duties: PeriodicDuties | null = null;
     // One leader among the replicas runs the sweeps and pollers (a lease with a fencing token in the
     // store); each is exactly-once in the store anyway, so the lease spares work, not correctness.
     const lease = replicated
@@ -335,6 +354,11 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
           owner: `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
           clock: io.clock,
           log: logger,
+          ...leaseTtl,
+          // A new leader catches up at once: a dead leader's digest run, its requests, its polls.
+          onLead: () => {
+            for (const name of ['digest-resume', 'remediation-reconcile']) void duties?.runNow(name);
+          },
         })
       : null;
     lease?.start();
@@ -354,7 +378,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
             },
           ]
         : [];
-    const duties = startPeriodicDuties({
+    duties = startPeriodicDuties({
       duties: [...housekeeping(deps, logger), ...reconcileDuty, ...live.duties],
       log: logger,
       ...(lease ? { leadership: lease } : {}),

@@ -40,6 +40,11 @@ export interface LeaderLeaseDeps {
   clock: () => Date;
   log: Pick<AppLogger, 'info' | 'warn'>;
   timers?: DutyTimers;
+  /**
+   * Called when this replica takes the lead (a new fence): a successor runs the leader's duties at
+   * once (finish a dead leader's digest run, verify its requests) instead of at their next tick.
+   */
+  onLead?: (fence: number) => void;
 }
 
 const realTimers: DutyTimers = {
@@ -72,7 +77,10 @@ export const makeLeaderLease = (deps: LeaderLeaseDeps): LeaderLease => {
       if (result.acquired) {
         const changed = held === null || held.fence !== result.lock.fence;
         held = { sinceMs: startedMs, fence: result.lock.fence };
-        if (changed) deps.log.info({ owner: deps.owner, fence: result.lock.fence }, 'this replica is the leader');
+        if (changed) {
+          deps.log.info({ owner: deps.owner, fence: result.lock.fence }, 'this replica is the leader');
+          deps.onLead?.(result.lock.fence);
+        }
       } else {
         if (was || held) deps.log.warn({ owner: deps.owner, leader: result.lock.owner }, 'this replica lost the lead');
         held = null;
