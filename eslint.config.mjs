@@ -31,7 +31,20 @@ const NO = {
   ),
   // src/errors.ts (imports nothing) is the one top-level module the core may use; these are wiring, config and I/O.
   topLevelEdges: deny(
-    climbsToModule('main', 'compose', 'cli', 'config', 'digest-config', 'access-config', 'paths', 'private-files'),
+    climbsToModule(
+      'main',
+      'compose',
+      'cli',
+      'config',
+      'env',
+      'database-env',
+      'config-issues',
+      'job-collectors',
+      'digest-config',
+      'access-config',
+      'paths',
+      'private-files',
+    ),
     'The core is pure: it imports no top-level edge module of src/ (composition, CLI, config, files). ' +
       'Move the type or schema it needs into src/core.',
   ),

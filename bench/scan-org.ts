@@ -13,7 +13,6 @@
  * the large one is bigger) in the same regions.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import nock from 'nock';
@@ -21,41 +20,20 @@ import pLimit from 'p-limit';
 import { makeClientFactory, type AccountAccess, type AccountClients, type ClientFactory } from '../src/aws/clients';
 import { makeLiveSnapshotSource } from '../src/aws/live-source';
 import { runCheck } from '../src/app/run-check';
-import { parseConfig } from '../src/config';
 import { CHECKS } from '../src/core/checks';
-import { installFakeAws, type FakeAccount } from '../test/fixtures/aws/fake-aws';
+import { installFakeAws } from '../test/fixtures/aws/fake-aws';
+import {
+  BENCH_CONFIG,
+  HOME,
+  LATENCY_MS,
+  THROTTLE_RATE,
+  benchAwsEnvironment,
+  compileBench,
+  estateOf,
+} from './org-estate';
 
-// Fake credentials and region, set before any SDK client exists; nothing may reach the network.
-process.env.AWS_ACCESS_KEY_ID = 'AKIDBENCHEXAMPLE';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench-secret';
-process.env.AWS_REGION = 'us-east-1';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-for (const name of ['AWS_PROFILE', 'AWS_SESSION_TOKEN', 'AWS_ENDPOINT_URL']) delete process.env[name];
+benchAwsEnvironment();
 nock.disableNetConnect();
-
-const LATENCY_MS = 50;
-const THROTTLE_RATE = 0.01;
-const HOME = 'us-east-1';
-const MANAGEMENT = '100000000000';
-const ALL_REGIONS = [
-  'us-east-1',
-  'us-west-2',
-  'eu-west-1',
-  'ap-southeast-2',
-  'us-east-2',
-  'us-west-1',
-  'eu-west-2',
-  'eu-west-3',
-  'eu-central-1',
-  'eu-north-1',
-  'ap-southeast-1',
-  'ap-northeast-1',
-  'ap-northeast-2',
-  'ap-northeast-3',
-  'ap-south-1',
-  'ca-central-1',
-  'sa-east-1',
-];
 
 interface Result {
   accounts: number;
@@ -72,29 +50,10 @@ interface Result {
   bare?: { ms: number; calls: number; cpuMs: number };
 }
 
-const estateOf = (accounts: number, regions: number) => {
-  const regionList = ALL_REGIONS.slice(0, regions);
-  const member = (n: number): FakeAccount => ({
-    id: n === 0 ? MANAGEMENT : String(200_000_000_000 + n),
-    name: n === 0 ? 'management' : `member-${n}`,
-    users: 100,
-    buckets: 20,
-    regions: regionList,
-  });
-  return {
-    callerAccountId: MANAGEMENT,
-    organization: true,
-    accounts: Array.from({ length: accounts }, (_, i) => member(i)),
-    latencyMs: LATENCY_MS,
-    throttleRate: THROTTLE_RATE,
-    countOnly: true,
-  };
-};
-
 /** The estate whose calls are sent again by bare SDK clients. */
 const COMPARED_ACCOUNTS = 10;
 
-const CONFIG = parseConfig('organization:\n  roleName: cloudsec-read\nregions: all\n', 'bench.yml');
+const CONFIG = BENCH_CONFIG;
 
 /** One SDK call as cloudsec sent it: enough to send it again with a bare client. */
 interface SentCall {
@@ -232,20 +191,9 @@ const child = async (accounts: number, regions: number, compare: boolean) => {
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 };
 
-/**
- * The measured processes run compiled JavaScript, as production does: under ts-node the TypeScript
- * compiler alone would sit in the heap and be counted in peak RSS. Compiled once per run, without
- * type checking (tsc --noCheck), under node_modules so that the packages resolve.
- */
-const BUILD = path.join(__dirname, '..', 'node_modules', '.cache', 'cloudsec-bench-scan-org');
+let BUILD = '';
 const compile = () => {
-  fs.rmSync(BUILD, { recursive: true, force: true });
-  const tsc = require.resolve('typescript/bin/tsc');
-  const args = ['-p', path.join(__dirname, '..', 'tsconfig.json'), '--noCheck', '--noEmit', 'false'];
-  const run = spawnSync(process.execPath, [tsc, ...args, '--outDir', BUILD, '--sourceMap', 'false'], {
-    encoding: 'utf8',
-  });
-  if (run.status !== 0) throw new Error(`tsc failed:\n${run.stdout}\n${run.stderr}`);
+  BUILD = compileBench('cloudsec-bench-scan-org');
 };
 
 const measure = (accounts: number, regions: number, compare = false): Result => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { readEnv } from './config';
+import { readEnv } from './env';
 import { CloudsecError } from './errors';
 import { copySqliteToPostgres, parseSqliteSource } from './store/copy';
 import {
@@ -12,7 +12,7 @@ import {
   openStoreAt,
   readSchemaVersion,
 } from './store/open-store';
-import { redactDatabaseUrl } from './store/pg';
+import { redactDatabaseUrl } from './database-env';
 
 interface DbIo {
   stdout: (text: string) => void;

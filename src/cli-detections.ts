@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { parseQueueUrl } from './aws/events/queue-arn';
 import type { CliIo } from './cli';
-import { loadConfig, readEnv } from './config';
+import { loadConfig } from './config';
+import { readEnv } from './env';
 import { DETECTIONS } from './core/detections';
 import { detectionCatalog, type DetectionCatalog } from './core/detections/catalog';
 import type { DetectionDefinition } from './core/detections/define';

@@ -5,29 +5,31 @@ import { SEVERITIES, SERVICES, severityRank, type Service, type Severity } from 
 import { acceptedRisksReport, buildCheckReport } from './core/render/report';
 import { summarize } from './core/findings';
 import { applyExceptions, exportRows } from './core/exceptions/apply';
-import { acceptedRisksFor, rowsWithAcceptedRisks, type CliRiskSource } from './cli-accepted-risks';
+import { acceptedRisksFor, rowsWithAcceptedRisks } from './cli-accepted-risks';
 import { catalogJson, renderCatalogText } from './core/render/text';
 import { runCheck, SERVICE_SELECTORS, slicesFor, type ServiceSelector } from './app/run-check';
 import { suggest } from './core/suggest';
-import { checkRegionNames, describeUnknownRegion } from './aws/region-names';
-import { recordedSnapshotSource, type SnapshotSource } from './app/snapshot-source';
-import { loadConfig, readEnv, type Config } from './config';
+import type { SnapshotSource } from './app/snapshot-source';
+import type { Config } from './config';
 import { CloudsecError, exitCodeFor, isCloudsecError } from './errors';
-import { demoSnapshotPath } from './paths';
 import { CHECK_FORMATS, checkOutput, type CheckFormat } from './cli-check-output';
 import { registerPublishCommand } from './cli-publish';
 import { registerDetectionsCommand } from './cli-detections';
 import { makeLiveSnapshotSource } from './aws/live-source';
 import { registerIamPolicyCommand } from './cli-iam-policy';
 import { registerDbCommand } from './cli-db';
-import { liveSourceConfigured } from './core/detections/settings';
-import { openSqliteStore } from './store/sqlite';
-import { openConfiguredStore, openConfiguredStoreIfPresent } from './store/open-store';
-import type { Store } from './store/store';
-import { describeVerification } from './app/audit';
-import { makeDigestService } from './app/digest';
-import { demoConfigPath } from './paths';
-import { makeSecurityHubFeed } from './aws/securityhub-feed';
+import { registerAuditCommand } from './cli-audit';
+import { registerDigestCommand } from './cli-digest';
+import {
+  chooseSource,
+  collectRepeatable,
+  judgingConfigFor,
+  riskSourceOf,
+  validateAccountIds,
+  validRegions,
+  withSourceOptions,
+  type SourceOptions,
+} from './cli-source';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -45,63 +47,6 @@ const defaultIo = (): CliIo => ({
   clock: () => new Date(),
   liveSource: (config) => makeLiveSnapshotSource({ config }),
 });
-
-const collectRepeatable = (value: string, previous: string[] | undefined) => [...(previous ?? []), ...value.split(',')];
-
-interface SourceOptions {
-  demo?: boolean;
-  snapshot?: string;
-  config?: string;
-}
-
-const chooseSource = (opts: SourceOptions, io: CliIo): SnapshotSource => {
-  const env = readEnv(io.env);
-  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  if (demo && opts.snapshot) throw new CloudsecError('usage', 'Use either --demo or --snapshot, not both.');
-  if (demo) return recordedSnapshotSource(demoSnapshotPath());
-  if (opts.snapshot) return recordedSnapshotSource(opts.snapshot);
-  return io.liveSource(loadConfig(opts.config ?? env.CLOUDSEC_CONFIG).config);
-};
-
-/**
- * cloudsec.yml for judging a scan, whatever its source: `checks:` (break-glass roles…) and the
- * accepted risks under `exceptions:`. The demo has its own file.
- */
-const judgingConfigFor = (opts: SourceOptions, io: CliIo): Config => {
-  const env = readEnv(io.env);
-  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  return loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;
-};
-
-/** Where the CLI reads accepted risks: cloudsec.yml, and the bot's database unless this is the demo. */
-const riskSourceOf = (opts: SourceOptions, io: CliIo, config: Config): CliRiskSource => {
-  const env = readEnv(io.env);
-  const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-  return {
-    config,
-    env: demo ? null : io.env,
-    defaultSqlitePath: DEFAULT_DB,
-    auditKey: env.CLOUDSEC_AUDIT_KEY,
-    clock: io.clock,
-  };
-};
-
-const validateAccountIds = (ids: string[] | undefined) => {
-  for (const id of ids ?? []) {
-    if (!/^\d{12}$/.test(id)) throw new CloudsecError('usage', `--account ${id}: expected a 12-digit AWS account id.`);
-  }
-};
-
-/**
- * `--region` values checked against the SDK's region list before anything runs: a misspelt region
- * would otherwise be scanned, fail every call, and pass a CI gate with only `unknown` findings.
- */
-const validRegions = (names: string[] | undefined): string[] | undefined => {
-  if (!names) return undefined;
-  const checked = checkRegionNames(names);
-  if (!checked.ok) throw new CloudsecError('usage', `--region: ${describeUnknownRegion(checked)}.`);
-  return checked.regions;
-};
 
 const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
   const program = new Command('cloudsec')
@@ -125,57 +70,7 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
 
   registerDbCommand(program, io, setExit);
 
-  const audit = program
-    .command('audit')
-    .description('the tamper-evident audit log (CLOUDSEC_DATABASE_URL or CLOUDSEC_DB, CLOUDSEC_AUDIT_KEY)');
-  audit
-    .command('verify')
-    .description('walk the hash chain; exit 0 when intact, 1 at the first broken entry')
-    .action(async () => {
-      const verification = await withAuditStore(io, (store) => store.verifyAudit());
-      (verification.ok ? io.stdout : io.stderr)(`${describeVerification(verification)}\n`);
-      setExit(verification.ok ? 0 : 1);
-    });
-  audit
-    .command('export')
-    .description('print entries for a SIEM, oldest first')
-    .option('--since <time>', 'only entries at or after this ISO-8601 time')
-    .addOption(new Option('--format <format>', 'output format').choices(['jsonl', 'json']).default('jsonl'))
-    .action(async (opts: { since?: string; format: 'jsonl' | 'json' }) => {
-      if (opts.since !== undefined && Number.isNaN(Date.parse(opts.since))) {
-        throw new CloudsecError(
-          'usage',
-          `--since ${opts.since}: expected an ISO-8601 time such as 2026-11-01T00:00:00Z.`,
-        );
-      }
-      const since = opts.since === undefined ? undefined : new Date(opts.since).toISOString();
-      await withAuditStore(io, async (store) => {
-        // Pages keep memory flat however long the log is.
-        let first = true;
-        if (opts.format === 'json') io.stdout('[');
-        for (let next = 1; ;) {
-          const page = await store.listAudit({ sinceSeq: next, ...(since ? { sinceTime: since } : {}), limit: 1000 });
-          for (const entry of page) {
-            io.stdout(
-              opts.format === 'json' ? `${first ? '\n' : ',\n'}${JSON.stringify(entry)}` : `${JSON.stringify(entry)}\n`,
-            );
-            first = false;
-          }
-          if (page.length < 1000) break;
-          next = page[page.length - 1]!.seq + 1;
-        }
-        if (opts.format === 'json') io.stdout(first ? ']\n' : '\n]\n');
-      });
-      setExit(0);
-    });
-
-  const withSourceOptions = (cmd: Command) =>
-    cmd
-      .option('--account <id>', 'only this AWS account (repeatable)', collectRepeatable)
-      .option('--region <region>', 'only this region for regional services (repeatable)', collectRepeatable)
-      .option('--snapshot <file>', 'evaluate a snapshot written by `cloudsec collect` instead of calling AWS')
-      .option('--demo', 'use the bundled demo estate (fictional, no AWS needed)')
-      .option('--config <file>', 'configuration file (default ./cloudsec.yml, or CLOUDSEC_CONFIG)');
+  registerAuditCommand(program, io, setExit);
 
   withSourceOptions(
     program
@@ -306,61 +201,7 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
       },
     );
 
-  withSourceOptions(
-    program
-      .command('digest')
-      .description('render a scheduled digest as it would be posted now, without posting or storing anything')
-      .requiredOption('--preview <name>', 'the digest to preview (a name under `digests:` in cloudsec.yml)'),
-  ).action(async (opts: SourceOptions & { preview: string; region?: string[] }) => {
-    validRegions(opts.region);
-    const env = readEnv(io.env);
-    const demo = opts.demo || env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-    const config = loadConfig(demo ? demoConfigPath() : (opts.config ?? env.CLOUDSEC_CONFIG)).config;
-    const digest = config.digests.find((d) => d.name === opts.preview);
-    if (!digest) {
-      const names = config.digests.map((d) => d.name);
-      throw new CloudsecError(
-        'usage',
-        `No digest named "${opts.preview}". ${names.length > 0 ? `Digests: ${names.join(', ')}.` : 'Define digests under `digests:` in cloudsec.yml.'}`,
-      );
-    }
-    const source = chooseSource(opts, io);
-    // The delta is against the bot's stored state when its database (the configured one, PostgreSQL
-    // or SQLite) is there; otherwise, and always in the demo, this is a first run in memory.
-    const configured = demo
-      ? null
-      : await openConfiguredStoreIfPresent(io.env, {
-          clock: io.clock,
-          auditKey: env.CLOUDSEC_AUDIT_KEY,
-          defaultSqlitePath: DEFAULT_DB,
-        });
-    const store = configured ?? openSqliteStore({ path: ':memory:', clock: io.clock });
-    try {
-      const nowhere = async (): Promise<never> => {
-        throw new CloudsecError('internal', 'a preview posts nothing');
-      };
-      const service = makeDigestService({
-        config,
-        store,
-        clock: io.clock,
-        log: { info: () => undefined, warn: () => undefined, error: () => undefined },
-        source,
-        securityHub: source.kind === 'live' ? makeSecurityHubFeed({ config }) : null,
-        poster: { post: nowhere, attach: nowhere },
-        chart: () => Buffer.alloc(0),
-        knownAccounts: async () => (config.accounts ?? []).map((a) => ({ id: a.id, name: a.name })),
-        remediationEnabled: config.remediation.enabled,
-        owner: 'cli-preview',
-        // The demo has the live lane; a deployment has it with a CloudTrail source configured.
-        liveLaneOn: demo || liveSourceConfigured(config.detections),
-      });
-      const outcome = await service.preview(digest);
-      if (outcome.kind === 'preview') io.stdout(`${outcome.text.trimEnd()}\n`);
-      setExit(0);
-    } finally {
-      await store.close();
-    }
-  });
+  registerDigestCommand(program, io, setExit);
 
   registerPublishCommand(program, io, setExit, {
     chooseSource: (opts) => chooseSource(opts, io),
@@ -372,27 +213,6 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
   });
   registerDetectionsCommand(program, io, setExit);
   return program;
-};
-
-const DEFAULT_DB = './data/cloudsec.db';
-
-/**
- * Opens the existing database the environment selects, PostgreSQL or SQLite (never creates one:
- * verifying a typo'd path or schema must not pass on zero entries).
- */
-const withAuditStore = async <T>(io: CliIo, fn: (store: Store) => Promise<T>): Promise<T> => {
-  const env = readEnv(io.env);
-  const store = await openConfiguredStore(io.env, {
-    clock: io.clock,
-    auditKey: env.CLOUDSEC_AUDIT_KEY,
-    defaultSqlitePath: DEFAULT_DB,
-    mustExist: true,
-  });
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
 };
 
 /** Runs the CLI and returns the exit status (0 ok, 1 findings at/above --fail-on, 2 usage/config/credentials). */

@@ -3,7 +3,7 @@ import { CHECKS } from './core/checks';
 import type { Config } from './config';
 import type { Store } from './store/store';
 import type { AppDeps, AppLogger, AppMetrics, GroupLookup } from './app/deps';
-import { makeScanService } from './app/scan-service';
+import { makeScanService, type ScanServiceDeps } from './app/scan-service';
 import { makeCloudsecApp } from '../handlers/cloudsec-app';
 import type { SnapshotSource } from './app/snapshot-source';
 import { accountRefsOf } from './app/visible-findings';
@@ -35,6 +35,11 @@ export interface ComposeOptions {
   config: Config;
   store: Store;
   source: SnapshotSource;
+  /**
+   * Estate-wide scans as jobs every replica's worker takes (src/schedule/job-scans.ts); absent:
+   * collected in this process and saved at the end.
+   */
+  queuedScans?: ScanServiceDeps['queued'];
   groups: GroupLookup;
   clock: () => Date;
   log: AppLogger;
@@ -110,6 +115,7 @@ export const composeApp = (
   const config = withAlertChannel(options.config, options.liveLane?.alertChannel);
   const scans = makeScanService({
     source: options.source,
+    ...(options.queuedScans ? { queued: options.queuedScans } : {}),
     checks: CHECKS,
     settings: options.config.checks,
     store: options.store,

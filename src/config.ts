@@ -10,111 +10,12 @@ import { CheckSettingsSchema, DEFAULT_CHECK_SETTINGS } from './core/check-settin
 import { MAX_CONFIGURED_PRODUCTS, PRODUCT_ARN } from './aws/collectors/securityhub-products';
 import { DEFAULT_DETECTIONS_CONFIG, DetectionsConfigSchema } from './core/detections/settings';
 import { ConfigExceptionsSchema, configExpiryProblems } from './core/exceptions/from-config';
+import { formatIssues } from './config-issues';
 
-/** Query parameters of a connection URL that carry a secret (libpq's password, sslpassword…). */
-const SECRET_URL_PARAM = /password/i;
-
-/**
- * A database URL for messages and logs: the userinfo password and every password-like query
- * parameter (`?password=`, `?sslpassword=`) become `***`. A URL that cannot be parsed is not shown
- * at all: where its password sits cannot be known.
- */
-export const redactDatabaseUrl = (url: string): string => {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return '(an unparseable URL)';
-  }
-  if (parsed.password) parsed.password = '***';
-  // Names arrive decoded, so `pass%77ord=` is caught too. The query is rewritten (in its order) only
-  // when it holds a secret, so any other URL is shown exactly as given.
-  const params = [...parsed.searchParams];
-  if (params.some(([name]) => SECRET_URL_PARAM.test(name))) {
-    parsed.search = new URLSearchParams(
-      params.map(([name, value]): [string, string] => [name, SECRET_URL_PARAM.test(name) ? '***' : value]),
-    ).toString();
-  }
-  return parsed.toString();
-};
-
-/**
- * Why `url` cannot be CLOUDSEC_DATABASE_URL (or `db copy --to`), naming it without its password; null
- * when it is a postgres:// or postgresql:// URL.
- */
-export const postgresUrlProblem = (url: string): string | null => {
-  let protocol: string;
-  try {
-    protocol = new URL(url).protocol;
-  } catch {
-    // Not echoed: a URL that does not parse cannot be redacted.
-    return 'is not a URL (not shown, it may hold a password); expected postgres://user:password@host:5432/database.';
-  }
-  if (protocol === 'postgres:' || protocol === 'postgresql:') return null;
-  return (
-    `${redactDatabaseUrl(url)} is not a PostgreSQL URL: expected postgres://user:password@host:5432/database ` +
-    '(or postgresql://). For SQLite leave CLOUDSEC_DATABASE_URL unset and set CLOUDSEC_DB to the file.'
-  );
-};
-
-/** A PostgreSQL schema cloudsec puts into SQL unquoted: plain identifiers only, no quoting games. */
-export const PG_SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
-/** Why `schema` cannot be a schema name, or null. */
-export const schemaNameProblem = (schema: string): string | null =>
-  PG_SCHEMA_NAME.test(schema)
-    ? null
-    : `"${schema}" is not a plain lower-case identifier (letters, digits and _, at most 63), e.g. cloudsec.`;
-
-const checked = (problem: (value: string) => string | null) =>
-  z
-    .string()
-    .trim()
-    .superRefine((value, ctx) => {
-      const why = problem(value);
-      if (why !== null) ctx.addIssue({ code: 'custom', message: why });
-    });
-
-/** The one place that reads process.env: callers get a validated, typed view. */
-export const EnvSchema = z.object({
-  CLOUDSEC_CONFIG: z.string().min(1).optional(),
-  /** Set by the CLI's --demo and `npm run demo`; the bundled demo estate replaces AWS. */
-  CLOUDSEC_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
-  /** SQLite file for history, requests and the audit log (when CLOUDSEC_DATABASE_URL is not set). */
-  CLOUDSEC_DB: z.string().min(1).optional(),
-  /**
-   * PostgreSQL for several replicas (src/store/open-store.ts): wins over CLOUDSEC_DB. Messages never
-   * show its password.
-   */
-  CLOUDSEC_DATABASE_URL: checked(postgresUrlProblem).optional(),
-  /**
-   * The schema cloudsec's tables live in (default public). Naming it without the URL is refused
-   * where the database is chosen (open-store.ts), not here: `db copy --to URL` reads it alone.
-   */
-  CLOUDSEC_DATABASE_SCHEMA: checked(schemaNameProblem).optional(),
-  /** HMAC key for the audit chain; long enough that it cannot be guessed. */
-  CLOUDSEC_AUDIT_KEY: z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -hex 32`)').optional(),
-  /** `1`: remediation does everything except the AWS write, clearly labelled (always on in the demo). */
-  CLOUDSEC_DRY_RUN: z.enum(['0', '1', 'true', 'false']).optional(),
-  /** Slack user id the console adapter acts as (its roles come from the bindings). */
-  CLOUDSEC_CONSOLE_USER: z
-    .string()
-    .regex(/^[UW][A-Z0-9]{2,}$/, 'expected a Slack user id such as U012ABCDEF')
-    .optional(),
-});
-export type Env = z.infer<typeof EnvSchema>;
-
-export const isDemo = (env: Env): boolean => env.CLOUDSEC_DEMO === '1' || env.CLOUDSEC_DEMO === 'true';
-export const isDryRun = (env: Env): boolean => env.CLOUDSEC_DRY_RUN === '1' || env.CLOUDSEC_DRY_RUN === 'true';
-
-export const readEnv = (env: NodeJS.ProcessEnv = process.env): Env => {
-  // `CLOUDSEC_AUDIT_KEY=` in an env file means "not set", not "an empty key".
-  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
-  const parsed = EnvSchema.safeParse(set);
-  if (!parsed.success)
-    throw new CloudsecError('config', `Invalid environment:\n${formatIssues(parsed.error.issues, 'env')}`);
-  return parsed.data;
-};
+// The environment and database checks live in src/env.ts and src/database-env.ts; the store and
+// src/main.ts still read these from here.
+export { postgresUrlProblem, redactDatabaseUrl, schemaNameProblem } from './database-env';
+export { isDemo, isDryRun, readEnv } from './env';
 
 const accountId = z
   .string({ error: 'expected a 12-digit AWS account id as a quoted string, e.g. "012345678901"' })
@@ -367,48 +268,6 @@ const validateExceptionScopes = (c: ConfigDraft, ctx: z.RefinementCtx): void => 
  */
 export const validateConfigExceptions = (config: Pick<Config, 'exceptions'>, now: Date): string[] =>
   configExpiryProblems(config.exceptions, now);
-
-/** Lists whose entries have a `name` that errors quote (`digests[0 "daily"]`). */
-const NAMED_LISTS: readonly PropertyKey[] = ['digests', 'exceptions'];
-
-/** Digests and exceptions are known by name (schedules, logs, ids): errors say which one. */
-const entryLabel = (doc: unknown, path: readonly PropertyKey[]): string => {
-  if (!NAMED_LISTS.includes(path[0]!)) return '';
-  let node: unknown = doc;
-  for (const key of path)
-    node = node && typeof node === 'object' ? (node as Record<PropertyKey, unknown>)[key] : undefined;
-  if (!node || typeof node !== 'object') return '';
-  const { name } = node as { name?: unknown };
-  return typeof name === 'string' ? ` "${name}"` : '';
-};
-
-/**
- * Issues about config exceptions always say `exceptions.accepted[i]` (the schema reads a bare list
- * as `accepted:`); when the file wrote a bare list, the path is given as the file has it.
- */
-const pathAsWritten = (path: readonly PropertyKey[], doc: unknown): readonly PropertyKey[] => {
-  const exceptions = doc && typeof doc === 'object' ? (doc as Record<string, unknown>)['exceptions'] : undefined;
-  return path[0] === 'exceptions' && path[1] === 'accepted' && Array.isArray(exceptions)
-    ? ['exceptions', ...path.slice(2)]
-    : path;
-};
-
-const describePath = (issuePath: readonly PropertyKey[], doc?: unknown) => {
-  const path = pathAsWritten(issuePath, doc);
-  return path.length === 0
-    ? '(top level)'
-    : path
-        .map((p, i) =>
-          typeof p === 'number'
-            ? `[${p}${entryLabel(doc, path.slice(0, i + 1))}]`
-            : `${i === 0 ? '' : '.'}${String(p)}`,
-        )
-        .join('');
-};
-
-/** `doc`: the raw document, so list entries are named (`digests[0 "daily"].schedule`). */
-export const formatIssues = (issues: readonly z.core.$ZodIssue[], source: string, doc?: unknown): string =>
-  issues.map((i) => `  ${source}: ${describePath(i.path, doc)}: ${i.message}`).join('\n');
 
 export const DEFAULT_CONFIG_PATH = 'cloudsec.yml';
 

@@ -21,6 +21,9 @@ import { makeClientFactory, resolveHomeRegion } from './aws/clients';
 import { makeRoleExecutor } from './aws/role-executor';
 import fs from 'node:fs';
 import os from 'node:os';
+import { processJobScans, type ProcessJobScans } from './schedule/job-scans';
+import { liveJobCollector } from './job-collectors';
+import { recordedJobCollector } from './app/scan-jobs/recorded-collector';
 import { randomUUID } from 'node:crypto';
 import { renderTrendPng } from './charts/trend-chart';
 import { makeSecurityHubFeed } from './aws/securityhub-feed';
@@ -199,6 +202,7 @@ const checkConfigExceptions = (config: Config, now: Date) => {
 export const main = async (argv: readonly string[], io: MainIo): Promise<number> => {
   let store: Store | undefined;
   let uninstallGuards: (() => void) | undefined;
+  let jobScans: ProcessJobScans | undefined;
   try {
     const env = readEnv(io.env);
     const demo = argv.includes('--demo') || isDemo(env);
@@ -222,15 +226,24 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
       const actorId = env.CLOUDSEC_CONSOLE_USER ?? DEMO_USER;
       store = await openStore(io.env, demo, io.clock, config, loaded.source, 'console');
       const screen = makeConsoleScreen(io.stdout);
-      const source: SnapshotSource = demo
-        ? recordedSnapshotSource(demoSnapshotPath())
-        : makeLiveSnapshotSource({ config, onAccountsResolved: recordAccountDirectory(store) });
+      const live = demo ? null : makeLiveSnapshotSource({ config, onAccountsResolved: recordAccountDirectory(store) });
+      const source: SnapshotSource = live ?? recordedSnapshotSource(demoSnapshotPath());
+      // The console's estate-wide scans go through the same job queue as the bot's (in-process here).
+      jobScans = processJobScans({
+        store,
+        collector: live ? liveJobCollector(live) : recordedJobCollector(demoSnapshotPath()),
+        config,
+        clock: io.clock,
+        log: logger,
+      });
+      jobScans.start();
       const exportDir = exportDirFor(env.CLOUDSEC_DB ?? (demo ? DEMO_DB : DEFAULT_DB_PATH));
       const consoleRegion = demo ? undefined : await resolveHomeRegion();
       const { app, deps } = composeApp({
         config,
         store,
         source,
+        queuedScans: jobScans.run,
         groups: noGroups,
         clock: io.clock,
         log: logger,
@@ -293,17 +306,28 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     const awsCall = (svc: string, code: string | null) => metrics.awsCall(svc, code);
     const executor = buildExecutor(homeRegion, config, dryRun, store, io.clock, awsCall);
     const edges = cloudTrailEdges(homeRegion, io.clock);
+    const liveSource = makeLiveSnapshotSource({
+      config,
+      onCall: (service, code) => metrics.awsCall(service, code),
+      onAccountsResolved: recordAccountDirectory(store),
+    });
+    // Every replica's worker takes accounts of any replica's estate-wide scan (src/app/scan-jobs).
+    jobScans = processJobScans({
+      store,
+      collector: liveJobCollector(liveSource),
+      config,
+      clock: io.clock,
+      log: logger,
+    });
+    jobScans.start();
     const { app, deps, liveLane } = composeApp({
       config,
       store,
       liveLane: liveLaneConfigured(config) ? {} : null,
       resourceHistory: edges ? cloudTrailResourceHistory(edges, config, io.clock) : null,
       people: config.detections.lookupByEmail ? makeSlackPeopleDirectory(slack) : null,
-      source: makeLiveSnapshotSource({
-        config,
-        onCall: (service, code) => metrics.awsCall(service, code),
-        onAccountsResolved: recordAccountDirectory(store),
-      }),
+      source: liveSource,
+      queuedScans: jobScans.run,
       groups,
       clock: io.clock,
       log: logger,
@@ -379,7 +403,7 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
           ]
         : [];
     duties = startPeriodicDuties({
-      duties: [...housekeeping(deps, logger), ...reconcileDuty, ...live.duties],
+      duties: [...housekeeping(deps, logger), ...reconcileDuty, jobScans.sweepDuty, ...live.duties],
       log: logger,
       ...(lease ? { leadership: lease } : {}),
     });
@@ -421,6 +445,8 @@ export const main = async (argv: readonly string[], io: MainIo): Promise<number>
     return 3;
   } finally {
     uninstallGuards?.();
+    // Before the store closes: accounts in hand are written, or left to their lease.
+    await jobScans?.stop();
     await store?.close().catch(() => undefined);
   }
 };

@@ -1,7 +1,7 @@
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { accessConfigShape, AccessConfigSchema, validateAccessConfig } from '../src/access-config';
-import { formatIssues } from '../src/config';
+import { formatIssues } from '../src/config-issues';
 import type { AccessPolicy } from '../src/core/access/permissions';
 
 const fromYaml = (text: string): unknown => parseDocument(text).toJS() ?? {};

@@ -1,4 +1,5 @@
-import { readEnv, redactDatabaseUrl } from '../src/config';
+import { redactDatabaseUrl } from '../src/database-env';
+import { readEnv } from '../src/env';
 import { CloudsecError } from '../src/errors';
 import { configuredStoreTarget } from '../src/store/open-store';
 

@@ -1,4 +1,5 @@
-import { parseConfig, readEnv } from '../src/config';
+import { parseConfig } from '../src/config';
+import { readEnv } from '../src/env';
 import { CloudsecError } from '../src/errors';
 
 const errorOf = (fn: () => unknown): CloudsecError => {

@@ -1,11 +1,9 @@
 import type { CheckDefinition } from '../core/checks/define';
 import type { CheckSettings } from '../core/check-settings';
-import { evaluateChecks, summarize, type EvaluateOptions, type Summary } from '../core/findings';
+import { byRelevance, evaluateChecks, summarize, type EvaluateOptions, type Summary } from '../core/findings';
 import {
-  FINDING_STATUSES,
   GLOBAL_REGION,
   SERVICES,
-  SEVERITIES,
   type AccountSnapshot,
   type Finding,
   type Service,
@@ -80,6 +78,13 @@ export interface CheckOutcome {
   /** The slices collected for them (see slicesFor): a superset of `services`. */
   collected: Service[];
   evaluatedAt: Date;
+  /**
+   * Passing findings left out of `findings`, counted per account id (absent/empty: every finding is in `findings`).
+   * They are in the store under `scanId`.
+   */
+  passesOmitted?: Readonly<Record<string, number>>;
+  /** The stored scan holding every finding of this answer (set when findings were streamed to the store). */
+  scanId?: string;
 }
 
 export interface RunCheckDeps {
@@ -113,17 +118,25 @@ export const accountHeaderOf = (account: AccountSnapshot): AccountSnapshot => ({
 });
 
 /**
- * evaluateChecks' order (src/core/findings.ts byRelevance, not exported there): failing first, most
- * severe first, then account, check, region, resource. Findings evaluated account by account are
- * merged with it; a test compares the result with evaluating the whole snapshot at once.
+ * A region asked for that no account was scanned in is refused, naming the regions there are. A
+ * region asked of S3 or IAM alone filters findings by where the resource lives: they are listed
+ * account-wide, so every region was covered whatever the scan's regions were.
  */
-const byRelevance = (a: Finding, b: Finding) =>
-  FINDING_STATUSES.indexOf(a.status) - FINDING_STATUSES.indexOf(b.status) ||
-  SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-  a.accountId.localeCompare(b.accountId) ||
-  a.checkId.localeCompare(b.checkId) ||
-  a.region.localeCompare(b.region) ||
-  a.resource.id.localeCompare(b.resource.id);
+export const assertRegionsScanned = (
+  snapshot: Pick<Snapshot, 'accounts'>,
+  request: Pick<CheckRequest, 'regions'>,
+  services: readonly Service[],
+): void => {
+  if (!request.regions || services.every((s) => ACCOUNT_WIDE.includes(s))) return;
+  const scanned = new Set(snapshot.accounts.flatMap((a) => a.regions));
+  const absent = request.regions.filter((r) => r !== GLOBAL_REGION && !scanned.has(r));
+  if (absent.length > 0) {
+    throw new CloudsecError(
+      'usage',
+      `Region ${absent.join(', ')} was not scanned. Regions available: ${[...scanned].sort().join(', ')}.`,
+    );
+  }
+};
 
 /** The `check` use case shared by the CLI, Slack and the console demo. */
 export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promise<CheckOutcome> => {
@@ -176,18 +189,7 @@ export const runCheck = async (deps: RunCheckDeps, request: CheckRequest): Promi
       );
     }
   }
-  // A region asked of S3 or IAM alone filters findings by where the resource lives: they are listed
-  // account-wide, so every region was covered whatever the scan's regions were.
-  if (request.regions && !services.every((s) => ACCOUNT_WIDE.includes(s))) {
-    const scanned = new Set(snapshot.accounts.flatMap((a) => a.regions));
-    const absent = request.regions.filter((r) => r !== GLOBAL_REGION && !scanned.has(r));
-    if (absent.length > 0) {
-      throw new CloudsecError(
-        'usage',
-        `Region ${absent.join(', ')} was not scanned. Regions available: ${[...scanned].sort().join(', ')}.`,
-      );
-    }
-  }
+  assertRegionsScanned(snapshot, request, services);
   const evaluatedAt = live ? deps.clock() : new Date(snapshot.generatedAt);
   // Accounts the source handed over whole (it ignored onAccount) are evaluated now, as before.
   const findings = snapshot.accounts

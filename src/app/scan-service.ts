@@ -30,6 +30,13 @@ export interface ScanServiceDeps {
   limits?: { freshScansPerUserPerHour: number; concurrentScans: number };
   /** Where the scan queue reports a failure of its own bookkeeping. */
   log?: AppLogger;
+  /**
+   * Scans of the whole estate (no account named) as jobs in the store that every replica's worker
+   * takes from (src/app/scan-jobs/queued-scan.ts): findings stream into the store as accounts
+   * finish, and only failing and unknown ones come back. Absent: collected in this process.
+   * A scan of named accounts (a re-check) stays in-process: remediation plans from its full data.
+   */
+  queued?: (scopeKey: string, request: CheckRequest) => Promise<CheckOutcome>;
 }
 
 export interface RunOptions {
@@ -97,13 +104,24 @@ export const makeScanService = (deps: ScanServiceDeps) => {
 
   const scan = async (key: string, request: CheckRequest, narrowTo: AccountNarrowing | null): Promise<CheckOutcome> => {
     const started = deps.clock().getTime();
-    const outcome = await runCheck(
-      { source: deps.source, checks: deps.checks, clock: deps.clock, settings: deps.settings },
-      narrowTo ? { ...request, admitAccount: narrowTo.admits } : request,
-    );
+    const narrowed = narrowTo ? { ...request, admitAccount: narrowTo.admits } : request;
+    const queued = deps.queued && !request.accountIds ? deps.queued : null;
+    const outcome = queued
+      ? await queued(key, narrowed)
+      : await runCheck(
+          { source: deps.source, checks: deps.checks, clock: deps.clock, settings: deps.settings },
+          narrowed,
+        );
     deps.onScanDuration?.((deps.clock().getTime() - started) / 1000);
     cache.set(key, { outcome, expiresAt: deps.clock().getTime() + deps.ttlMs });
-    await deps.store.saveScan({ scopeKey: key, generatedAt: outcome.snapshot.generatedAt, findings: outcome.findings });
+    // A queued scan is in the store already, finding by finding, as its accounts finished.
+    if (!queued) {
+      await deps.store.saveScan({
+        scopeKey: key,
+        generatedAt: outcome.snapshot.generatedAt,
+        findings: outcome.findings,
+      });
+    }
     return outcome;
   };
 

@@ -5,7 +5,7 @@ import type {
   SnapshotSource as CoreSnapshotSource,
 } from '../core/snapshot-source';
 import { CloudsecError } from '../errors';
-import { formatIssues } from '../config';
+import { formatIssues } from '../config-issues';
 import { accountRefOf } from './visible-findings';
 
 /**

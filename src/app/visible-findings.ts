@@ -55,7 +55,28 @@ export interface VisibleSubset {
   /** The visible accounts among those given, in their order. */
   accounts: AccountRef[];
   accountIds: Set<string>;
+  /** Passing findings of the visible accounts counted but not held (CheckOutcome.passesOmitted); in `summary`. */
+  omittedPasses: number;
 }
+
+/** `summary` with `passes` more passing findings (counted apart from the findings held). */
+export const withOmittedPasses = (summary: Summary, passes: number): Summary => ({
+  ...summary,
+  byStatus: { ...summary.byStatus, pass: summary.byStatus.pass + passes },
+});
+
+/**
+ * The passes a queued scan counted and left in the store (CheckOutcome.passesOmitted), of the
+ * visible accounts only: a scoped reader never learns a count of an account outside their scope.
+ */
+export const omittedPassesOf = (
+  passesOmitted: Readonly<Record<string, number>> | undefined,
+  accountIds: ReadonlySet<string>,
+): number => {
+  let passes = 0;
+  for (const [accountId, n] of Object.entries(passesOmitted ?? {})) if (accountIds.has(accountId)) passes += n;
+  return passes;
+};
 
 /**
  * The findings of the accounts the actor may see with `permission`, decided by the policy over
@@ -68,11 +89,19 @@ export const visibleSubset = (
   access: AccessPolicy,
   accounts: readonly AccountRef[],
   findings: readonly Finding[],
+  passesOmitted?: Readonly<Record<string, number>>,
 ): VisibleSubset => {
   const visible = accountsVisibleTo(actor, permission, accounts, access);
   const accountIds = new Set(visible.map((a) => a.id));
   const shown = findings.filter((f) => accountIds.has(f.accountId));
-  return { findings: shown, summary: summarize(shown), accounts: visible, accountIds };
+  const omittedPasses = omittedPassesOf(passesOmitted, accountIds);
+  return {
+    findings: shown,
+    summary: withOmittedPasses(summarize(shown), omittedPasses),
+    accounts: visible,
+    accountIds,
+    omittedPasses,
+  };
 };
 
 /**
@@ -85,4 +114,5 @@ export const visiblePart = (
   access: AccessPolicy,
   snapshot: Snapshot,
   findings: readonly Finding[],
-): VisibleSubset => visibleSubset(actor, permission, access, accountRefsOf(snapshot), findings);
+  passesOmitted?: Readonly<Record<string, number>>,
+): VisibleSubset => visibleSubset(actor, permission, access, accountRefsOf(snapshot), findings, passesOmitted);

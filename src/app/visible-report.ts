@@ -20,6 +20,7 @@ import { summarize, type Summary } from '../core/findings';
 import {
   narrowingFor,
   visiblePart,
+  withOmittedPasses,
   visibleSubset,
   type AccountNarrowing,
   type VisibleSubset,
@@ -177,7 +178,8 @@ const withAcceptedRisks = (shown: VisibleSubset, risks: RisksInForce, now: Date)
     views.get(e.id) ?? views.set(e.id, viewOfException(e, shown.accountIds)).get(e.id)!;
   return {
     findings: applied.shown,
-    summary: summarize(applied.shown),
+    // Accepted risks hide failing findings only: the passes counted apart are all still shown.
+    summary: withOmittedPasses(summarize(applied.shown), shown.omittedPasses),
     excepted: applied.excepted.map(({ finding, exception }) => ({ finding, exception: view(exception) })),
     resurfaced: applied.resurfaced.map(({ finding, exception, why }) => ({ finding, exception: view(exception), why })),
     acceptedRisks: acceptedRisksReport(applied, risks.exceptions, risks.problems),
@@ -194,7 +196,14 @@ const fromOutcome = (
   outcome: CheckOutcome,
   from: VisibleScan['from'],
 ): VisibleScan => {
-  const shown = visiblePart(ask.actor, ask.permission, access, outcome.snapshot, outcome.findings);
+  const shown = visiblePart(
+    ask.actor,
+    ask.permission,
+    access,
+    outcome.snapshot,
+    outcome.findings,
+    outcome.passesOmitted,
+  );
   const visible = withAcceptedRisks(shown, risks, now);
   const snapshot = {
     ...outcome.snapshot,

@@ -18,11 +18,15 @@ export interface EstateDeps {
   onAccountsResolved?: (update: AccountDirectoryUpdate) => Promise<void>;
 }
 
-export interface Estate {
+/**
+ * The clients of a scan without its list of accounts: what a job worker needs to collect one account
+ * it was handed (listing the organization again for every account would cost a ListAccounts walk
+ * per account and could disagree with the list the scan was planned on).
+ */
+export interface ClientPool {
   homeRegion: string;
   factory: ClientFactory;
   callerClients: AccountClients;
-  targets: AccountTarget[];
   /** The clients for one account: its role's, or the caller's own for the caller's account. */
   clientsOf(target: AccountTarget): AccountClients;
   /**
@@ -32,6 +36,10 @@ export interface Estate {
    * clients stay (they list the organization and scan the caller's account).
    */
   release(target: AccountTarget): void;
+}
+
+export interface Estate extends ClientPool {
+  targets: AccountTarget[];
 }
 
 type Destroyable = { destroy(): void };
@@ -52,11 +60,15 @@ const tracked = (clients: AccountClients, made: Set<Destroyable>): AccountClient
   return wrapped as unknown as AccountClients;
 };
 
+/** The clients of an account are kept under how the account is entered (the same id with another role is not them). */
+export const accessKeyOf = (target: AccountTarget): string =>
+  `${target.accountId}|${target.roleArn ?? ''}|${target.externalId ?? ''}`;
+
 /**
- * Where a scan starts: the home region from the AWS environment, clients, and the accounts in
- * scope (listed, or the organization's). Errors are for the operator: what to set or grant.
+ * The home region from the AWS environment and the clients, without resolving any account. Throws
+ * for the operator (what to set) when there is no region.
  */
-export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
+export const openClientPool = async (deps: Omit<EstateDeps, 'onAccountsResolved'>): Promise<ClientPool> => {
   const homeRegion = deps.homeRegion ?? (await resolveHomeRegion());
   if (!homeRegion) {
     throw new CloudsecError(
@@ -70,25 +82,14 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
   // account, so releasing the account lets its cache go too. An injected factory (tests) is shared.
   const roleFactory = (target: AccountTarget) => (deps.clientFactory ?? makeClientFactory(options))(target);
   const callerClients = factory({ accountId: 'caller' });
-  const accountsConfig = {
-    ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
-    ...(deps.config.organization ? { organization: deps.config.organization } : {}),
-  };
-  const resolved = await resolveAccounts(callerClients, accountsConfig);
-  if (!resolved.ok) {
-    throw new CloudsecError(resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind, resolved.error.message);
-  }
-  await deps.onAccountsResolved?.(directoryUpdateOf(accountsConfig, resolved.accounts));
   const open = new Map<string, { clients: AccountClients; made: Set<Destroyable> }>();
-  const keyOf = (target: AccountTarget) => `${target.accountId}|${target.roleArn ?? ''}|${target.externalId ?? ''}`;
   return {
     homeRegion,
     factory,
     callerClients,
-    targets: resolved.accounts,
     clientsOf: (target) => {
       if (!target.roleArn) return callerClients;
-      const key = keyOf(target);
+      const key = accessKeyOf(target);
       let entry = open.get(key);
       if (!entry) {
         const made = new Set<Destroyable>();
@@ -98,7 +99,7 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
       return entry.clients;
     },
     release: (target) => {
-      const key = keyOf(target);
+      const key = accessKeyOf(target);
       const entry = open.get(key);
       if (!entry) return;
       open.delete(key);
@@ -106,6 +107,32 @@ export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
       if (!deps.clientFactory) for (const client of entry.made) client.destroy();
     },
   };
+};
+
+/**
+ * The accounts in scope (listed, or the organization's), resolved with the pool's caller clients,
+ * and handed to the account directory. Errors are for the operator: what to set or grant.
+ */
+export const resolveTargets = async (
+  pool: Pick<ClientPool, 'callerClients'>,
+  deps: Pick<EstateDeps, 'config' | 'onAccountsResolved'>,
+): Promise<AccountTarget[]> => {
+  const accountsConfig = {
+    ...(deps.config.accounts ? { accounts: deps.config.accounts } : {}),
+    ...(deps.config.organization ? { organization: deps.config.organization } : {}),
+  };
+  const resolved = await resolveAccounts(pool.callerClients, accountsConfig);
+  if (!resolved.ok) {
+    throw new CloudsecError(resolved.error.kind === 'aws' ? 'aws' : resolved.error.kind, resolved.error.message);
+  }
+  await deps.onAccountsResolved?.(directoryUpdateOf(accountsConfig, resolved.accounts));
+  return resolved.accounts;
+};
+
+/** Where a scan starts: the home region, clients, and the accounts in scope. */
+export const openEstate = async (deps: EstateDeps): Promise<Estate> => {
+  const pool = await openClientPool(deps);
+  return { ...pool, targets: await resolveTargets(pool, deps) };
 };
 
 /**

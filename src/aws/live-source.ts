@@ -5,10 +5,8 @@ import { CloudsecError } from '../errors';
 import type { SnapshotRequest, SnapshotSource } from '../core/snapshot-source';
 import type { ClientFactory } from './clients';
 import type { AccountTarget } from './accounts';
-import { openEstate, type EstateDeps } from './estate';
-import { resolveRegions } from './regions';
-import { collectAccount, needsRegions } from './collect-account';
-import { describeCollectError } from '../core/checks/define';
+import { openClientPool, openEstate, resolveTargets, type ClientPool, type EstateDeps } from './estate';
+import { collectTargetFrom, ownAccountCheck, sharedPool, type CollectTargetDeps } from './collect-target';
 
 export interface LiveSourceDeps {
   config: Config;
@@ -21,6 +19,12 @@ export interface LiveSourceDeps {
   onCall?: (service: string, errorCode: string | null) => void;
   /** The estate as each scan discovers it: keeps the account directory current (src/aws/estate.ts). */
   onAccountsResolved?: EstateDeps['onAccountsResolved'];
+}
+
+/** What targets() and collectTarget() share for the life of the source. */
+interface WorkerPool {
+  pool: ClientPool;
+  ownAccountProblem: ReturnType<typeof ownAccountCheck>;
 }
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,77 +40,96 @@ export interface LiveSnapshotRequest extends SnapshotRequest {
 
 export interface LiveSnapshotSource extends SnapshotSource {
   load(request: LiveSnapshotRequest): Promise<Snapshot>;
+  /**
+   * The accounts a scan of `request` covers, narrowed as `load` narrows them (same error for an
+   * account not in scope), without collecting any. Lists the estate, so the account directory is
+   * told of it as on every scan.
+   */
+  targets(request: LiveSnapshotRequest): Promise<AccountTarget[]>;
+  /**
+   * Collects one account exactly as `load` collects each of its accounts, without listing the
+   * estate: a job worker is handed the target by the scan that listed it. An account that cannot
+   * be entered comes back unreachable with the reason; a throw is only what `load` would throw
+   * (no AWS region configured). A target without a role is first checked to be the account of this
+   * process's own credentials (src/aws/collect-target.ts ownAccountCheck).
+   */
+  collectTarget(
+    target: AccountTarget,
+    request: Pick<LiveSnapshotRequest, 'services' | 'regions'>,
+  ): Promise<AccountSnapshot>;
 }
 
 /** Snapshots straight from AWS: resolve accounts, then collect them with bounded concurrency. */
-export const makeLiveSnapshotSource = (deps: LiveSourceDeps): LiveSnapshotSource => ({
-  kind: 'live',
-  load: async (request: LiveSnapshotRequest): Promise<Snapshot> => {
-    const clock = deps.clock ?? (() => new Date());
-    const estate = await openEstate(deps);
-    const { homeRegion } = estate;
-    // Narrowed to the asker's scope before anything is collected (accounts outside it are not entered).
-    const targets = selectTargets(estate.targets, request.accountIds).filter(
-      (t) =>
-        !request.admitAccount ||
-        request.admitAccount({
-          id: t.accountId,
-          name: t.name,
-          ...(t.ou ? { ou: t.ou } : {}),
-          ...(t.ouPath ? { ouPath: t.ouPath } : {}),
-        }),
+export const makeLiveSnapshotSource = (deps: LiveSourceDeps): LiveSnapshotSource => {
+  const collectDeps: CollectTargetDeps = {
+    config: deps.config,
+    clock: deps.clock ?? (() => new Date()),
+    sleep: deps.sleep ?? realSleep,
+  };
+  // One pool for every targets() and collectTarget() of this source, opened on first use: a worker
+  // collects hundreds of accounts one job at a time and would otherwise resolve the home region and
+  // make the caller's clients again for each. A failed opening is not kept, so the next call retries.
+  let pool: Promise<WorkerPool> | undefined;
+  const sharedClients = (): Promise<WorkerPool> => {
+    pool ??= openClientPool(deps).then(
+      (opened) => ({ pool: sharedPool(opened), ownAccountProblem: ownAccountCheck(opened) }),
+      (err: unknown) => {
+        pool = undefined;
+        throw err;
+      },
     );
+    return pool;
+  };
 
-    const limit = pLimit(deps.config.concurrency.accounts);
-    let done = 0;
-    const accounts = await Promise.all(
-      targets.map((target) =>
-        limit(async (): Promise<AccountSnapshot> => {
-          const clients = estate.clientsOf(target);
-          const warnings: string[] = [];
-          let regions: string[] = [homeRegion];
-          let snapshot: AccountSnapshot;
-          try {
-            if (needsRegions(request.services)) {
-              const configured = request.regions ?? (deps.config.regions === 'all' ? undefined : deps.config.regions);
-              const found = await resolveRegions(clients, configured, homeRegion);
-              if (found.ok) regions = found.value;
-              else warnings.push(`Scanned ${homeRegion} only: ${describeCollectError(found.error)}`);
-            }
-            snapshot = await collectAccount(clients, target, {
-              services: request.services,
-              homeRegion,
-              regions,
-              regionConcurrency: deps.config.concurrency.regions,
-              callConcurrency: deps.config.concurrency.calls,
-              securityHub: {
-                severities: deps.config.securityhub.severities,
-                maxFindings: deps.config.securityhub.maxFindingsPerRegion,
-                productArns: deps.config.securityhub.productArns,
-              },
-              sleep: deps.sleep ?? realSleep,
-              clock,
-            });
-          } finally {
-            // Every call of the account has finished: its clients are not needed again in this scan.
-            estate.release(target);
-          }
-          const account = { ...snapshot, warnings: [...snapshot.warnings, ...warnings] };
-          const kept = request.onAccount ? request.onAccount(account) : account;
-          request.onProgress?.({ done: ++done, total: targets.length, accountId: target.accountId });
-          return kept;
-        }),
-      ),
-    );
-    return {
-      schemaVersion: 1,
-      generatedAt: clock().toISOString(),
-      demo: false,
-      services: [...request.services],
-      accounts,
-    };
-  },
-});
+  return {
+    kind: 'live',
+    load: async (request: LiveSnapshotRequest): Promise<Snapshot> => {
+      // Its own estate per scan, as before: its clients go with it.
+      const estate = await openEstate(deps);
+      const targets = narrow(estate.targets, request);
+      const limit = pLimit(deps.config.concurrency.accounts);
+      let done = 0;
+      const accounts = await Promise.all(
+        targets.map((target) =>
+          limit(async (): Promise<AccountSnapshot> => {
+            const account = await collectTargetFrom(estate, target, request, collectDeps);
+            const kept = request.onAccount ? request.onAccount(account) : account;
+            request.onProgress?.({ done: ++done, total: targets.length, accountId: target.accountId });
+            return kept;
+          }),
+        ),
+      );
+      return {
+        schemaVersion: 1,
+        generatedAt: collectDeps.clock().toISOString(),
+        demo: false,
+        services: [...request.services],
+        accounts,
+      };
+    },
+    targets: async (request) => narrow(await resolveTargets((await sharedClients()).pool, deps), request),
+    collectTarget: async (target, request) => {
+      const worker = await sharedClients();
+      return collectTargetFrom(worker.pool, target, request, {
+        ...collectDeps,
+        ownAccountProblem: worker.ownAccountProblem,
+      });
+    },
+  };
+};
+
+/** Narrowed to the asker's scope before anything is collected (accounts outside it are not entered). */
+const narrow = (targets: AccountTarget[], request: LiveSnapshotRequest): AccountTarget[] =>
+  selectTargets(targets, request.accountIds).filter(
+    (t) =>
+      !request.admitAccount ||
+      request.admitAccount({
+        id: t.accountId,
+        name: t.name,
+        ...(t.ou ? { ou: t.ou } : {}),
+        ...(t.ouPath ? { ouPath: t.ouPath } : {}),
+      }),
+  );
 
 const selectTargets = (targets: AccountTarget[], wanted: readonly string[] | undefined): AccountTarget[] => {
   if (!wanted) return targets;

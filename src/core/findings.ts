@@ -123,7 +123,8 @@ export interface EvaluateOptions {
   settings?: CheckSettings;
 }
 
-const byRelevance = (a: Finding, b: Finding) =>
+/** Failing first, most severe first, then account, check, region, resource: every report's order. */
+export const byRelevance = (a: Finding, b: Finding) =>
   FINDING_STATUSES.indexOf(a.status) - FINDING_STATUSES.indexOf(b.status) ||
   SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
   a.accountId.localeCompare(b.accountId) ||

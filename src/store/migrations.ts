@@ -3,6 +3,7 @@ import { CloudsecError } from '../errors';
 import { MIGRATION_8_LIVE_ALERTS } from './migration-8-live-alerts';
 import { MIGRATION_9_CLOSURES_AND_FENCES } from './migration-9-closures-and-fences';
 import { MIGRATION_10_ALERT_QUERIES } from './migration-10-alert-queries';
+import { MIGRATION_11_SCAN_JOBS } from './migration-11-scan-jobs';
 
 /**
  * Versioned schema changes, applied in order when a store opens. A migration is never edited
@@ -307,6 +308,7 @@ export const MIGRATIONS: readonly Migration[] = [
   MIGRATION_8_LIVE_ALERTS,
   MIGRATION_9_CLOSURES_AND_FENCES,
   MIGRATION_10_ALERT_QUERIES,
+  MIGRATION_11_SCAN_JOBS,
 ];
 
 export const latestSchemaVersion = (migrations: readonly Migration[] = MIGRATIONS): number =>

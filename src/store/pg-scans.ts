@@ -14,9 +14,11 @@ interface ScanRow {
   saved_at: string;
   finding_count: number;
   summary: string;
+  state: string;
 }
 
-const SCAN_COLUMNS = 'id, scope_key, generated_at, saved_at, finding_count, summary';
+const INSERT_COLUMNS = 'id, scope_key, generated_at, saved_at, finding_count, summary';
+const SCAN_COLUMNS = `${INSERT_COLUMNS}, state`;
 
 const fromRow = (row: ScanRow): ScanRecord =>
   parseStored(
@@ -28,6 +30,7 @@ const fromRow = (row: ScanRow): ScanRecord =>
       savedAt: row.saved_at,
       findingCount: row.finding_count,
       summary: fromJsonText(row.summary, `summary of scan ${row.id}`),
+      state: row.state,
     },
     `scan ${row.id}`,
   );
@@ -44,9 +47,10 @@ export const makePgScans = (ctx: PgContext): ScanMethods => {
   const { pool } = ctx;
 
   const scanHistory = async (scopeKey: string, limit: number): Promise<ScanRecord[]> => {
+    // Only complete scans: a streamed scan still running (or given up) is never the latest.
     // Ties on generated_at (two scans of the same snapshot) go to the one saved last.
     const { rows } = await pool.query<ScanRow>(
-      `SELECT ${SCAN_COLUMNS} FROM scans WHERE scope_key = $1
+      `SELECT ${SCAN_COLUMNS} FROM scans WHERE scope_key = $1 AND state = 'complete'
        ORDER BY generated_at DESC, saved_at DESC, rowid DESC LIMIT $2`,
       [scopeKey, positiveLimit(limit) ?? 0],
     );
@@ -60,7 +64,7 @@ export const makePgScans = (ctx: PgContext): ScanMethods => {
       const summary = toJsonText(parsed.summary ?? summarizeFindings(parsed.findings));
       const generatedAt = toIso(parsed.generatedAt);
       await pgTransaction(ctx, async (client) => {
-        await client.query(`INSERT INTO scans (${SCAN_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
+        await client.query(`INSERT INTO scans (${INSERT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)`, [
           id,
           parsed.scopeKey,
           generatedAt,
@@ -93,10 +97,14 @@ export const makePgScans = (ctx: PgContext): ScanMethods => {
     },
     latestScan: async (scopeKey) => (await scanHistory(scopeKey, 1))[0] ?? null,
     scanHistory,
-    findingsOfScan: async (scanId) => {
+    findingsOfScan: async (scanId, options = {}) => {
+      // The account filter is one array parameter, however many accounts: no parameter limit.
       const { rows } = await pool.query<{ ordinal: number; body: string }>(
-        'SELECT ordinal, body FROM scan_findings WHERE scan_id = $1 ORDER BY ordinal',
-        [scanId],
+        `SELECT ordinal, body FROM scan_findings WHERE scan_id = $1
+           AND (NOT $2::boolean OR status <> 'pass')
+           AND ($3::text[] IS NULL OR account_id = ANY($3::text[]))
+         ORDER BY ordinal`,
+        [scanId, options.notPassing === true, options.accountIds ? [...options.accountIds] : null],
       );
       return rows.map((row) =>
         parseStored(

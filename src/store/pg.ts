@@ -14,6 +14,7 @@ import { makePgLocks } from './pg-locks';
 import { makePgNonces } from './pg-nonces';
 import { makePgRequests } from './pg-requests';
 import { makePgScans } from './pg-scans';
+import { makePgScanJobs } from './pg-scan-jobs';
 import type { Clock, Store } from './store';
 
 export interface PostgresStoreOptions {
@@ -87,6 +88,7 @@ export const openPostgresStore = async (options: PostgresStoreOptions): Promise<
   return {
     ...makePgAudit(ctx),
     ...makePgScans(ctx),
+    ...makePgScanJobs(ctx),
     ...makePgRequests(ctx),
     ...makePgExceptions(ctx),
     ...makePgDigests(ctx),

@@ -39,15 +39,113 @@ export const ScanInputSchema = z.object({
 });
 export type ScanInput = z.input<typeof ScanInputSchema>;
 
+/**
+ * `running`: a streamed scan (beginScan) whose accounts are still being scanned; `complete`: saved
+ * whole (saveScan) or finished; `failed`: given up (finishScan, abandonScans). Only complete scans
+ * are ever the latest of their scope.
+ */
+export const ScanStateSchema = z.enum(['running', 'complete', 'failed']);
+export type ScanState = z.infer<typeof ScanStateSchema>;
+
 export const ScanRecordSchema = z.object({
   id: z.string(),
   scopeKey: z.string(),
   generatedAt: IsoTimeSchema,
+  /** When saved or finished; for a running scan, when it began. */
   savedAt: IsoTimeSchema,
+  /** For a running scan 0 and a summary of zeros: the counts are taken when it finishes. */
   findingCount: count,
   summary: ScanSummarySchema,
+  state: ScanStateSchema,
 });
 export type ScanRecord = z.infer<typeof ScanRecordSchema>;
+
+export interface FindingsOfScanOptions {
+  /** Only findings whose status is not `pass` (fail and unknown). */
+  notPassing?: boolean;
+  /** Only findings of these accounts (an empty list matches none). */
+  accountIds?: readonly string[];
+}
+
+// ---------------------------------------------------------------- scan jobs (a streamed scan's accounts)
+
+/** `queued` → `running` (claimed, leased) → `done` or `failed`; an expired lease is claimed again. */
+export const ScanJobStateSchema = z.enum(['queued', 'running', 'done', 'failed']);
+export type ScanJobState = z.infer<typeof ScanJobStateSchema>;
+
+/** One claim of one account's job: `attempt` is the fencing token the claim handed out. */
+export interface ScanJobRef {
+  scanId: string;
+  accountId: string;
+  attempt: number;
+}
+export const ScanJobRefSchema = z.object({
+  scanId: z.string().min(1),
+  accountId: z.string().min(1),
+  attempt: z.number().int().positive(),
+});
+
+/** A claimed job; `spec` is the JSON the application queued (the application validates it). */
+export interface ScanJob extends ScanJobRef {
+  spec: unknown;
+}
+
+export interface ScanJobStatus {
+  accountId: string;
+  state: ScanJobState;
+  /** Claims so far (0 while first queued). */
+  attempt: number;
+  /** The header completeScanJob stored (JSON), null until done. */
+  result: unknown | null;
+  /** Why the job failed, null otherwise. */
+  error: string | null;
+  /** The stored findings of the account with status `pass` (0 until done). */
+  passCount: number;
+}
+export const ScanJobStatusSchema = z.object({
+  accountId: z.string(),
+  state: ScanJobStateSchema,
+  attempt: count,
+  result: z.unknown().nullable(),
+  error: z.string().nullable(),
+  passCount: count,
+});
+
+const positiveInt = z.number().int().positive();
+
+export const BeginScanInputSchema = z.object({
+  scopeKey: z.string().min(1),
+  generatedAt: z.union([z.date(), z.string()]),
+  jobs: z.array(z.object({ accountId: z.string().min(1), spec: z.unknown() })).superRefine((jobs, ctx) => {
+    const seen = new Set<string>();
+    for (const [i, job] of jobs.entries()) {
+      if (seen.has(job.accountId)) {
+        ctx.addIssue({ code: 'custom', path: [i, 'accountId'], message: `account ${job.accountId} is queued twice` });
+      }
+      seen.add(job.accountId);
+    }
+  }),
+});
+export type BeginScanInput = z.input<typeof BeginScanInputSchema>;
+
+export const ClaimScanJobInputSchema = z.object({
+  /** Who claims (host and process), recorded as the job's owner. */
+  worker: z.string().min(1),
+  /** How long the claim holds without a renewal. */
+  leaseMs: positiveInt,
+  /** Claims of one job before a lease that runs out fails it instead. */
+  maxAttempts: positiveInt,
+});
+export type ClaimScanJobInput = z.input<typeof ClaimScanJobInputSchema>;
+
+export const ScanJobResultSchema = z.object({
+  /** What the application keeps of the account besides its findings (JSON). */
+  header: z.unknown(),
+  findings: z.array(FindingSchema),
+});
+export type ScanJobResult = z.input<typeof ScanJobResultSchema>;
+
+export const LeaseMsSchema = positiveInt;
 
 // ---------------------------------------------------------------- remediation requests: store answers
 

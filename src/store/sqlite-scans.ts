@@ -13,6 +13,7 @@ interface ScanRow {
   saved_at: string;
   finding_count: number;
   summary: string;
+  state: string;
 }
 
 const fromRow = (row: ScanRow): ScanRecord =>
@@ -25,6 +26,7 @@ const fromRow = (row: ScanRow): ScanRecord =>
       savedAt: row.saved_at,
       findingCount: row.finding_count,
       summary: fromJsonText(row.summary, `summary of scan ${row.id}`),
+      state: row.state,
     },
     `scan ${row.id}`,
   );
@@ -40,12 +42,18 @@ export const makeSqliteScans = (ctx: SqliteContext): ScanMethods => {
     'INSERT INTO scan_findings (scan_id, ordinal, finding_id, check_id, account_id, status, severity, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const selectScan = db.prepare<[string], ScanRow>('SELECT * FROM scans WHERE id = ?');
+  // Only complete scans: a streamed scan still running (or given up) is never the latest.
   // Ties on generated_at (two scans of the same snapshot) go to the one saved last.
   const selectHistory = db.prepare<[string, number], ScanRow>(
-    'SELECT * FROM scans WHERE scope_key = ? ORDER BY generated_at DESC, saved_at DESC, rowid DESC LIMIT ?',
+    `SELECT * FROM scans WHERE scope_key = ? AND state = 'complete'
+     ORDER BY generated_at DESC, saved_at DESC, rowid DESC LIMIT ?`,
   );
-  const selectFindings = db.prepare<[string], { ordinal: number; body: string }>(
-    'SELECT ordinal, body FROM scan_findings WHERE scan_id = ? ORDER BY ordinal',
+  // The account filter is one JSON array parameter, however many accounts: no parameter limit.
+  const selectFindings = db.prepare<[string, number, number, string | null], { ordinal: number; body: string }>(
+    `SELECT ordinal, body FROM scan_findings WHERE scan_id = ?
+       AND (? = 0 OR status <> 'pass')
+       AND (? = 0 OR account_id IN (SELECT value FROM json_each(?)))
+     ORDER BY ordinal`,
   );
 
   const save = db.transaction(
@@ -74,9 +82,14 @@ export const makeSqliteScans = (ctx: SqliteContext): ScanMethods => {
     },
     latestScan: async (scopeKey) => (await scanHistory(scopeKey, 1))[0] ?? null,
     scanHistory,
-    findingsOfScan: async (scanId) =>
+    findingsOfScan: async (scanId, options = {}) =>
       selectFindings
-        .all(scanId)
+        .all(
+          scanId,
+          options.notPassing ? 1 : 0,
+          options.accountIds ? 1 : 0,
+          options.accountIds ? JSON.stringify([...options.accountIds]) : null,
+        )
         .map((row) =>
           parseStored(
             FindingSchema,

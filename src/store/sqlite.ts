@@ -14,6 +14,7 @@ import { makeSqliteLocks } from './sqlite-locks';
 import { makeSqliteNonces } from './sqlite-nonces';
 import { makeSqliteRequests } from './sqlite-requests';
 import { makeSqliteScans } from './sqlite-scans';
+import { makeSqliteScanJobs } from './sqlite-scan-jobs';
 import type { Clock, Store } from './store';
 
 /** Where the database lives when CLOUDSEC_DB is not set (relative to the working directory). */
@@ -68,6 +69,7 @@ export const openSqliteStore = (options: SqliteStoreOptions): Store => {
   return {
     ...makeSqliteAudit(ctx),
     ...makeSqliteScans(ctx),
+    ...makeSqliteScanJobs(ctx),
     ...makeSqliteRequests(ctx),
     ...makeSqliteExceptions(ctx),
     ...makeSqliteDigests(ctx),

@@ -27,7 +27,13 @@ import type {
   GroupMembers,
   LockResult,
   RequestQuery,
+  BeginScanInput,
+  ClaimScanJobInput,
+  FindingsOfScanOptions,
   ScanInput,
+  ScanJob,
+  ScanJobRef,
+  ScanJobStatus,
   ScanRecord,
 } from './schemas';
 
@@ -65,15 +71,61 @@ export interface Store extends AlertStore {
   verifyAudit(options?: AuditVerifyOptions): Promise<ChainVerification>;
 
   // ------------------------------------------------------------ scans and findings history
-  /** Saves a scan with all its findings; returns the scan id. */
+  /** Saves a scan with all its findings (state `complete`); returns the scan id. */
   saveScan(input: ScanInput): Promise<string>;
+  /** Any scan, whatever its state. */
   getScan(scanId: string): Promise<ScanRecord | null>;
-  /** The most recently generated scan of the scope. */
+  /** The most recently generated complete scan of the scope (never one running or failed). */
   latestScan(scopeKey: string): Promise<ScanRecord | null>;
-  /** Up to `limit` scans of the scope, newest first (trend series). */
+  /** Up to `limit` complete scans of the scope, newest first (trend series). */
   scanHistory(scopeKey: string, limit: number): Promise<ScanRecord[]>;
-  /** The findings of a scan in the order they were saved; empty for an unknown scan. */
-  findingsOfScan(scanId: string): Promise<Finding[]>;
+  /**
+   * The findings of a scan in the order they were saved (or streamed in), optionally only those not
+   * passing and/or of some accounts; empty for an unknown scan.
+   */
+  findingsOfScan(scanId: string, options?: FindingsOfScanOptions): Promise<Finding[]>;
+
+  // ------------------------------------------------------------ streamed scans: one job per account
+  /**
+   * Starts a streamed scan in one transaction: a scan in state `running` (no findings, a summary of
+   * zeros) and one `queued` job per account (attempt 0). Returns the scan id. An account queued
+   * twice is refused.
+   */
+  beginScan(input: BeginScanInput): Promise<string>;
+  /**
+   * Claims the oldest claimable job of any running scan (by scan creation, then account): a queued
+   * one, or a running one whose lease ran out and that was claimed fewer than `maxAttempts` times.
+   * It becomes `running`, owned by `worker`, leased until now + `leaseMs`, attempt + 1. A running job
+   * whose lease ran out after `maxAttempts` claims is failed instead (`its worker stopped answering
+   * N times`) and never claimed again. Of concurrent claimers (any replica) each gets another job;
+   * null when none is claimable. A job whose stored spec is not JSON is failed and the call throws.
+   */
+  claimScanJob(input: ClaimScanJobInput): Promise<ScanJob | null>;
+  /** Extends the lease to now + `leaseMs`; false when the job is no longer this claim's. */
+  renewScanJob(ref: ScanJobRef, leaseMs: number): Promise<boolean>;
+  /**
+   * In one transaction, only while the job is `running` with this claim's attempt (fencing: a late
+   * worker that lost its lease writes nothing): appends the findings to the scan's (ordinals after
+   * the scan's last), and marks the job `done` with `header` as its result and its count of passing
+   * findings. False, and nothing written, when the job is not this claim's.
+   */
+  completeScanJob(ref: ScanJobRef, result: { header: unknown; findings: Finding[] }): Promise<boolean>;
+  /** Fails the job with `error`, fenced as completeScanJob; false when not this claim's. */
+  failScanJob(ref: ScanJobRef, error: string): Promise<boolean>;
+  /** The scan's jobs in account order (empty for an unknown scan); a stored result that is not JSON throws. */
+  scanJobs(scanId: string): Promise<ScanJobStatus[]>;
+  /**
+   * Ends a running scan as `state`: its jobs not yet done or failed are failed (a late worker writes
+   * nothing), the finding count and summary are counted from its stored findings, savedAt is now.
+   * Asking again for the state it already has does nothing; an unknown scan, or a complete one asked
+   * to fail (or the reverse), is an error.
+   */
+  finishScan(scanId: string, state: 'complete' | 'failed'): Promise<void>;
+  /**
+   * The leader's sweep: scans still `running` that began before `olderThan` are failed as
+   * finishScan fails them, their unfinished jobs with `the scan was abandoned`. Returns how many.
+   */
+  abandonScans(olderThan: Date): Promise<number>;
 
   // ------------------------------------------------------------ remediation requests
   /**

@@ -2,7 +2,7 @@ import nock from 'nock';
 import { parseConfig } from '../../src/config';
 import type { AccountDirectoryUpdate } from '../../src/core/account-directory';
 import { makeClientFactory } from '../../src/aws/clients';
-import { discoverAccounts, openEstate } from '../../src/aws/estate';
+import { discoverAccounts, openClientPool, openEstate } from '../../src/aws/estate';
 import { listAccountsJson, onOrganizations, orgFail, orgOk } from '../fixtures/aws/organizations';
 import { callerIdentityXml, onSts } from '../fixtures/aws/sts';
 
@@ -111,5 +111,29 @@ describe('an account released by the scan', () => {
     expect(destroy).not.toHaveBeenCalled();
     expect(estate.clientsOf(management).iam()).toBe(iam);
     expect(estate.callerClients.iam()).toBe(iam);
+  });
+});
+
+describe('a client pool (what a job worker opens)', () => {
+  it('when a pool is opened and an account entered, then no account is resolved: AWS is not called', async () => {
+    const unmatched: string[] = [];
+    const record = (req: { host?: string; path?: string }) => void unmatched.push(`${req.host}${req.path}`);
+    nock.emitter.on('no match', record);
+    try {
+      const pool = await openClientPool({ config: ORG, homeRegion: 'eu-west-1' });
+      const prod = { accountId: PROD, name: 'prod', partition: 'aws', roleArn: `arn:aws:iam::${PROD}:role/r` };
+
+      const s3 = pool.clientsOf(prod).s3('eu-west-1');
+      const destroy = jest.spyOn(s3, 'destroy');
+      pool.release(prod);
+
+      expect(pool.homeRegion).toBe('eu-west-1');
+      expect(destroy).toHaveBeenCalledTimes(1);
+      expect(pool.clientsOf({ accountId: MANAGEMENT, name: 'management', partition: 'aws' })).toBe(pool.callerClients);
+      // Making clients calls nothing (credentials are fetched on a client's first call).
+      expect(unmatched).toEqual([]);
+    } finally {
+      nock.emitter.removeListener('no match', record);
+    }
   });
 });

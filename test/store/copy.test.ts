@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { copySqliteToPostgres } from '../../src/store/copy';
@@ -5,6 +6,7 @@ import { openPostgresStore } from '../../src/store/pg';
 import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { adminPool, dropSchema, newSchemaName, PG_TEST_URL } from '../fixtures/contract-stores';
+import { aFinding } from '../fixtures/remediation-builders';
 import { aNewRequest, manualClock, tempDir } from '../fixtures/store';
 import { AUDIT_KEY, NONCE, readEverything, seedStore } from './copy-seed';
 
@@ -146,6 +148,38 @@ describe('db copy: a SQLite install into PostgreSQL', () => {
     });
     expect(next.seq).toBe(4);
     expect(await target.verifyAudit()).toMatchObject({ ok: true, count: 4 });
+  });
+
+  it('when a streamed scan is in progress, then the copy keeps its state, jobs and findings, and its queue goes on', async () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'cloudsec.db');
+    const source = openSqliteStore({ path: file, clock: manualClock(T0) });
+    const claim = { worker: 'host-a:1', leaseMs: 60_000, maxAttempts: 3 };
+    const jobs = ['111111111111', '222222222222', '333333333333'].map((accountId) => ({
+      accountId,
+      spec: { accountId },
+    }));
+    const scanId = await source.beginScan({ scopeKey: 'all:*:*', generatedAt: T0, jobs });
+    const done = (await source.claimScanJob(claim))!;
+    const findings = [aFinding({ id: 'f-a', accountId: done.accountId, status: 'fail' })];
+    await source.completeScanJob(done, { header: { accountId: done.accountId }, findings });
+    const held = (await source.claimScanJob(claim))!;
+    const before = { scan: await source.getScan(scanId), jobs: await source.scanJobs(scanId) };
+    await source.close();
+    const schema = await migratedTarget();
+
+    const result = await copySqliteToPostgres({ from: file, to: { url: PG_TEST_URL, schema } });
+    fs.rmSync(dir, { recursive: true, force: true });
+
+    expect(result.tables.find((t) => t.table === 'scan_jobs')?.rows).toBe(3);
+    const target = await pgStore(schema);
+    expect({ scan: await target.getScan(scanId), jobs: await target.scanJobs(scanId) }).toEqual(before);
+    expect(before.scan?.state).toBe('running');
+    expect(await target.findingsOfScan(scanId)).toEqual(findings);
+    expect(await target.latestScan('all:*:*')).toBeNull();
+    // The copied claim still fences; the queue continues with the account nobody took yet.
+    expect(await target.renewScanJob(held, 60_000)).toBe(true);
+    expect(await target.claimScanJob(claim)).toMatchObject({ scanId, accountId: '333333333333', attempt: 1 });
   });
 
   it('when the source is empty but migrated, then the copy succeeds with zero rows everywhere', async () => {

@@ -36,6 +36,7 @@ describe.each(STORE_KINDS)('scan history (%s)', (kind) => {
         failBySeverity: { critical: 1, high: 1, medium: 0, low: 0, informational: 0 },
         score: null,
       },
+      state: 'complete',
     });
   });
 

@@ -1,0 +1,123 @@
+import { FindingStatusSchema, SeveritySchema, type Finding } from '../core/model';
+import { CloudsecError } from '../errors';
+import { summarizeFindings } from './scan-summary';
+import { ScanJobStatusSchema, type ScanJobStatus, type ScanState, type ScanSummary } from './schemas';
+import { fromJsonText, parseStored, toJsonText } from './stored-values';
+
+/**
+ * The streamed scan's rows and rules, the same for SQLite (sqlite-scan-jobs.ts) and PostgreSQL
+ * (pg-scan-jobs.ts): what a job row turns into, how a finished scan's summary is counted from its
+ * stored findings, and what may finish a scan.
+ */
+
+export interface ScanJobRow {
+  account_id: string;
+  state: string;
+  attempt: number;
+  result: string | null;
+  error: string | null;
+  pass_count: number;
+}
+
+export const SCAN_JOB_STATUS_COLUMNS = 'account_id, state, attempt, result, error, pass_count';
+
+/** Why the unfinished jobs of a scan that was finished (by its own replica) are failed. */
+export const SCAN_ENDED = 'the scan ended before this account finished';
+/** Why the unfinished jobs of a scan the leader's sweep gave up are failed. */
+export const SCAN_ABANDONED = 'the scan was abandoned';
+/**
+ * The error of a job whose lease ran out `attempt` times: SQL, the same in both dialects (`||` with
+ * an integer is text concatenation in SQLite and PostgreSQL alike), so the claim fails such jobs in
+ * one statement.
+ */
+export const EXHAUSTED_ERROR_SQL = "'its worker stopped answering ' || attempt || ' times'";
+
+/** What a streamed scan's row holds until it finishes: nothing counted yet. */
+export const EMPTY_SUMMARY_TEXT = toJsonText(summarizeFindings([]));
+
+const jobName = (scanId: string, accountId: string) => `scan job ${scanId}/${accountId}`;
+
+export const jobStatusFromRow = (scanId: string, row: ScanJobRow): ScanJobStatus => {
+  const what = jobName(scanId, row.account_id);
+  return parseStored(
+    ScanJobStatusSchema,
+    {
+      accountId: row.account_id,
+      state: row.state,
+      attempt: row.attempt,
+      result: fromJsonText(row.result, `result of ${what}`),
+      error: row.error,
+      passCount: row.pass_count,
+    },
+    what,
+  ) as ScanJobStatus;
+};
+
+/**
+ * The claimed job's spec. Not JSON means the row was changed outside cloudsec: the caller fails the
+ * job (so it does not block the queue) and throws this error.
+ */
+export const specOfClaimed = (
+  scanId: string,
+  accountId: string,
+  text: string,
+): { spec: unknown } | { error: Error } => {
+  try {
+    return { spec: fromJsonText(text, `spec of ${jobName(scanId, accountId)}`) };
+  } catch (err) {
+    return { error: err as Error };
+  }
+};
+
+/** The error a corrupt spec leaves on its job. */
+export const CORRUPT_SPEC = 'its stored spec is not JSON (the database was changed outside cloudsec)';
+
+export const passCountOf = (findings: readonly Finding[]): number =>
+  findings.reduce((n, f) => (f.status === 'pass' ? n + 1 : n), 0);
+
+/** Findings per status and severity, as `GROUP BY status, severity` counts them. */
+export interface StatusSeverityCount {
+  status: string;
+  severity: string;
+  n: number;
+}
+
+/**
+ * The summary summarizeFindings would compute from the scan's findings, from the database's counts
+ * (so finishing a scan never reads its findings into memory). A status or severity the schema does
+ * not know is a row changed outside cloudsec: an error, never a count dropped.
+ */
+export const summaryOfCounts = (scanId: string, counts: readonly StatusSeverityCount[]): ScanSummary => {
+  const summary = summarizeFindings([]);
+  for (const row of counts) {
+    const status = FindingStatusSchema.safeParse(row.status);
+    const severity = SeveritySchema.safeParse(row.severity);
+    if (!status.success || !severity.success) {
+      throw new CloudsecError(
+        'internal',
+        `The stored findings of scan ${scanId} include status "${row.status}" / severity "${row.severity}", ` +
+          'which cloudsec does not write; the database was changed outside cloudsec.',
+      );
+    }
+    const n = Number(row.n);
+    summary.total += n;
+    summary[status.data] += n;
+    if (status.data === 'fail') summary.failBySeverity[severity.data] += n;
+  }
+  return summary;
+};
+
+/**
+ * Whether finishing a scan in state `current` as `to` changes it: a running scan is finished, asking
+ * again for the state it has does nothing (a retried call), anything else is refused.
+ */
+export const finishDecision = (scanId: string, current: string | undefined, to: ScanState): boolean => {
+  if (current === undefined) throw new CloudsecError('internal', `There is no scan ${scanId} to finish.`);
+  if (current === 'running') return true;
+  if (current === to) return false;
+  throw new CloudsecError(
+    'internal',
+    `Scan ${scanId} is already ${current}; it cannot be finished as ${to}` +
+      (current === 'failed' ? ' (it was given up, e.g. abandoned as too old).' : '.'),
+  );
+};

@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { CloudsecError } from '../errors';
+import { toIso } from '../core/remediations/request';
+import {
+  CORRUPT_SPEC,
+  EMPTY_SUMMARY_TEXT,
+  EXHAUSTED_ERROR_SQL,
+  finishDecision,
+  jobStatusFromRow,
+  passCountOf,
+  SCAN_ABANDONED,
+  SCAN_ENDED,
+  SCAN_JOB_STATUS_COLUMNS,
+  specOfClaimed,
+  summaryOfCounts,
+  type ScanJobRow,
+  type StatusSeverityCount,
+} from './scan-job-rows';
+import {
+  BeginScanInputSchema,
+  ClaimScanJobInputSchema,
+  LeaseMsSchema,
+  ScanJobRefSchema,
+  ScanJobResultSchema,
+  type ScanJobRef,
+  type ScanState,
+} from './schemas';
+import { nowIso, toJsonText, type SqliteContext } from './sqlite-context';
+import type { Store } from './store';
+
+type ScanJobMethods = Pick<
+  Store,
+  | 'beginScan'
+  | 'claimScanJob'
+  | 'renewScanJob'
+  | 'completeScanJob'
+  | 'failScanJob'
+  | 'scanJobs'
+  | 'finishScan'
+  | 'abandonScans'
+>;
+
+/** The findings of a completion, validated before its transaction starts. */
+const parseResult = (result: unknown) => ScanJobResultSchema.parse(result).findings;
+
+const leaseEnd = (ctx: SqliteContext, leaseMs: number): string =>
+  new Date(ctx.clock().getTime() + leaseMs).toISOString();
+
+/**
+ * The streamed scan's job queue in SQLite (migration-11-scan-jobs.ts). Every write is one IMMEDIATE
+ * transaction, which holds the file's write lock from its first read: a claim reads and takes its job
+ * with no other writer in between (of any process sharing the file), and a completion checks its
+ * fence, numbers its findings after the scan's last and writes them as one step.
+ */
+export const makeSqliteScanJobs = (ctx: SqliteContext): ScanJobMethods => {
+  const { db } = ctx;
+  const insertScan = db.prepare(
+    `INSERT INTO scans (id, scope_key, generated_at, saved_at, finding_count, summary, state)
+     VALUES (?, ?, ?, ?, 0, ?, 'running')`,
+  );
+  const insertJob = db.prepare(
+    `INSERT INTO scan_jobs (scan_id, account_id, state, attempt, spec, pass_count, created_at, updated_at)
+     VALUES (?, ?, 'queued', 0, ?, 0, ?, ?)`,
+  );
+  // Jobs of running scans whose lease ran out after the last claim allowed: failed, never claimed again.
+  const failExhausted = db.prepare(
+    `UPDATE scan_jobs SET state = 'failed', error = ${EXHAUSTED_ERROR_SQL}, lease_expires_at = NULL,
+       updated_at = ?, finished_at = ?
+     WHERE state = 'running' AND lease_expires_at <= ? AND attempt >= ?
+       AND scan_id IN (SELECT id FROM scans WHERE state = 'running')`,
+  );
+  const selectClaimable = db.prepare<[string, number], { scan_id: string; account_id: string }>(
+    `SELECT j.scan_id, j.account_id FROM scan_jobs j JOIN scans s ON s.id = j.scan_id
+     WHERE s.state = 'running'
+       AND (j.state = 'queued' OR (j.state = 'running' AND j.lease_expires_at <= ? AND j.attempt < ?))
+     ORDER BY s.rowid, j.account_id LIMIT 1`,
+  );
+  const takeJob = db.prepare<[string, string, string, string, string], { attempt: number; spec: string }>(
+    `UPDATE scan_jobs SET state = 'running', owner = ?, lease_expires_at = ?, attempt = attempt + 1, updated_at = ?
+     WHERE scan_id = ? AND account_id = ? RETURNING attempt, spec`,
+  );
+  const renew = db.prepare(
+    `UPDATE scan_jobs SET lease_expires_at = ?, updated_at = ?
+     WHERE scan_id = ? AND account_id = ? AND state = 'running' AND attempt = ?`,
+  );
+  const selectHeld = db.prepare<[string, string, number], { n: number }>(
+    `SELECT 1 AS n FROM scan_jobs WHERE scan_id = ? AND account_id = ? AND state = 'running' AND attempt = ?`,
+  );
+  const nextOrdinal = db.prepare<[string], { next: number }>(
+    'SELECT COALESCE(MAX(ordinal) + 1, 0) AS next FROM scan_findings WHERE scan_id = ?',
+  );
+  const insertFinding = db.prepare(
+    `INSERT INTO scan_findings (scan_id, ordinal, finding_id, check_id, account_id, status, severity, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const markDone = db.prepare(
+    `UPDATE scan_jobs SET state = 'done', result = ?, pass_count = ?, lease_expires_at = NULL,
+       updated_at = ?, finished_at = ?
+     WHERE scan_id = ? AND account_id = ?`,
+  );
+  const markFailed = db.prepare(
+    `UPDATE scan_jobs SET state = 'failed', error = ?, lease_expires_at = NULL, updated_at = ?, finished_at = ?
+     WHERE scan_id = ? AND account_id = ? AND state = 'running' AND attempt = ?`,
+  );
+  const selectJobs = db.prepare<[string], ScanJobRow>(
+    `SELECT ${SCAN_JOB_STATUS_COLUMNS} FROM scan_jobs WHERE scan_id = ? ORDER BY account_id`,
+  );
+  const selectScanState = db.prepare<[string], { state: string }>('SELECT state FROM scans WHERE id = ?');
+  const failUnfinished = db.prepare(
+    `UPDATE scan_jobs SET state = 'failed', error = ?, lease_expires_at = NULL, updated_at = ?, finished_at = ?
+     WHERE scan_id = ? AND state IN ('queued', 'running')`,
+  );
+  const countFindings = db.prepare<[string], StatusSeverityCount>(
+    'SELECT status, severity, COUNT(*) AS n FROM scan_findings WHERE scan_id = ? GROUP BY status, severity',
+  );
+  const updateFinished = db.prepare(
+    'UPDATE scans SET state = ?, finding_count = ?, summary = ?, saved_at = ? WHERE id = ?',
+  );
+  const selectStale = db.prepare<[string], { id: string }>(
+    "SELECT id FROM scans WHERE state = 'running' AND saved_at < ? ORDER BY rowid",
+  );
+
+  /** Fails what is unfinished, counts the findings and stamps the scan: inside a write transaction. */
+  const finishInside = (scanId: string, state: ScanState, jobError: string) => {
+    const now = nowIso(ctx);
+    failUnfinished.run(jobError, now, now, scanId);
+    const summary = summaryOfCounts(scanId, countFindings.all(scanId));
+    updateFinished.run(state, summary.total, toJsonText(summary), now, scanId);
+  };
+
+  const claim = db.transaction((worker: string, leaseMs: number, maxAttempts: number) => {
+    const now = nowIso(ctx);
+    failExhausted.run(now, now, now, maxAttempts);
+    const next = selectClaimable.get(now, maxAttempts);
+    if (!next) return null;
+    const taken = takeJob.get(worker, leaseEnd(ctx, leaseMs), now, next.scan_id, next.account_id)!;
+    const ref: ScanJobRef = { scanId: next.scan_id, accountId: next.account_id, attempt: taken.attempt };
+    const spec = specOfClaimed(ref.scanId, ref.accountId, taken.spec);
+    // A spec that is not JSON would come first again on every claim: fail it, then say so.
+    if ('error' in spec) {
+      markFailed.run(CORRUPT_SPEC, now, now, ref.scanId, ref.accountId, ref.attempt);
+      return { error: spec.error };
+    }
+    return { job: { ...ref, spec: spec.spec } };
+  });
+
+  const complete = db.transaction((ref: ScanJobRef, header: string, findings: ReturnType<typeof parseResult>) => {
+    if (!selectHeld.get(ref.scanId, ref.accountId, ref.attempt)) return false;
+    const first = nextOrdinal.get(ref.scanId)!.next;
+    findings.forEach((f, i) =>
+      insertFinding.run(ref.scanId, first + i, f.id, f.checkId, f.accountId, f.status, f.severity, toJsonText(f)),
+    );
+    const now = nowIso(ctx);
+    markDone.run(header, passCountOf(findings), now, now, ref.scanId, ref.accountId);
+    return true;
+  });
+
+  const finish = db.transaction((scanId: string, state: ScanState) => {
+    if (!finishDecision(scanId, selectScanState.get(scanId)?.state, state)) return;
+    finishInside(scanId, state, SCAN_ENDED);
+  });
+
+  const abandon = db.transaction((olderThan: string) => {
+    const stale = selectStale.all(olderThan);
+    for (const { id } of stale) finishInside(id, 'failed', SCAN_ABANDONED);
+    return stale.length;
+  });
+
+  return {
+    beginScan: async (input) => {
+      const parsed = BeginScanInputSchema.parse(input);
+      const id = randomUUID();
+      const generatedAt = toIso(parsed.generatedAt);
+      db.transaction(() => {
+        const now = nowIso(ctx);
+        insertScan.run(id, parsed.scopeKey, generatedAt, now, EMPTY_SUMMARY_TEXT);
+        for (const job of parsed.jobs) insertJob.run(id, job.accountId, toJsonText(job.spec), now, now);
+      }).immediate();
+      return id;
+    },
+    claimScanJob: async (input) => {
+      const { worker, leaseMs, maxAttempts } = ClaimScanJobInputSchema.parse(input);
+      const claimed = claim.immediate(worker, leaseMs, maxAttempts);
+      if (claimed && 'error' in claimed) throw claimed.error;
+      return claimed?.job ?? null;
+    },
+    renewScanJob: async (ref, leaseMs) => {
+      const r = ScanJobRefSchema.parse(ref);
+      const now = nowIso(ctx);
+      return (
+        renew.run(leaseEnd(ctx, LeaseMsSchema.parse(leaseMs)), now, r.scanId, r.accountId, r.attempt).changes === 1
+      );
+    },
+    completeScanJob: async (ref, result) => {
+      const r = ScanJobRefSchema.parse(ref);
+      const parsed = parseResult(result);
+      // Written as text before the transaction: a value JSON cannot hold fails here, having written nothing.
+      const header = toJsonText(result.header);
+      return complete.immediate(r, header, parsed);
+    },
+    failScanJob: async (ref, error) => {
+      const r = ScanJobRefSchema.parse(ref);
+      const now = nowIso(ctx);
+      return markFailed.run(String(error), now, now, r.scanId, r.accountId, r.attempt).changes === 1;
+    },
+    scanJobs: async (scanId) => selectJobs.all(scanId).map((row) => jobStatusFromRow(scanId, row)),
+    finishScan: async (scanId, state) => {
+      if (state !== 'complete' && state !== 'failed') {
+        throw new CloudsecError('internal', `A scan is finished as complete or failed, not ${String(state)}.`);
+      }
+      finish.immediate(scanId, state);
+    },
+    abandonScans: async (olderThan) => abandon.immediate(new Date(olderThan).toISOString()),
+  };
+};
