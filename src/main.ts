@@ -17,8 +17,7 @@ import { consoleInsteadOfBotNotice, readSlackEnv } from './slack/slack-env';
 import { createSlackWebClient, startSlackApp } from './slack/bolt-app';
 import { makeGroupResolver } from './slack/usergroups';
 import { makeSlackMessenger } from './slack/messenger';
-import { makeClientFactory, resolveHomeRegion } from './aws/clients';
-import { makeRoleExecutor } from './aws/role-executor';
+import { resolveHomeRegion } from './aws/clients';
 import fs from 'node:fs';
 import os from 'node:os';
 import { processJobScans, type ProcessJobScans } from './schedule/job-scans';
@@ -31,16 +30,9 @@ import { startDigestScheduler } from './schedule/digest-scheduler';
 import { createDigestWebClient, makeSlackDigestPoster } from './slack/digest-poster';
 import { makeConsoleDigestPoster } from './slack/console-digest-poster';
 import { installProcessGuards } from './process-guard';
-import { setWorkflow } from './aws/securityhub-workflow';
-import { writeRoleClients } from './aws/securityhub-publish';
-import type { SecurityHubWorkflowPort } from './app/exceptions';
-import type { AppDeps } from './app/deps';
-import {
-  acceptedRiskSweep,
-  startPeriodicDuties,
-  type PeriodicDuties,
-  type PeriodicDuty,
-} from './schedule/periodic-duties';
+import { buildExecutor, buildSecurityHubWorkflow } from './aws-wiring';
+import { housekeeping, leaderTtl, REPLICA_RECONCILE_AFTER_MS } from './schedule/bot-duties';
+import { startPeriodicDuties, type PeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
 import { makeLeaderLease } from './schedule/leader-lease';
 import { DETECTIONS } from './core/detections';
 import { detectionSettingsProblems } from './core/detections/settings-check';
@@ -73,24 +65,6 @@ const demoConfig = (): Config => {
   return parseConfig(fs.readFileSync(file, 'utf8'), file);
 };
 
-/**
- * With several replicas a request another replica is executing right now must not be "reconciled":
- * only requests unchanged for longer than any execution takes are verified (and by the leader).
- */
-const REPLICA_RECONCILE_AFTER_MS = 15 * 60_000;
-
-/** CLOUDSEC_LEADER_TTL_MS: how long a dead leader's lease keeps the other replicas waiting (default 30 s). */
-const leaderTtl = (env: NodeJS.ProcessEnv): { ttlMs?: number } => {
-  const raw = env.CLOUDSEC_LEADER_TTL_MS?.trim();
-  if (!raw) return {};
-  if (!/^\d+$/.test(raw) || Number(raw) < 1_000)
-    throw new CloudsecError(
-      'config',
-      `CLOUDSEC_LEADER_TTL_MS must be a whole number of milliseconds, at least 1000; got "${raw.slice(0, 40)}".`,
-    );
-  return { ttlMs: Number(raw) };
-};
-
 const openStore = async (
   rawEnv: NodeJS.ProcessEnv,
   demo: boolean,
@@ -119,73 +93,6 @@ const openStore = async (
   });
   return store;
 };
-
-/** The executor of the write and undo roles, or one that refuses when no AWS region is configured (remediation then says so). */
-const buildExecutor = (
-  homeRegion: string | undefined,
-  config: Config,
-  dryRun: boolean,
-  store: Store,
-  clock: () => Date,
-  onCall?: (service: string, errorCode: string | null) => void,
-) => {
-  if (!homeRegion) return noWriteExecutor;
-  // One factory per role, so CloudTrail tells a fix's session from an undo's by its name.
-  const clientsByRole = {
-    fix: makeClientFactory({ homeRegion, sessionName: 'cloudsec-remediation', ...(onCall ? { onCall } : {}) }),
-    undo: makeClientFactory({ homeRegion, sessionName: 'cloudsec-undo', ...(onCall ? { onCall } : {}) }),
-  };
-  return makeRoleExecutor({
-    config,
-    clientsOf: (access, purpose) => clientsByRole[purpose](access),
-    homeRegion,
-    dryRun,
-    audit: (input) => store.appendAudit(input),
-    clock,
-  });
-};
-
-/**
- * Security Hub's workflow status of findings accepted risks hide (SUPPRESSED, and NEW again when one
- * ends), set with each account's write role under a session of its own, so CloudTrail tells these
- * updates from fixes. Null without an AWS region (nothing can be reached): the findings stay as they are.
- */
-const buildSecurityHubWorkflow = (
-  homeRegion: string | undefined,
-  config: Config,
-  onCall?: (service: string, errorCode: string | null) => void,
-): SecurityHubWorkflowPort | null => {
-  if (!homeRegion) return null;
-  const clientsFor = writeRoleClients(
-    config,
-    makeClientFactory({ homeRegion, sessionName: 'cloudsec-exceptions', ...(onCall ? { onCall } : {}) }),
-  );
-  return { setWorkflow: (targets, status, note) => setWorkflow({ clientsFor }, targets, status, note) };
-};
-
-/**
- * The bot's housekeeping, every minute in every replica (each duty is exactly-once in the store):
- * remediation requests past their deadline, digest runs a stopped process left, accepted risks
- * (expiries, reminders, Security Hub back to NEW).
- */
-const housekeeping = (deps: AppDeps, logger: Logger): PeriodicDuty[] => [
-  {
-    name: 'remediation-expiry',
-    everyMs: 60_000,
-    run: async () => {
-      await deps.remediation?.expire();
-    },
-  },
-  {
-    name: 'digest-resume',
-    everyMs: 60_000,
-    run: async () => {
-      for (const o of (await deps.digests?.resumeAbandoned()) ?? [])
-        logger.warn({ outcome: o.kind }, 'finished a digest run a stopped process had claimed');
-    },
-  },
-  acceptedRiskSweep(deps.exceptions, logger),
-];
 
 /**
  * Refused at start: cloudsec.yml's accepted risks that expire further ahead than exceptions.maxDays
