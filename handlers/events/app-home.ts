@@ -7,9 +7,20 @@ import { renderHomeWithoutPosture } from '../../src/core/render/blocks/home-with
 import type { AppDeps } from '../../src/app/deps';
 import type { InvocationActor } from '../../src/app/conversation';
 import { visibleReport } from '../../src/app/visible-report';
+import { withOmittedPasses } from '../../src/app/omitted-passes';
 
-const postureOf = (accountId: string, name: string, findings: readonly Finding[], accepted: number): AccountPosture => {
-  const s = summarize(findings);
+/**
+ * An account's posture from its findings, and its passes counted but not held (`omittedPasses`: a
+ * queued scan leaves passes in the store; the report holds counts of the visible accounts only).
+ */
+const postureOf = (
+  accountId: string,
+  name: string,
+  findings: readonly Finding[],
+  accepted: number,
+  omittedPasses: number,
+): AccountPosture => {
+  const s = withOmittedPasses(summarize(findings), omittedPasses);
   return {
     accountId,
     name,
@@ -62,6 +73,7 @@ export const homeView = async (deps: AppDeps, user: InvocationActor): Promise<Ho
         a.name,
         findings.filter((f) => f.accountId === a.id),
         report.excepted.filter((e) => e.finding.accountId === a.id).length,
+        report.passesOmitted[a.id] ?? 0,
       ),
     ),
     topFindings: top,

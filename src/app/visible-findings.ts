@@ -2,6 +2,10 @@ import { accountsVisibleTo, rolesOf } from '../core/access/policy';
 import type { AccessPolicy, AccountRef, Actor, Permission } from '../core/access/permissions';
 import type { AccountSnapshot, Finding, Snapshot } from '../core/model';
 import { summarize, type Summary } from '../core/findings';
+import { omittedPassesIn, withOmittedPasses, type PassesOmitted } from './omitted-passes';
+
+// The omitted-pass rules live in ./omitted-passes.ts; these names stay importable from here.
+export { omittedPassesOf, withOmittedPasses } from './omitted-passes';
 
 export const accountRefOf = (a: Pick<AccountSnapshot, 'accountId' | 'accountName' | 'ou'>): AccountRef => ({
   id: a.accountId,
@@ -57,26 +61,9 @@ export interface VisibleSubset {
   accountIds: Set<string>;
   /** Passing findings of the visible accounts counted but not held (CheckOutcome.passesOmitted); in `summary`. */
   omittedPasses: number;
+  /** The same per visible account (no other account's count is here; empty when every finding is held). */
+  passesOmitted: Record<string, number>;
 }
-
-/** `summary` with `passes` more passing findings (counted apart from the findings held). */
-export const withOmittedPasses = (summary: Summary, passes: number): Summary => ({
-  ...summary,
-  byStatus: { ...summary.byStatus, pass: summary.byStatus.pass + passes },
-});
-
-/**
- * The passes a queued scan counted and left in the store (CheckOutcome.passesOmitted), of the
- * visible accounts only: a scoped reader never learns a count of an account outside their scope.
- */
-export const omittedPassesOf = (
-  passesOmitted: Readonly<Record<string, number>> | undefined,
-  accountIds: ReadonlySet<string>,
-): number => {
-  let passes = 0;
-  for (const [accountId, n] of Object.entries(passesOmitted ?? {})) if (accountIds.has(accountId)) passes += n;
-  return passes;
-};
 
 /**
  * The findings of the accounts the actor may see with `permission`, decided by the policy over
@@ -89,18 +76,21 @@ export const visibleSubset = (
   access: AccessPolicy,
   accounts: readonly AccountRef[],
   findings: readonly Finding[],
-  passesOmitted?: Readonly<Record<string, number>>,
+  passesOmitted?: PassesOmitted,
 ): VisibleSubset => {
   const visible = accountsVisibleTo(actor, permission, accounts, access);
   const accountIds = new Set(visible.map((a) => a.id));
   const shown = findings.filter((f) => accountIds.has(f.accountId));
-  const omittedPasses = omittedPassesOf(passesOmitted, accountIds);
+  // Only the visible accounts' counts are kept: a scoped reader never learns another account's.
+  const visiblePasses = omittedPassesIn(passesOmitted, accountIds);
+  const omittedPasses = Object.values(visiblePasses).reduce((a, b) => a + b, 0);
   return {
     findings: shown,
     summary: withOmittedPasses(summarize(shown), omittedPasses),
     accounts: visible,
     accountIds,
     omittedPasses,
+    passesOmitted: visiblePasses,
   };
 };
 
@@ -114,5 +104,5 @@ export const visiblePart = (
   access: AccessPolicy,
   snapshot: Snapshot,
   findings: readonly Finding[],
-  passesOmitted?: Readonly<Record<string, number>>,
+  passesOmitted?: PassesOmitted,
 ): VisibleSubset => visibleSubset(actor, permission, access, accountRefsOf(snapshot), findings, passesOmitted);

@@ -20,11 +20,11 @@ import { summarize, type Summary } from '../core/findings';
 import {
   narrowingFor,
   visiblePart,
-  withOmittedPasses,
   visibleSubset,
   type AccountNarrowing,
   type VisibleSubset,
 } from './visible-findings';
+import { withOmittedPasses } from './omitted-passes';
 
 /**
  * "Scan → what this actor may see → report": the one place that decides who sees what of a scan.
@@ -50,7 +50,7 @@ export interface VisibleReportDeps {
   /** The access policy, and the accepted risks written in cloudsec.yml (`exceptions`). */
   config: AccessPolicy & AcceptedRisksDeps['config'];
   scans: Pick<ScanService, 'run' | 'cached'>;
-  store: Pick<Store, 'latestScan' | 'findingsOfScan' | 'appendAudit' | 'listExceptions'>;
+  store: Pick<Store, 'latestScan' | 'findingsOfScan' | 'scanJobs' | 'appendAudit' | 'listExceptions'>;
   /** The account directory: names and OUs of the accounts a stored scan's findings are about. */
   knownAccounts(): Promise<AccountRef[]>;
   log: Pick<AppLogger, 'warn'>;
@@ -86,8 +86,17 @@ export interface VisibleReport {
    * `excepted`); resurfaced ones are here, failing.
    */
   findings: Finding[];
-  /** Counts of `findings`: a hidden finding is not counted as failing (`acceptedRisks.hidden` counts it). */
+  /**
+   * Counts of `findings`, and of the passes of the visible accounts the answer counted without
+   * holding them (`passesOmitted`): a hidden finding is not counted as failing (`acceptedRisks.hidden` counts it).
+   */
   summary: Summary;
+  /**
+   * Passing findings of the visible accounts that are counted in `summary` but not in `findings`
+   * (a queued scan leaves them in the store), per account id; no other account is named. Empty
+   * when every finding is in `findings`.
+   */
+  passesOmitted: Readonly<Record<string, number>>;
   /**
    * Failing findings of the visible accounts that accepted risks hide, each with the risk that
    * hides it: what "Show" lists (renderHiddenFindings). Each risk is the actor's view of it
@@ -180,6 +189,7 @@ const withAcceptedRisks = (shown: VisibleSubset, risks: RisksInForce, now: Date)
     findings: applied.shown,
     // Accepted risks hide failing findings only: the passes counted apart are all still shown.
     summary: withOmittedPasses(summarize(applied.shown), shown.omittedPasses),
+    passesOmitted: shown.passesOmitted,
     excepted: applied.excepted.map(({ finding, exception }) => ({ finding, exception: view(exception) })),
     resurfaced: applied.resurfaced.map(({ finding, exception, why }) => ({ finding, exception: view(exception), why })),
     acceptedRisks: acceptedRisksReport(applied, risks.exceptions, risks.problems),
@@ -231,6 +241,30 @@ const fromOutcome = (
   };
 };
 
+/**
+ * The findings of a stored scan to answer from. A streamed scan (a queued one: its jobs counted each
+ * account's passes as they were stored) is read without its passes, which are counted instead, as
+ * its live answer was (a stored scan of 500 accounts holds ~450,000 findings, mostly passes). A scan
+ * saved whole, or one whose jobs cannot be read, is read whole: right, only heavier.
+ */
+const storedFindings = async (
+  deps: VisibleReportDeps,
+  scanId: string,
+): Promise<{ findings: Finding[]; passesOmitted: Record<string, number> }> => {
+  let jobs: Awaited<ReturnType<VisibleReportDeps['store']['scanJobs']>> = [];
+  try {
+    jobs = await deps.store.scanJobs(scanId);
+  } catch (err) {
+    deps.log.warn({ err, scanId }, 'the jobs of a stored scan could not be read; its findings are read whole');
+  }
+  // Only a done job's count is of findings it stored (a failed job's is 0 and stored nothing).
+  const done = jobs.filter((j) => j.state === 'done');
+  if (done.length === 0) return { findings: await deps.store.findingsOfScan(scanId), passesOmitted: {} };
+  const passesOmitted: Record<string, number> = {};
+  for (const j of done) if (j.passCount > 0) passesOmitted[j.accountId] = j.passCount;
+  return { findings: await deps.store.findingsOfScan(scanId, { notPassing: true }), passesOmitted };
+};
+
 /** The visible part of the latest stored scan of the scope, or null when none is stored. */
 const fromStore = async (
   deps: VisibleReportDeps,
@@ -242,12 +276,13 @@ const fromStore = async (
 ): Promise<VisibleReport | null> => {
   const stored = await deps.store.latestScan(scopeKey);
   if (!stored) return null;
-  const findings = await deps.store.findingsOfScan(stored.id);
+  const { findings, passesOmitted } = await storedFindings(deps, stored.id);
   const directory = new Map((await deps.knownAccounts()).map((a) => [a.id, a]));
   // An account the directory does not hold is named by its id and has no OU, so a grant by OU does
   // not reach it (fail closed): nobody sees an account the policy cannot place.
-  const refs = [...new Set(findings.map((f) => f.accountId))].map((id) => directory.get(id) ?? { id, name: id });
-  const shown = visibleSubset(ask.actor, ask.permission, deps.config, refs, findings);
+  const ids = new Set([...findings.map((f) => f.accountId), ...Object.keys(passesOmitted)]);
+  const refs = [...ids].map((id) => directory.get(id) ?? { id, name: id });
+  const shown = visibleSubset(ask.actor, ask.permission, deps.config, refs, findings, passesOmitted);
   return {
     scopeKey,
     from: 'store',

@@ -10,6 +10,7 @@ import type { Finding } from '../../core/model';
 import { boundedText, REASON_BOUNDS } from '../remediation/outcomes';
 import { actorRef } from '../remediation/support';
 import type { ExceptionRefusal } from './outcomes';
+import { cachedWordOf } from './latest-findings';
 import type { ExceptionInput, ExceptionWorkflowDeps } from './ports';
 import {
   approvalsChannelFor,
@@ -137,7 +138,11 @@ const loadFinding = async (
   step: Omit<ExceptionAuditStep, 'outcome'>,
   estate: KnownEstate,
 ): Promise<{ ok: true; finding: Finding } | ExceptionRefusal> => {
-  const finding = await deps.findings.findFinding(input.findingId);
+  const looked = await deps.findings.findFinding(input.findingId);
+  // A queued scan's cached answer keeps its passes in the store only: a finding fixed since the
+  // message it came from reads as passing there, not as an older answer's failure or "not found".
+  const word = cachedWordOf(deps.latest);
+  const finding = (word ? await word(input.findingId, looked?.accountId) : null) ?? looked;
   if (!finding) {
     return refuse(deps, step, 'finding-not-found', 'That finding is not in the latest scans; run the check again.');
   }
