@@ -105,6 +105,8 @@ export interface RunSettings {
   /** Readings at these times after ready (ms, ascending). */
   readingsAt: number[];
   nodeArgs: string[];
+  /** cloudsec's own node flags, as its start command gives them (bench/idle-start.ts); the bare app gets none. */
+  botFlags: string[];
   modules: boolean;
   logs?: string;
 }
@@ -279,7 +281,8 @@ export const runOnce = async (kind: Kind, settings: RunSettings, run: number): P
   settings.aws.calls.length = 0;
   const stdout: string[] = [];
   const stderr: string[] = [];
-  const args = ['--expose-gc', ...settings.nodeArgs, '-r', settings.preload, settings.scripts[kind]];
+  const own = kind === 'cloudsec' ? settings.botFlags : [];
+  const args = ['--expose-gc', ...own, ...settings.nodeArgs, '-r', settings.preload, settings.scripts[kind]];
   const t0 = performance.now();
   const child = spawn(process.execPath, args, { cwd: settings.tmp, env, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (c: Buffer) => stdout.push(c.toString('utf8')));

@@ -6,12 +6,14 @@
  *   options: --runs N (3)  --idle-ms N (5000)  --settle-ms N (15000, 0: off)  --dist DIR (dist)
  *            --node-arg FLAG (to both, repeatable)  --logs DIR (keep each child's output)
  *
- * Both apps are child processes started the same way: plain `node --expose-gc` with a small preload
- * (bench/idle-child.ts), cloudsec from <dist>/src/main.js, the bare app from bench/idle-bare.ts
- * transpiled to a temporary file. Both get the same token, signing secret and a local fake Slack Web
- * API (auth.test answers), so both "connect". cloudsec also gets a temporary database and
- * cloudsec.yml (two accounts, remediation on, two digests, no live lane) and an AWS_ENDPOINT_URL
- * pointing at a local server that counts every AWS call (bench/idle-fakes.ts).
+ * Both apps are child processes started the same way: `node --expose-gc` with a small preload
+ * (bench/idle-child.ts), cloudsec from <dist>/src/main.js with the node flags it is deployed with
+ * (the Dockerfile's CMD, which `npm start` must match: bench/idle-start.ts), the bare app from
+ * bench/idle-bare.ts transpiled to a temporary file, with no flags, as the Bolt docs start one.
+ * Both get the same token, signing secret and a local fake Slack Web API (auth.test answers), so
+ * both "connect". cloudsec also gets a temporary database and cloudsec.yml (two accounts,
+ * remediation on, two digests, no live lane) and an AWS_ENDPOINT_URL pointing at a local server
+ * that counts every AWS call (bench/idle-fakes.ts).
  *
  * Measured per run, the same way for both:
  *   ready — from spawn until a signed url_verification POST to /slack/events is answered 200 with its
@@ -20,8 +22,9 @@
  *           `settle-ms` after ready (V8 gives back the young generation a start-up grew only after
  *           several seconds of low allocation, so the first reading still holds it).
  * Medians over the runs (bare and cloudsec alternate, one at a time). Goals: cloudsec's RSS at
- * `idle-ms` ≤ 1.5× the bare app's, cloudsec ready ≤ 1.5 s, no AWS call after ready. A failed
- * measurement fails the bench (exit 1), as does a goal not met.
+ * `idle-ms` ≤ 1.5× the bare app's, cloudsec ready ≤ 1.5 s, no AWS call after ready, and `npm start`
+ * starting the bot with the same flags as the image. A failed measurement fails the bench (exit 1),
+ * as does a goal not met.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -30,6 +33,7 @@ import { parseArgs } from 'node:util';
 import ts from 'typescript';
 import { PRELOAD, CONFIG, runOnce, type Kind, type Sample, type RunSettings } from './idle-child';
 import { fakeAws, fakeSlack, type FakeServer } from './idle-fakes';
+import { imageStart, npmStart, sameFlags, ENTRY, type StartCommand } from './idle-start';
 
 const ROOT = path.resolve(__dirname, '..');
 const GOAL_RATIO = 1.5;
@@ -123,7 +127,12 @@ const packageTable = (modules: NonNullable<Sample['modules']>, dist: string, top
 
 const NAMES: Record<Kind, string> = { bare: 'bare Bolt', cloudsec: 'cloudsec' };
 
-const report = (options: Options, samples: Record<Kind, Sample[]>) => {
+interface Start {
+  image: StartCommand;
+  npm: StartCommand;
+}
+
+const report = (options: Options, start: Start, samples: Record<Kind, Sample[]>) => {
   const all = [...samples.bare, ...samples.cloudsec];
   const med = (k: Kind, f: (s: Sample) => number) => median(samples[k].map(f));
   const at = (i: number) => (s: Sample) => s.readings[i]!;
@@ -134,6 +143,13 @@ const report = (options: Options, samples: Record<Kind, Sample[]>) => {
       `compiled JS (${path.relative(ROOT, options.dist) || '.'}), ${options.runs} run(s) each, medians; ` +
       `RSS (${from}) ${gcOk ? 'after two full GCs' : 'WITHOUT a GC (no --expose-gc)'}` +
       (options.modules ? '; --modules hooks require: times and RSS are not comparable with plain runs' : ''),
+  );
+  const started = (c: StartCommand) => ['node', ...c.flags, ENTRY].join(' ');
+  const alike = sameFlags(start.image, start.npm);
+  console.log(
+    `  cloudsec started as the image starts it: \`${started(start.image)}\` (${start.image.from}); ` +
+      (alike ? 'npm start: the same' : `npm start DIFFERS: \`${started(start.npm)}\``) +
+      (options.nodeArgs.length > 0 ? `; both also got ${options.nodeArgs.join(' ')}` : ''),
   );
   const readings = options.settleMs > 0 ? [options.idleMs, options.settleMs] : [options.idleMs];
   for (const k of ['bare', 'cloudsec'] as const) {
@@ -187,6 +203,7 @@ const report = (options: Options, samples: Record<Kind, Sample[]>) => {
     { ok: ready <= GOAL_READY_MS, text: `cloudsec ready in ${secs(ready)} (goal ≤ ${secs(GOAL_READY_MS)})` },
     { ok: idleAws === 0, text: `no AWS call after ready (${idleAws} in the worst run)` },
     { ok: gcOk, text: 'RSS read after full GCs in both' },
+    { ok: alike, text: 'npm start and the image start the bot with the same node flags' },
   ];
   for (const c of checks) console.log(`${c.ok ? 'PASS' : 'FAIL'} ${c.text}`);
   if (checks.some((c) => !c.ok)) process.exitCode = 1;
@@ -197,6 +214,8 @@ const report = (options: Options, samples: Record<Kind, Sample[]>) => {
 const main = async () => {
   const options = parseOptions();
   const mainJs = path.join(options.dist, 'src', 'main.js');
+  // Read before anything starts: a start command the bench cannot follow is an error, not a guess.
+  const start: Start = { image: imageStart(ROOT), npm: npmStart(ROOT) };
   if (!fs.existsSync(mainJs))
     throw new Error(`${mainJs} not found: run \`npm run build\` first (npm run bench:idle does).`);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cloudsec-idle-'));
@@ -230,6 +249,7 @@ const main = async () => {
       aws,
       readingsAt: options.settleMs > 0 ? [options.idleMs, options.settleMs] : [options.idleMs],
       nodeArgs: options.nodeArgs,
+      botFlags: start.image.flags,
       modules: options.modules,
       ...(options.logs ? { logs: options.logs } : {}),
     };
@@ -237,7 +257,7 @@ const main = async () => {
     // One at a time, alternating: the two never share the CPU, and drift affects both alike.
     for (let run = 0; run < options.runs; run += 1)
       for (const kind of ['bare', 'cloudsec'] as const) samples[kind].push(await runOnce(kind, settings, run));
-    report(options, samples);
+    report(options, start, samples);
   } finally {
     await Promise.all(servers.map((s) => s.close()));
     cleanUp();

@@ -27,7 +27,6 @@ import type { PeopleDirectory } from './app/detections/alert-people';
 import type { ResourceHistory } from './app/detections/ports';
 import { seenRecordsHistory } from './app/detections/seen-history';
 import { makeDetectionEngine } from './core/detections/engine';
-import { DETECTIONS } from './core/detections';
 import { liveSourceConfigured } from './core/detections/settings';
 import { getRemediation } from './core/remediations';
 
@@ -82,6 +81,14 @@ export interface LiveLaneOptions {
   /** Where cards go when detections.routing names no default channel (the demo's alert channel). */
   alertChannel?: string;
 }
+
+/**
+ * The detections catalog, loaded when a live lane is built: a bot without one (and without rule
+ * settings to check, src/main.ts) never loads its ~30 modules (npm run bench:idle).
+ */
+const detectionCatalog = (): typeof import('./core/detections').DETECTIONS =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (above)
+  (require('./core/detections') as typeof import('./core/detections')).DETECTIONS;
 
 /** Whether a deployment's live lane runs: a CloudTrail source is configured. */
 export const liveLaneConfigured = (config: Config): boolean => liveSourceConfigured(config.detections);
@@ -214,7 +221,7 @@ export const composeApp = (
   const liveLane = options.liveLane
     ? makeLiveLane({
         store: options.store,
-        engine: makeDetectionEngine({ detections: DETECTIONS, settings: config.detections }),
+        engine: makeDetectionEngine({ detections: detectionCatalog(), settings: config.detections }),
         config: config.detections,
         clock: options.clock,
         messenger: options.messenger,

@@ -34,7 +34,6 @@ import { buildExecutor, buildSecurityHubWorkflow } from './aws-wiring';
 import { housekeeping, leaderTtl, REPLICA_RECONCILE_AFTER_MS } from './schedule/bot-duties';
 import { startPeriodicDuties, type PeriodicDuties, type PeriodicDuty } from './schedule/periodic-duties';
 import { makeLeaderLease } from './schedule/leader-lease';
-import { DETECTIONS } from './core/detections';
 import { detectionSettingsProblems } from './core/detections/settings-check';
 import { cloudTrailEdges, cloudTrailResourceHistory, liveSources } from './schedule/live-sources';
 import { makeSlackPeopleDirectory } from './slack/user-lookup';
@@ -101,7 +100,12 @@ const openStore = async (
 const checkConfigExceptions = (config: Config, now: Date) => {
   const problems = validateConfigExceptions(config, now);
   if (problems.length > 0) throw new CloudsecError('config', `cloudsec.yml exceptions: ${problems.join('; ')}.`);
-  // A misspelt rule id would leave that rule on, or its exclusions off, without a word.
+  // A misspelt rule id would leave that rule on, or its exclusions off, without a word. The catalog
+  // (~30 modules) loads only when there are rule settings to check against it: without any there is
+  // nothing to refuse, and a bot without a live lane never needs it (npm run bench:idle).
+  if (Object.keys(config.detections.rules).length === 0) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand (above)
+  const { DETECTIONS } = require('./core/detections') as typeof import('./core/detections');
   const detections = detectionSettingsProblems(DETECTIONS, config.detections);
   if (detections.length > 0) throw new CloudsecError('config', `cloudsec.yml detections: ${detections.join('; ')}.`);
 };

@@ -86,9 +86,16 @@ export interface ClientFactoryOptions {
 export type ClientFactory = (access: AccountAccess) => AccountClients;
 
 /**
- * One client per (account, service, region), created on first use and reused. No endpoint and no
- * credentials are set here: the SDK's own resolution honours AWS_REGION, AWS_PROFILE,
- * AWS_ENDPOINT_URL(_<SERVICE>) and the default credential chain.
+ * One client per (account, service, region), created on first use and reused. No endpoint is set
+ * here: the SDK's own resolution honours AWS_REGION, AWS_PROFILE, AWS_ENDPOINT_URL(_<SERVICE>) and
+ * the default credential chain.
+ *
+ * A scan makes some fifty clients per account (services × regions), and each SDK client resolves
+ * its settings and credentials on its own. What is the same for all of them is resolved once here
+ * and handed to each: the caller's credentials (one default-chain look-up per factory, not one per
+ * client, which with instance or web-identity credentials is a request each) and the process-wide
+ * endpoint and user-agent settings (see processSettings). `npm run bench:scan:org` measures the CPU
+ * per call.
  */
 export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory => {
   const maxAttempts = options.maxAttempts ?? 5;
@@ -104,6 +111,16 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     },
   };
   const cache = new Map<string, AccountClients>();
+  // The default chain, as each client would have built it for itself, built once: on the first
+  // call that needs it, so that making clients loads no credential package (see sdk.ts).
+  let chain: AwsCredentialIdentityProvider | undefined;
+  const callerCredentials: AwsCredentialIdentityProvider =
+    options.credentials ??
+    shareAcrossClients((properties) =>
+      (chain ??= sdk.credentialProviders.fromNodeProviderChain({ clientConfig: { region: options.homeRegion } }))(
+        properties,
+      ),
+    );
 
   return (access) => {
     const key = `${access.accountId}|${access.roleArn ?? ''}|${access.externalId ?? ''}`;
@@ -118,11 +135,11 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
               RoleSessionName: options.sessionName ?? 'cloudsec',
               ...(access.externalId ? { ExternalId: access.externalId } : {}),
             },
-            ...(options.credentials ? { masterCredentials: options.credentials } : {}),
+            masterCredentials: callerCredentials,
             clientConfig: { region: options.homeRegion },
           }),
         )
-      : options.credentials;
+      : callerCredentials;
 
     const perRegion = <C>(make: (region: string) => C) => {
       const clients = new Map<string, C>();
@@ -134,8 +151,9 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     };
     const config = (region: string) => ({
       ...base,
+      ...processSettings(),
       region,
-      ...(credentials ? { credentials } : {}),
+      credentials,
       ...(options.retryStrategy ? { retryStrategy: options.retryStrategy(maxAttempts) } : {}),
     });
 
@@ -181,6 +199,53 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
     return clients;
   };
 };
+
+/**
+ * Settings the SDK reads from the environment or the profile for every client it makes
+ * (AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT, AWS_SDK_UA_APP_ID, AWS_AUTH_SCHEME_PREFERENCE
+ * and their profile keys), each look-up of an unset one costing two errors with stack traces. They
+ * are the same for the whole process, so they are read once, by one client's own resolution (a
+ * probe that sends nothing), and handed to every client: as values once read, as providers before.
+ * A failed read is not kept: the next client's first call reads again and fails as the SDK would.
+ */
+interface Settings {
+  useFipsEndpoint: boolean;
+  useDualstackEndpoint: boolean;
+  userAgentAppId: string | undefined;
+  authSchemePreference: string[];
+}
+let settingsRead: Promise<Settings> | undefined;
+let settings: Settings | undefined;
+
+const readSettings = (): Promise<Settings> =>
+  (settingsRead ??= (async () => {
+    // An ordinary region: a FIPS pseudo-region (fips-…) would read as FIPS whatever is configured.
+    // Each client still applies that rule to its own region.
+    const probe = new sdk.sts.STSClient({ region: 'us-east-1' });
+    try {
+      const { config } = probe;
+      settings = {
+        useFipsEndpoint: await config.useFipsEndpoint(),
+        useDualstackEndpoint: await config.useDualstackEndpoint(),
+        userAgentAppId: await config.userAgentAppId(),
+        authSchemePreference: await config.authSchemePreference(),
+      };
+      return settings;
+    } finally {
+      probe.destroy();
+    }
+  })().catch((err: unknown) => {
+    settingsRead = undefined;
+    throw err;
+  }));
+
+const processSettings = () =>
+  settings ?? {
+    useFipsEndpoint: async () => (await readSettings()).useFipsEndpoint,
+    useDualstackEndpoint: async () => (await readSettings()).useDualstackEndpoint,
+    userAgentAppId: async () => (await readSettings()).userAgentAppId,
+    authSchemePreference: async () => (await readSettings()).authSchemePreference,
+  };
 
 // The SDK's middleware stack types are generic per client; this is the one method used here.
 type ObservableStack = { add: (middleware: never, options: { step: 'initialize' }) => void };

@@ -31,7 +31,7 @@ const FIRST_ELEMENT = /^\s*(?:<\?[\s\S]*?\?>\s*|<!--[\s\S]*?-->\s*|<![^>]*>\s*)*
 
 /** The local name of the document element, or null when the text does not start like XML. */
 export const documentElement = (text: string): string | null => {
-  const name = FIRST_ELEMENT.exec(text.replace(/^\uFEFF/, ''))?.[1];
+  const name = FIRST_ELEMENT.exec(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text)?.[1];
   return name === undefined ? null : (name.split(':').pop() ?? name);
 };
 
@@ -39,9 +39,16 @@ export const documentElement = (text: string): string | null => {
 const describeAnswer = (root: string | null, text: string): string =>
   root !== null ? `a <${root.slice(0, 40)}> document` : text.trim() === '' ? 'an empty body' : 'a body that is not XML';
 
-/** Throws MalformedAnswerError when `text` is not the expected document. */
-export const checkXmlAnswer = (text: string, expected: ExpectedXml, operation: string): void => {
-  const root = documentElement(text);
+/** `<Name>text</Name>`, compiled once per element name (answers are checked on every call). */
+const booleanElements = new Map<string, RegExp>();
+const booleanElement = (element: string): RegExp => {
+  let pattern = booleanElements.get(element);
+  if (!pattern) booleanElements.set(element, (pattern = new RegExp(`<${element}>([^<]*)</${element}>`, 'g')));
+  return pattern;
+};
+
+/** checkXmlAnswer with the document element already found (the middleware has looked for `<Error>`). */
+const checkDocument = (text: string, root: string | null, expected: ExpectedXml, operation: string): void => {
   if (root !== expected.root) {
     throw new MalformedAnswerError(
       `${operation} answered ${describeAnswer(root, text)} where the API documents <${expected.root}>`,
@@ -49,12 +56,17 @@ export const checkXmlAnswer = (text: string, expected: ExpectedXml, operation: s
   }
   for (const element of expected.booleans ?? []) {
     // Untrimmed: the SDK reads ` true` as false, so padded text is as unreadable as `yes`.
-    const values = [...text.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, 'g'))].map((m) => m[1]!);
+    // matchAll works on a copy of the pattern, so the shared one keeps no state between calls.
+    const values = [...text.matchAll(booleanElement(element))].map((m) => m[1]!);
     if (values.some((v) => v !== 'true' && v !== 'false')) {
       throw new MalformedAnswerError(`${operation} answered <${element}> with a value that is neither true nor false`);
     }
   }
 };
+
+/** Throws MalformedAnswerError when `text` is not the expected document. */
+export const checkXmlAnswer = (text: string, expected: ExpectedXml, operation: string): void =>
+  checkDocument(text, documentElement(text), expected, operation);
 
 interface RawResponse {
   statusCode: number;
@@ -99,9 +111,11 @@ export const expectXml = <I extends object, O extends object, C extends { middle
         const bytes = await bytesOf(response.body);
         // The SDK reads the body after this middleware: hand it the bytes that were consumed here.
         response.body = bytes;
-        const text = Buffer.from(bytes).toString('utf8');
-        if (documentElement(text) === 'Error') return result;
-        checkXmlAnswer(text, expected, operation);
+        // A view of the bytes, not a copy.
+        const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+        const root = documentElement(text);
+        if (root === 'Error') return result;
+        checkDocument(text, root, expected, operation);
         return result;
       },
     { relation: 'after', toMiddleware: 'deserializerMiddleware', name: MIDDLEWARE_NAME, override: true },

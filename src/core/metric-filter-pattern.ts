@@ -9,6 +9,7 @@
  */
 import { type Conjunction } from './metric-filter/ast';
 import { toDnf } from './metric-filter/dnf';
+import { memoised } from './metric-filter/memo';
 import { parseFilterPattern } from './metric-filter/parse';
 
 export {
@@ -27,12 +28,15 @@ export { MAX_CONJUNCTIONS } from './metric-filter/dnf';
 export { termImplies } from './metric-filter/implication';
 export { MAX_NESTING, MAX_PATTERN_LENGTH, parseFilterPattern, type ParsedPattern } from './metric-filter/parse';
 
-/** A pattern straight to its disjunctive normal form, or the reason it cannot be read. Never throws. */
-export const filterPatternDnf = (
+/** A pattern straight to its disjunctive normal form, or the reason it cannot be read. Never throws. Memoised (frozen). */
+export const filterPatternDnf: (
   pattern: string,
-): { ok: true; conjunctions: Conjunction[] } | { ok: false; notJson: boolean; reason: string } => {
-  const parsed = parseFilterPattern(pattern);
-  if (!parsed.ok) return parsed;
-  const dnf = toDnf(parsed.expr);
-  return dnf.ok ? dnf : { ok: false, notJson: false, reason: dnf.reason };
-};
+) => { ok: true; conjunctions: Conjunction[] } | { ok: false; notJson: boolean; reason: string } = memoised(
+  (pattern) => pattern,
+  (pattern) => {
+    const parsed = parseFilterPattern(pattern);
+    if (!parsed.ok) return parsed;
+    const dnf = toDnf(parsed.expr);
+    return dnf.ok ? dnf : { ok: false, notJson: false, reason: dnf.reason };
+  },
+);

@@ -1,14 +1,24 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the PostgreSQL modules load only when PostgreSQL is used (below) */
 import fs from 'node:fs';
 import Database from 'better-sqlite3';
-import { Pool, types as pgTypes } from 'pg';
-import { postgresUrlProblem, readEnv, schemaNameProblem } from '../config';
+import type { Pool } from 'pg';
+import { postgresUrlProblem, readEnv, redactDatabaseUrl, schemaNameProblem } from '../config';
 import { CloudsecError } from '../errors';
-import { openPostgresStore, redactDatabaseUrl } from './pg';
 import type { PgQueryable } from './pg-context';
 import { latestSchemaVersion, MIGRATIONS } from './migrations';
-import { PG_MIGRATIONS } from './pg-migrations';
 import { DEFAULT_DB_PATH, openSqliteStore } from './sqlite';
 import type { Clock, Store } from './store';
+
+/*
+ * The `pg` driver and cloudsec's PostgreSQL store (pg.ts, its fifteen pg-*.ts modules and the
+ * migrations' SQL) are loaded when a PostgreSQL database is first opened, not with this module:
+ * a bot on SQLite — one container, the default — never needs them, and they were ~3 MB of its idle
+ * heap and ~80 ms of its start-up (`npm run bench:idle`). Types come from `import type`, which loads
+ * nothing; test/main-lazy-loading.test.ts keeps a static import from bringing them back.
+ */
+const pgDriver = (): typeof import('pg') => require('pg');
+const pgStore = (): typeof import('./pg') => require('./pg');
+const pgMigrations = (): typeof import('./pg-migrations') => require('./pg-migrations');
 
 /**
  * Which database cloudsec uses, chosen from the environment: CLOUDSEC_DATABASE_URL (postgres:// or
@@ -70,7 +80,7 @@ export const configuredStoreTarget = (rawEnv: NodeJS.ProcessEnv, options: Target
 
 /** The schema version this cloudsec migrates the target's kind of database to. */
 export const latestVersionFor = (target: StoreTarget): number =>
-  latestSchemaVersion(target.kind === 'sqlite' ? MIGRATIONS : PG_MIGRATIONS);
+  latestSchemaVersion(target.kind === 'sqlite' ? MIGRATIONS : pgMigrations().PG_MIGRATIONS);
 
 /** For messages and logs: never the password. */
 export const describeStoreTarget = (target: StoreTarget): string =>
@@ -118,7 +128,7 @@ export const openStoreAt = async (
   if (target.kind === 'sqlite') {
     return openSqliteStore({ path: target.path, clock: options.clock, auditKey: options.auditKey });
   }
-  return openPostgresStore({
+  return pgStore().openPostgresStore({
     url: target.url,
     schema: target.schema,
     clock: options.clock,
@@ -136,19 +146,20 @@ export const noDatabaseAt = (target: StoreTarget): CloudsecError =>
   );
 
 /** BIGINT and COUNT(*) as numbers, as pg.ts reads them. */
-const parsers = {
+const parsers = (pg: typeof import('pg')) => ({
   getTypeParser: ((oid: number, format?: string) =>
     oid === 20
       ? (value: string) => Number(value)
-      : pgTypes.getTypeParser(oid, format as 'text')) as typeof pgTypes.getTypeParser,
-};
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+});
 
 /** A small pool working in `schema`, configured as pg.ts configures the store's. */
 export const openPgPool = (url: string, schema: string, max = 2): Pool => {
-  const pool = new Pool({
+  const pg = pgDriver();
+  const pool = new pg.Pool({
     connectionString: url,
     max,
-    types: parsers,
+    types: parsers(pg),
     options: `-c search_path=${checkSchemaName(schema, 'The schema')}`,
     connectionTimeoutMillis: 10_000,
   });

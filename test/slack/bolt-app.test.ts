@@ -281,15 +281,17 @@ describe('slash commands', () => {
   });
 
   it('when the app fails after posting a "scanning…" placeholder, then the error replaces the placeholder', async () => {
+    // Both posts expected before the command is sent: nock answers them in order, and the error
+    // follows the placeholder's answer at once (registering it after the first post raced it).
     const placeholder = responseUrlPost('/commands/T0CLOUDSEC/1/abc');
+    const error = responseUrlPost('/commands/T0CLOUDSEC/1/abc');
     fake.onCommand(async (_inv, responder) => {
       await responder.send(message('Scanning…'));
       throw new Error('boom');
     });
 
     await postToSlackApp(baseUrl, slashCommand());
-    await placeholder;
-    const error = responseUrlPost('/commands/T0CLOUDSEC/1/abc');
+    expect(JSON.stringify(await placeholder)).toContain('Scanning…');
 
     expect(await error).toMatchObject({ response_type: 'ephemeral', replace_original: true });
   });

@@ -1,6 +1,7 @@
 import { renderConjunction, renderTerm, termKey, type Conjunction, type FilterTerm } from './ast';
 import { toDnf } from './dnf';
 import { termImplies } from './implication';
+import { memoised } from './memo';
 import { parseFilterPattern } from './parse';
 import { shapeOf } from './value';
 
@@ -102,7 +103,7 @@ const listed = (items: string[]): string => {
   return more > 0 ? `${named.join(', ')} and ${more} more` : named.join(', ');
 };
 
-export const coversCisPattern = (filterPattern: string, requirement: MonitoringRequirement): Coverage => {
+const judgeCoverage = (filterPattern: string, requirement: MonitoringRequirement): Coverage => {
   const required = read(requirement.pattern);
   const allowed = readNarrowings(requirement.allowedNarrowings);
   // A requirement is a constant in this repository; unreadable means a bug, reported rather than thrown.
@@ -153,3 +154,14 @@ export const coversCisPattern = (filterPattern: string, requirement: MonitoringR
     catchAll: catchAllText,
   };
 };
+
+/**
+ * Whether the filter pattern matches every event the requirement's pattern matches (and matches them
+ * selectively), or what it misses. Memoised on the texts (memo.ts): the answer is frozen.
+ */
+export const coversCisPattern: (filterPattern: string, requirement: MonitoringRequirement) => Coverage = memoised(
+  (filterPattern, requirement) =>
+    // Length-prefixed, so no pattern's text can pass for another's.
+    [requirement.pattern, ...requirement.allowedNarrowings, filterPattern].map((s) => `${s.length}:${s}`).join(''),
+  judgeCoverage,
+);
