@@ -3,7 +3,7 @@ import type { Store } from '../../store/store';
 import type { CheckOutcome } from '../run-check';
 import type { ScanService } from '../scan-service';
 import { accountsWithOmittedPasses, findOmittedPass, storedPassesOfAccount } from '../omitted-passes';
-import type { LatestFindings } from './ports';
+import type { LatestFindings, OmittedPasses } from './ports';
 
 /** The scope key of a scan of every account, service and region (scopeKeyOf({ service: 'all' })). */
 const FULL_SCAN = 'all:*:*';
@@ -68,7 +68,7 @@ export const makeLatestFindings = (
   scans: Pick<ScanService, 'cached'> & Partial<Pick<ScanService, 'cachedOutcomes'>>,
   store: Pick<Store, 'latestScan' | 'findingsOfScan'>,
   moreScopeKeys: () => readonly string[] = () => [],
-): LatestFindings & CachedFindingWord => ({
+): LatestFindings & Required<Pick<LatestFindings, 'omittedPasses'>> & CachedFindingWord => ({
   latestFindings: async () => {
     const sources: Source[] = [];
     const cached = scans.cached(FULL_SCAN);
@@ -88,6 +88,21 @@ export const makeLatestFindings = (
     }
     await supersedeByStoredPasses(store, sources, seen);
     return [...seen.values()].map((s) => s.finding);
+  },
+  omittedPasses: (): OmittedPasses => {
+    // The cached answers latestFindings reads; the stored scans it reads hold their passes.
+    const full = scans.cached(FULL_SCAN);
+    const outcomes = [...(full ? [full] : []), ...(scans.cachedOutcomes?.() ?? []).filter((o) => o !== full)];
+    const leftOut = outcomes.map((o) => ({ outcome: o, accounts: new Set(accountsWithOmittedPasses(o)) }));
+    return {
+      accountIds: [...new Set(leftOut.flatMap((l) => [...l.accounts]))],
+      passesOf: async (accountId) => {
+        const passes: Finding[] = [];
+        for (const { outcome, accounts } of leftOut)
+          if (accounts.has(accountId)) passes.push(...(await storedPassesOfAccount(store, outcome, accountId)));
+        return passes;
+      },
+    };
   },
   // Newest answer first, as ScanService.findCached looks: what a button's finding id is looked up in.
   cachedWordOn: async (findingId, accountId) => {

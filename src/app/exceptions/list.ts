@@ -2,14 +2,22 @@ import type { AccountRef } from '../../core/access/permissions';
 import { accountsVisibleTo, authorize, permissionsOf } from '../../core/access/policy';
 import { applyExceptions } from '../../core/exceptions/apply';
 import { coveragePreview } from '../../core/exceptions/coverage';
-import { daysLeft, expiringSoon, isInForce, staleExceptions } from '../../core/exceptions/lifecycle';
+import {
+  accountsCoveredBy,
+  daysLeft,
+  expiringSoon,
+  isInForce,
+  staleExceptions,
+  staleIfLookedAt,
+  type ScannedScope,
+} from '../../core/exceptions/lifecycle';
 import type { ExceptionScope, RiskException } from '../../core/exceptions/model';
 import { instantOf } from '../../core/exceptions/time';
 import type { Finding } from '../../core/model';
 import { sourceLabel } from '../accepted-risks';
 import { actorRef } from '../remediation/support';
 import type { ExceptionRefusal } from './outcomes';
-import type { ExceptionInput, ExceptionWorkflowDeps } from './ports';
+import type { ExceptionInput, ExceptionWorkflowDeps, LatestFindings } from './ports';
 import { acceptedRisksOf, knownEstate, refuse } from './support';
 
 /**
@@ -85,12 +93,53 @@ const select = (all: readonly RiskException[], input: ListExceptionsInput, now: 
   }
 };
 
+type Scanned = { accountIds: Set<string>; checkIds: Set<string>; regions: Set<string> };
+
 /** The latest findings's accounts and checks: what the scan looked at (a subset, so "stale" stays sound). */
-const scannedBy = (findings: readonly Finding[]) => ({
+const scannedBy = (findings: readonly Finding[]): Scanned => ({
   accountIds: new Set(findings.map((f) => f.accountId)),
   checkIds: new Set(findings.map((f) => f.checkId)),
   regions: new Set(findings.map((f) => f.region)),
 });
+
+/**
+ * What the scan looked at, including the passes a queued answer left in the store: read one
+ * account at a time, only accounts the reader may see and an exception waiting on them covers, and
+ * only while some exception that nothing keeps in use is not yet known to have been looked at. (A
+ * risk whose finding was fixed is then stale after a queued scan too, without reading the estate's
+ * passes on every list.)
+ */
+const scannedIncludingStoredPasses = async (
+  latest: LatestFindings,
+  findings: readonly Finding[],
+  inForce: readonly RiskException[],
+  ctx: Parameters<typeof staleExceptions>[2],
+  visible: ReadonlySet<string>,
+): Promise<ScannedScope> => {
+  const scanned = scannedBy(findings);
+  let waiting = staleIfLookedAt(inForce, findings, ctx, scanned);
+  const omitted = waiting.length > 0 ? latest.omittedPasses?.() : undefined;
+  if (!omitted) return scanned;
+  const candidates = omitted.accountIds.filter((id) => visible.has(id));
+  for (const accountId of candidates) {
+    if (waiting.length === 0) break;
+    if (!waiting.some((e) => accountsCoveredBy(e.scope, [accountId], ctx).length > 0)) continue;
+    let passes: Finding[];
+    try {
+      passes = await omitted.passesOf(accountId);
+    } catch {
+      // Stale is advice: without the passes nothing more is called stale, and the list still answers.
+      return scanned;
+    }
+    for (const pass of passes) {
+      scanned.accountIds.add(pass.accountId);
+      scanned.checkIds.add(pass.checkId);
+      scanned.regions.add(pass.region);
+    }
+    waiting = staleIfLookedAt(waiting, findings, ctx, scanned);
+  }
+  return scanned;
+};
 
 export const listExceptions = async (
   deps: ExceptionWorkflowDeps,
@@ -138,9 +187,9 @@ export const listExceptions = async (
   const applied = applyExceptions(latest, inForce, { now, ouPath: estate.ctx.ouPath });
   const hiddenBy = countBy(applied.excepted.map((x) => x.exception.id));
   const resurfacedBy = countBy(applied.resurfaced.map((x) => x.exception.id));
-  const stale = new Set(
-    staleExceptions(inForce, latest, { now, ouPath: estate.ctx.ouPath }, scannedBy(latest)).map((e) => e.id),
-  );
+  const ctx = { now, ouPath: estate.ctx.ouPath };
+  const scanned = await scannedIncludingStoredPasses(deps.latest, latest, inForce, ctx, visible);
+  const stale = new Set(staleExceptions(inForce, latest, ctx, scanned).map((e) => e.id));
   const visibleFindingIds = new Set(latest.map((f) => f.id));
 
   const listed = selected.slice(0, input.limit ?? DEFAULT_LIMIT).map((e): ListedException => ({

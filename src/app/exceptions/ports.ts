@@ -36,6 +36,19 @@ export interface ExceptionInput {
  */
 export interface LatestFindings {
   latestFindings(): Promise<Finding[]>;
+  /**
+   * The passes that the newest answers counted but left in the store (a queued scan's answer holds
+   * only failing and unknown findings): which accounts have some, and those passes one account at a
+   * time. Absent or empty: every finding is in latestFindings(). What the scan looked at is read
+   * from them when the findings held cannot tell (stale accepted risks).
+   */
+  omittedPasses?(): OmittedPasses;
+}
+
+export interface OmittedPasses {
+  accountIds: readonly string[];
+  /** Throws (CloudsecError) when the store cannot be read: "no passes" would be a wrong answer. */
+  passesOf(accountId: string): Promise<Finding[]>;
 }
 
 // ---------------------------------------------------------------- Security Hub

@@ -25,6 +25,8 @@ export {
   expiringSoon,
   recentlyExpired,
   staleExceptions,
+  staleIfLookedAt,
+  accountsCoveredBy,
   validateNewException,
   daysLeft,
   type ScannedScope,

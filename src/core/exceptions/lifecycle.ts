@@ -103,6 +103,17 @@ const blindSpot = (scope: ExceptionScope, f: Finding, ctx: ScopeContext): boolea
   );
 };
 
+/** In force, readable, not suppressed in Security Hub, and nothing the scan saw keeps it in use. */
+const unusedByScan = (e: RiskException, findings: readonly Finding[], ctx: ScopeContext & { now: Date }): boolean => {
+  if (!isInForce(e, ctx.now) || !ExceptionScopeSchema.safeParse(e.scope).success) return false;
+  // Findings this exception set to SUPPRESSED in Security Hub are no longer read back (cloudsec reads
+  // active findings only), so a scan cannot see that they still fail: never call that stale.
+  if (e.suppressedInSecurityHub.length > 0) return false;
+  return !findings.some(
+    (f) => (f.status === 'fail' && scopeVerdict(e.scope, f, ctx) === 'covered') || blindSpot(e.scope, f, ctx),
+  );
+};
+
 /**
  * Active exceptions in force that match nothing any more: the scan looked at what they cover (one
  * of their accounts, one of their checks, one of their regions) and no failing finding is in their
@@ -114,17 +125,24 @@ export const staleExceptions = <E extends RiskException>(
   findings: readonly Finding[],
   ctx: ScopeContext & { now: Date },
   scanned: ScannedScope,
-): E[] =>
-  exceptions.filter((e) => {
-    if (!isInForce(e, ctx.now) || !ExceptionScopeSchema.safeParse(e.scope).success) return false;
-    // Findings this exception set to SUPPRESSED in Security Hub are no longer read back (cloudsec reads
-    // active findings only), so a scan cannot see that they still fail: never call that stale.
-    if (e.suppressedInSecurityHub.length > 0) return false;
-    if (!scanLookedAt(e.scope, ctx, scanned)) return false;
-    return !findings.some(
-      (f) => (f.status === 'fail' && scopeVerdict(e.scope, f, ctx) === 'covered') || blindSpot(e.scope, f, ctx),
-    );
-  });
+): E[] => exceptions.filter((e) => scanLookedAt(e.scope, ctx, scanned) && unusedByScan(e, findings, ctx));
+
+/**
+ * The exceptions staleExceptions would call stale if `scanned` showed the scan looked at their
+ * scope: nothing held keeps them in use, but what was looked at is not known from the findings held
+ * (a queued scan's answer keeps its passes in the store). The caller may learn more of what was
+ * looked at and ask staleExceptions again.
+ */
+export const staleIfLookedAt = <E extends RiskException>(
+  exceptions: readonly E[],
+  findings: readonly Finding[],
+  ctx: ScopeContext & { now: Date },
+  scanned: ScannedScope,
+): E[] => exceptions.filter((e) => !scanLookedAt(e.scope, ctx, scanned) && unusedByScan(e, findings, ctx));
+
+/** Of `accountIds`, those an exception's scope covers: the accounts where looking further may help. */
+export const accountsCoveredBy = (scope: ExceptionScope, accountIds: readonly string[], ctx: ScopeContext): string[] =>
+  accountIds.filter((id) => accountVerdict(scope, id, ctx) === 'covered');
 
 /** What a new exception (or an extension) must satisfy besides its schema, checked at `now`. */
 export interface NewExceptionInput {
