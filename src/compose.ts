@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { CHECKS } from './core/checks';
+import { checkCatalog } from './core/checks/catalog';
 import type { Config } from './config';
 import type { Store } from './store/store';
 import type { AppDeps, AppLogger, AppMetrics, GroupLookup } from './app/deps';
@@ -123,7 +123,10 @@ export const composeApp = (
   const scans = makeScanService({
     source: options.source,
     ...(options.queuedScans ? { queued: options.queuedScans } : {}),
-    checks: CHECKS,
+    // Read when a scan runs: the catalog loads then, not when the bot starts (core/checks/catalog.ts).
+    get checks() {
+      return checkCatalog();
+    },
     settings: options.config.checks,
     store: options.store,
     clock: options.clock,

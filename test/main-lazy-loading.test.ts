@@ -21,6 +21,7 @@ const WATCHED: Record<string, string> = {
   'src/store/pg': '../src/store/pg',
   'src/store/pg-migrations': '../src/store/pg-migrations',
   'src/core/detections': '../src/core/detections',
+  'src/core/checks': '../src/core/checks',
 };
 
 const loaded = new Set<string>();
@@ -56,7 +57,7 @@ describe('lazy loading of the PostgreSQL store', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('loading the bot (src/main, with everything it imports) loads neither pg, the PostgreSQL store nor the detections catalog', () => {
+  it('loading the bot (src/main, with everything it imports) loads neither pg, the PostgreSQL store, the detections catalog nor the checks catalog', () => {
     fresh<object>('../src/main');
     expect([...loaded]).toEqual([]);
   }, 120_000);
@@ -142,4 +143,33 @@ describe('lazy loading of the detections catalog', () => {
     expect(run.err).toContain('cloudsec.yml detections: detections.rules.no-such-detection: no detection has this id');
     expect([...loaded]).toEqual(['src/core/detections']);
   }, 120_000);
+});
+
+describe('lazy loading of the checks catalog', () => {
+  it('is loaded by the first finding headed, and heads it from the catalog', () => {
+    const { problemTitle } = fresh<typeof import('../src/core/render/headline')>('../src/core/render/headline');
+    expect([...loaded]).toEqual([]);
+    const { CHECKS } = jest.requireActual<typeof import('../src/core/checks')>('../src/core/checks');
+    const check = CHECKS.find((c) => c.failTitle !== c.title)!;
+    // A row stored with the desired state as its title is headed with what is wrong.
+    expect(problemTitle({ checkId: check.id, title: check.title })).toBe(check.failTitle);
+    expect([...loaded]).toEqual(['src/core/checks']);
+  });
+
+  it('a replica’s job worker is set up without it; the catalog loads once, on first use', () => {
+    const { processJobScans } = fresh<typeof import('../src/schedule/job-scans')>('../src/schedule/job-scans');
+    const jobs = processJobScans({
+      store: {} as never,
+      collector: {} as never,
+      config: { checks: undefined as never, concurrency: { accounts: 2, regions: 2, calls: 2 } },
+      clock,
+      log: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    });
+    expect(typeof jobs).toBe('object');
+    expect([...loaded]).toEqual([]);
+    const { checkCatalog } = fresh<typeof import('../src/core/checks/catalog')>('../src/core/checks/catalog');
+    expect(checkCatalog().length).toBeGreaterThan(50);
+    expect(checkCatalog()).toBe(checkCatalog());
+    expect([...loaded]).toEqual(['src/core/checks']);
+  });
 });

@@ -10,7 +10,7 @@ import type { JobCollector } from '../app/scan-jobs/collector';
 import { makeJobScans, type JobScans, type JobTiming } from '../app/scan-jobs/job-scans';
 import type { AppLogger } from '../app/deps';
 import type { Config } from '../config';
-import { CHECKS } from '../core/checks';
+import { checkCatalog } from '../core/checks/catalog';
 import type { Store } from '../store/store';
 import type { PeriodicDuty } from './periodic-duties';
 
@@ -34,7 +34,10 @@ export const processJobScans = (setup: {
   const jobs = makeJobScans({
     store: setup.store,
     collector: setup.collector,
-    checks: CHECKS,
+    // Read when a job is evaluated: the catalog loads then (core/checks/catalog.ts).
+    get checks() {
+      return checkCatalog();
+    },
     settings: setup.config.checks,
     clock: setup.clock,
     log: setup.log,

@@ -1,4 +1,4 @@
-import { CHECKS } from '../../core/checks';
+import { checkCatalog } from '../../core/checks/catalog';
 import type { AlertResource } from '../../core/detections/define';
 import type { Alert } from '../../core/detections/alert';
 import { GLOBAL_REGION, SERVICES, type Finding, type Service } from '../../core/model';
@@ -38,7 +38,7 @@ const REGIONAL: readonly Service[] = ['ec2', 'rds', 'efs', 'eks', 'guardduty', '
 
 /** The service whose checks cover the alert's resource, or null when cloudsec has none. */
 export const serviceOfAlert = (alert: Pick<Alert, 'undo' | 'resource' | 'eventSource'>): Service | null => {
-  const undoCheck = alert.undo ? CHECKS.find((c) => c.id === alert.undo!.checkId) : undefined;
+  const undoCheck = alert.undo ? checkCatalog().find((c) => c.id === alert.undo!.checkId) : undefined;
   if (undoCheck) return undoCheck.service;
   const byType = SERVICE_OF_TYPE.find(([re]) => re.test(alert.resource.type));
   if (byType) return byType[1];

@@ -1,6 +1,6 @@
 import type { RemediationRequest } from '../../core/remediations/request';
 import { getRemediation } from '../../core/remediations';
-import { CHECKS } from '../../core/checks';
+import { checkCatalog } from '../../core/checks/catalog';
 import { ALERT_TEXT_BOUNDS } from '../../core/render/blocks/alerts/modals';
 import { boundedText } from '../remediation/outcomes';
 import { undoRuleEvidence } from '../../core/detections/define';
@@ -81,7 +81,7 @@ export const requestAlertUndo = async (
   const prefix = `Undo of alert ${alert.id}`;
   const justification = text.value.startsWith(prefix) ? text.value : `${prefix}: ${text.value}`;
 
-  const check = CHECKS.find((c) => c.id === undo.checkId);
+  const check = checkCatalog().find((c) => c.id === undo.checkId);
   if (!check) return refuseAlert(deps, step, 'no-finding', `cloudsec has no check ${undo.checkId} to undo with.`);
   const collected = await collectResourceFindings(deps, {
     accountId: alert.accountId,

@@ -1,4 +1,4 @@
-import { CHECKS } from '../../core/checks';
+import { checkCatalog } from '../../core/checks/catalog';
 import { observeFindings, toObservedItem, inScope } from '../../core/digest/diff';
 import { acceptObservedItems, type DigestCoverage } from '../../core/digest/accepted';
 import { applyExceptions } from '../../core/exceptions/apply';
@@ -111,7 +111,7 @@ export const observeScope = async (
         everyAccount: !scope.accounts && !scope.ous,
         accountIds: new Set(),
         checkIds: new Set(),
-        catalog: CHECKS.map((c) => c.id),
+        catalog: checkCatalog().map((c) => c.id),
         securityHubComplete: false,
       },
       ctx: { ouPath: () => null },
@@ -146,7 +146,7 @@ export const observeScope = async (
   if (services.length > 0) {
     try {
       // Collect what the checks read (CloudTrail's log-bucket checks read S3), report on `services`.
-      snapshot = await deps.source.load({ services: slicesFor(CHECKS, services), reporting: services });
+      snapshot = await deps.source.load({ services: slicesFor(checkCatalog(), services), reporting: services });
     } catch (err) {
       result.incomplete.push(`cloudsec checks: the scan failed (${errorText(errorMessage(err))})`);
     }
@@ -169,7 +169,10 @@ export const observeScope = async (
         );
       for (const w of a.warnings) result.incomplete.push(`${a.accountName} (${a.accountId}): ${w}`);
     }
-    const findings = evaluateChecks(CHECKS, { ...snapshot, accounts }, now, { services, settings: deps.config.checks });
+    const findings = evaluateChecks(checkCatalog(), { ...snapshot, accounts }, now, {
+      services,
+      settings: deps.config.checks,
+    });
     result.findings = findings;
     result.generatedAt = snapshot.generatedAt;
     // Accepted risks are applied to everything evaluated; what the digest counts is what its scope shows.
@@ -183,7 +186,7 @@ export const observeScope = async (
       if (by === undefined) accepted.shownFailing.push(f);
       else hide(by);
     }
-    const runChecks = CHECKS.filter((c) => services.includes(c.service));
+    const runChecks = checkCatalog().filter((c) => services.includes(c.service));
     accepted.evaluated = findings;
     accepted.scanned = {
       accountIds: new Set(accounts.map((a) => a.accountId)),

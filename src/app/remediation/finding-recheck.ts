@@ -1,5 +1,5 @@
 import type { Finding, Service } from '../../core/model';
-import { CHECKS } from '../../core/checks';
+import { checkCatalog } from '../../core/checks/catalog';
 import type { CheckDefinition } from '../../core/checks/define';
 import { GLOBAL_REGION, SERVICES } from '../../core/model';
 import type { FindingRecheck } from './ports';
@@ -40,7 +40,7 @@ const serviceOf = (finding: Finding): Service =>
 const equivalentCheck = (finding: Finding): CheckDefinition | null => {
   const control = finding.frameworks.securityHub;
   if (finding.source !== 'securityhub' || !control) return null;
-  const candidates = CHECKS.filter((c) => c.frameworks.securityHub === control);
+  const candidates = checkCatalog().filter((c) => c.frameworks.securityHub === control);
   return candidates.find((c) => c.remediation === finding.remediationId) ?? candidates[0] ?? null;
 };
 

@@ -63,9 +63,12 @@ export const makeJobScans = (setup: JobScansSetup): JobScans => {
     stallMs: JOB_STALL_MS,
     ...setup.timing,
   };
-  const evaluation: JobEvaluation = { checks: setup.checks, ...(setup.settings ? { settings: setup.settings } : {}) };
   const worker = makeScanWorker({
-    ...evaluation,
+    // Not spread: `setup.checks` may be a getter that loads the catalog, read when a job is evaluated.
+    get checks() {
+      return setup.checks;
+    },
+    ...(setup.settings ? { settings: setup.settings } : {}),
     store: setup.store,
     collector: setup.collector,
     clock: setup.clock,
@@ -81,7 +84,8 @@ export const makeJobScans = (setup: JobScansSetup): JobScans => {
     run: (scopeKey, request) =>
       runQueuedScan(
         {
-          ...evaluation,
+          checks: setup.checks,
+          ...(setup.settings ? { settings: setup.settings } : {}),
           store: setup.store,
           collector: setup.collector,
           clock: setup.clock,

@@ -1,6 +1,6 @@
 import type { AwsSecurityFinding, AwsSecurityFindingFilters, StringFilter } from '@aws-sdk/client-securityhub';
 import { sdk } from '../sdk';
-import { CHECKS } from '../../core/checks';
+import { checkCatalog } from '../../core/checks/catalog';
 import type { ObservedItem, ObservedState } from '../../core/digest/model';
 import { normalizeSecurityHubFinding } from '../../core/findings';
 import type { CollectError, Severity } from '../../core/model';
@@ -150,10 +150,13 @@ const readFindings = async (
   return { ok: false, error: read.error };
 };
 
-const catalogRemediations = new Map(
-  CHECKS.flatMap((c) => (c.frameworks.securityHub && c.remediation ? [[c.frameworks.securityHub, c.remediation]] : [])),
-);
-const catalogRemediation = (controlId: string): string | null => catalogRemediations.get(controlId) ?? null;
+let catalogRemediations: Map<string, string> | undefined;
+const catalogRemediation = (controlId: string): string | null =>
+  (catalogRemediations ??= new Map(
+    checkCatalog().flatMap((c) =>
+      c.frameworks.securityHub && c.remediation ? [[c.frameworks.securityHub, c.remediation] as const] : [],
+    ),
+  )).get(controlId) ?? null;
 
 /** A finding Security Hub or a person closed is resolved before anything else is considered. */
 const observedStateOf = (f: AwsSecurityFinding): ObservedState => {

@@ -1,5 +1,5 @@
 import type { AwsSecurityFinding, StringFilter } from '@aws-sdk/client-securityhub';
-import { CLOUDSEC_FINDING_FIELD, CLOUDSEC_GENERATOR_PREFIX } from '../../core/outputs/asff';
+import { CLOUDSEC_FINDING_FIELD, CLOUDSEC_GENERATOR_PREFIX } from '../../core/outputs/asff-marks';
 import { MalformedAnswerError } from '../errors';
 
 /**

@@ -1,5 +1,5 @@
 import type { AwsSecurityFinding, Partition as AsffPartition } from '@aws-sdk/client-securityhub';
-import { CHECKS } from '../checks';
+import { checkCatalog } from '../checks/catalog';
 import type { AnyCheck } from '../checks/define';
 import { CIS_BENCHMARK } from '../cis-catalog';
 import type { ExceptionNote, ExportRow } from '../exceptions/model';
@@ -37,10 +37,10 @@ import { GLOBAL_REGION, type Finding, type FindingStatus, type Severity } from '
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 
-/** Every GeneratorId cloudsec imports starts with this; readers of Security Hub leave them out. */
-export const CLOUDSEC_GENERATOR_PREFIX = 'cloudsec/';
-/** The ProductFields key that carries cloudsec's finding id: the second mark of cloudsec's own findings. */
-export const CLOUDSEC_FINDING_FIELD = 'cloudsec/finding_id';
+// The marks of cloudsec's own findings live apart (asff-marks.ts): readers of Security Hub need them
+// without this module's checks catalog.
+import { CLOUDSEC_FINDING_FIELD, CLOUDSEC_GENERATOR_PREFIX } from './asff-marks';
+export { CLOUDSEC_FINDING_FIELD, CLOUDSEC_GENERATOR_PREFIX };
 
 export const ASFF_LIMITS = {
   title: 256,
@@ -166,7 +166,7 @@ export const rowsToPublish = (rows: readonly ExportRow[], options: { onlyFailed:
 
 /** cloudsec's findings as ASFF, in the rows' order; Security Hub's own findings are left out. */
 export const toAsff = (rows: readonly ExportRow[], ctx: AsffContext): AsffFinding[] => {
-  const checks = new Map((ctx.checks ?? CHECKS).map((c) => [c.id, c]));
+  const checks = new Map((ctx.checks ?? checkCatalog()).map((c) => [c.id, c]));
   return rows
     .filter((r) => r.finding.source === 'cloudsec')
     .map((r) => asffFinding(r, checks.get(r.finding.checkId), ctx));

@@ -1,4 +1,5 @@
-import { CHECKS } from '../checks';
+import { checkCatalog } from '../checks/catalog';
+import type { AnyCheck } from '../checks/define';
 import type { ExportRow, ExceptionNote } from '../exceptions/model';
 import { GLOBAL_REGION, type Finding, type FindingStatus, type Severity } from '../model';
 import { headingOf } from '../render/headline';
@@ -131,7 +132,9 @@ export interface OcsfComplianceFinding {
   unmapped: { cloudsec: Record<string, unknown> };
 }
 
-const CATALOG = new Map(CHECKS.map((c) => [c.id, c]));
+// Built at the first export: the catalog loads then (checks/catalog.ts).
+let catalog: Map<string, AnyCheck> | undefined;
+const catalogCheck = (id: string) => (catalog ??= new Map(checkCatalog().map((c) => [c.id, c]))).get(id);
 
 /**
  * How to fix it, in words: the check's own text; for a Security Hub finding, the text of the
@@ -139,11 +142,11 @@ const CATALOG = new Map(CHECKS.map((c) => [c.id, c]));
  * source says anything (remediation is recommended, not required; an invented text is worse).
  */
 const remediationText = (f: Finding): string | null => {
-  const own = CATALOG.get(f.checkId)?.remediationText;
+  const own = catalogCheck(f.checkId)?.remediationText;
   if (own) return own;
   const control = f.frameworks.securityHub;
   if (!control) return null;
-  const sibling = CHECKS.find((c) => c.frameworks.securityHub === control)?.remediationText;
+  const sibling = checkCatalog().find((c) => c.frameworks.securityHub === control)?.remediationText;
   return sibling ?? `Follow the remediation guidance of AWS Security Hub control ${control}.`;
 };
 

@@ -1,4 +1,5 @@
-import { CHECKS } from '../checks';
+import type { AnyCheck } from '../checks/define';
+import { checkCatalog } from '../checks/catalog';
 import type { FindingStatus } from '../model';
 
 /**
@@ -7,7 +8,9 @@ import type { FindingStatus } from '../model';
  * bucket policy does not grant public access"), which reads as a pass to someone skimming a digest.
  */
 
-const CATALOG = new Map(CHECKS.map((c) => [c.id, c]));
+// Built when a finding is first headed: the catalog loads then (checks/catalog.ts).
+let catalog: Map<string, AnyCheck> | undefined;
+const catalogCheck = (id: string) => (catalog ??= new Map(checkCatalog().map((c) => [c.id, c]))).get(id);
 const SECURITY_HUB_CONTROL = /^securityhub:([A-Za-z][A-Za-z0-9]*\.\d+)$/;
 
 export interface Titled {
@@ -26,7 +29,7 @@ export interface Titled {
  *   catalog) keeps its own title.
  */
 export const problemTitle = (f: Titled): string => {
-  const check = CATALOG.get(f.checkId);
+  const check = catalogCheck(f.checkId);
   if (check && (f.title === check.title || f.title.trim() === '')) return check.failTitle;
   const control = SECURITY_HUB_CONTROL.exec(f.checkId)?.[1];
   if (control) return f.title.trim() ? `Fails ${control}: ${f.title}` : `Fails Security Hub control ${control}`;
