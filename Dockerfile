@@ -47,6 +47,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # A 4 MB young generation (V8's default grows to 16 MB per semi-space while ~1,300 modules load and
-# keeps it): the idle bot holds ~30 MB less; scans measured no CPU difference (npm run bench:idle,
+# keeps it): the idle bot holds ~30 MB less; a scan measured +2 % CPU per call, within noise (npm run bench:idle,
 # bench:scan:org). `npm start` uses the same flags; bench/idle.ts checks that they match.
 CMD ["node", "--max-semi-space-size=4", "dist/src/main.js"]
