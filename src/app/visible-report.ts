@@ -257,7 +257,8 @@ const storedFindings = async (
   } catch (err) {
     deps.log.warn({ err, scanId }, 'the jobs of a stored scan could not be read; its findings are read whole');
   }
-  // Only a done job's count is of findings it stored (a failed job's is 0 and stored nothing).
+  // Only a done job's count is of findings it stored (a failed job's is 0: it stored nothing, or a
+  // lost account's unknowns, which are not passes).
   const done = jobs.filter((j) => j.state === 'done');
   if (done.length === 0) return { findings: await deps.store.findingsOfScan(scanId), passesOmitted: {} };
   const passesOmitted: Record<string, number> = {};

@@ -25,6 +25,7 @@ import type { AccountClient } from '@aws-sdk/client-account';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, RetryStrategyV2 } from '@aws-sdk/types';
 import { guardAnswers } from './answer-guard';
 import { sdk } from './sdk';
+import { sharedAgents } from './shared-agents';
 
 /** How to get into one account: the caller's own credentials, or a role assumed from them. */
 export interface AccountAccess {
@@ -108,6 +109,8 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       throwOnRequestTimeout: true,
+      // Every client's connections come from one pool per process (see shared-agents.ts).
+      ...sharedAgents(),
     },
   };
   const cache = new Map<string, AccountClients>();
@@ -136,7 +139,8 @@ export const makeClientFactory = (options: ClientFactoryOptions): ClientFactory 
               ...(access.externalId ? { ExternalId: access.externalId } : {}),
             },
             masterCredentials: callerCredentials,
-            clientConfig: { region: options.homeRegion },
+            // Its own STS client: in the shared pool too, so an account's AssumeRole leaves no connection behind.
+            clientConfig: { region: options.homeRegion, requestHandler: base.requestHandler },
           }),
         )
       : callerCredentials;

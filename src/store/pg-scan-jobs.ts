@@ -1,14 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
+import type { Finding } from '../core/model';
 import { toIso } from '../core/remediations/request';
 import { CloudsecError } from '../errors';
 import { pgNowIso, type PgContext, type PgQueryable } from './pg-context';
 import {
+  assertLostAreJobs,
   CORRUPT_SPEC,
   EMPTY_SUMMARY_TEXT,
   EXHAUSTED_ERROR_SQL,
   finishDecision,
   jobStatusFromRow,
+  LOST_RESULT,
+  lostAccountsOf,
   passCountOf,
   SCAN_ABANDONED,
   SCAN_ENDED,
@@ -24,6 +28,7 @@ import {
   LeaseMsSchema,
   ScanJobRefSchema,
   ScanJobResultSchema,
+  type LostAccount,
   type ScanState,
 } from './schemas';
 import { toJsonText } from './stored-values';
@@ -111,20 +116,91 @@ const lockScan = async (client: PgQueryable, scanId: string): Promise<string | u
   (await client.query<{ state: string }>('SELECT state FROM scans WHERE id = $1 FOR NO KEY UPDATE', [scanId])).rows[0]
     ?.state;
 
-/** Fails what is unfinished, counts the findings and stamps the scan; the scan's row is locked. */
+/**
+ * Appends findings (with their bodies, made into text before the transaction) after the scan's last
+ * ordinal; the scan's row is locked, so the ordinals are this transaction's.
+ */
+const appendFindings = async (
+  client: PgQueryable,
+  scanId: string,
+  findings: readonly Finding[],
+  bodies: readonly string[],
+) => {
+  if (findings.length === 0) return;
+  await client.query(
+    `INSERT INTO scan_findings (scan_id, ordinal, finding_id, check_id, account_id, status, severity, body)
+     SELECT $1, n.next + t.i - 1, t.id, t.check_id, t.account_id, t.status, t.severity, t.body
+     FROM (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next FROM scan_findings WHERE scan_id = $1) n,
+       unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         WITH ORDINALITY AS t (id, check_id, account_id, status, severity, body, i)`,
+    [
+      scanId,
+      findings.map((f) => f.id),
+      findings.map((f) => f.checkId),
+      findings.map((f) => f.accountId),
+      findings.map((f) => f.status),
+      findings.map((f) => f.severity),
+      bodies,
+    ],
+  );
+};
+
+/** The lost accounts of a finish with their findings made into text: before the transaction. */
+interface LostWrite {
+  accounts: readonly LostAccount[];
+  findings: readonly Finding[];
+  bodies: readonly string[];
+}
+const NO_LOST: LostWrite = { accounts: [], findings: [], bodies: [] };
+const lostWriteOf = (accounts: readonly LostAccount[]): LostWrite => {
+  const findings = accounts.flatMap((l) => l.findings);
+  return { accounts, findings, bodies: findings.map((f) => toJsonText(f)) };
+};
+
+/**
+ * Fails what is unfinished, stores the lost accounts' findings in place of theirs (their jobs
+ * failed), counts the findings and stamps the scan; the scan's row is locked.
+ */
 const finishLocked = async (
   ctx: PgContext,
   client: PgQueryable,
   scanId: string,
   state: ScanState,
   jobError: string,
+  lost: LostWrite = NO_LOST,
 ) => {
+  const lostIds = lost.accounts.map((l) => l.accountId);
+  if (lostIds.length > 0) {
+    // After the scan's row (lockScan), as every taker of both locks: the lost jobs stay as checked.
+    const { rows } = await client.query<{ account_id: string }>(
+      `SELECT account_id FROM scan_jobs WHERE scan_id = $1 AND account_id = ANY($2::text[])
+       ORDER BY account_id COLLATE "C" FOR UPDATE`,
+      [scanId, lostIds],
+    );
+    assertLostAreJobs(scanId, lost.accounts, new Set(rows.map((r) => r.account_id)));
+  }
   const now = pgNowIso(ctx);
   await client.query(
     `UPDATE scan_jobs SET state = 'failed', error = $1, lease_expires_at = NULL, updated_at = $2, finished_at = $2
      WHERE scan_id = $3 AND state IN ('queued', 'running')`,
     [jobError, now, scanId],
   );
+  if (lostIds.length > 0) {
+    await client.query('DELETE FROM scan_findings WHERE scan_id = $1 AND account_id = ANY($2::text[])', [
+      scanId,
+      lostIds,
+    ]);
+    // After the unfinished were failed, a lost job is done or failed here: a done one's result could
+    // not be read (LOST_RESULT), a failed one keeps why it failed. Its passes no longer count: pass_count 0.
+    await client.query(
+      `UPDATE scan_jobs SET state = 'failed', pass_count = 0,
+         error = CASE WHEN state = 'failed' THEN COALESCE(error, $1) ELSE $1 END,
+         lease_expires_at = NULL, updated_at = $2, finished_at = COALESCE(finished_at, $2)
+       WHERE scan_id = $3 AND account_id = ANY($4::text[])`,
+      [LOST_RESULT, now, scanId, lostIds],
+    );
+    await appendFindings(client, scanId, lost.findings, lost.bodies);
+  }
   const counts = await client.query<StatusSeverityCount>(
     'SELECT status, severity, COUNT(*) AS n FROM scan_findings WHERE scan_id = $1 GROUP BY status, severity',
     [scanId],
@@ -213,24 +289,7 @@ export const makePgScanJobs = (ctx: PgContext): ScanJobMethods => {
           [r.scanId, r.accountId, r.attempt],
         );
         if (held.rows.length === 0) return false;
-        if (findings.length > 0) {
-          await client.query(
-            `INSERT INTO scan_findings (scan_id, ordinal, finding_id, check_id, account_id, status, severity, body)
-             SELECT $1, n.next + t.i - 1, t.id, t.check_id, t.account_id, t.status, t.severity, t.body
-             FROM (SELECT COALESCE(MAX(ordinal) + 1, 0) AS next FROM scan_findings WHERE scan_id = $1) n,
-               unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-                 WITH ORDINALITY AS t (id, check_id, account_id, status, severity, body, i)`,
-            [
-              r.scanId,
-              findings.map((f) => f.id),
-              findings.map((f) => f.checkId),
-              findings.map((f) => f.accountId),
-              findings.map((f) => f.status),
-              findings.map((f) => f.severity),
-              bodies,
-            ],
-          );
-        }
+        await appendFindings(client, r.scanId, findings, bodies);
         const now = pgNowIso(ctx);
         await client.query(
           `UPDATE scan_jobs SET state = 'done', result = $1, pass_count = $2, lease_expires_at = NULL,
@@ -253,13 +312,16 @@ export const makePgScanJobs = (ctx: PgContext): ScanJobMethods => {
       );
       return rows.map((row) => jobStatusFromRow(scanId, row));
     },
-    finishScan: async (scanId, state) => {
+    finishScan: async (scanId, state, options) => {
       if (state !== 'complete' && state !== 'failed') {
         throw new CloudsecError('internal', `A scan is finished as complete or failed, not ${String(state)}.`);
       }
+      // Made into text first, as a completion's: a value JSON cannot hold fails here, having written nothing.
+      const lost = lostWriteOf(lostAccountsOf(scanId, state, options));
       await readCommitted(ctx, async (client) => {
+        // A retried finish (the scan already has the state) writes nothing, its lost accounts included.
         if (!finishDecision(scanId, await lockScan(client, scanId), state)) return;
-        await finishLocked(ctx, client, scanId, state, SCAN_ENDED);
+        await finishLocked(ctx, client, scanId, state, SCAN_ENDED, lost);
       });
     },
     abandonScans: async (olderThan) => {

@@ -1,7 +1,15 @@
 import { FindingStatusSchema, SeveritySchema, type Finding } from '../core/model';
 import { CloudsecError } from '../errors';
 import { summarizeFindings } from './scan-summary';
-import { ScanJobStatusSchema, type ScanJobStatus, type ScanState, type ScanSummary } from './schemas';
+import {
+  FinishScanOptionsSchema,
+  ScanJobStatusSchema,
+  type FinishScanOptions,
+  type LostAccount,
+  type ScanJobStatus,
+  type ScanState,
+  type ScanSummary,
+} from './schemas';
 import { fromJsonText, parseStored, toJsonText } from './stored-values';
 
 /**
@@ -31,6 +39,12 @@ export const SCAN_ABANDONED = 'the scan was abandoned';
  * one statement.
  */
 export const EXHAUSTED_ERROR_SQL = "'its worker stopped answering ' || attempt || ' times'";
+
+/**
+ * The error a lost account's job gets when it was done but its stored result could not be read
+ * (finishScan with `lost`); a lost job that had failed keeps its own error.
+ */
+export const LOST_RESULT = 'its stored result could not be read';
 
 /** What a streamed scan's row holds until it finishes: nothing counted yet. */
 export const EMPTY_SUMMARY_TEXT = toJsonText(summarizeFindings([]));
@@ -120,4 +134,50 @@ export const finishDecision = (scanId: string, current: string | undefined, to: 
     `Scan ${scanId} is already ${current}; it cannot be finished as ${to}` +
       (current === 'failed' ? ' (it was given up, e.g. abandoned as too old).' : '.'),
   );
+};
+
+/**
+ * The lost accounts of a finish, validated before its transaction starts: well formed (zod), only
+ * with `complete` (a failed scan answers nobody, so its accounts' unknowns have no reader), each
+ * account once, and each finding of the account it is listed under (a finding filed under another
+ * account would replace that one's findings in nobody's name). Anything else is refused whole.
+ */
+export const lostAccountsOf = (
+  scanId: string,
+  state: ScanState,
+  options: FinishScanOptions | undefined,
+): LostAccount[] => {
+  const { lost } = FinishScanOptionsSchema.parse(options ?? {});
+  if (lost.length > 0 && state !== 'complete') {
+    throw new CloudsecError(
+      'internal',
+      `Scan ${scanId} is finished as ${state}: lost accounts are stored only when a scan completes.`,
+    );
+  }
+  const seen = new Set<string>();
+  for (const { accountId, findings } of lost) {
+    if (seen.has(accountId)) {
+      throw new CloudsecError('internal', `Account ${accountId} is listed as lost twice for scan ${scanId}.`);
+    }
+    seen.add(accountId);
+    const stray = findings.find((f) => f.accountId !== accountId);
+    if (stray) {
+      throw new CloudsecError(
+        'internal',
+        `A finding of account ${stray.accountId} (${stray.id}) is listed under lost account ${accountId} of scan ${scanId}.`,
+      );
+    }
+  }
+  return lost;
+};
+
+/** Every lost account must be a job of the scan: one that is not is the caller's mistake, refused. */
+export const assertLostAreJobs = (scanId: string, lost: readonly LostAccount[], jobs: ReadonlySet<string>): void => {
+  const stranger = lost.find((l) => !jobs.has(l.accountId));
+  if (stranger) {
+    throw new CloudsecError(
+      'internal',
+      `Account ${stranger.accountId} is not an account of scan ${scanId}; nothing of the scan was changed.`,
+    );
+  }
 };

@@ -147,6 +147,23 @@ export type ScanJobResult = z.input<typeof ScanJobResultSchema>;
 
 export const LeaseMsSchema = positiveInt;
 
+/**
+ * An account of a streamed scan that was lost (its job failed, or its stored result could not be
+ * read) with the findings the application judged it by instead (all `unknown`): finishScan stores
+ * them in place of whatever the account stored, so readers of the stored scan see the account.
+ */
+export const LostAccountSchema = z.object({
+  accountId: z.string().min(1),
+  findings: z.array(FindingSchema),
+});
+export type LostAccount = z.infer<typeof LostAccountSchema>;
+
+export const FinishScanOptionsSchema = z.object({
+  /** Only when finishing as `complete` (a failed scan is nobody's answer); none by default. */
+  lost: z.array(LostAccountSchema).default([]),
+});
+export type FinishScanOptions = z.input<typeof FinishScanOptionsSchema>;
+
 // ---------------------------------------------------------------- remediation requests: store answers
 
 /** `created: false` when an open request for the same target exists: nothing was stored. */

@@ -1,12 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { CloudsecError } from '../errors';
+import type { Finding } from '../core/model';
 import { toIso } from '../core/remediations/request';
 import {
+  assertLostAreJobs,
   CORRUPT_SPEC,
   EMPTY_SUMMARY_TEXT,
   EXHAUSTED_ERROR_SQL,
   finishDecision,
   jobStatusFromRow,
+  LOST_RESULT,
+  lostAccountsOf,
   passCountOf,
   SCAN_ABANDONED,
   SCAN_ENDED,
@@ -22,6 +26,7 @@ import {
   LeaseMsSchema,
   ScanJobRefSchema,
   ScanJobResultSchema,
+  type LostAccount,
   type ScanJobRef,
   type ScanState,
 } from './schemas';
@@ -116,14 +121,47 @@ export const makeSqliteScanJobs = (ctx: SqliteContext): ScanJobMethods => {
   const updateFinished = db.prepare(
     'UPDATE scans SET state = ?, finding_count = ?, summary = ?, saved_at = ? WHERE id = ?',
   );
+  const selectJobOf = db.prepare<[string, string], { n: number }>(
+    'SELECT 1 AS n FROM scan_jobs WHERE scan_id = ? AND account_id = ?',
+  );
+  const deleteAccountFindings = db.prepare('DELETE FROM scan_findings WHERE scan_id = ? AND account_id = ?');
+  // Run after failUnfinished, so a lost job is done or failed here: a done one's result could not be
+  // read (LOST_RESULT), a failed one keeps why it failed. Its passes no longer count: pass_count 0.
+  const markLost = db.prepare(
+    `UPDATE scan_jobs SET state = 'failed', pass_count = 0,
+       error = CASE WHEN state = 'failed' THEN COALESCE(error, ?) ELSE ? END,
+       lease_expires_at = NULL, updated_at = ?, finished_at = COALESCE(finished_at, ?)
+     WHERE scan_id = ? AND account_id = ?`,
+  );
   const selectStale = db.prepare<[string], { id: string }>(
     "SELECT id FROM scans WHERE state = 'running' AND saved_at < ? ORDER BY rowid",
   );
 
-  /** Fails what is unfinished, counts the findings and stamps the scan: inside a write transaction. */
-  const finishInside = (scanId: string, state: ScanState, jobError: string) => {
+  /** Appends findings after the scan's last ordinal: inside a write transaction. */
+  const appendFindings = (scanId: string, findings: readonly Finding[]) => {
+    const first = nextOrdinal.get(scanId)!.next;
+    findings.forEach((f, i) =>
+      insertFinding.run(scanId, first + i, f.id, f.checkId, f.accountId, f.status, f.severity, toJsonText(f)),
+    );
+  };
+
+  /**
+   * Fails what is unfinished, stores the lost accounts' findings in place of theirs (their jobs
+   * failed), counts the findings and stamps the scan: inside a write transaction.
+   */
+  const finishInside = (scanId: string, state: ScanState, jobError: string, lost: readonly LostAccount[] = []) => {
+    const jobs = new Set(lost.filter((l) => selectJobOf.get(scanId, l.accountId)).map((l) => l.accountId));
+    assertLostAreJobs(scanId, lost, jobs);
     const now = nowIso(ctx);
     failUnfinished.run(jobError, now, now, scanId);
+    for (const { accountId } of lost) {
+      deleteAccountFindings.run(scanId, accountId);
+      markLost.run(LOST_RESULT, LOST_RESULT, now, now, scanId, accountId);
+    }
+    appendFindings(
+      scanId,
+      lost.flatMap((l) => l.findings),
+    );
     const summary = summaryOfCounts(scanId, countFindings.all(scanId));
     updateFinished.run(state, summary.total, toJsonText(summary), now, scanId);
   };
@@ -146,18 +184,16 @@ export const makeSqliteScanJobs = (ctx: SqliteContext): ScanJobMethods => {
 
   const complete = db.transaction((ref: ScanJobRef, header: string, findings: ReturnType<typeof parseResult>) => {
     if (!selectHeld.get(ref.scanId, ref.accountId, ref.attempt)) return false;
-    const first = nextOrdinal.get(ref.scanId)!.next;
-    findings.forEach((f, i) =>
-      insertFinding.run(ref.scanId, first + i, f.id, f.checkId, f.accountId, f.status, f.severity, toJsonText(f)),
-    );
+    appendFindings(ref.scanId, findings);
     const now = nowIso(ctx);
     markDone.run(header, passCountOf(findings), now, now, ref.scanId, ref.accountId);
     return true;
   });
 
-  const finish = db.transaction((scanId: string, state: ScanState) => {
+  // A retried finish (the scan already has the state) writes nothing, its lost accounts included.
+  const finish = db.transaction((scanId: string, state: ScanState, lost: readonly LostAccount[]) => {
     if (!finishDecision(scanId, selectScanState.get(scanId)?.state, state)) return;
-    finishInside(scanId, state, SCAN_ENDED);
+    finishInside(scanId, state, SCAN_ENDED, lost);
   });
 
   const abandon = db.transaction((olderThan: string) => {
@@ -204,11 +240,11 @@ export const makeSqliteScanJobs = (ctx: SqliteContext): ScanJobMethods => {
       return markFailed.run(String(error), now, now, r.scanId, r.accountId, r.attempt).changes === 1;
     },
     scanJobs: async (scanId) => selectJobs.all(scanId).map((row) => jobStatusFromRow(scanId, row)),
-    finishScan: async (scanId, state) => {
+    finishScan: async (scanId, state, options) => {
       if (state !== 'complete' && state !== 'failed') {
         throw new CloudsecError('internal', `A scan is finished as complete or failed, not ${String(state)}.`);
       }
-      finish.immediate(scanId, state);
+      finish.immediate(scanId, state, lostAccountsOf(scanId, state, options));
     },
     abandonScans: async (olderThan) => abandon.immediate(new Date(olderThan).toISOString()),
   };

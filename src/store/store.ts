@@ -30,6 +30,7 @@ import type {
   BeginScanInput,
   ClaimScanJobInput,
   FindingsOfScanOptions,
+  FinishScanOptions,
   ScanInput,
   ScanJob,
   ScanJobRef,
@@ -119,8 +120,18 @@ export interface Store extends AlertStore {
    * nothing), the finding count and summary are counted from its stored findings, savedAt is now.
    * Asking again for the state it already has does nothing; an unknown scan, or a complete one asked
    * to fail (or the reverse), is an error.
+   *
+   * `lost` (only with `complete`): accounts the application could not take from what they stored
+   * (their job failed, or its result could not be read), with the findings it judged them by
+   * instead (unknown). In the same transaction, each one's stored findings of the scan are replaced
+   * by these (ordinals after the scan's last) and its job reads `failed` with no passes (a done one
+   * with `its stored result could not be read`, a failed one keeping its error), so the summary and
+   * every later reader of the scan count the account as unknown rather than lose it. An account
+   * that is not a job of the scan, listed twice, a finding of another account under it, or `lost`
+   * with `failed` is refused (CloudsecError `internal`) and nothing is written. A retried finish of
+   * a scan that already has the state writes nothing, its lost accounts included.
    */
-  finishScan(scanId: string, state: 'complete' | 'failed'): Promise<void>;
+  finishScan(scanId: string, state: 'complete' | 'failed', options?: FinishScanOptions): Promise<void>;
   /**
    * The leader's sweep: scans still `running` that began before `olderThan` are failed as
    * finishScan fails them, their unfinished jobs with `the scan was abandoned`. Returns how many.

@@ -8,7 +8,7 @@
 import { byRelevance, summarize } from '../../core/findings';
 import { AccountSnapshotSchema, type AccountSnapshot, type Finding } from '../../core/model';
 import { CloudsecError } from '../../errors';
-import type { Store, ScanJobStatus } from '../../store/store';
+import type { LostAccount, Store, ScanJobStatus } from '../../store/store';
 import { assertRegionsScanned, servicesFor, slicesFor, type CheckOutcome, type CheckRequest } from '../run-check';
 import type { JobCollector } from './collector';
 import { evaluateJob, unfinishedAccount, type JobEvaluation } from './evaluate-job';
@@ -114,15 +114,20 @@ export const runQueuedScan = async (
   const now = recordedAt ? generatedAt : deps.clock();
   const accounts: AccountSnapshot[] = [];
   const unstored: Finding[] = [];
+  const lost: LostAccount[] = [];
   const passesOmitted: Record<string, number> = {};
   for (const job of jobs) {
     const spec = specs.get(job.accountId);
     if (!spec) throw new CloudsecError('internal', `Scan ${scanId} holds a job for ${job.accountId} it did not queue.`);
-    const { account, lost } = accountOfJob(job, spec, now);
-    accounts.push(account);
-    // A lost account's unknowns were never stored: they are judged here so it still answers.
-    if (lost) unstored.push(...evaluateJob(deps, spec, account, now));
-    else if (job.passCount > 0) passesOmitted[job.accountId] = job.passCount;
+    const judged = accountOfJob(job, spec, now);
+    accounts.push(judged.account);
+    // A lost account's unknowns were never stored: they are judged here so it still answers, and
+    // stored when the scan finishes so that whoever reads the scan later sees them too.
+    if (judged.lost) {
+      const findings = evaluateJob(deps, spec, judged.account, now);
+      unstored.push(...findings);
+      lost.push({ accountId: job.accountId, findings });
+    } else if (job.passCount > 0) passesOmitted[job.accountId] = job.passCount;
   }
   const snapshot = {
     schemaVersion: 1 as const,
@@ -134,12 +139,14 @@ export const runQueuedScan = async (
   assertRegionsScanned(snapshot, request, services);
   // An account whose result could not be read answers unknown only: whatever it stored is not
   // evidence of a whole account (its header said whether cloudsec got in at all).
-  const lostIds = new Set(unstored.map((f) => f.accountId));
+  const lostIds = new Set(lost.map((l) => l.accountId));
   const stored = (await deps.store.findingsOfScan(scanId, { notPassing: true })).filter(
     (f) => !lostIds.has(f.accountId),
   );
   const findings = [...stored, ...unstored].sort(byRelevance);
-  await deps.store.finishScan(scanId, 'complete');
+  // In place of whatever the lost accounts stored, in the finish's transaction: the stored scan,
+  // its summary and every later reader (reports, accepted risks, remediation) see them unknown.
+  await deps.store.finishScan(scanId, 'complete', { lost });
   const summary = summarize(findings);
   summary.byStatus.pass += Object.values(passesOmitted).reduce((a, b) => a + b, 0);
   return { snapshot, findings, summary, services, collected, evaluatedAt: now, passesOmitted, scanId };

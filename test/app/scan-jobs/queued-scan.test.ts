@@ -4,10 +4,11 @@
  * same counts (passes counted, kept in the store), and an account whose collection broke or whose
  * result cannot be read answers `unknown`, never a pass. Both stores.
  */
-import { runCheck } from '../../../src/app/run-check';
+import { runCheck, type CheckOutcome } from '../../../src/app/run-check';
 import { runQueuedScan, type QueuedScanDeps } from '../../../src/app/scan-jobs/queued-scan';
 import { makeScanWorker, type ScanWorker } from '../../../src/app/scan-jobs/worker';
 import { CHECKS } from '../../../src/core/checks';
+import type { Finding } from '../../../src/core/model';
 import type { Store } from '../../../src/store/store';
 import { STORE_KINDS, useContractStores } from '../../fixtures/contract-stores';
 import { demoEstate, liveSourceOf, recordedCollector, type FakeCollector } from '../../fixtures/scan-jobs';
@@ -39,6 +40,31 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
     worker.start();
     workers.push(worker);
     return worker;
+  };
+
+  /**
+   * What the stored scan says of a lost account once the queued scan answered: exactly the unknowns
+   * the answer gave it (its job failed, no passes), counted in the stored summary as in the answer.
+   */
+  const expectLostStored = async (store: Store, queued: CheckOutcome, accountId: string) => {
+    const scanId = queued.scanId!;
+    const ids = (fs: Finding[]) => fs.map((f) => f.id).sort();
+    const answered = queued.findings.filter((f) => f.accountId === accountId);
+    const kept = await store.findingsOfScan(scanId, { accountIds: [accountId] });
+    expect(kept.length).toBeGreaterThan(0);
+    expect(ids(kept)).toEqual(ids(answered));
+    expect(kept.every((f) => f.status === 'unknown')).toBe(true);
+    expect((await store.scanJobs(scanId)).find((j) => j.accountId === accountId)).toMatchObject({
+      state: 'failed',
+      passCount: 0,
+    });
+    const scan = (await store.getScan(scanId))!;
+    expect(scan.state).toBe('complete');
+    // The stored summary counts what the answer counted: the lost account's unknowns, no pass of it.
+    expect(scan.summary.unknown).toBe(queued.summary.byStatus.unknown);
+    expect(scan.summary.fail).toBe(queued.summary.byStatus.fail);
+    expect(scan.summary.pass).toBe(queued.summary.byStatus.pass);
+    expect((await store.latestScan('all:*:*'))?.id).toBe(scanId);
   };
 
   const deps = (store: QueuedScanDeps['store'], collector: FakeCollector, over: Partial<QueuedScanDeps> = {}) => ({
@@ -116,7 +142,7 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
     expect(account.access.ok).toBe(false);
   });
 
-  it('when a finished account result read back is not an account, then that account answers unknown, never pass', async () => {
+  it('when a finished account result read back is not an account, then that account answers unknown, never pass, and the stored scan holds those unknowns', async () => {
     const estate = demoEstate();
     const damaged = estate.accounts[1]!.accountId;
     const store = await stores.open();
@@ -124,7 +150,7 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
     startWorker(store, collector);
     const tampered: QueuedScanDeps['store'] = {
       beginScan: (i) => store.beginScan(i),
-      finishScan: (id, s) => store.finishScan(id, s),
+      finishScan: (id, s, o) => store.finishScan(id, s, o),
       findingsOfScan: (id, o) => store.findingsOfScan(id, o),
       scanJobs: async (id) =>
         (await store.scanJobs(id)).map((j) => (j.accountId === damaged ? { ...j, result: { accountId: 'x' } } : j)),
@@ -134,9 +160,14 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
     expect(ofDamaged.length).toBeGreaterThan(0);
     expect(ofDamaged.every((f) => f.status === 'unknown' && /could not be read/.test(f.message))).toBe(true);
     expect(queued.passesOmitted?.[damaged]).toBeUndefined();
+    // The stored scan holds the same unknowns in place of what the account's worker had stored.
+    await expectLostStored(store, queued, damaged);
+    expect((await store.scanJobs(queued.scanId!)).find((j) => j.accountId === damaged)?.error).toBe(
+      'its stored result could not be read',
+    );
   });
 
-  it('when a job spec cannot be read by the worker, then its account is unknown with that reason', async () => {
+  it('when a job spec cannot be read by the worker, then its account is unknown with that reason, in the answer and in the stored scan', async () => {
     const estate = demoEstate();
     const odd = estate.accounts[0]!.accountId;
     const store = await stores.open();
@@ -148,7 +179,7 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
           ...input,
           jobs: input.jobs.map((j) => (j.accountId === odd ? { ...j, spec: { ...(j.spec as object), v: 2 } } : j)),
         }),
-      finishScan: (id, s) => store.finishScan(id, s),
+      finishScan: (id, s, o) => store.finishScan(id, s, o),
       findingsOfScan: (id, o) => store.findingsOfScan(id, o),
       scanJobs: (id) => store.scanJobs(id),
     };
@@ -157,6 +188,11 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
     const ofOdd = queued.findings.filter((f) => f.accountId === odd);
     expect(ofOdd.length).toBeGreaterThan(0);
     expect(ofOdd.every((f) => f.status === 'unknown' && /could not be read/.test(f.message))).toBe(true);
+    // Its job failed and stored nothing: the stored scan holds the unknowns the answer gave it.
+    await expectLostStored(store, queued, odd);
+    expect((await store.scanJobs(queued.scanId!)).find((j) => j.accountId === odd)?.error).toMatch(
+      /^its job could not be read/,
+    );
   });
 
   it('when no worker takes the jobs, then the scan fails with why after the stall limit and is never the latest scan', async () => {
@@ -186,7 +222,7 @@ describe.each(STORE_KINDS)('queued scans (%s)', (kind) => {
         await store.claimScanJob({ worker: 'dead', leaseMs: 50, maxAttempts: 3 });
         return id;
       },
-      finishScan: (id, s) => store.finishScan(id, s),
+      finishScan: (id, s, o) => store.finishScan(id, s, o),
       findingsOfScan: (id, o) => store.findingsOfScan(id, o),
       scanJobs: (id) => store.scanJobs(id),
     };

@@ -1,0 +1,98 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+
+/**
+ * One connection pool for every SDK client of the process. Left to itself, each SDK client makes
+ * its own agent, so a scan (some fifty clients per account: services × regions, a role's per
+ * account) opens a TLS connection for nearly every call and never reuses it for another account:
+ * measured with the fake AWS served over TLS from another process (bench/scan-queue.ts), ~6,500
+ * connections for 7,450 calls of 30 accounts, each holding ~60 KB of native TLS buffers until V8
+ * collects its socket, so the native heap grew by ~1 MB per account. One pool per process lets
+ * every account's calls to the same endpoint (iam, ec2.<region>, sts, …) reuse open connections:
+ * fewer handshakes (CPU) and a number of sockets bound by hosts × maxSockets, not by the estate.
+ *
+ * A connection carries no credentials (every request is signed on its own), so sharing one between
+ * accounts is sound. The agents ignore `destroy()`: an SDK client's destroy (estate.ts releases an
+ * account's clients when it is done) destroys its handler's agents, which here would cut every other
+ * account's calls in flight. Idle sockets close on their own (IDLE_MS) instead.
+ */
+
+/**
+ * Calls in flight to one host at once, for all accounts together; more wait for a free connection.
+ * The SDK's default is 50 per client; 16 shared keeps a host's connections busy (16 / 50 ms = 320
+ * calls a second, beyond what AWS lets one caller do against one endpoint) and measured faster
+ * than 50 in bench/scan-queue.ts (fewer connections opened: fewer handshakes).
+ */
+const MAX_SOCKETS_PER_HOST = 16;
+/** Idle connections kept per host: all of them, so the next account's burst reuses them. */
+const MAX_FREE_SOCKETS_PER_HOST = 16;
+/**
+ * An idle connection is closed after this long. A busy endpoint's are reused well within it; a
+ * bucket's own host (virtual-hosted S3) is used by one account once, and its connection should not
+ * outlive that by much (30 accounts × 2 regions, heap capped at 160 MB: peak RSS 318 MB at 15 s, 294 MB at 4 s).
+ */
+export const IDLE_MS = 4_000;
+
+const options = {
+  keepAlive: true,
+  maxSockets: MAX_SOCKETS_PER_HOST,
+  maxFreeSockets: MAX_FREE_SOCKETS_PER_HOST,
+  scheduling: 'lifo' as const,
+};
+
+/**
+ * Idle sockets time out after IDLE_MS; a reused one has no timeout of ours (the SDK sets its own per
+ * call). Node's `timeout` agent option does the first, but also sets it on every new socket, where
+ * with nock's mock sockets an error the test injects went unhandled; this is the free-socket half only.
+ */
+const keepAliveFor = (socket: Socket, kept: unknown): boolean => {
+  // Node returns whether it keeps the socket (false on a server's `Keep-Alive: max` reached); its
+  // typings say void.
+  if (kept !== false) socket.setTimeout(IDLE_MS);
+  return kept !== false;
+};
+
+class SharedHttpsAgent extends https.Agent {
+  override keepSocketAlive(socket: Socket): boolean {
+    return keepAliveFor(socket, super.keepSocketAlive(socket));
+  }
+  override reuseSocket(socket: Socket, request: http.ClientRequest): void {
+    socket.setTimeout(0);
+    super.reuseSocket(socket, request);
+  }
+  override destroy(): void {
+    // Shared: see above. closeSharedAgents() ends it.
+  }
+  close(): void {
+    super.destroy();
+  }
+}
+class SharedHttpAgent extends http.Agent {
+  override keepSocketAlive(socket: Socket): boolean {
+    return keepAliveFor(socket, super.keepSocketAlive(socket));
+  }
+  override reuseSocket(socket: Socket, request: http.ClientRequest): void {
+    socket.setTimeout(0);
+    super.reuseSocket(socket, request);
+  }
+  override destroy(): void {
+    // Shared: see above. closeSharedAgents() ends it.
+  }
+  close(): void {
+    super.destroy();
+  }
+}
+
+let agents: { httpAgent: SharedHttpAgent; httpsAgent: SharedHttpsAgent } | undefined;
+
+/** The process's agents, for an SDK client's requestHandler (http for an AWS_ENDPOINT_URL such as LocalStack's). */
+export const sharedAgents = (): { httpAgent: http.Agent; httpsAgent: https.Agent } =>
+  (agents ??= { httpAgent: new SharedHttpAgent(options), httpsAgent: new SharedHttpsAgent(options) });
+
+/** Closes every pooled connection (shutdown, tests); the next client makes new agents. */
+export const closeSharedAgents = (): void => {
+  agents?.httpAgent.close();
+  agents?.httpsAgent.close();
+  agents = undefined;
+};
