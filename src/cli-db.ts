@@ -11,6 +11,7 @@ import {
   latestVersionFor,
   openStoreAt,
   readSchemaVersion,
+  type StoreTarget,
 } from './store/open-store';
 import { redactDatabaseUrl } from './database-env';
 
@@ -22,6 +23,45 @@ interface DbIo {
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+const since = (iso: string, now: Date): string => {
+  const minutes = Math.max(0, Math.round((now.getTime() - Date.parse(iso)) / 60_000));
+  return `${iso}, ${minutes < 60 ? plural(minutes, 'minute') : plural(Math.round(minutes / 60), 'hour')} ago`;
+};
+
+/**
+ * The streamed scans' queue (an up-to-date database only: opening one runs no migration then):
+ * what is running and its accounts by state, so an operator sees a scan no replica is taking. False,
+ * with the reason printed, when it cannot be read.
+ */
+const printScanQueue = async (target: StoreTarget, io: DbIo): Promise<boolean> => {
+  let queue;
+  try {
+    const store = await openStoreAt(target, {
+      clock: io.clock,
+      auditKey: readEnv(io.env).CLOUDSEC_AUDIT_KEY,
+      mustExist: true,
+    });
+    try {
+      queue = await store.scanQueue();
+    } finally {
+      await store.close();
+    }
+  } catch (err) {
+    io.stdout(`scan queue: could not be read (${err instanceof Error ? err.message : String(err)})\n`);
+    return false;
+  }
+  if (queue.runningScans === 0 || !queue.oldestRunningSince) {
+    io.stdout('scan queue: no scan running\n');
+    return true;
+  }
+  const { queued, running, done, failed } = queue.jobs;
+  io.stdout(
+    `scan queue: ${plural(queue.runningScans, 'scan')} running (oldest began ${since(queue.oldestRunningSince, io.clock())}); ` +
+      `accounts: ${queued} waiting, ${running} being collected, ${done} done, ${failed} failed\n`,
+  );
+  return true;
+};
 
 /**
  * `cloudsec db`: the database the environment selects (CLOUDSEC_DATABASE_URL, else CLOUDSEC_DB):
@@ -50,7 +90,9 @@ export const registerDbCommand = (program: Command, io: DbIo, setExit: (code: nu
     });
 
   db.command('status')
-    .description('which database is configured and its schema version (exit 1 when it needs `db migrate`)')
+    .description(
+      'which database is configured, its schema version (exit 1 when it needs `db migrate`) and the scan queue',
+    )
     .action(async () => {
       const target = configuredStoreTarget(io.env);
       const version = await readSchemaVersion(target);
@@ -71,7 +113,7 @@ export const registerDbCommand = (program: Command, io: DbIo, setExit: (code: nu
         setExit(1);
       } else {
         io.stdout(`schema version: ${version} (up to date)\n`);
-        setExit(0);
+        setExit((await printScanQueue(target, io)) ? 0 : 1);
       }
     });
 

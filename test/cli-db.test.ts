@@ -3,6 +3,9 @@ import { latestSchemaVersion } from '../src/store/migrations';
 import { adminPool, dropSchema, newSchemaName, PG_TEST_URL } from './fixtures/contract-stores';
 import { runCli } from './fixtures/cli';
 import { tempDbPath } from './fixtures/app';
+import { openPostgresStore } from '../src/store/pg';
+import { openSqliteStore } from '../src/store/sqlite';
+import type { Store } from '../src/store/store';
 
 const LATEST = latestSchemaVersion();
 
@@ -29,6 +32,66 @@ describe('cloudsec db migrate | status (SQLite, CLOUDSEC_DB)', () => {
     const status = await runCli(['db', 'status'], { env });
     expect(status.code).toBe(0);
     expect(status.stdout).toContain(`schema version: ${LATEST} (up to date)`);
+  });
+});
+
+/**
+ * `db status` shows the streamed scans' queue: a scan no replica takes is visible to the operator
+ * (accounts waiting, none being collected) without reading tables by hand. Both stores.
+ */
+describe.each(['sqlite', 'postgres'] as const)('cloudsec db status: the scan queue (%s)', (kind) => {
+  const schemas: string[] = [];
+  afterEach(async () => {
+    for (const schema of schemas.splice(0)) await dropSchema(schema);
+  });
+  // The admin pool is ended by the PostgreSQL describe below, which runs after this one.
+
+  const began = new Date('2026-12-05T09:00:00.000Z');
+  const setUp = async (): Promise<{ env: Record<string, string>; store: Store }> => {
+    const clock = () => began;
+    if (kind === 'sqlite') {
+      const file = tempDbPath();
+      return { env: { CLOUDSEC_DB: file }, store: await openSqliteStore({ path: file, clock }) };
+    }
+    const schema = newSchemaName();
+    schemas.push(schema);
+    return {
+      env: { CLOUDSEC_DATABASE_URL: PG_TEST_URL, CLOUDSEC_DATABASE_SCHEMA: schema },
+      store: await openPostgresStore({ url: PG_TEST_URL, schema, clock }),
+    };
+  };
+  const jobsOf = (ids: string[]) => ids.map((accountId) => ({ accountId, spec: { v: 1 } }));
+
+  it('when a scan is running, then status counts its accounts by state and says since when; finished scans are not counted', async () => {
+    const { env, store } = await setUp();
+    const done = await store.beginScan({ scopeKey: 'all:*:*', generatedAt: began, jobs: jobsOf(['111111111111']) });
+    await store.finishScan(done, 'complete');
+    await store.beginScan({
+      scopeKey: 'all:*:*',
+      generatedAt: began,
+      jobs: jobsOf(['222222222222', '333333333333', '444444444444']),
+    });
+    const claim = { worker: 'w', leaseMs: 60_000, maxAttempts: 3 };
+    const first = (await store.claimScanJob(claim))!;
+    await store.completeScanJob(first, { header: {}, findings: [] });
+    const second = (await store.claimScanJob(claim))!;
+    await store.failScanJob(second, 'broke');
+    await store.claimScanJob(claim);
+    await store.close();
+
+    const run = await runCli(['db', 'status'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(
+      /^scan queue: 1 scan running \(oldest began 2026-12-05T09:00:00\.\d{3}Z, .+ ago\); accounts: 0 waiting, 1 being collected, 1 done, 1 failed$/m,
+    );
+  });
+
+  it('when no scan runs, then status says so', async () => {
+    const { env, store } = await setUp();
+    await store.close();
+    const run = await runCli(['db', 'status'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/^scan queue: no scan running$/m);
   });
 });
 
@@ -69,7 +132,9 @@ describe('cloudsec db migrate | status (PostgreSQL, CLOUDSEC_DATABASE_URL)', () 
 
     const after = await runCli(['db', 'status'], { env });
     expect(after.code).toBe(0);
-    expect(after.stdout).toBe(`database: ${where}\nschema version: ${LATEST} (up to date)\n`);
+    expect(after.stdout).toBe(
+      `database: ${where}\nschema version: ${LATEST} (up to date)\nscan queue: no scan running\n`,
+    );
     expect(fs.existsSync(file)).toBe(false);
   });
 

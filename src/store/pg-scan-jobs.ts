@@ -16,6 +16,9 @@ import {
   passCountOf,
   SCAN_ABANDONED,
   SCAN_ENDED,
+  SCAN_QUEUE_JOBS_SQL,
+  SCAN_QUEUE_SCANS_SQL,
+  scanQueueOf,
   SCAN_JOB_STATUS_COLUMNS,
   specOfClaimed,
   summaryOfCounts,
@@ -43,6 +46,7 @@ type ScanJobMethods = Pick<
   | 'failScanJob'
   | 'scanJobs'
   | 'finishScan'
+  | 'scanQueue'
   | 'abandonScans'
 >;
 
@@ -323,6 +327,11 @@ export const makePgScanJobs = (ctx: PgContext): ScanJobMethods => {
         if (!finishDecision(scanId, await lockScan(client, scanId), state)) return;
         await finishLocked(ctx, client, scanId, state, SCAN_ENDED, lost);
       });
+    },
+    scanQueue: async () => {
+      const scans = await pool.query<{ n: string; since: string | null }>(SCAN_QUEUE_SCANS_SQL);
+      const jobs = await pool.query<{ state: string; n: string }>(SCAN_QUEUE_JOBS_SQL);
+      return scanQueueOf(scans.rows[0], jobs.rows);
     },
     abandonScans: async (olderThan) => {
       const cutoff = new Date(olderThan).toISOString();

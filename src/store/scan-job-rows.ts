@@ -4,9 +4,11 @@ import { summarizeFindings } from './scan-summary';
 import {
   FinishScanOptionsSchema,
   ScanJobStatusSchema,
+  ScanQueueStatusSchema,
   type FinishScanOptions,
   type LostAccount,
   type ScanJobStatus,
+  type ScanQueueStatus,
   type ScanState,
   type ScanSummary,
 } from './schemas';
@@ -45,6 +47,29 @@ export const EXHAUSTED_ERROR_SQL = "'its worker stopped answering ' || attempt |
  * (finishScan with `lost`); a lost job that had failed keeps its own error.
  */
 export const LOST_RESULT = 'its stored result could not be read';
+
+/** The queue's counts as both stores read them: running scans, then the jobs of those scans by state. */
+export const SCAN_QUEUE_SCANS_SQL = "SELECT COUNT(*) AS n, MIN(saved_at) AS since FROM scans WHERE state = 'running'";
+export const SCAN_QUEUE_JOBS_SQL = `SELECT j.state AS state, COUNT(*) AS n FROM scan_jobs j JOIN scans s ON s.id = j.scan_id
+  WHERE s.state = 'running' GROUP BY j.state`;
+
+/** The rows of SCAN_QUEUE_*_SQL as a status; a state or count the schema does not know throws (read as damage). */
+export const scanQueueOf = (
+  scans: { n: number | string; since: string | null } | undefined,
+  jobs: readonly { state: string; n: number | string }[],
+): ScanQueueStatus => {
+  const byState: Record<string, number> = { queued: 0, running: 0, done: 0, failed: 0 };
+  for (const row of jobs) {
+    if (!(row.state in byState))
+      throw new CloudsecError('internal', `A scan job is in an unknown state: ${row.state}.`);
+    byState[row.state] = Number(row.n);
+  }
+  return ScanQueueStatusSchema.parse({
+    runningScans: Number(scans?.n ?? 0),
+    oldestRunningSince: scans?.since ?? null,
+    jobs: byState,
+  });
+};
 
 /** What a streamed scan's row holds until it finishes: nothing counted yet. */
 export const EMPTY_SUMMARY_TEXT = toJsonText(summarizeFindings([]));

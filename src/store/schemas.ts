@@ -111,6 +111,16 @@ export const ScanJobStatusSchema = z.object({
   passCount: count,
 });
 
+/** The queue of streamed scans as `cloudsec db status` shows it: what is still running, and its jobs. */
+export const ScanQueueStatusSchema = z.object({
+  runningScans: count,
+  /** When the oldest running scan began (ISO), null when none runs. */
+  oldestRunningSince: z.string().nullable(),
+  /** The jobs of running scans, by state. */
+  jobs: z.object({ queued: count, running: count, done: count, failed: count }),
+});
+export type ScanQueueStatus = z.infer<typeof ScanQueueStatusSchema>;
+
 const positiveInt = z.number().int().positive();
 
 export const BeginScanInputSchema = z.object({

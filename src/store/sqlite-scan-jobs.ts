@@ -14,6 +14,9 @@ import {
   passCountOf,
   SCAN_ABANDONED,
   SCAN_ENDED,
+  SCAN_QUEUE_JOBS_SQL,
+  SCAN_QUEUE_SCANS_SQL,
+  scanQueueOf,
   SCAN_JOB_STATUS_COLUMNS,
   specOfClaimed,
   summaryOfCounts,
@@ -42,6 +45,7 @@ type ScanJobMethods = Pick<
   | 'failScanJob'
   | 'scanJobs'
   | 'finishScan'
+  | 'scanQueue'
   | 'abandonScans'
 >;
 
@@ -246,6 +250,11 @@ export const makeSqliteScanJobs = (ctx: SqliteContext): ScanJobMethods => {
       }
       finish.immediate(scanId, state, lostAccountsOf(scanId, state, options));
     },
+    scanQueue: async () =>
+      scanQueueOf(
+        db.prepare<[], { n: number; since: string | null }>(SCAN_QUEUE_SCANS_SQL).get(),
+        db.prepare<[], { state: string; n: number }>(SCAN_QUEUE_JOBS_SQL).all(),
+      ),
     abandonScans: async (olderThan) => abandon.immediate(new Date(olderThan).toISOString()),
   };
 };

@@ -35,6 +35,7 @@ import type {
   ScanJob,
   ScanJobRef,
   ScanJobStatus,
+  ScanQueueStatus,
   ScanRecord,
 } from './schemas';
 
@@ -115,6 +116,8 @@ export interface Store extends AlertStore {
   failScanJob(ref: ScanJobRef, error: string): Promise<boolean>;
   /** The scan's jobs in account order (empty for an unknown scan); a stored result that is not JSON throws. */
   scanJobs(scanId: string): Promise<ScanJobStatus[]>;
+  /** The scans still running and their jobs by state (`cloudsec db status`): counts only, whatever the estate's size. */
+  scanQueue(): Promise<ScanQueueStatus>;
   /**
    * Ends a running scan as `state`: its jobs not yet done or failed are failed (a late worker writes
    * nothing), the finding count and summary are counted from its stored findings, savedAt is now.
