@@ -53,38 +53,30 @@ const keepAliveFor = (socket: Socket, kept: unknown): boolean => {
   return kept !== false;
 };
 
-class SharedHttpsAgent extends https.Agent {
-  override keepSocketAlive(socket: Socket): boolean {
-    return keepAliveFor(socket, super.keepSocketAlive(socket));
-  }
-  override reuseSocket(socket: Socket, request: http.ClientRequest): void {
-    socket.setTimeout(0);
-    super.reuseSocket(socket, request);
-  }
-  override destroy(): void {
-    // Shared: see above. closeSharedAgents() ends it.
-  }
-  close(): void {
-    super.destroy();
-  }
-}
-class SharedHttpAgent extends http.Agent {
-  override keepSocketAlive(socket: Socket): boolean {
-    return keepAliveFor(socket, super.keepSocketAlive(socket));
-  }
-  override reuseSocket(socket: Socket, request: http.ClientRequest): void {
-    socket.setTimeout(0);
-    super.reuseSocket(socket, request);
-  }
-  override destroy(): void {
-    // Shared: see above. closeSharedAgents() ends it.
-  }
-  close(): void {
-    super.destroy();
-  }
-}
+/** An agent of the pool: see above. The same for http and https, so one mixin makes both. */
+// A mixin's base must be constructible with any arguments (TypeScript's rule for mixins).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const shared = <Base extends new (...args: any[]) => http.Agent>(base: Base) =>
+  class extends base {
+    override keepSocketAlive(socket: Socket): boolean {
+      return keepAliveFor(socket, super.keepSocketAlive(socket));
+    }
+    override reuseSocket(socket: Socket, request: http.ClientRequest): void {
+      socket.setTimeout(0);
+      super.reuseSocket(socket, request);
+    }
+    override destroy(): void {
+      // Shared: see above. closeSharedAgents() ends it.
+    }
+    close(): void {
+      super.destroy();
+    }
+  };
+const SharedHttpAgent = shared(http.Agent);
+const SharedHttpsAgent = shared(https.Agent);
 
-let agents: { httpAgent: SharedHttpAgent; httpsAgent: SharedHttpsAgent } | undefined;
+let agents:
+  { httpAgent: InstanceType<typeof SharedHttpAgent>; httpsAgent: InstanceType<typeof SharedHttpsAgent> } | undefined;
 
 /** The process's agents, for an SDK client's requestHandler (http for an AWS_ENDPOINT_URL such as LocalStack's). */
 export const sharedAgents = (): { httpAgent: http.Agent; httpsAgent: https.Agent } =>
