@@ -27,7 +27,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { makeLiveSnapshotSource } from '../src/aws/live-source';
 import { makeJobScans } from '../src/app/scan-jobs/job-scans';
@@ -76,6 +76,11 @@ interface ProcessResult {
   throttled: number;
   cpuMs: number;
   peakRssMb: number;
+  /**
+   * The most the heap held right after a full (mark-compact) collection: what the scan keeps alive.
+   * Peak RSS above it is garbage V8 lets accumulate between collections and memory outside the heap.
+   */
+  liveHeapMb: number;
   /** Accounts this process's worker collected. */
   collected: number;
 }
@@ -123,6 +128,15 @@ const child = async (
     concurrency: Number(process.env.BENCH_QUEUE_CONCURRENCY ?? BENCH_CONFIG.concurrency.accounts),
     timing: { leaseMs, idlePollMs: 200 },
   });
+  let liveHeap = 0;
+  const fullCollections = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
+      if (kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR)
+        liveHeap = Math.max(liveHeap, process.memoryUsage().heapUsed);
+    }
+  });
+  fullCollections.observe({ entryTypes: ['gc'] });
   const cpuBefore = process.cpuUsage();
   const measured = (): ProcessResult => {
     const cpu = process.cpuUsage(cpuBefore);
@@ -131,6 +145,7 @@ const child = async (
       throttled: fake.throttled,
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
+      liveHeapMb: liveHeap / 2 ** 20,
       collected,
     };
   };
@@ -214,7 +229,7 @@ const run = (launch: Launch, args: string[]): Running => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
       else if (signal === 'SIGKILL')
-        resolve({ calls: NaN, throttled: NaN, cpuMs: NaN, peakRssMb: NaN, collected: NaN });
+        resolve({ calls: NaN, throttled: NaN, cpuMs: NaN, peakRssMb: NaN, liveHeapMb: NaN, collected: NaN });
       else reject(new Error(`a measured process failed (${code ?? signal}):\n${stdout}\n${stderr.slice(-4000)}`));
     }),
   );
@@ -309,7 +324,7 @@ const line = (label: string, r: RequesterResult, helper?: ProcessResult, fake?: 
   const cpu = r.cpuMs + (helper && Number.isFinite(helper.cpuMs) ? helper.cpuMs : 0);
   const rss = helper
     ? `peak RSS ${Math.round(r.peakRssMb)} MB (requester) / ${Number.isFinite(helper.peakRssMb) ? `${Math.round(helper.peakRssMb)} MB` : 'killed'} (helper)`
-    : `peak RSS ${Math.round(r.peakRssMb)} MB`;
+    : `peak RSS ${Math.round(r.peakRssMb)} MB (live heap at most ${Math.round(r.liveHeapMb)} MB)`;
   const split = helper
     ? `, accounts collected ${r.collected} + ${Number.isFinite(helper.collected) ? helper.collected : '?'}`
     : '';

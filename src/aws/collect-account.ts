@@ -2,7 +2,7 @@ import pLimit from 'p-limit';
 import { sdk } from './sdk';
 import { known, SERVICES, type AccountSnapshot, type Service, type Fact } from '../core/model';
 import { attempt } from './attempt';
-import type { AccountClients } from './clients';
+import type { AccountClients, ClientName } from './clients';
 import type { CollectContext } from './collectors/context';
 import { collectIam } from './collectors/iam';
 import { collectS3 } from './collectors/s3';
@@ -114,27 +114,31 @@ export const collectAccount = async (
     fanOut: (fn) => fanOut(fn),
   };
   const wants = (s: Service) => options.services.includes(s);
-  const regional = <T>(collect: (region: string) => Promise<T>) => perRegion<T>(options.regions, regionLimit, collect);
+  // A service's client for a region is dropped once that region is collected (see AccountClients.forget).
+  const regional = <T>(client: ClientName, collect: (region: string) => Promise<T>) =>
+    perRegion<T>(options.regions, regionLimit, (region) =>
+      collect(region).finally(() => clients.forget?.(client, region)),
+    );
   // One entry per service: only the services the selected checks read are collected.
   const collectors: { [S in Service]: () => Promise<NonNullable<AccountSnapshot[S]>> } = {
     iam: () => collectIam(ctx),
     s3: () => collectS3(ctx),
     cloudtrail: () => collectCloudTrail(ctx),
-    ec2: () => regional((r) => collectEc2Region(ctx, r)),
-    securityhub: () => regional((r) => collectSecurityHubRegion(ctx, r, options.securityHub)),
-    rds: () => regional((r) => collectRdsRegion(ctx, r)),
-    efs: () => regional((r) => collectEfsRegion(ctx, r)),
-    lambda: () => regional((r) => collectLambdaRegion(ctx, r)),
-    sqs: () => regional((r) => collectSqsRegion(ctx, r)),
-    sns: () => regional((r) => collectSnsRegion(ctx, r)),
-    kms: () => regional((r) => collectKmsRegion(ctx, r)),
-    secretsmanager: () => regional((r) => collectSecretsManagerRegion(ctx, r)),
-    ecr: () => regional((r) => collectEcrRegion(ctx, r)),
-    opensearch: () => regional((r) => collectOpenSearchRegion(ctx, r)),
-    eks: () => regional((r) => collectEksRegion(ctx, r)),
-    guardduty: () => regional((r) => collectGuardDutyRegion(ctx, r)),
-    config: () => regional((r) => collectConfigRegion(ctx, r)),
-    accessanalyzer: () => regional((r) => collectAccessAnalyzerRegion(ctx, r)),
+    ec2: () => regional('ec2', (r) => collectEc2Region(ctx, r)),
+    securityhub: () => regional('securityhub', (r) => collectSecurityHubRegion(ctx, r, options.securityHub)),
+    rds: () => regional('rds', (r) => collectRdsRegion(ctx, r)),
+    efs: () => regional('efs', (r) => collectEfsRegion(ctx, r)),
+    lambda: () => regional('lambda', (r) => collectLambdaRegion(ctx, r)),
+    sqs: () => regional('sqs', (r) => collectSqsRegion(ctx, r)),
+    sns: () => regional('sns', (r) => collectSnsRegion(ctx, r)),
+    kms: () => regional('kms', (r) => collectKmsRegion(ctx, r)),
+    secretsmanager: () => regional('secretsmanager', (r) => collectSecretsManagerRegion(ctx, r)),
+    ecr: () => regional('ecr', (r) => collectEcrRegion(ctx, r)),
+    opensearch: () => regional('opensearch', (r) => collectOpenSearchRegion(ctx, r)),
+    eks: () => regional('eks', (r) => collectEksRegion(ctx, r)),
+    guardduty: () => regional('guardduty', (r) => collectGuardDutyRegion(ctx, r)),
+    config: () => regional('config', (r) => collectConfigRegion(ctx, r)),
+    accessanalyzer: () => regional('accessanalyzer', (r) => collectAccessAnalyzerRegion(ctx, r)),
     cloudwatch: () => collectCloudWatch(ctx),
     account: () => collectAccountSettings(ctx),
   };

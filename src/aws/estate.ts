@@ -45,19 +45,26 @@ export interface Estate extends ClientPool {
 type Destroyable = { destroy(): void };
 
 /**
- * The same clients, remembering every SDK client handed out so that they can be destroyed together
- * (closing their connections) when the account is done.
+ * The same clients, remembering every SDK client handed out (by client name and region) so that
+ * they can be destroyed together when the account is done; a client the collection forgets is
+ * forgotten here too, or this list would keep it alive until then.
  */
-const tracked = (clients: AccountClients, made: Set<Destroyable>): AccountClients => {
-  const remember = <C>(client: C): C => {
-    if (typeof (client as Partial<Destroyable>)?.destroy === 'function') made.add(client as Destroyable);
-    return client;
-  };
+const tracked = (clients: AccountClients, made: Map<string, Destroyable>): AccountClients => {
   const wrapped = {} as Record<string, unknown>;
   for (const [name, make] of Object.entries(clients) as [string, (...args: unknown[]) => unknown][]) {
-    wrapped[name] = (...args: unknown[]) => remember(make(...args));
+    if (name === 'forget') continue;
+    wrapped[name] = (...args: unknown[]) => {
+      const client = make(...args);
+      if (typeof (client as Partial<Destroyable>)?.destroy === 'function')
+        made.set(`${name}|${String(args[0] ?? '')}`, client as Destroyable);
+      return client;
+    };
   }
-  return wrapped as unknown as AccountClients;
+  const forget: AccountClients['forget'] = (name, region) => {
+    made.delete(`${name}|${region}`);
+    clients.forget?.(name, region);
+  };
+  return { ...wrapped, forget } as unknown as AccountClients;
 };
 
 /** The clients of an account are kept under how the account is entered (the same id with another role is not them). */
@@ -82,7 +89,7 @@ export const openClientPool = async (deps: Omit<EstateDeps, 'onAccountsResolved'
   // account, so releasing the account lets its cache go too. An injected factory (tests) is shared.
   const roleFactory = (target: AccountTarget) => (deps.clientFactory ?? makeClientFactory(options))(target);
   const callerClients = factory({ accountId: 'caller' });
-  const open = new Map<string, { clients: AccountClients; made: Set<Destroyable> }>();
+  const open = new Map<string, { clients: AccountClients; made: Map<string, Destroyable> }>();
   return {
     homeRegion,
     factory,
@@ -92,7 +99,7 @@ export const openClientPool = async (deps: Omit<EstateDeps, 'onAccountsResolved'
       const key = accessKeyOf(target);
       let entry = open.get(key);
       if (!entry) {
-        const made = new Set<Destroyable>();
+        const made = new Map<string, Destroyable>();
         entry = { clients: tracked(roleFactory(target), made), made };
         open.set(key, entry);
       }
@@ -104,7 +111,7 @@ export const openClientPool = async (deps: Omit<EstateDeps, 'onAccountsResolved'
       if (!entry) return;
       open.delete(key);
       // An injected factory may hand the same clients out again: only ours are destroyed.
-      if (!deps.clientFactory) for (const client of entry.made) client.destroy();
+      if (!deps.clientFactory) for (const client of new Set(entry.made.values())) client.destroy();
     },
   };
 };

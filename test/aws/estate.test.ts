@@ -99,6 +99,27 @@ describe('an account released by the scan', () => {
     expect(estate.clientsOf(prod).s3('eu-west-1')).not.toBe(s3);
   });
 
+  it("when a collection forgets a member account's client, then the pool lets it go too and release destroys the one in use", async () => {
+    organizationAnswers();
+    const estate = await openEstate(ownFactory);
+    const prod = estate.targets.find((t) => t.accountId === PROD)!;
+    const first = estate.clientsOf(prod).kms('eu-west-1');
+    const other = estate.clientsOf(prod).kms('us-east-1');
+    const destroyFirst = jest.spyOn(first, 'destroy');
+
+    estate.clientsOf(prod).forget!('kms', 'eu-west-1');
+    const second = estate.clientsOf(prod).kms('eu-west-1');
+    const destroySecond = jest.spyOn(second, 'destroy');
+    const destroyOther = jest.spyOn(other, 'destroy');
+    estate.release(prod);
+
+    expect(second).not.toBe(first);
+    // The forgotten one is no longer the pool's: only the clients it still holds are destroyed.
+    expect(destroyFirst).not.toHaveBeenCalled();
+    expect(destroySecond).toHaveBeenCalledTimes(1);
+    expect(destroyOther).toHaveBeenCalledTimes(1);
+  });
+
   it("when the caller's own account is released, then its clients stay: they list the organization", async () => {
     organizationAnswers();
     const estate = await openEstate(ownFactory);
