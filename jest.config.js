@@ -23,10 +23,10 @@ const processSuites = testFiles(path.join(__dirname, 'test'))
   .map((file) => `<rootDir>/${path.relative(__dirname, file).split(path.sep).join('/')}`);
 
 /**
- * Suites left out of `npm test` unless CLOUDSEC_SLOW_TESTS=1 (`npm run test:replicas`): the rolling
- * restart replaces four bot processes under a stream of commands; it passes in 13–30 s on a quiet
- * machine but ran past its 150 s budget on the 2-core CI machine beside the other suites (bot start-up
- * under load), so it runs on its own instead of making CI flaky.
+ * Suites left out of the main Jest run unless CLOUDSEC_SLOW_TESTS=1: the rolling restart replaces four
+ * bot processes under a stream of commands; it passes in 13–30 s on a quiet machine but ran past its
+ * 150 s budget on the 2-core CI machine beside the other suites (bot start-up under load). `npm test`
+ * runs it on its own after the rest (`npm run test:rolling`), so CI runs it without making it flaky.
  */
 const SLOW_SUITES = ['<rootDir>/test/replicas/rolling-restart.test.ts'];
 const runSlow = process.env.CLOUDSEC_SLOW_TESTS === '1';
