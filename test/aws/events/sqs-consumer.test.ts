@@ -54,8 +54,12 @@ const setUp = (overrides: Partial<SqsConsumerDeps> & { handle?: RecordHandler } 
       return 'stored';
     },
     log,
+    // Yields to the event loop: a loop whose receives fail at once (no interceptor left) and whose
+    // pauses resolved in the same tick could starve the test's own timers and grow without bound
+    // (a Jest worker ran out of memory in this file once under CI load).
     sleep: async (ms) => {
       sleeps.push(ms);
+      await new Promise((r) => setImmediate(r));
     },
     checkQueueOnStart: false,
     ...overrides,
@@ -347,12 +351,21 @@ describe('makeSqsConsumer · checkQueue', () => {
 
   it('when GetQueueAttributes is refused, then the warning names the permission and start() goes on receiving', async () => {
     sqsCall('GetQueueAttributes').reply(...sqsAccessDenied('GetQueueAttributes', '111111111111'));
-    receive().reply(...receiveAnswer([]));
+    let stopped: Promise<void> | undefined;
+    // Stopped by the receive itself: a long poll that finds nothing is followed by the next at once,
+    // which (with no interceptor left) would fail and go on failing until the test got round to stop().
+    receive().reply(() => {
+      stopped = consumer.stop();
+      return receiveAnswer([]);
+    });
     const { consumer, lines } = setUp({ checkQueueOnStart: true });
     consumer.start();
-    await until(() => nock.pendingMocks().length === 0);
-    await consumer.stop();
+    await until(() => stopped !== undefined);
+    await stopped;
+    expect(nock.pendingMocks()).toEqual([]);
     expect(lines[0]).toMatchObject({ level: 'warn', obj: { permission: 'sqs:GetQueueAttributes' } });
+    // Only that warning: no receive failed after the one answered.
+    expect(lines).toHaveLength(1);
   });
 
   it('when SQS answers an unexpected error, then it is reported by its code', async () => {
