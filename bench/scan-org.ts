@@ -75,6 +75,11 @@ const recordingFactory = (sent: SentCall[]): ClientFactory => {
     const clients = factory(access);
     const wrapped = {} as Record<string, unknown>;
     for (const [name, make] of Object.entries(clients) as [string, (...args: unknown[]) => unknown][]) {
+      // `forget` drops a client rather than making one: passed through as it is.
+      if (name === 'forget') {
+        wrapped[name] = make;
+        continue;
+      }
       wrapped[name] = (...args: unknown[]) => {
         const client = make(...args) as {
           send: (c: { input: unknown }, ...rest: unknown[]) => Promise<unknown>;

@@ -18,6 +18,8 @@
  *
  * BENCH_QUEUE_RUNS picks runs (default all): small (SQLite, BENCH_QUEUE_BASE accounts), large (SQLite),
  * pg (1 process, PostgreSQL), two (2 processes, PostgreSQL), killed (2, the helper killed at 1/3).
+ * BENCH_QUEUE_CONCURRENCY and BENCH_QUEUE_IN_FLIGHT replace concurrency.accounts and
+ * concurrency.inFlight (default the config's defaults).
  *
  * PostgreSQL: CLOUDSEC_BENCH_DATABASE_URL (default the local server's `test` database); each run
  * uses its own schema and drops it.
@@ -30,6 +32,7 @@ import path from 'node:path';
 import { performance, PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { Pool } from 'pg';
 import { makeLiveSnapshotSource } from '../src/aws/live-source';
+import { sharedAgents } from '../src/aws/shared-agents';
 import { makeJobScans } from '../src/app/scan-jobs/job-scans';
 import { CHECKS } from '../src/core/checks';
 import { liveJobCollector } from '../src/job-collectors';
@@ -81,6 +84,8 @@ interface ProcessResult {
    * Peak RSS above it is garbage V8 lets accumulate between collections and memory outside the heap.
    */
   liveHeapMb: number;
+  /** At the highest RSS sampled (every 250 ms): V8's heap (reserved) and what lies outside it. */
+  atPeak: { heapTotalMb: number; outsideHeapMb: number; sockets: number };
   /** Accounts this process's worker collected. */
   collected: number;
 }
@@ -108,7 +113,9 @@ const child = async (
 ) => {
   const fake = FAKE_AWS_MODE === 'server' ? NOT_COUNTED_HERE : inProcessAws(accounts, regions);
   const store = await openStore(where);
-  const source = makeLiveSnapshotSource({ config: BENCH_CONFIG, homeRegion: HOME });
+  const inFlight = Number(process.env.BENCH_QUEUE_IN_FLIGHT ?? BENCH_CONFIG.concurrency.inFlight);
+  const config = { ...BENCH_CONFIG, concurrency: { ...BENCH_CONFIG.concurrency, inFlight } };
+  const source = makeLiveSnapshotSource({ config, homeRegion: HOME });
   const inner = liveJobCollector(source);
   let collected = 0;
   const collector = {
@@ -137,6 +144,15 @@ const child = async (
     }
   });
   fullCollections.observe({ entryTypes: ['gc'] });
+  let sampled = { rss: 0, heapTotal: 0, sockets: 0 };
+  const count = (pool: NodeJS.ReadOnlyDict<unknown[]>) => Object.values(pool).reduce((n, l) => n + (l?.length ?? 0), 0);
+  const sampler = setInterval(() => {
+    const { rss, heapTotal } = process.memoryUsage();
+    const { httpsAgent } = sharedAgents();
+    if (rss > sampled.rss)
+      sampled = { rss, heapTotal, sockets: count(httpsAgent.sockets) + count(httpsAgent.freeSockets) };
+  }, 250);
+  sampler.unref();
   const cpuBefore = process.cpuUsage();
   const measured = (): ProcessResult => {
     const cpu = process.cpuUsage(cpuBefore);
@@ -146,6 +162,11 @@ const child = async (
       cpuMs: (cpu.user + cpu.system) / 1000,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
       liveHeapMb: liveHeap / 2 ** 20,
+      atPeak: {
+        heapTotalMb: sampled.heapTotal / 2 ** 20,
+        outsideHeapMb: (sampled.rss - sampled.heapTotal) / 2 ** 20,
+        sockets: sampled.sockets,
+      },
       collected,
     };
   };
@@ -229,7 +250,15 @@ const run = (launch: Launch, args: string[]): Running => {
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
       if (line) resolve(JSON.parse(line.slice('RESULT '.length)));
       else if (signal === 'SIGKILL')
-        resolve({ calls: NaN, throttled: NaN, cpuMs: NaN, peakRssMb: NaN, liveHeapMb: NaN, collected: NaN });
+        resolve({
+          calls: NaN,
+          throttled: NaN,
+          cpuMs: NaN,
+          peakRssMb: NaN,
+          liveHeapMb: NaN,
+          atPeak: { heapTotalMb: NaN, outsideHeapMb: NaN, sockets: NaN },
+          collected: NaN,
+        });
       else reject(new Error(`a measured process failed (${code ?? signal}):\n${stdout}\n${stderr.slice(-4000)}`));
     }),
   );
@@ -324,7 +353,8 @@ const line = (label: string, r: RequesterResult, helper?: ProcessResult, fake?: 
   const cpu = r.cpuMs + (helper && Number.isFinite(helper.cpuMs) ? helper.cpuMs : 0);
   const rss = helper
     ? `peak RSS ${Math.round(r.peakRssMb)} MB (requester) / ${Number.isFinite(helper.peakRssMb) ? `${Math.round(helper.peakRssMb)} MB` : 'killed'} (helper)`
-    : `peak RSS ${Math.round(r.peakRssMb)} MB (live heap at most ${Math.round(r.liveHeapMb)} MB)`;
+    : `peak RSS ${Math.round(r.peakRssMb)} MB (live heap at most ${Math.round(r.liveHeapMb)} MB; ` +
+      `at the highest sample the heap took ${Math.round(r.atPeak.heapTotalMb)} MB and ${Math.round(r.atPeak.outsideHeapMb)} MB lay outside it, ${r.atPeak.sockets} pooled connections)`;
   const split = helper
     ? `, accounts collected ${r.collected} + ${Number.isFinite(helper.collected) ? helper.collected : '?'}`
     : '';
@@ -353,7 +383,8 @@ const main = async () => {
     throw new Error(`BENCH_QUEUE_RUNS: unknown run(s) ${odd.join(', ')}; choose from ${RUNS.join(', ')}`);
   console.log(
     `queued scan benchmark: simulated AWS, ${LATENCY_MS} ms per reply, ${THROTTLE_RATE * 100}% of calls throttled, ` +
-      `production retries, ${BENCH_CONFIG.concurrency.accounts} accounts at once per process; ` +
+      `production retries, ${BENCH_CONFIG.concurrency.accounts} accounts at once per process, ` +
+      `${process.env.BENCH_QUEUE_IN_FLIGHT ?? BENCH_CONFIG.concurrency.inFlight} AWS calls in flight; ` +
       (FAKE_AWS_MODE === 'server'
         ? 'AWS served over TLS by a process of its own'
         : 'each process its own in-process fake AWS (nock)') +

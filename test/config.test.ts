@@ -16,7 +16,7 @@ describe('parseConfig', () => {
   it('when the file is empty, then every setting takes its default', () => {
     expect(parseConfig('', 'cloudsec.yml')).toEqual({
       regions: 'all',
-      concurrency: { accounts: 25, regions: 8, calls: 16 },
+      concurrency: { accounts: 10, regions: 8, calls: 16, inFlight: 64 },
       cache: { scanTtlSeconds: 300, groupTtlSeconds: 600 },
       limits: { freshScansPerUserPerHour: 10, concurrentScans: 4 },
       remediation: { enabled: false, expiryHours: 24, undoWindowHours: 24, approvals: {}, allowSelfApproval: false },
@@ -53,7 +53,7 @@ describe('parseConfig', () => {
         'organization:',
         '  roleName: cloudsec-read',
         'regions: [eu-west-1, us-east-1]',
-        'concurrency: { accounts: 5 }',
+        'concurrency: { accounts: 5, inFlight: 200 }',
       ].join('\n'),
       'cloudsec.yml',
     );
@@ -65,7 +65,7 @@ describe('parseConfig', () => {
     });
     expect(config.organization).toEqual({ roleName: 'cloudsec-read' });
     expect(config.regions).toEqual(['eu-west-1', 'us-east-1']);
-    expect(config.concurrency).toEqual({ accounts: 5, regions: 8, calls: 16 });
+    expect(config.concurrency).toEqual({ accounts: 5, regions: 8, calls: 16, inFlight: 200 });
   });
 
   it.each([
@@ -87,6 +87,9 @@ describe('parseConfig', () => {
     ['regions: everywhere', 'regions:'],
     ['organization: { roleName: "bad role" }', 'organization.roleName: expected an IAM role name'],
     ['concurrency: { accounts: 0 }', 'concurrency.accounts:'],
+    ['concurrency: { inFlight: 0 }', 'concurrency.inFlight:'],
+    ['concurrency: { inFlight: 1001 }', 'concurrency.inFlight:'],
+    ['concurrency: { inFlight: 2.5 }', 'concurrency.inFlight:'],
     ['securityhub: { severities: [urgent] }', 'securityhub.severities[0]:'],
     ['colour: blue', 'colour'],
   ])('when the config is %j, then the error names %s', (yaml, expected) => {

@@ -161,7 +161,7 @@ describe('lazy loading of the checks catalog', () => {
     const jobs = processJobScans({
       store: {} as never,
       collector: {} as never,
-      config: { checks: undefined as never, concurrency: { accounts: 2, regions: 2, calls: 2 } },
+      config: { checks: undefined as never, concurrency: { accounts: 2, regions: 2, calls: 2, inFlight: 2 } },
       clock,
       log: { info: () => undefined, warn: () => undefined, error: () => undefined },
     });

@@ -2,7 +2,13 @@ import type { Config } from '../config';
 import { CloudsecError } from '../errors';
 import type { AccountDirectoryUpdate } from '../core/account-directory';
 import { directoryUpdateOf, resolveAccounts, type AccountTarget } from './accounts';
-import { makeClientFactory, resolveHomeRegion, type AccountClients, type ClientFactory } from './clients';
+import {
+  makeClientFactory,
+  resolveHomeRegion,
+  type AccountClients,
+  type CallGate,
+  type ClientFactory,
+} from './clients';
 
 export interface EstateDeps {
   config: Config;
@@ -10,6 +16,8 @@ export interface EstateDeps {
   clientFactory?: ClientFactory;
   homeRegion?: string;
   onCall?: (service: string, errorCode: string | null) => void;
+  /** Every AWS call of the estate's clients goes through it (clients.ts CallGate). */
+  callGate?: CallGate;
   /**
    * Told the whole estate every time the accounts are discovered (each scan, start-up), so the
    * account directory in the store follows the organization. Its failure fails the discovery:
@@ -83,7 +91,11 @@ export const openClientPool = async (deps: Omit<EstateDeps, 'onAccountsResolved'
       'No AWS region configured: set AWS_REGION (or a region in the profile named by AWS_PROFILE), or run with --demo.',
     );
   }
-  const options = { homeRegion, ...(deps.onCall ? { onCall: deps.onCall } : {}) };
+  const options = {
+    homeRegion,
+    ...(deps.onCall ? { onCall: deps.onCall } : {}),
+    ...(deps.callGate ? { callGate: deps.callGate } : {}),
+  };
   const factory = deps.clientFactory ?? makeClientFactory(options);
   // A factory caches every account's clients for its lifetime; ours gets one factory per role
   // account, so releasing the account lets its cache go too. An injected factory (tests) is shared.

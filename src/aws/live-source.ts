@@ -60,7 +60,10 @@ export interface LiveSnapshotSource extends SnapshotSource {
 }
 
 /** Snapshots straight from AWS: resolve accounts, then collect them with bounded concurrency. */
-export const makeLiveSnapshotSource = (deps: LiveSourceDeps): LiveSnapshotSource => {
+export const makeLiveSnapshotSource = (given: LiveSourceDeps): LiveSnapshotSource => {
+  // One gate for every scan of this source (one source per process): AWS calls in flight are bounded
+  // for the process, whatever number of scans and accounts are running.
+  const deps = { ...given, callGate: pLimit(given.config.concurrency.inFlight) };
   const collectDeps: CollectTargetDeps = {
     config: deps.config,
     clock: deps.clock ?? (() => new Date()),

@@ -201,3 +201,37 @@ describe('makeLiveSnapshotSource against a simulated estate', () => {
     expect(aws.unhandled).toEqual([]);
   });
 });
+
+describe('AWS calls in flight (concurrency.inFlight)', () => {
+  // Each reply waits 10 ms, so a scan's calls overlap: without the gate, 3 accounts × 2 regions ×
+  // every service put dozens in flight together (the first test shows it).
+  const estate = () => install({ accounts: ORGANIZATION, latencyMs: 10 });
+  const withInFlight = (n: number) => `${ORG_YAML}concurrency: { inFlight: ${n} }\n`;
+
+  it('when the limit is high, then a scan of 3 accounts puts many calls in flight together', async () => {
+    const aws = estate();
+    await scan(withInFlight(1000));
+    expect(aws.maxInFlight).toBeGreaterThan(10);
+  });
+
+  it('when concurrency.inFlight is 3, then no more than 3 calls are in flight at once, and every slice is still collected', async () => {
+    const aws = estate();
+    const snapshot = await scan(withInFlight(3));
+    expect(aws.maxInFlight).toBeLessThanOrEqual(3);
+    expect(aws.maxInFlight).toBeGreaterThan(1);
+    expect(snapshot.accounts.map((a) => a.accountId)).toEqual([MANAGEMENT, PROD, DEV]);
+    for (const a of snapshot.accounts) expect(missingFacts(a)).toEqual([]);
+    expect(aws.unhandled).toEqual([]);
+  });
+
+  it('when concurrency.inFlight is 1, then members reached through AssumeRole are still collected (a call holding the place does not wait for its credentials behind itself)', async () => {
+    const aws = estate();
+    const snapshot = await scan(withInFlight(1));
+    expect(aws.maxInFlight).toBe(1);
+    expect(aws.assumeRoleRequests.length).toBeGreaterThanOrEqual(2);
+    for (const a of snapshot.accounts) {
+      expect(a.access).toEqual({ ok: true, value: true });
+      expect(missingFacts(a)).toEqual([]);
+    }
+  }, 30_000);
+});

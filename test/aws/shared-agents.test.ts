@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import nock from 'nock';
 import { makeClientFactory } from '../../src/aws/clients';
-import { closeSharedAgents, IDLE_MS } from '../../src/aws/shared-agents';
+import { closeSharedAgents, IDLE_MS, MAX_FREE_SOCKETS_PER_HOST } from '../../src/aws/shared-agents';
 
 /**
  * Every SDK client of the process takes its connections from one pool (src/aws/shared-agents.ts):
@@ -110,13 +110,27 @@ describe('one connection pool for every SDK client', () => {
   });
 
   it('when calls to one endpoint run side by side, then they open as many connections as are in flight, reused afterwards', async () => {
-    answerInGroupsOf = 5;
+    answerInGroupsOf = MAX_FREE_SOCKETS_PER_HOST;
     const sts = stsOf('222222222222');
-    await Promise.all(Array.from({ length: 5 }, () => whoAmI(sts)));
+    await Promise.all(Array.from({ length: MAX_FREE_SOCKETS_PER_HOST }, () => whoAmI(sts)));
     const afterBurst = counts.opened;
-    await Promise.all(Array.from({ length: 5 }, () => whoAmI(stsOf('333333333333'))));
-    expect(afterBurst).toBe(5);
-    expect(counts.opened).toBe(5);
+    await Promise.all(Array.from({ length: MAX_FREE_SOCKETS_PER_HOST }, () => whoAmI(stsOf('333333333333'))));
+    expect(afterBurst).toBe(MAX_FREE_SOCKETS_PER_HOST);
+    expect(counts.opened).toBe(MAX_FREE_SOCKETS_PER_HOST);
+  });
+
+  it('when a burst opened more connections than MAX_FREE_SOCKETS_PER_HOST, then only that many stay open once it is over', async () => {
+    const burst = MAX_FREE_SOCKETS_PER_HOST + 3;
+    answerInGroupsOf = burst;
+    const sts = stsOf('222222222222');
+    await Promise.all(Array.from({ length: burst }, () => whoAmI(sts)));
+    expect(counts.opened).toBe(burst);
+    // The extra ones are closed as soon as their call is answered, not after IDLE_MS.
+    await until(() => counts.closed === 3, IDLE_MS / 2);
+    answerInGroupsOf = MAX_FREE_SOCKETS_PER_HOST;
+    await Promise.all(Array.from({ length: MAX_FREE_SOCKETS_PER_HOST }, () => whoAmI(sts)));
+    expect(counts.opened).toBe(burst);
+    expect(counts.closed).toBe(3);
   });
 
   it('when a connection has been idle for IDLE_MS, then it is closed; one in use is not', async () => {
