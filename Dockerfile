@@ -49,8 +49,8 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
 # A 4 MB young generation (V8's default grows to 16 MB per semi-space while ~1,300 modules load and
 # keeps it): the idle bot holds ~30 MB less; a scan measured +2 % CPU per call, within noise (npm run bench:idle,
 # bench:scan:org). A 512 MB old generation: V8 otherwise sizes it from the machine (4 GB on 24 GB) and,
-# far from that limit, lets garbage grow to ~4× the live heap before collecting; a scan's live heap is
-# ~100–160 MB, and with the cap a 500-account scan peaked near 300 MB RSS instead of ~900 MB (README,
-# "Organization-scale scans"). In a container limited to less than ~1 GB, override the command with
+# far from that limit, lets garbage grow to several times the live heap before collecting; a scan's
+# live heap is ~85–120 MB, and with the cap (and the limit on AWS calls in flight) a 500-account scan
+# peaked at 299 MB RSS instead of 891 MB (README, "Scanning large organizations"). In a container limited to less than ~1 GB, override the command with
 # about half the limit. `npm start` uses the same flags; bench/idle.ts checks that they match.
 CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=512", "dist/src/main.js"]
