@@ -23,6 +23,7 @@ import type { SlackEnv } from './slack-env';
 import { describeStartError, verifyBotToken } from './slack-startup';
 import { installedWorkspace } from './workspace';
 import { describeMetricsStartError, drain } from './app-lifecycle';
+import { closeConnectionsWhenStopping } from './stopping-server';
 
 /**
  * The Slack transport: a Bolt app that turns commands, button presses and events into calls on a
@@ -331,6 +332,7 @@ export const startSlackApp = async (options: StartSlackAppOptions): Promise<Runn
         serverOptionsFor(limits),
       );
       applyServerLimits(server, limits);
+      closeConnectionsWhenStopping(server, () => stopping);
       port = (server.address() as AddressInfo).port;
       options.onListening?.(port);
     } else {

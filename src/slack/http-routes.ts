@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from './logger';
 import type { PrometheusMetrics } from './metrics';
 import { applyServerLimits, serverOptionsFor, type HttpLimits } from './request-guard';
+import { closeConnectionsWhenStopping } from './stopping-server';
 
 /**
  * `GET /healthz` and `GET /metrics`. In HTTP mode they are custom routes of Bolt's receiver (one
@@ -112,6 +113,8 @@ export const startOpsServer = (
     else sendJson(res, 404, { status: 'not found' });
   });
   applyServerLimits(server, limits);
+  let closing = false;
+  closeConnectionsWhenStopping(server, () => closing);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen({ port, ...(host ? { host } : {}) }, () => {
@@ -120,6 +123,7 @@ export const startOpsServer = (
         port: (server.address() as AddressInfo).port,
         close: () =>
           new Promise<void>((done, fail) => {
+            closing = true;
             server.close((err) => (err ? fail(err) : done()));
             server.closeIdleConnections();
           }),

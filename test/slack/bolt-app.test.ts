@@ -7,6 +7,7 @@ import { createLogger } from '../../src/slack/logger';
 import { createMetrics, type PrometheusMetrics } from '../../src/slack/metrics';
 import { readSlackEnv } from '../../src/slack/slack-env';
 import { WEB_API_SCOPES } from '../../src/slack/web-api-scopes';
+import { stopDuringKeptAliveRequest } from '../fixtures/keep-alive-stop';
 import {
   BOT_IDENTITY,
   BOT_TOKEN,
@@ -490,6 +491,18 @@ describe('health and metrics', () => {
     await postToSlackApp(baseUrl, slashCommand(), { timestamp: nowSeconds() + 10 * 60 });
 
     expect(await metrics.expose()).toMatch(/^cloudsec_slack_requests_refused_total\{reason="stale"\} 1$/m);
+  });
+
+  it('when the app stops while a kept-alive connection is in the middle of a request, then that request is answered with Connection: close, the connection ends and the stop completes', async () => {
+    let stopDone = false;
+    const answers = await stopDuringKeptAliveRequest(running!.port, '/healthz', () =>
+      running!.stop().then(() => (stopDone = true)),
+    );
+
+    expect(answers).toHaveLength(2);
+    expect(answers[0]).not.toMatch(/\r\nconnection: close\r\n/i);
+    expect(answers[1]).toMatch(/\r\nconnection: close\r\n/i);
+    expect(stopDone).toBe(true);
   });
 
   it('when the app has stopped, then nothing answers on its port', async () => {
