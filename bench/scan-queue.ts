@@ -56,6 +56,19 @@ import {
 benchAwsEnvironment();
 
 /** Where the measured processes' AWS answers from: a server process of its own (default) or nock in each. */
+/** A whole number from the environment, else the config's default; anything else stops the bench. */
+const wholeFromEnv = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9]\d*$/.test(raw)) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
+  return Number(raw);
+};
+/** What the measured processes run with (and the header prints). */
+const CONCURRENCY = {
+  accounts: wholeFromEnv('BENCH_QUEUE_CONCURRENCY', BENCH_CONFIG.concurrency.accounts),
+  inFlight: wholeFromEnv('BENCH_QUEUE_IN_FLIGHT', BENCH_CONFIG.concurrency.inFlight),
+};
+
 const FAKE_AWS_MODE = process.env.BENCH_FAKE_AWS === 'in-process' ? 'in-process' : 'server';
 
 type CallCounts = Pick<FakeAws, 'total' | 'throttled' | 'unhandled'>;
@@ -113,8 +126,7 @@ const child = async (
 ) => {
   const fake = FAKE_AWS_MODE === 'server' ? NOT_COUNTED_HERE : inProcessAws(accounts, regions);
   const store = await openStore(where);
-  const inFlight = Number(process.env.BENCH_QUEUE_IN_FLIGHT ?? BENCH_CONFIG.concurrency.inFlight);
-  const config = { ...BENCH_CONFIG, concurrency: { ...BENCH_CONFIG.concurrency, inFlight } };
+  const config = { ...BENCH_CONFIG, concurrency: { ...BENCH_CONFIG.concurrency, ...CONCURRENCY } };
   const source = makeLiveSnapshotSource({ config, homeRegion: HOME });
   const inner = liveJobCollector(source);
   let collected = 0;
@@ -132,7 +144,7 @@ const child = async (
     clock: () => new Date(),
     log: silent,
     workerId: `${role}-${process.pid}`,
-    concurrency: Number(process.env.BENCH_QUEUE_CONCURRENCY ?? BENCH_CONFIG.concurrency.accounts),
+    concurrency: CONCURRENCY.accounts,
     timing: { leaseMs, idlePollMs: 200 },
   });
   let liveHeap = 0;
@@ -383,8 +395,8 @@ const main = async () => {
     throw new Error(`BENCH_QUEUE_RUNS: unknown run(s) ${odd.join(', ')}; choose from ${RUNS.join(', ')}`);
   console.log(
     `queued scan benchmark: simulated AWS, ${LATENCY_MS} ms per reply, ${THROTTLE_RATE * 100}% of calls throttled, ` +
-      `production retries, ${BENCH_CONFIG.concurrency.accounts} accounts at once per process, ` +
-      `${process.env.BENCH_QUEUE_IN_FLIGHT ?? BENCH_CONFIG.concurrency.inFlight} AWS calls in flight; ` +
+      `production retries, ${CONCURRENCY.accounts} accounts at once per process, ` +
+      `${CONCURRENCY.inFlight} AWS calls in flight; ` +
       (FAKE_AWS_MODE === 'server'
         ? 'AWS served over TLS by a process of its own'
         : 'each process its own in-process fake AWS (nock)') +
